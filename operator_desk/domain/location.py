@@ -1,0 +1,51 @@
+"""A location is ONE value: coordinates, words, administrative codes, source and confidence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .enums import LocationSource
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an incident is. Merged as one field so its parts never disagree after sync."""
+
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    landmark: str = ""
+    desa_code: str | None = None
+    desa_name: str | None = None
+    kecamatan_code: str | None = None
+    kecamatan_name: str | None = None
+    source: str = LocationSource.OPERATOR
+    accuracy_m: float | None = None
+    confirmed: bool = False
+
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    def is_empty(self) -> bool:
+        return not self.has_point() and not self.address and not self.landmark and not self.desa_code
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any] | None) -> Location:
+        if not data:
+            return Location()
+        known = {k: data[k] for k in Location.__dataclass_fields__ if k in data}
+        return Location(**known)
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    r = 6_371_008.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))

@@ -1,0 +1,146 @@
+"""Adapter for the Kabupaten Banjar source folder (../shared/regions/banjar), which is not a pack.
+
+That folder holds banjar_*.geojson + banjar_gazetteer.csv as extracted from the public sources (see
+its SOURCES.txt) and no region.toml. `read_banjar` turns it into the pack's in-memory form, so
+`load_region` works on it directly, and `convert_banjar` writes a proper pack folder from it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+
+from .build import RawPack
+from .errors import RegionError
+from .rawio import read_gazetteer_csv, read_geojson
+
+# Kab. Banjar polygon bounds (114.499..115.596 E, -3.729..-2.830) padded by ~0.1 degree and rounded
+# outward: room for the map, neighbouring hospitals and clipped coast/river lines.
+BANJAR_BBOX = [114.35, -3.85, 115.70, -2.70]
+BANJAR_META: dict[str, Any] = {
+    "format_version": 1,
+    "name": "Kabupaten Banjar",
+    "code": "63.03",
+    "timezone": "Asia/Makassar",
+    "bbox": BANJAR_BBOX,
+    "site_code_prefix": "BJR",
+}
+MARKER_FILES = ("banjar_desa.geojson", "banjar_gazetteer.csv")
+
+
+def is_banjar_layout(path: Path) -> bool:
+    """True for the Banjar source folder (no region.toml, banjar_desa.geojson + banjar_gazetteer.csv)."""
+    return not (path / "region.toml").exists() and all((path / f).is_file() for f in MARKER_FILES)
+
+
+def _poi_kind(name: str | None, amenity: str | None, healthcare: str | None) -> str:
+    n = (name or "").lower()
+    if "puskesmas" in n or n.startswith("pustu"):
+        return "puskesmas"
+    if amenity == "hospital" or healthcare == "hospital" or re.match(r"^(rs\w*|rumah sakit)\b", n):
+        return "hospital"
+    if healthcare == "midwife" or n.startswith(("bidan", "pos bersalin")):
+        return "midwife"
+    if amenity == "doctors" or healthcare == "doctor":
+        return "doctor"
+    if amenity == "dentist" or healthcare == "dentist":
+        return "dentist"
+    return "clinic"
+
+
+def _pois(health: dict[str, Any]) -> dict[str, Any]:
+    feats = []
+    for f in health["features"]:
+        p = f.get("properties") or {}
+        desa_code = p.get("desa_code")
+        feats.append({
+            "type": "Feature",
+            "geometry": f.get("geometry"),
+            "properties": {
+                "id": f"osm:{p.get('osm_type')}/{p.get('osm_id')}",
+                "name": p.get("name"),
+                "kind": _poi_kind(p.get("name"), p.get("amenity"), p.get("healthcare")),
+                "desa_code": desa_code,
+                "kecamatan_code": desa_code.rsplit(".", 1)[0] if desa_code else None,
+                "source": "OpenStreetMap (ODbL)",
+            },
+        })  # fmt: skip
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _lines(gshhs: dict[str, Any]) -> dict[str, Any]:
+    """coastline/river layers of the GSHHG/WDBII extract, clipped to the region bbox."""
+    kinds = {"coastline": "coast", "river": "river"}
+    feats = []
+    for f in gshhs["features"]:
+        p = f.get("properties") or {}
+        clipped = shapely.clip_by_rect(shape(f["geometry"]), *BANJAR_BBOX)
+        lines = [g for g in shapely.get_parts(clipped) if g.geom_type == "LineString" and not g.is_empty]
+        if not lines:
+            continue
+        geom = lines[0] if len(lines) == 1 else shapely.MultiLineString(lines)
+        kind = kinds.get(str(p.get("layer")), "other")
+        feats.append({"type": "Feature", "geometry": mapping(geom), "properties": {"kind": kind}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _with_level(fc: dict[str, Any], level: str) -> dict[str, Any]:
+    for f in fc["features"]:
+        if isinstance(f, dict) and isinstance(f.get("properties"), dict):
+            f["properties"]["level"] = level
+    return fc
+
+
+def read_banjar(src: Path) -> RawPack:
+    """Read the Banjar source folder into pack form (kecamatan from the desa-dissolved layer)."""
+    kec_file = "banjar_kecamatan_from_desa.geojson"
+    if not (src / kec_file).is_file():
+        kec_file = "banjar_kecamatan.geojson"
+    labels = {
+        "kabupaten": "banjar_kabupaten.geojson",
+        "kecamatan": kec_file,
+        "desa": "banjar_desa.geojson",
+        "gazetteer": "banjar_gazetteer.csv",
+        "pois": "banjar_health_osm.geojson",
+        "lines": "banjar_rivers_coast_gshhs.geojson",
+    }
+    raw = RawPack(
+        meta=dict(BANJAR_META),
+        labels=labels,
+        kabupaten=_with_level(read_geojson(src / labels["kabupaten"], labels["kabupaten"]), "kabupaten"),
+        kecamatan=read_geojson(src / kec_file, kec_file),
+        desa=read_geojson(src / labels["desa"], labels["desa"]),
+        gazetteer=read_gazetteer_csv(src / labels["gazetteer"], labels["gazetteer"]),
+        source=src,
+        meta_label=f"{src.name} (Banjar layout)",
+    )
+    if (src / labels["pois"]).is_file():
+        raw.pois = _pois(read_geojson(src / labels["pois"], labels["pois"]))
+    if (src / labels["lines"]).is_file():
+        raw.lines = _lines(read_geojson(src / labels["lines"], labels["lines"]))
+    return raw
+
+
+def convert_banjar(src: str | Path, dst: str | Path) -> Path:
+    """Write a proper region pack folder at `dst` from the Banjar source folder `src`.
+
+    Licences and SOURCES.txt are copied along: the OSM-derived POIs are ODbL (attribution required).
+    """
+    from .pack import write_pack  # pack imports this module for layout detection
+
+    src, dst = Path(src), Path(dst)
+    if not is_banjar_layout(src):
+        raise RegionError(str(src), "not the Banjar source layout (banjar_desa.geojson + banjar_gazetteer.csv)")
+    write_pack(read_banjar(src), dst)
+    # Plain file copies: the source folder is read-only and its modes must not follow into the pack.
+    for extra in [src / "SOURCES.txt", *sorted((src / "LICENSES").glob("*"))]:
+        if extra.is_file():
+            target = dst / extra.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(extra, target)
+    return dst

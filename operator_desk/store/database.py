@@ -1,0 +1,50 @@
+"""Opening the SQLite file: WAL, synchronous=FULL, a busy timeout, migrations applied once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written (wrong file, full disk, read-only folder)."""
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """One connection with the house pragmas. Autocommit mode: transactions are explicit."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+        else:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"{path}: cannot switch to WAL journal (got {mode})")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not an Operator Desk store or unreadable ({exc})") from exc
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply pending migrations; a foreign SQLite file is refused with its name in the message."""
+    db = Database(conn)
+    try:
+        names = set(db.table_names())
+        if names and "_sqlite_migrations" not in names:
+            raise StoreError(f"{path}: a SQLite file that is not an Operator Desk store (tables: {sorted(names)[:5]})")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot migrate the store ({exc})") from exc

@@ -1,0 +1,142 @@
+"""Schema migrations (sqlite-utils >= 4 `Migrations`). Append new functions; never edit applied ones."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("operator_desk")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute(
+        """CREATE TABLE calls (
+            id TEXT PRIMARY KEY, site_id TEXT, caller_number TEXT, caller_raw TEXT, source TEXT,
+            started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER, outcome TEXT,
+            incident_id TEXT, operator TEXT, notes TEXT, device_location TEXT)"""
+    )
+    db.execute("CREATE INDEX calls_started ON calls(started_at)")
+    db.execute("CREATE INDEX calls_number ON calls(caller_number, started_at)")
+    db.execute("CREATE INDEX calls_outcome ON calls(outcome, started_at)")
+    db.execute("CREATE INDEX calls_incident ON calls(incident_id)")
+    db.execute("CREATE TABLE callers (id TEXT PRIMARY KEY, number TEXT UNIQUE, name TEXT, notes TEXT, flag TEXT)")
+    db.execute(
+        """CREATE TABLE incidents (
+            id TEXT PRIMARY KEY, number TEXT, site_id TEXT, category TEXT, priority TEXT,
+            status TEXT NOT NULL DEFAULT 'new', location TEXT, caller_name TEXT, caller_number TEXT,
+            narrative TEXT, casualties INTEGER, disposition TEXT, created_at INTEGER, updated_at INTEGER,
+            created_by TEXT, updated_by TEXT,
+            lat REAL GENERATED ALWAYS AS (json_extract(location, '$.lat')) VIRTUAL,
+            lon REAL GENERATED ALWAYS AS (json_extract(location, '$.lon')) VIRTUAL,
+            desa_code TEXT GENERATED ALWAYS AS (json_extract(location, '$.desa_code')) VIRTUAL,
+            kecamatan_code TEXT GENERATED ALWAYS AS (json_extract(location, '$.kecamatan_code')) VIRTUAL)"""
+    )
+    db.execute("CREATE INDEX incidents_status ON incidents(status, created_at)")
+    db.execute("CREATE INDEX incidents_created ON incidents(created_at)")
+    db.execute("CREATE INDEX incidents_number ON incidents(number)")
+    db.execute(
+        """CREATE TABLE incident_notes (id TEXT PRIMARY KEY, incident_id TEXT, at INTEGER,
+            operator TEXT, text TEXT)"""
+    )
+    db.execute("CREATE INDEX incident_notes_incident ON incident_notes(incident_id, at)")
+    db.execute(
+        """CREATE TABLE status_events (id TEXT PRIMARY KEY, incident_id TEXT, status_from TEXT,
+            status_to TEXT, at INTEGER, operator TEXT)"""
+    )
+    db.execute("CREATE INDEX status_events_incident ON status_events(incident_id, at)")
+    db.execute(
+        """CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT, kind TEXT, phone TEXT, radio TEXT,
+            whatsapp TEXT, categories TEXT, kecamatan_codes TEXT, ack_minutes INTEGER,
+            arrive_minutes INTEGER, active INTEGER DEFAULT 1)"""
+    )
+    db.execute(
+        """CREATE TABLE referrals (id TEXT PRIMARY KEY, incident_id TEXT, agency_id TEXT, sent_at INTEGER,
+            acknowledged_at INTEGER, on_scene_at INTEGER, feedback_at INTEGER, closed_at INTEGER,
+            feedback TEXT, status TEXT, operator TEXT, escalated_to TEXT)"""
+    )
+    db.execute("CREATE INDEX referrals_incident ON referrals(incident_id)")
+    db.execute(
+        """CREATE TABLE referral_events (id TEXT PRIMARY KEY, referral_id TEXT, step TEXT, at INTEGER,
+            operator TEXT, detail TEXT)"""
+    )
+    db.execute("CREATE INDEX referral_events_referral ON referral_events(referral_id, at)")
+    db.execute("CREATE TABLE operators (id TEXT PRIMARY KEY, name TEXT, role TEXT, active INTEGER DEFAULT 1)")
+    db.execute(
+        """CREATE TABLE landmarks (id TEXT PRIMARY KEY, name TEXT, kind TEXT, lat REAL, lon REAL,
+            desa_code TEXT, kecamatan_code TEXT, created_by TEXT, created_at INTEGER)"""
+    )
+    db.execute(
+        """CREATE TABLE shift_handovers (id TEXT PRIMARY KEY, operator TEXT, started_at INTEGER,
+            ended_at INTEGER, notes TEXT, open_items TEXT)"""
+    )
+    # Sync bookkeeping (local only).
+    db.execute(
+        """CREATE TABLE outbox (site_seq INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL,
+            hlc TEXT NOT NULL, tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL, value TEXT,
+            base_hlc TEXT, operator TEXT, pushed INTEGER NOT NULL DEFAULT 0)"""
+    )
+    db.execute("CREATE INDEX outbox_unpushed ON outbox(pushed, site_seq)")
+    db.execute(
+        """CREATE TABLE field_clock (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
+            hlc TEXT NOT NULL, site_id TEXT NOT NULL, PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE conflicts (id TEXT PRIMARY KEY, tbl TEXT, pk TEXT, col TEXT, local_value TEXT,
+            local_hlc TEXT, remote_value TEXT, remote_hlc TEXT, remote_site TEXT, detected_at INTEGER,
+            resolved_at INTEGER, resolved_by TEXT, resolution TEXT)"""
+    )
+    # Append-only audit trail, hash-chained per site.
+    db.execute(
+        """CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE, at INTEGER,
+            site_id TEXT, operator TEXT, action TEXT, tbl TEXT, pk TEXT, detail TEXT,
+            prev_hash TEXT, hash TEXT)"""
+    )
+    db.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"
+    )
+    db.execute(
+        """CREATE TABLE drafts (id TEXT PRIMARY KEY, kind TEXT, ref_id TEXT, payload TEXT,
+            operator TEXT, updated_at INTEGER)"""
+    )
+
+
+@migrations()
+def m002_search(db: Database) -> None:
+    """Full-text search of the call log: numbers as substrings (trigram), names and notes."""
+    db.execute(
+        """CREATE VIRTUAL TABLE calls_fts USING fts5(
+            caller_number, caller_raw, notes, content='calls', content_rowid='rowid', tokenize='trigram')"""
+    )
+    db.execute(
+        """CREATE TRIGGER calls_fts_ai AFTER INSERT ON calls BEGIN
+            INSERT INTO calls_fts(rowid, caller_number, caller_raw, notes)
+            VALUES (new.rowid, new.caller_number, new.caller_raw, new.notes); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER calls_fts_au AFTER UPDATE OF caller_number, caller_raw, notes ON calls BEGIN
+            INSERT INTO calls_fts(calls_fts, rowid, caller_number, caller_raw, notes)
+            VALUES ('delete', old.rowid, old.caller_number, old.caller_raw, old.notes);
+            INSERT INTO calls_fts(rowid, caller_number, caller_raw, notes)
+            VALUES (new.rowid, new.caller_number, new.caller_raw, new.notes); END"""
+    )
+    db.execute(
+        """CREATE VIRTUAL TABLE incidents_fts USING fts5(
+            number, narrative, caller_name, content='incidents', content_rowid='rowid', tokenize='trigram')"""
+    )
+    db.execute(
+        """CREATE TRIGGER incidents_fts_ai AFTER INSERT ON incidents BEGIN
+            INSERT INTO incidents_fts(rowid, number, narrative, caller_name)
+            VALUES (new.rowid, new.number, new.narrative, new.caller_name); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER incidents_fts_au AFTER UPDATE OF number, narrative, caller_name ON incidents BEGIN
+            INSERT INTO incidents_fts(incidents_fts, rowid, number, narrative, caller_name)
+            VALUES ('delete', old.rowid, old.number, old.narrative, old.caller_name);
+            INSERT INTO incidents_fts(rowid, number, narrative, caller_name)
+            VALUES (new.rowid, new.number, new.narrative, new.caller_name); END"""
+    )

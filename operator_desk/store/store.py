@@ -1,0 +1,182 @@
+"""The desk's local store: one SQLite file, one writer thread, read connections per thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..domain.changes import Changes
+from ..domain.hlc import Hlc, HybridClock
+from ..domain.ids import new_id
+from .database import StoreError, connect, migrate
+from .tx import Tx
+from .writer import Writer
+
+T = TypeVar("T")
+Listener = Callable[[Changes], None]
+
+
+def wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Store:
+    """Owns the SQLite file of one desk.
+
+    Writes go through `write(fn)`: fn(tx) runs on the writer thread in one transaction that also
+    holds the outbox and audit rows; listeners hear the resulting `Changes` after the commit.
+    Reads use `reader()`, a connection private to the calling thread.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        now_ms: Callable[[], int] = wall_ms,
+        site_code: str = "D1",
+    ) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.now_ms = now_ms
+        self._listeners: list[Listener] = []
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        conn = connect(self.path)
+        try:
+            migrate(conn, self.path)
+            self.site_id = self._meta_default(conn, "site_id", new_id())
+            self.site_code = self._meta_default(conn, "site_code", site_code)
+            last = conn.execute("SELECT value FROM meta WHERE key='hlc'").fetchone()
+            head = conn.execute(
+                "SELECT hash FROM audit WHERE site_id=? ORDER BY seq DESC LIMIT 1", (self.site_id,)
+            ).fetchone()
+        finally:
+            conn.close()
+        self.clock = HybridClock(now_ms, Hlc.decode(last[0]) if last else None)
+        self._audit_head = [head[0] if head else ""]
+        self._writer = Writer(lambda: connect(self.path))
+        self.operator: str | None = self.get_meta("operator")
+
+    @staticmethod
+    def _meta_default(conn: sqlite3.Connection, key: str, default: str) -> str:
+        row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        if row:
+            return str(row[0])
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, default))
+        return default
+
+    # -- reads ----------------------------------------------------------------------------------
+    def reader(self) -> sqlite3.Connection:
+        """A connection for this thread only (SQLite connections are never shared across threads)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.reader().execute(sql, params).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.reader().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- writes ---------------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        """`listener(changes)` runs on the writer thread after each commit: marshal, don't work."""
+        self._listeners.append(listener)
+
+    def write_async(self, fn: Callable[[Tx], T], operator: str | None = None) -> Future[T]:
+        who = operator if operator is not None else self.operator
+
+        def job(conn: sqlite3.Connection) -> tuple[T, Changes]:
+            tx = Tx(
+                conn,
+                site_id=self.site_id,
+                operator=who,
+                clock=self.clock,
+                now_ms=self.now_ms,
+                audit_head=list(self._audit_head),
+            )
+            result = fn(tx)
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (self.clock.last.encode(),),
+            )
+            self._pending_head = tx._audit_head[0]
+            return result, tx.changes
+
+        outer: Future[T] = Future()
+
+        def after(pair: tuple[T, Changes]) -> None:
+            self._audit_head[0] = self._pending_head
+            self._broadcast(pair[1])
+
+        inner = self._writer.submit(job, after)
+
+        def done(f: Future[Any]) -> None:
+            exc = f.exception()
+            if exc is not None:
+                outer.set_exception(exc)
+            else:
+                outer.set_result(f.result()[0])
+
+        inner.add_done_callback(done)
+        return outer
+
+    def write(self, fn: Callable[[Tx], T], operator: str | None = None, timeout: float = 30.0) -> T:
+        """Run fn(tx) in one durable transaction and wait for it."""
+        try:
+            return self.write_async(fn, operator).result(timeout)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: write failed ({exc})") from exc
+
+    def raw_write(self, fn: Callable[[sqlite3.Connection], T], changes: Changes | None = None) -> T:
+        """A write that bypasses the outbox (sync apply, drafts, meta). Use with care."""
+
+        def after(_: Any) -> None:
+            if changes:
+                self._broadcast(changes)
+
+        return self._writer.submit(fn, after).result(30.0)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        def job(conn: sqlite3.Connection) -> None:
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE key=?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (key, value),
+                )
+
+        self.raw_write(job)
+
+    def _broadcast(self, changes: Changes) -> None:
+        if not changes:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(changes)
+            except Exception:  # noqa: BLE001 - one bad view must not stop the others
+                import logging
+
+                logging.getLogger(__name__).exception("change listener failed")
+
+    def close(self) -> None:
+        self._writer.close()
+        with self._readers_lock:
+            for conn in self._readers:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass  # made on another thread that already ended
+            self._readers.clear()

@@ -1,0 +1,170 @@
+"""A write transaction that records, with every domain change, its outbox rows and an audit row.
+
+Everything here runs on the writer thread inside BEGIN IMMEDIATE; nothing commits by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..domain.changes import Changes
+from ..domain.hlc import HybridClock
+from ..domain.ids import new_id
+from .schema import APPEND_TABLES, JSON_COLUMNS, RECORD_TABLES
+
+
+def encode_value(table: str, col: str, value: Any) -> Any:
+    """Python value -> what SQLite stores (JSON columns as text)."""
+    if (table, col) in JSON_COLUMNS and value is not None and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def decode_value(table: str, col: str, value: Any) -> Any:
+    if (table, col) in JSON_COLUMNS and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def audit_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
+    body = json.dumps(
+        [row["id"], row["at"], row["site_id"], row["operator"], row["action"], row["tbl"], row["pk"], row["detail"]],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+class Tx:
+    """The only way services change synced tables. Collects a `Changes` for the broadcast."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        site_id: str,
+        operator: str | None,
+        clock: HybridClock,
+        now_ms: Callable[[], int],
+        audit_head: list[str],
+    ) -> None:
+        self.conn = conn
+        self.site_id = site_id
+        self.operator = operator
+        self.clock = clock
+        self.now_ms = now_ms
+        self.changes = Changes(initiator="local")
+        self._audit_head = audit_head  # one-element list shared with the Store: last hash of this site
+
+    # -- reads inside the transaction ---------------------------------------------------------
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def field_hlcs(self, table: str, pk: str) -> dict[str, str]:
+        rows = self.conn.execute("SELECT col, hlc FROM field_clock WHERE tbl=? AND pk=?", (table, pk))
+        return {r["col"]: r["hlc"] for r in rows}
+
+    # -- writes -----------------------------------------------------------------------------------
+    def insert_record(self, table: str, fields: Mapping[str, Any], pk: str | None = None) -> str:
+        """A new mutable record; every field becomes one outbox change."""
+        cols = RECORD_TABLES[table]
+        unknown = set(fields) - set(cols)
+        if unknown:
+            raise KeyError(f"{table}: unknown fields {sorted(unknown)}")
+        pk = pk or new_id()
+        values = {c: encode_value(table, c, fields.get(c)) for c in cols if c in fields}
+        names = ", ".join(["id", *values])
+        marks = ", ".join("?" * (len(values) + 1))
+        self.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", (pk, *values.values()))
+        for col in values:
+            self._outbox(table, pk, col, fields[col], base_hlc=None)
+        self.changes.add(table, pk)
+        return pk
+
+    def update_record(
+        self, table: str, pk: str, fields: Mapping[str, Any], seen: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Change fields that differ; `seen` is the field clock the editor saw (base for conflicts).
+
+        Returns the fields that really changed.
+        """
+        cols = RECORD_TABLES[table]
+        unknown = set(fields) - set(cols)
+        if unknown:
+            raise KeyError(f"{table}: unknown fields {sorted(unknown)}")
+        row = self.one(f"SELECT {', '.join(fields) or 'id'} FROM {table} WHERE id=?", (pk,))
+        if row is None:
+            raise KeyError(f"{table} {pk} not found")
+        current = self.field_hlcs(table, pk)
+        changed: dict[str, Any] = {}
+        for col, value in fields.items():
+            stored = encode_value(table, col, value)
+            if row[col] == stored:
+                continue
+            changed[col] = value
+            base = (seen or {}).get(col, current.get(col))
+            self._outbox(table, pk, col, value, base_hlc=base)
+        if changed:
+            sets = ", ".join(f"{c}=?" for c in changed)
+            self.conn.execute(
+                f"UPDATE {table} SET {sets} WHERE id=?",
+                (*(encode_value(table, c, v) for c, v in changed.items()), pk),
+            )
+            self.changes.add(table, pk)
+        return changed
+
+    def append(self, table: str, fields: Mapping[str, Any], pk: str | None = None) -> str:
+        """An insert-only row (note, event): one outbox change carrying the whole row."""
+        cols = APPEND_TABLES[table]
+        pk = pk or new_id()
+        row = {c: fields.get(c) for c in cols}
+        stored = [encode_value(table, c, row[c]) for c in cols]
+        self.conn.execute(
+            f"INSERT INTO {table} (id, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})",
+            (pk, *stored),
+        )
+        self._outbox(table, pk, "*", row, base_hlc=None)
+        self.changes.add(table, pk)
+        return pk
+
+    def audit(self, action: str, table: str, pk: str, detail: Mapping[str, Any] | None = None) -> None:
+        """Append to the hash-chained audit trail of this site."""
+        row = {
+            "id": new_id(),
+            "at": self.now_ms(),
+            "site_id": self.site_id,
+            "operator": self.operator,
+            "action": action,
+            "tbl": table,
+            "pk": pk,
+            "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        }
+        prev = self._audit_head[0]
+        digest = audit_hash(prev, row)
+        self.conn.execute(
+            "INSERT INTO audit (id, at, site_id, operator, action, tbl, pk, detail, prev_hash, hash) "
+            "VALUES (:id, :at, :site_id, :operator, :action, :tbl, :pk, :detail, :prev, :hash)",
+            {**row, "prev": prev, "hash": digest},
+        )
+        self._audit_head[0] = digest
+
+    def _outbox(self, table: str, pk: str, col: str, value: Any, base_hlc: str | None) -> None:
+        hlc = self.clock.tick().encode()
+        self.conn.execute(
+            "INSERT INTO outbox (site_id, hlc, tbl, pk, col, value, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?)",
+            (self.site_id, hlc, table, pk, col, json.dumps(value, ensure_ascii=False), base_hlc, self.operator),
+        )
+        if col != "*":
+            self.conn.execute(
+                "INSERT INTO field_clock (tbl, pk, col, hlc, site_id) VALUES (?,?,?,?,?) "
+                "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id",
+                (table, pk, col, hlc, self.site_id),
+            )
