@@ -96,6 +96,21 @@ def _with_level(fc: dict[str, Any], level: str) -> dict[str, Any]:
     return fc
 
 
+def _label_points(kec: dict[str, Any], gazetteer: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
+    """The dissolved kecamatan layer has no lat/lon: take the gazetteer's centroid for each code."""
+    points = {
+        r.get("code"): (r.get("lat"), r.get("lon")) for _, r in gazetteer if r.get("level") == "kecamatan"
+    }
+    for f in kec["features"]:
+        p = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(p, dict) and "lat" not in p and p.get("code") in points:
+            try:
+                p["lat"], p["lon"] = (float(v) for v in points[p["code"]])  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                pass  # left to the centroid; the gazetteer row itself is validated later
+    return kec
+
+
 def read_banjar(src: Path) -> RawPack:
     """Read the Banjar source folder into pack form (kecamatan from the desa-dissolved layer)."""
     kec_file = "banjar_kecamatan_from_desa.geojson"
@@ -109,13 +124,14 @@ def read_banjar(src: Path) -> RawPack:
         "pois": "banjar_health_osm.geojson",
         "lines": "banjar_rivers_coast_gshhs.geojson",
     }
+    gazetteer = read_gazetteer_csv(src / labels["gazetteer"], labels["gazetteer"])
     raw = RawPack(
         meta=dict(BANJAR_META),
         labels=labels,
         kabupaten=_with_level(read_geojson(src / labels["kabupaten"], labels["kabupaten"]), "kabupaten"),
-        kecamatan=read_geojson(src / kec_file, kec_file),
+        kecamatan=_label_points(read_geojson(src / kec_file, kec_file), gazetteer),
         desa=read_geojson(src / labels["desa"], labels["desa"]),
-        gazetteer=read_gazetteer_csv(src / labels["gazetteer"], labels["gazetteer"]),
+        gazetteer=gazetteer,
         source=src,
         meta_label=f"{src.name} (Banjar layout)",
     )
@@ -135,7 +151,9 @@ def convert_banjar(src: str | Path, dst: str | Path) -> Path:
 
     src, dst = Path(src), Path(dst)
     if not is_banjar_layout(src):
-        raise RegionError(str(src), "not the Banjar source layout (banjar_desa.geojson + banjar_gazetteer.csv)")
+        raise RegionError(
+            str(src), "not the Banjar source layout (banjar_desa.geojson + banjar_gazetteer.csv)"
+        )
     write_pack(read_banjar(src), dst)
     # Plain file copies: the source folder is read-only and its modes must not follow into the pack.
     for extra in [src / "SOURCES.txt", *sorted((src / "LICENSES").glob("*"))]:

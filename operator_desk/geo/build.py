@@ -137,7 +137,9 @@ def _areas(raw: RawPack, layer: str, levels: frozenset[str], default_level: str)
             raise RegionError(label, f"{where}: properties 'code' and 'name' are required")
         level = _str(p, "level") or default_level
         if level not in levels:
-            raise RegionError(label, f"{where}: unknown level {level!r} (expected {', '.join(sorted(levels))})")
+            raise RegionError(
+                label, f"{where}: unknown level {level!r} (expected {', '.join(sorted(levels))})"
+            )
         parent = _str(p, "parent_code")
         if layer != "kabupaten" and not parent:
             raise RegionError(label, f"{where}: property 'parent_code' is required")
@@ -155,7 +157,9 @@ def _areas(raw: RawPack, layer: str, levels: frozenset[str], default_level: str)
             c = geom.centroid
             lat, lon = c.y, c.x
         shapely.prepare(geom)
-        out.append(AreaFeature(code, name, level, parent, geom, float(lat), float(lon), _str(p, "postal_code")))
+        out.append(
+            AreaFeature(code, name, level, parent, geom, float(lat), float(lon), _str(p, "postal_code"))
+        )
     return out
 
 
@@ -168,7 +172,9 @@ def _check_parents(children: list[AreaFeature], parents: list[AreaFeature], labe
     codes = {p.code for p in parents}
     for c in children:
         if c.parent_code not in codes:
-            raise RegionError(label, f"{c.level} {c.code} ({c.name}): parent {what} {c.parent_code} is missing")
+            raise RegionError(
+                label, f"{c.level} {c.code} ({c.name}): parent {what} {c.parent_code} is missing"
+            )
 
 
 def _gazetteer(raw: RawPack, area_codes: set[str]) -> list[GazetteerRow]:
@@ -198,7 +204,9 @@ def _gazetteer(raw: RawPack, area_codes: set[str]) -> list[GazetteerRow]:
     kec_codes = {r.code for r in rows if r.level in KECAMATAN_LEVELS} | area_codes
     for r in rows:
         if r.level in DESA_LEVELS and r.parent_code not in kec_codes:
-            raise RegionError(label, f"{r.level} {r.code} ({r.name}): parent kecamatan {r.parent_code} is missing")
+            raise RegionError(
+                label, f"{r.level} {r.code} ({r.name}): parent kecamatan {r.parent_code} is missing"
+            )
     return rows
 
 
@@ -219,7 +227,9 @@ def _pois(raw: RawPack) -> list[Poi]:
         seen.add(pid)
         kind = _str(p, "kind")
         if kind not in POI_KINDS:
-            raise RegionError(label, f"{where}: unknown kind {kind!r} (expected {', '.join(sorted(POI_KINDS))})")
+            raise RegionError(
+                label, f"{where}: unknown kind {kind!r} (expected {', '.join(sorted(POI_KINDS))})"
+            )
         g = _geometry(feat, label, where, ("Point",))
         if not _inside(g.bounds, bbox):
             raise RegionError(label, f"{where}: coordinates outside the bbox {list(bbox)}")
@@ -236,7 +246,9 @@ def _lines(raw: RawPack) -> list[LineFeature]:
         where = f"feature {i}"
         kind = _str(_props(feat), "kind")
         if kind not in LINE_KINDS:
-            raise RegionError(label, f"{where}: unknown kind {kind!r} (expected {', '.join(sorted(LINE_KINDS))})")
+            raise RegionError(
+                label, f"{where}: unknown kind {kind!r} (expected {', '.join(sorted(LINE_KINDS))})"
+            )
         g = _geometry(feat, label, where, ("LineString", "MultiLineString"))
         if not _inside(g.bounds, bbox):
             raise RegionError(label, f"{where}: coordinates outside the bbox {list(bbox)}")

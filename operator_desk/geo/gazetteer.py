@@ -59,8 +59,8 @@ class Gazetteer:
 
     Why: operators type what the caller says - "sei tabuk kramat", "sungaitabuk", "kec. martapura",
     or just "sekum". Names are normalised (textnorm), candidates are narrowed with trigram overlap and
-    token prefixes, then scored with rapidfuzz (WRatio on words, ratio on the space-free form) plus a
-    prefix score. Entries can be added at any time (landmarks) and are searchable at once.
+    token prefixes, then scored with rapidfuzz: the best of a whole-name ratio on the space-free form,
+    a word alignment (query words found in the name, name words said in the query) and a prefix score. Entries can be added at any time (landmarks) and are searchable at once.
     Not thread-safe for concurrent add+search; build on a worker, then search from one thread.
     """
 
@@ -69,6 +69,7 @@ class Gazetteer:
         self._norm: list[str] = []
         self._compact: list[str] = []
         self._ntri: list[int] = []
+        self._toks: list[tuple[str, ...]] = []
         self._post: dict[str, list[int]] = defaultdict(list)
         self._post_np: dict[str, np.ndarray] = {}
         self._tok_post: dict[str, list[int]] = defaultdict(list)
@@ -96,7 +97,9 @@ class Gazetteer:
         for p in region.pois:
             if p.name:
                 kname = kec_names.get(p.kecamatan_code or "")
-                entries.append(GazetteerEntry(p.id, p.name, "poi", p.lat, p.lon, kname, p.kecamatan_code, p.kind))
+                entries.append(
+                    GazetteerEntry(p.id, p.name, "poi", p.lat, p.lon, kname, p.kecamatan_code, p.kind)
+                )
         return cls(entries)
 
     def __len__(self) -> int:
@@ -111,6 +114,7 @@ class Gazetteer:
         self._norm.append(norm)
         self._compact.append(compact)
         self._ntri.append(len(tris))
+        self._toks.append(tuple(norm.split()))
         for t in tris:
             self._post[t].append(i)
             self._post_np.pop(t, None)
@@ -175,7 +179,9 @@ class Gazetteer:
             return 90.0 + 10.0 * len(qc) / len(compact)
         ntoks = self._norm[i].split()
         j = 0
-        for q in qtoks:  # every query word starts a name word, in order ("tabuk ker" -> "sungai tabuk keramat")
+        for (
+            q
+        ) in qtoks:  # every query word starts a name word, in order ("tabuk ker" -> "sungai tabuk keramat")
             while j < len(ntoks) and not ntoks[j].startswith(q):
                 j += 1
             if j == len(ntoks):
@@ -184,7 +190,7 @@ class Gazetteer:
         return 85.0 + 10.0 * sum(map(len, qtoks)) / len(compact)
 
     def search(self, query: str, limit: int = 10, kecamatan_code: str | None = None) -> list[Match]:
-        """Best matches for `query`, places inside `kecamatan_code` preferred."""
+        """Best matches for `query`, places inside `kecamatan_code` preferred (ranked first when close)."""
         qn = normalize(query)
         if not qn or limit <= 0:
             return []
@@ -194,18 +200,15 @@ class Gazetteer:
         if kecamatan_code:
             cand.update(self._by_kec.get(kecamatan_code, ()))
         ids = sorted(cand)
-        scores: dict[int, float] = {}
-        # rapidfuzz over the prefiltered candidates: words (typos, extra/missing words) and glued form
-        for q, texts, scorer in ((qn, self._norm, fuzz.WRatio), (qc, self._compact, fuzz.ratio)):
-            choices = {i: texts[i] for i in ids}
-            for _, s, i in process.extract(q, choices, scorer=scorer, limit=None, score_cutoff=MIN_SCORE * 0.8):
-                scores[i] = max(scores.get(i, 0.0), s)
-        for i in ids:
-            p = self._prefix_score(i, qc, qtoks)
-            if p > scores.get(i, 0.0):
-                scores[i] = p
+        if not ids:
+            return []
+        # whole-name typos and glued words ("sungaitabukkramat"): rapidfuzz over the prefiltered names
+        choices = {i: self._compact[i] for i in ids}
+        scores = {i: s for _, s, i in process.extract(qc, choices, scorer=fuzz.ratio, limit=None)}
+        pair = self._token_scores(qtoks, ids)
         ranked = []
-        for i, s in scores.items():
+        for i in ids:
+            s = max(scores[i], self._coverage(i, qtoks, pair), self._prefix_score(i, qc, qtoks))
             if s < MIN_SCORE:
                 continue
             e = self._entries[i]
@@ -214,9 +217,32 @@ class Gazetteer:
         ranked.sort()
         return [self._match(i, s) for *_, i, s in ranked[:limit]]
 
+    def _token_scores(self, qtoks: list[str], ids: list[int]) -> list[dict[str, float]]:
+        """Per query word: similarity to every word of the candidates (one rapidfuzz cdist call)."""
+        vocab = sorted({t for i in ids for t in self._toks[i]})
+        matrix = process.cdist(qtoks, vocab, scorer=fuzz.ratio, dtype=np.float32)
+        out = [dict(zip(vocab, row.tolist(), strict=True)) for row in matrix]
+        last = qtoks[-1]
+        if len(last) >= 3:  # the word being typed may be unfinished: "tabuk ker" -> "keramat"
+            for t in vocab:
+                if t.startswith(last):
+                    out[-1][t] = max(out[-1][t], 90.0 + 10.0 * len(last) / len(t))
+        return out
+
+    def _coverage(self, i: int, qtoks: list[str], pair: list[dict[str, float]]) -> float:
+        """Word alignment: how much of the query is in the name (75 %) and of the name in the query."""
+        ntoks = self._toks[i]
+        qlen = sum(map(len, qtoks))
+        q_cov = sum(len(q) * max(pair[k][t] for t in ntoks) for k, q in enumerate(qtoks)) / qlen
+        n_len = sum(map(len, ntoks))
+        n_cov = sum(len(t) * max(p[t] for p in pair) for t in ntoks) / n_len
+        return 0.75 * q_cov + 0.25 * n_cov
+
     def _match(self, i: int, score: float) -> Match:
         e = self._entries[i]
-        return Match(e.code, e.name, e.level, e.kecamatan, e.kecamatan_code, e.lat, e.lon, round(score, 1), e.kind)
+        return Match(
+            e.code, e.name, e.level, e.kecamatan, e.kecamatan_code, e.lat, e.lon, round(score, 1), e.kind
+        )
 
 
 __all__ = ["Gazetteer", "GazetteerEntry", "Match"]

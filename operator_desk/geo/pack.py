@@ -79,7 +79,7 @@ from typing import Any
 
 import tomli_w
 
-from .banjar import is_banjar_layout, read_banjar
+from .banjar import convert_banjar, is_banjar_layout, read_banjar
 from .build import META_FILE, RawPack, build_region
 from .errors import RegionError
 from .model import Region
@@ -96,6 +96,7 @@ DEFAULT_FILES = {
 }
 OPTIONAL_LAYERS = ("pois", "lines", "basemap")
 INSTALL_DIR = "region"
+__all__ = ["convert_banjar", "import_region", "load_region", "read_pack", "region_summary", "write_pack"]
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
@@ -211,8 +212,6 @@ def import_region(src: str | Path, data_dir: str | Path) -> Region:
     The new pack is staged and re-validated next to the old one and swapped in by rename, so a
     failed import leaves the installed region untouched.
     """
-    from .banjar import convert_banjar
-
     src, data_dir = Path(src), Path(data_dir)
     load_region(src)  # raises RegionError before anything is written
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -55,13 +55,16 @@ class ReverseGeocoder:
         shapely.prepare(kab)
         self._kab = kab
         self._gap_deg = gap_m / _M_PER_DEG
+        # Cheap reject for the nearest-desa search: the desa area grown by the gap (1 % slack for the
+        # buffer's polygonal arcs; query_nearest's max_distance stays the exact test).
+        near = shapely.buffer(shapely.union_all(geoms), self._gap_deg * 1.01, quad_segs=4)
+        shapely.prepare(near)
+        self._near = near
         self._inside_deg = inside_m / _M_PER_DEG
         self._exact: list[Place] = []
         for d in region.desa:
             kec = region.kecamatan_by_code(d.parent_code or "")
-            self._exact.append(
-                Place(d.code, d.name, d.level, d.parent_code, kec.name if kec else None)
-            )
+            self._exact.append(Place(d.code, d.name, d.level, d.parent_code, kec.name if kec else None))
 
     def locate(self, lat: float, lon: float) -> Place | None:
         """The desa/kecamatan at one point, or None outside the region."""
@@ -85,7 +88,9 @@ class ReverseGeocoder:
     def desa(self) -> tuple[AreaFeature, ...]:
         return self._desa
 
-    def locate_indices(self, lats: ArrayLike, lons: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    def locate_indices(
+        self, lats: ArrayLike, lons: ArrayLike
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Index into `region.desa` per point (-1 = outside) and distance in metres (0 = inside)."""
         lat = np.asarray(lats, dtype=float).ravel()
         lon = np.asarray(lons, dtype=float).ravel()
@@ -117,12 +122,18 @@ class ReverseGeocoder:
             first = np.r_[True, mp[1:] != mp[:-1]]
             out[mp[first]] = mg[first]
 
-    def _fallback(self, pts: NDArray, lat: NDArray, lon: NDArray, todo: NDArray, out: NDArray, dist: NDArray) -> None:
+    def _fallback(
+        self, pts: NDArray, lat: NDArray, lon: NDArray, todo: NDArray, out: NDArray, dist: NDArray
+    ) -> None:
         inside = shapely.contains_xy(self._kab, lon[todo], lat[todo])
-        for sel, max_deg in ((todo[~inside], self._gap_deg), (todo[inside], self._inside_deg)):
+        near = todo[~inside]
+        near = near[shapely.contains_xy(self._near, lon[near], lat[near])]
+        for sel, max_deg in ((near, self._gap_deg), (todo[inside], self._inside_deg)):
             if not sel.size:
                 continue
-            (qi, gi), d = self._tree.query_nearest(pts[sel], max_distance=max_deg, return_distance=True, all_matches=False)
+            (qi, gi), d = self._tree.query_nearest(
+                pts[sel], max_distance=max_deg, return_distance=True, all_matches=False
+            )
             out[sel[qi]] = gi
             dist[sel[qi]] = np.maximum(d * _M_PER_DEG, math.ulp(1.0))
 

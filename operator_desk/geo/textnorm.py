@@ -22,6 +22,9 @@ ALIASES: dict[str, str] = {
     "tj": "tanjung", "tg": "tanjung", "tjg": "tanjung", "kp": "kampung", "kpg": "kampung",
     "kmp": "kampung", "pkm": "puskesmas", "pustu": "puskesmas pembantu", "rs": "rumah sakit",
     "rsud": "rumah sakit umum daerah", "rsu": "rumah sakit umum", "mtp": "martapura",
+    # numbered desa are written both ways ("Kertak Hanyar II" / "Kertak Hanyar 2")
+    "1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii", "8": "viii", "9": "ix",
+    "10": "x",
     # spelling variants of the same word
     "hulu": "ulu", "hilir": "ilir", "kramat": "keramat",
 }  # fmt: skip

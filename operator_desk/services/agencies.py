@@ -1,11 +1,21 @@
-"""The agencies the center refers to. Banjar defaults carry names and kinds only, never invented contacts."""
+"""The agencies the center refers to. Banjar defaults carry names and kinds only, never invented contacts.
+
+The catalogue is edited by a supervisor (checked here, against the `operators` roster); contacts are
+normalised (phone and WhatsApp to E.164) and the expected acknowledge / arrival minutes drive the
+referral board's timers.
+"""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
+from ..domain import phone as phones
 from ..domain.enums import AgencyKind, IncidentCategory
+from ..domain.errors import DomainError, NotFound, ValidationError
+from ..store.schema import RECORD_TABLES
 from ..store.store import Store
 from ..store.tx import Tx
 
@@ -45,6 +55,77 @@ BANJAR_DEFAULTS: tuple[tuple[str, str, int, int], ...] = (
 )
 
 
+SUPERVISOR_ROLE = "supervisor"
+MAX_MINUTES = 24 * 60
+
+
+def is_supervisor(conn: sqlite3.Connection, operator: str | None) -> bool:
+    """True when the operator (by roster id or name) is an active supervisor."""
+    if not operator:
+        return False
+    row = conn.execute(
+        "SELECT 1 FROM operators WHERE (id=? OR name=?) AND role=? AND coalesce(active, 1)=1 LIMIT 1",
+        (operator, operator, SUPERVISOR_ROLE),
+    ).fetchone()
+    return row is not None
+
+
+def _minutes(value: Any) -> int | None | str:
+    """Minutes as int, None when empty, or a problem code."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "not_minutes"
+    return value if 0 < value <= MAX_MINUTES else "out_of_range"
+
+
+def clean_agency(fields: Mapping[str, Any], partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise agency fields; ValidationError maps each bad field to a code."""
+    problems: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    unknown = set(fields) - set(RECORD_TABLES["agencies"])
+    for f in sorted(unknown):
+        problems[f] = "unknown_field"
+    if "name" in fields or not partial:
+        name = " ".join(str(fields.get("name") or "").split())
+        if not name:
+            problems["name"] = "required"
+        out["name"] = name
+    if "kind" in fields or not partial:
+        kind = fields.get("kind")
+        if kind not in AgencyKind.__members__.values():
+            problems["kind"] = "required" if not kind else "unknown_kind"
+        out["kind"] = str(kind) if kind else kind
+    for col in ("phone", "whatsapp"):
+        if col in fields:
+            raw = (fields.get(col) or "").strip()
+            norm = phones.normalise(raw) if raw else None
+            if raw and norm is None:
+                problems[col] = "invalid_phone"
+            out[col] = norm
+    if "radio" in fields:
+        out["radio"] = (fields.get("radio") or "").strip() or None
+    if "categories" in fields:
+        cats = sorted(set(fields.get("categories") or []))
+        if any(c not in IncidentCategory.__members__.values() for c in cats):
+            problems["categories"] = "unknown_category"
+        out["categories"] = cats
+    if "kecamatan_codes" in fields:
+        out["kecamatan_codes"] = sorted({str(c) for c in fields.get("kecamatan_codes") or []})
+    for col in ("ack_minutes", "arrive_minutes"):
+        if col in fields:
+            m = _minutes(fields.get(col))
+            if isinstance(m, str):
+                problems[col] = m
+            else:
+                out[col] = m
+    if "active" in fields:
+        out["active"] = 1 if fields.get("active") else 0
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
 class AgencyService:
     """Catalogue of agencies and the suggestion of which to refer to."""
 
@@ -70,14 +151,29 @@ class AgencyService:
 
         return self.store.write(fn)
 
+    @staticmethod
+    def _decode(r: Mapping[str, Any]) -> dict[str, Any]:
+        d = dict(r)
+        d["categories"] = json.loads(d["categories"] or "[]")
+        d["kecamatan_codes"] = json.loads(d["kecamatan_codes"] or "[]")
+        return d
+
     def all(self) -> list[dict[str, Any]]:
-        out = []
-        for r in self.store.query("SELECT * FROM agencies WHERE active=1 ORDER BY name"):
-            d = dict(r)
-            d["categories"] = json.loads(d["categories"] or "[]")
-            d["kecamatan_codes"] = json.loads(d["kecamatan_codes"] or "[]")
-            out.append(d)
-        return out
+        return [self._decode(r) for r in self.store.query("SELECT * FROM agencies WHERE active=1 ORDER BY name")]
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        """Every agency, inactive ones too (the supervisor's editor)."""
+        return [self._decode(r) for r in self.store.query("SELECT * FROM agencies ORDER BY active DESC, name")]
+
+    def get(self, agency_id: str) -> dict[str, Any]:
+        rows = self.store.query("SELECT * FROM agencies WHERE id=?", (agency_id,))
+        if not rows:
+            raise NotFound("agency", agency_id)
+        return self._decode(rows[0])
+
+    def can_edit(self) -> bool:
+        """Whether the operator on duty may edit the catalogue (the UI greys the editor otherwise)."""
+        return is_supervisor(self.store.reader(), self.store.operator)
 
     def suggest(self, category: str, kecamatan_code: str | None = None) -> list[dict[str, Any]]:
         """Agencies for the category, those covering the kecamatan (or all of it) first."""
@@ -93,13 +189,29 @@ class AgencyService:
         return [t[3] for t in ranked]
 
     def save(self, agency_id: str | None, fields: dict[str, Any]) -> str:
+        """Create (agency_id None) or edit an agency. Supervisors only (`supervisor_required`);
+        invalid fields raise ValidationError (codes per field)."""
+        data = clean_agency(fields, partial=agency_id is not None)
+
         def fn(tx: Tx) -> str:
+            if not is_supervisor(tx.conn, tx.operator):
+                raise DomainError(
+                    "supervisor_required", f"operator {tx.operator!r} may not edit the agencies", "agency"
+                )
             if agency_id is None:
-                pk = tx.insert_record("agencies", fields)
-                tx.audit("agency_create", "agencies", pk, {"name": fields.get("name")})
+                data.setdefault("active", 1)
+                pk = tx.insert_record("agencies", data)
+                tx.audit("agency_create", "agencies", pk, {"name": data.get("name")})
                 return pk
-            tx.update_record("agencies", agency_id, fields)
-            tx.audit("agency_update", "agencies", agency_id, {"fields": sorted(fields)})
+            if tx.one("SELECT 1 FROM agencies WHERE id=?", (agency_id,)) is None:
+                raise NotFound("agency", agency_id)
+            changed = tx.update_record("agencies", agency_id, data)
+            if changed:
+                tx.audit("agency_update", "agencies", agency_id, {"fields": sorted(changed)})
             return agency_id
 
         return self.store.write(fn)
+
+    def set_active(self, agency_id: str, active: bool) -> None:
+        """Retire or restore an agency (no hard deletes: old referrals keep pointing at it)."""
+        self.save(agency_id, {"active": active})

@@ -17,7 +17,7 @@ def m001_core(db: Database) -> None:
             started_at INTEGER NOT NULL, answered_at INTEGER, ended_at INTEGER, outcome TEXT,
             incident_id TEXT, operator TEXT, notes TEXT, device_location TEXT)"""
     )
-    db.execute("CREATE INDEX calls_started ON calls(started_at)")
+    db.execute("CREATE INDEX calls_started ON calls(started_at, id)")
     db.execute("CREATE INDEX calls_number ON calls(caller_number, started_at)")
     db.execute("CREATE INDEX calls_outcome ON calls(outcome, started_at)")
     db.execute("CREATE INDEX calls_incident ON calls(incident_id)")
@@ -140,3 +140,29 @@ def m002_search(db: Database) -> None:
             INSERT INTO incidents_fts(rowid, number, narrative, caller_name)
             VALUES (new.rowid, new.number, new.narrative, new.caller_name); END"""
     )
+
+
+@migrations()
+def m003_shifts_and_referral_timers(db: Database) -> None:
+    """Shifts on the desk (a record: started, then ended) and the timers of re-sent / reopened referrals.
+
+    `resent_at` restarts the acknowledge timer without losing the first `sent_at` the statistics measure
+    from; `reopened_at` marks a referral reopened after it was closed (counted once in the statistics).
+    """
+    db.execute(
+        """CREATE TABLE shifts (id TEXT PRIMARY KEY, operator TEXT, site_id TEXT, started_at INTEGER,
+            ended_at INTEGER, handover_id TEXT)"""
+    )
+    db.execute("CREATE INDEX shifts_open ON shifts(ended_at, started_at)")
+    for col in ("resent_at", "resend_count", "reopened_at", "reopen_count"):
+        db.execute(f"ALTER TABLE referrals ADD COLUMN {col} INTEGER")
+    db.execute("CREATE INDEX referrals_sent ON referrals(sent_at)")
+    db.execute("CREATE INDEX referrals_status ON referrals(status)")
+    db.execute("CREATE INDEX shift_handovers_ended ON shift_handovers(ended_at)")
+
+
+@migrations()
+def m003_sync(db: Database) -> None:
+    """Conflicts become a synced record table (site of the older write kept too); pull cursor index."""
+    db.execute("ALTER TABLE conflicts ADD COLUMN local_site TEXT")
+    db.execute("CREATE INDEX conflicts_open ON conflicts(resolved_at, detected_at)")

@@ -20,13 +20,21 @@ RECORD_TABLES: dict[str, tuple[str, ...]] = {
     "referrals": (
         "incident_id", "agency_id", "sent_at", "acknowledged_at", "on_scene_at", "feedback_at",
         "closed_at", "feedback", "status", "operator", "escalated_to",
+        "resent_at", "resend_count", "reopened_at", "reopen_count",
     ),
     "agencies": (
         "name", "kind", "phone", "radio", "whatsapp", "categories", "kecamatan_codes",
         "ack_minutes", "arrive_minutes", "active",
     ),
     "operators": ("name", "role", "active"),
+    "shifts": ("operator", "site_id", "started_at", "ended_at", "handover_id"),
     "landmarks": ("name", "kind", "lat", "lon", "desa_code", "kecamatan_code", "created_by", "created_at"),
+    # Written by the sync server when it ingests a write that did not see the value it replaces;
+    # resolved by a supervisor on a desk. Syncs like any record so every replica has the same set.
+    "conflicts": (
+        "tbl", "pk", "col", "local_value", "local_hlc", "local_site", "remote_value", "remote_hlc",
+        "remote_site", "detected_at", "resolved_at", "resolved_by", "resolution",
+    ),
 }
 
 APPEND_TABLES: dict[str, tuple[str, ...]] = {

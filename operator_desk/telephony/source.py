@@ -32,6 +32,14 @@ class CallEvents(Protocol):
 
     def on_status(self, status: SourceStatus) -> None: ...
 
+    def on_recording(self, ext_id: str, path: str, duration_s: float, sha256: str) -> None:
+        """An answered call's recording is complete (2-channel FLAC: caller left, operator right).
+
+        Default no-op, so sinks written before recordings existed keep working. Sources call it as
+        `getattr(events, "on_recording", None)` for sinks that do not inherit this Protocol.
+        """
+        return None
+
 
 class CallSource(ABC):
     """A provider of calls. `answer`/`hangup`/`hold` act on the source's call `ext_id`."""

@@ -4,6 +4,7 @@ LocationParseError — never another exception, never an impossible coordinate."
 from __future__ import annotations
 
 import math
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -31,7 +32,9 @@ PARSERS: list[Callable[[str], DeviceLocation]] = [
 ]
 SAMPLES = [AML_V1_FIX, AML_V2, AML_HTTPS, PIDF_POINT, pidf_of_invite(), sipp_invite()]
 PREFIXES = ['A"ML=1;', 'A"ML=2;', "<", "INVITE sip:a@b SIP/2.0\n", "--b\n", "location_latitude=", ""]
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# LOCATION_FUZZ_EXAMPLES=5000 for a longer local/nightly run.
+FUZZ = settings(
+    max_examples=int(os.environ.get("LOCATION_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check_all(text: str) -> None:
@@ -97,6 +100,7 @@ def test_truncated_messages(sample: str, data: st.DataObject) -> None:
 
 
 NUMBERISH = st.one_of(
+    st.floats(-200, 200).map(lambda x: f"{x:+.5f}"),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers().map(str),
     st.sampled_from(["", "N", "-0", "1e999", "+91.0", "-180.0001", "0", "1_0", "٣", " 5 "]),
@@ -153,3 +157,44 @@ def test_random_pidf_like_xml(tree: ET.Element) -> None:
     text = ET.tostring(tree, encoding="unicode")
     check_all(text)
     check_all(f"INVITE sip:a@b SIP/2.0\nContent-Type: application/pidf+xml\n\n{text}")
+
+
+GML = "http://www.opengis.net/gml"
+GS = "http://www.opengis.net/pidflo/1.0"
+COORD = st.one_of(st.floats(-95, 95).map(lambda x: f"{x:.5f}"), NUMBERISH)
+
+
+@st.composite
+def pidf_document(draw: st.DrawFn) -> str:
+    """Structurally plausible PIDF-LO with random shapes, values and missing parts."""
+    kind = draw(st.sampled_from(["Point", "Circle", "Ellipse", "ArcBand", "Polygon", "Sphere", "Bogus"]))
+    ns = GML if kind in ("Point", "Polygon") else GS
+    pos_count = draw(st.integers(0, 5)) if kind == "Polygon" else draw(st.integers(0, 2))
+    inner = "".join(
+        f"<gml:pos>{draw(COORD)} {draw(COORD)}{draw(st.sampled_from(['', ' 12.5', ' x']))}</gml:pos>"
+        for _ in range(pos_count)
+    )
+    if kind == "Polygon" and draw(st.booleans()):
+        values = " ".join(draw(st.lists(COORD, max_size=12)))
+        inner = f"<gml:exterior><gml:LinearRing><gml:posList>{values}</gml:posList></gml:LinearRing></gml:exterior>"
+    for tag in draw(st.sets(st.sampled_from(["radius", "semiMajorAxis", "outerRadius"]), max_size=2)):
+        uom = draw(st.sampled_from(["urn:ogc:def:uom:EPSG::9001", "urn:ogc:def:uom:EPSG::9102"]))
+        inner += f'<gs:{tag} uom="{uom}">{draw(NUMBERISH)}</gs:{tag}>'
+    srs = draw(st.sampled_from(["", ' srsName="urn:ogc:def:crs:EPSG::4326"', ' srsName="EPSG:3857"']))
+    prefix = "gml" if ns == GML else "gs"
+    shape = f"<{prefix}:{kind}{srs}>{inner}</{prefix}:{kind}>"
+    stamp = draw(st.sampled_from(["", "2025-01-01T10:00:00Z", "2025-13-01T10:00:00", "9999-12-31T23:59:59-12:00"]))
+    method = draw(st.sampled_from(["", "GPS", "Cell", "Wiremap", "Pigeon"]))
+    entity = draw(st.sampled_from(["tel:+6281234567890", "sip:+62@x", "pres:a@b", "tel:", "::"]))
+    return (
+        '<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" '
+        f'xmlns:gml="{GML}" xmlns:gs="{GS}" entity="{entity}"><tuple id="a"><status><gp:geopriv>'
+        f"<gp:location-info>{shape}</gp:location-info><gp:method>{method}</gp:method></gp:geopriv>"
+        f"</status><timestamp>{stamp}</timestamp></tuple></presence>"
+    )
+
+
+@FUZZ
+@given(pidf_document())
+def test_random_pidf_documents(text: str) -> None:
+    check_all(text)

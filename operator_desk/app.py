@@ -1,0 +1,250 @@
+"""Composition root: builds the store, services, call source, sync and the window. No globals.
+
+`create_desk(...)` is the automation entry of CONTRACT.md; `run_gui(args)` is the GUI command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import paths
+from .domain.changes import Changes
+from .domain.timeutil import WITA
+from .services.agencies import AgencyService
+from .services.calls import CallService
+from .services.drafts import DraftService
+from .services.incidents import IncidentService
+from .services.referrals import ReferralService
+from .services.session import DeskSession
+from .store.store import Store
+from .telephony.source import CallSource, ManualSource, SimulatorSource
+
+log = logging.getLogger("operator_desk")
+
+
+@dataclass
+class Desk:
+    """Everything one running desk is made of; `close()` stops workers and closes the store."""
+
+    store: Store
+    calls: CallService
+    incidents: IncidentService
+    referrals: ReferralService
+    agencies: AgencyService
+    drafts: DraftService
+    session: DeskSession
+    source: CallSource
+    window: Any
+    bridge: Any
+    region: Any = None
+    gazetteer: Any = None
+    geocoder: Any = None
+    sync: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def simulator(self) -> SimulatorSource:
+        if not isinstance(self.source, SimulatorSource):
+            raise AttributeError("this desk does not use the simulator call source")
+        return self.source
+
+    def close(self) -> None:
+        try:
+            self.window.form.save_draft()
+            self.window.form._draft_timer.stop()
+            self.window.status._tick.stop()
+        except RuntimeError:
+            pass  # widgets already deleted
+        if self.sync is not None:
+            self.sync.stop()
+        self.source.stop()
+        self.bridge.flush_now()
+        self.store.close()
+
+
+def _make_source(kind: str) -> CallSource:
+    if kind == "simulator":
+        return SimulatorSource()
+    if kind == "sip":
+        from .telephony.sip.source import SipCallSource
+
+        return SipCallSource()
+    return ManualSource()
+
+
+def _load_region(region: Path | str | None) -> tuple[Any, Any, Any]:
+    if region is None:
+        return None, None, None
+    from .geo.gazetteer import Gazetteer
+    from .geo.pack import load_region
+    from .geo.reverse import ReverseGeocoder
+
+    reg = load_region(region)
+    return reg, Gazetteer.from_region(reg), ReverseGeocoder(reg)
+
+
+def setup_logging(data_dir: Path) -> None:
+    """A rotating log file in the data dir; unexpected errors go there, never into a modal dialog."""
+    root = logging.getLogger()
+    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        return
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(data_dir / "logs" / "desk.log", maxBytes=2_000_000, backupCount=5)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def create_desk(
+    data_dir: Path | str,
+    region: Path | str | None = None,
+    call_source: str = "simulator",
+    server: str | None = None,
+    operator: str | None = None,
+    demo: bool = False,
+    now_ms: Any = None,
+) -> Desk:
+    """Build a desk over `data_dir`. Needs a QApplication (made here if none exists)."""
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.bridge import Bridge
+    from .ui.call_events import QtCallEvents
+    from .ui.call_log import CallLogPanel
+    from .ui.form_services import FormServices
+    from .ui.incident_form import IncidentForm
+    from .ui.main_window import MainWindow
+    from .ui.status import DeskStatusBar
+
+    QApplication.instance() or QApplication(sys.argv[:1])
+    data = Path(data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    store = Store(paths.store_path(data), **({"now_ms": now_ms} if now_ms else {}))
+    if operator:
+        store.operator = operator
+        store.set_meta("operator", operator)
+    reg, gaz, geo = _load_region(paths.default_region(data, region))
+    zone = ZoneInfo(reg.timezone) if reg is not None else WITA
+    calls = CallService(store)
+    incidents = IncidentService(store, prefix=reg.site_code_prefix if reg is not None else "OD", zone=zone)
+    referrals = ReferralService(store)
+    agencies = AgencyService(store)
+    agencies.ensure_defaults()
+    drafts = DraftService(store)
+    if demo and not store.query("SELECT 1 FROM calls LIMIT 1"):
+        from .services.demo import generate_demo
+        from .services.places import places_from_region
+
+        generate_demo(store, calls=600, days=7, places=places_from_region(reg.source if reg else None))
+    source = _make_source(call_source)
+    session = DeskSession(calls, source)
+    bridge = Bridge()
+    store.subscribe(bridge.post)
+
+    def locate(lat: float, lon: float) -> tuple[str | None, str | None, str | None, str | None] | None:
+        if geo is None:
+            return None
+        p = geo.locate(lat, lon)
+        return None if p is None else (p.desa_code, p.desa_name, p.kecamatan_code, p.kecamatan_name)
+
+    form = IncidentForm(FormServices(incidents, referrals, agencies, drafts, gaz, locate if geo else None))
+    status = DeskStatusBar(store.site_code, zone, store.now_ms)
+    status.set_operator(store.operator)
+    known_ops = [r[0] for r in store.query("SELECT DISTINCT operator FROM calls WHERE operator IS NOT NULL LIMIT 20")]
+
+    def set_operator(name: str) -> None:
+        if name and name != store.operator:
+            store.operator = name
+            store.set_meta("operator", name)
+            status.set_operator(name)
+
+    window = MainWindow(
+        session=session, calls=calls, call_log=CallLogPanel(store), form=form, status=status,
+        settings_path=data / "window.ini", operators=sorted(set(known_ops) | ({store.operator} - {None})),
+        on_operator=set_operator,
+    )
+    if store.operator:
+        window.duty.setCurrentText(store.operator)
+    events = QtCallEvents(window)
+    events.ring.connect(lambda ext, num, loc: session.ring(ext, num, loc))
+    events.caller_hangup.connect(session.caller_hangup)
+    events.device_location.connect(lambda num, loc: session.device_location(num, loc))
+    events.status.connect(status.set_source)
+    bridge.changed.connect(window.on_changes)
+    form.saved.connect(lambda incident_id: _finish_emergency(session, incident_id))
+    source.start(events)
+    desk = Desk(store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge,
+                reg, gaz, geo)
+    if server:
+        desk.sync = _start_sync(store, server, bridge)
+    form.restore_draft()
+    return desk
+
+
+def _finish_emergency(session: DeskSession, incident_id: str) -> None:
+    """The form saved or attached: the current call ends as an emergency of that incident."""
+    if session.current is not None:
+        session.finish_emergency(incident_id)
+
+
+def _start_sync(store: Store, server: str, bridge: Any) -> Any:
+    from .sync.engine import SyncEngine
+
+    token = store.get_meta("sync_token")
+    engine = SyncEngine(store, server, token, on_status=bridge.sync_status.emit)
+    engine.start()
+    return engine
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """`operator-desk` without a subcommand."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    data = paths.data_dir(args.data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    setup_logging(data)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from .ui.translate import install_translator
+
+    install_translator(app, args.lang)
+    try:
+        desk = create_desk(data, args.region, args.call_source, args.server, args.operator, demo=args.demo)
+    except Exception as exc:  # a clear one-line reason, details in the log
+        log.exception("desk failed to start")
+        print(f"operator-desk: cannot start: {exc}", file=sys.stderr)
+        return 2
+    desk.bridge.sync_status.connect(desk.window.status.set_sync)
+    if args.screenshot:
+        return _screenshot(app, desk, Path(args.screenshot))
+    desk.window.show()
+    if not desk.store.operator:
+        QTimer.singleShot(0, desk.window.ask_operator)
+    code = app.exec()
+    desk.close()
+    return int(code)
+
+
+def _screenshot(app: Any, desk: Desk, out: Path) -> int:
+    desk.window.resize(1440, 900)
+    desk.window.show()
+    for _ in range(10):
+        app.processEvents()
+    desk.bridge.flush_now()
+    app.processEvents()
+    ok = desk.window.grab().save(str(out))
+    desk.close()
+    if not ok:
+        print(f"operator-desk: cannot write screenshot {out}", file=sys.stderr)
+        return 2
+    print(str(out))
+    return 0
+
+
+__all__ = ["Changes", "Desk", "create_desk", "run_gui"]

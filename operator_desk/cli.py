@@ -1,0 +1,170 @@
+"""The `operator-desk` command: the GUI without a subcommand, headless subcommands otherwise.
+
+Subcommands print JSON to stdout; on failure they exit non-zero with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+# Modules that add their own subcommands: add_parsers(subparsers) and run functions set as `func`.
+PLUGIN_MODULES = (
+    "operator_desk.geo.cli",
+    "operator_desk.telephony.location.cli",
+    "operator_desk.sync.cli",
+    "operator_desk.report.cli",
+)
+
+
+class CliError(Exception):
+    """A failure with a one-line reason for stderr."""
+
+
+def _open_store(args: argparse.Namespace, must_exist: bool = False) -> Any:
+    from .store.store import Store
+
+    data = paths.data_dir(args.data_dir)
+    path = paths.store_path(data)
+    if must_exist and not path.exists():
+        raise CliError(f"no desk store in {data} (expected {path.name})")
+    return Store(path)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from .services.demo import generate_demo
+    from .services.places import places_from_region
+
+    store = _open_store(args)
+    try:
+        region = paths.default_region(store.path.parent, args.region)
+        counts = generate_demo(store, calls=args.calls, days=args.days, seed=args.seed,
+                               places=places_from_region(region))
+    finally:
+        store.close()
+    print(json.dumps(counts))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .services.export import CALL_FIELDS, INCIDENT_FIELDS, iter_calls, iter_incidents, write_records
+
+    store = _open_store(args, must_exist=True)
+    try:
+        records, fields = (iter_calls(store), CALL_FIELDS) if args.what == "calls" else (
+            iter_incidents(store), INCIDENT_FIELDS)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as fh:
+                n = write_records(records, fields, args.format, fh)
+            print(json.dumps({"written": n, "out": args.out}))
+        else:
+            write_records(records, fields, args.format, sys.stdout)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_export_eidd(args: argparse.Namespace) -> int:
+    from .services.eido import export_eido
+
+    store = _open_store(args, must_exist=True)
+    try:
+        docs = export_eido(store, None if args.all else args.incident)
+    finally:
+        store.close()
+    print(json.dumps(docs[0] if args.incident else docs, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .services.check import check_store
+
+    report = check_store(paths.store_path(paths.data_dir(args.data_dir)))
+    print(json.dumps(report, indent=2))
+    if not report["ok"]:
+        print(f"check failed: {report['problems'][0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="operator-desk", description="Operator Desk — 112 call center workstation")
+    p.add_argument("--data-dir", help="where the desk keeps its store (env OPERATOR_DESK_DATA)")
+    p.add_argument("--region", help="region pack folder (e.g. ../shared/regions/banjar)")
+    p.add_argument("--server", help="hub URL to sync with (none: the desk works alone)")
+    p.add_argument("--demo", action="store_true", help="fill an empty store with the demo data set")
+    p.add_argument("--call-source", choices=("sip", "simulator", "manual"), default="manual")
+    p.add_argument("--lang", choices=("id", "en"), help="UI language (default: from the system locale)")
+    p.add_argument("--operator", help="the operator on duty (otherwise the desk asks)")
+    p.add_argument("--screenshot", metavar="FILE.png", help="render the main window to FILE and exit")
+    sub = p.add_subparsers(dest="command")
+
+    def data_dir_arg(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--data-dir", required=False, default=argparse.SUPPRESS)
+
+    sp = sub.add_parser("demo-data", help="add realistic demo calls")
+    data_dir_arg(sp)
+    sp.add_argument("--calls", type=int, default=500)
+    sp.add_argument("--days", type=int, default=7)
+    sp.add_argument("--seed", type=int, default=112)
+    sp.add_argument("--region", default=argparse.SUPPRESS)
+    sp.set_defaults(func=cmd_demo_data)
+
+    sp = sub.add_parser("export", help="calls or incidents as JSON lines or CSV")
+    data_dir_arg(sp)
+    sp.add_argument("--what", choices=("calls", "incidents"), required=True)
+    sp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    sp.add_argument("--out")
+    sp.set_defaults(func=cmd_export)
+
+    sp = sub.add_parser("export-eidd", help="incidents as NENA EIDO JSON")
+    data_dir_arg(sp)
+    grp = sp.add_mutually_exclusive_group(required=True)
+    grp.add_argument("--incident", metavar="NUMBER")
+    grp.add_argument("--all", action="store_true")
+    sp.set_defaults(func=cmd_export_eidd)
+
+    sp = sub.add_parser("check", help="integrity, audit chain and outbox consistency")
+    data_dir_arg(sp)
+    sp.set_defaults(func=cmd_check)
+
+    for name in PLUGIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that layer is not installed in this build
+            raise
+        module.add_parsers(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        from .app import run_gui
+
+        return run_gui(args)
+    from .domain.errors import DomainError
+    from .store.database import StoreError
+
+    try:
+        return int(func(args) or 0)
+    except (CliError, StoreError, DomainError, ValueError, OSError) as exc:
+        print(f"operator-desk {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""The server's storage: one interface, SQL shared by the SQLite and PostgreSQL backends.
+
+Tables: `sites` (enrolled desks and hubs with argon2 token hashes), `log` (every change once,
+numbered by `server_seq`, unique by its origin `(site_id, site_seq)`), `field_state` (the merged
+value and clock of every record field: conflict detection and snapshots), `meta`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.hlc import HybridClock
+from ..sync import protocol as p
+
+Cursor = Any  # a DB-API cursor (sqlite3 or psycopg): execute / fetchone / fetchall
+
+
+@dataclass(frozen=True)
+class Site:
+    """An enrolled desk, hub or admin: its id comes from the credential, never from a body."""
+
+    site_id: str
+    name: str
+    kind: str  # "desk" | "hub" | "admin"
+    token_hash: str
+    revoked: bool = False
+
+
+@dataclass
+class IngestResult:
+    """What one push did: new changes, duplicates skipped, conflicts written, the log head."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    head: int = 0
+
+
+LOG_COLS = "server_seq, site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source"
+
+
+class Storage(ABC):
+    """What the server needs from a database. Each method is one transaction."""
+
+    backend = "abstract"
+    # Test hook: called after each ingested change; raising there simulates a crash mid-batch.
+    fault_hook: Callable[[int], None] | None = None
+
+    def __init__(self) -> None:
+        self._write_lock = threading.Lock()
+
+    # -- backend specifics ------------------------------------------------------------------------
+    @abstractmethod
+    def write_tx(self) -> AbstractContextManager[Cursor]:
+        """A serialised write transaction (ingest order = server_seq order = commit order)."""
+
+    @abstractmethod
+    def read_tx(self) -> AbstractContextManager[Cursor]:
+        """A consistent read-only snapshot."""
+
+    @abstractmethod
+    def q(self, sql: str) -> str:
+        """SQL written with '?' placeholders, in this backend's dialect."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # -- meta and sites -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.read_tx() as cur:
+            return self._meta(cur, key)
+
+    def _meta(self, cur: Cursor, key: str) -> str | None:
+        cur.execute(self.q("SELECT value FROM meta WHERE key=?"), (key,))
+        row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, cur: Cursor, key: str, value: str) -> None:
+        cur.execute(
+            self.q("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value"),
+            (key, value),
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write_tx() as cur:
+            self._set_meta(cur, key, value)
+
+    def meta_default(self, key: str, make: Callable[[], str]) -> str:
+        with self.write_tx() as cur:
+            value = self._meta(cur, key)
+            if value is None:
+                value = make()
+                self._set_meta(cur, key, value)
+            return value
+
+    def add_site(self, site: Site, now_ms: int) -> None:
+        with self.write_tx() as cur:
+            cur.execute(
+                self.q("INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked) VALUES (?,?,?,?,?,0)"),
+                (site.site_id, site.name, site.kind, site.token_hash, now_ms),
+            )
+
+    def get_site(self, site_id: str) -> Site | None:
+        with self.read_tx() as cur:
+            cur.execute(self.q("SELECT site_id, name, kind, token_hash, revoked FROM sites WHERE site_id=?"), (site_id,))
+            row = cur.fetchone()
+        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def sites(self) -> list[dict[str, Any]]:
+        with self.read_tx() as cur:
+            cur.execute("SELECT site_id, name, kind, created_at, revoked FROM sites ORDER BY created_at")
+            rows = cur.fetchall()
+            cur.execute("SELECT site_id, max(site_seq), count(*) FROM log GROUP BY site_id")
+            seen = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+        return [
+            {"site_id": r[0], "name": r[1], "kind": r[2], "created_at": r[3], "revoked": bool(r[4]),
+             "max_site_seq": seen.get(r[0], (0, 0))[0], "changes": seen.get(r[0], (0, 0))[1]}
+            for r in rows
+        ]
+
+    # -- ingest ---------------------------------------------------------------------------------
+    def ingest(
+        self, source: str, changes: list[dict[str, Any]], *, own_site: str, clock: HybridClock,
+        now_ms: int, meta: dict[str, str] | None = None,
+    ) -> IngestResult:
+        """Append new changes to the log and merge them, in one transaction; duplicates are skipped.
+
+        `source` is the site that delivered the batch (a desk, a hub, or the upstream marker); pulls
+        leave out a requester's own deliveries. Conflicts become server-origin `conflicts` changes.
+        """
+        result = IngestResult()
+        with self.write_tx() as cur:
+            for i, ch in enumerate(changes):
+                if self._append_log(cur, source, ch, now_ms):
+                    result.accepted += 1
+                    if p.is_record(ch["tbl"]):
+                        self._merge(cur, ch, own_site, clock, now_ms, result)
+                else:
+                    result.duplicates += 1
+                if self.fault_hook is not None:
+                    self.fault_hook(i)
+            for key, value in (meta or {}).items():
+                self._set_meta(cur, key, value)
+            self._set_meta(cur, "hlc", clock.last.encode())
+            result.head = self._head(cur)
+        return result
+
+    def _append_log(self, cur: Cursor, source: str, ch: dict[str, Any], now_ms: int) -> bool:
+        cur.execute(
+            self.q(
+                "INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, "
+                "received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING "
+                "RETURNING server_seq"
+            ),
+            (ch["site_id"], ch["site_seq"], ch["hlc"], ch["tbl"], ch["pk"], ch["col"],
+             json.dumps(ch["value"], ensure_ascii=False), ch["base_hlc"], ch["operator"], source, now_ms),
+        )
+        return cur.fetchone() is not None
+
+    def _merge(self, cur: Cursor, ch: dict[str, Any], own_site: str, clock: HybridClock, now_ms: int,
+               result: IngestResult) -> None:
+        tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
+        cur.execute(self.q("SELECT hlc, site_id, value FROM field_state WHERE tbl=? AND pk=? AND col=?"), (tbl, pk, col))
+        row = cur.fetchone()
+        cur_clock = (row[0], row[1]) if row else None
+        cur_value = json.loads(row[2]) if row else None
+        incoming = (ch["hlc"], ch["site_id"])
+        if row is not None and p.is_conflict(tbl, col, ch["base_hlc"], cur_clock, cur_value, ch["value"]):
+            assert cur_clock is not None
+            self._write_conflict(cur, tbl, pk, col, (cur_value, cur_clock), (ch["value"], incoming),
+                                 own_site, clock, now_ms, result)
+        value, new_clock, changed = p.merge_field(tbl, col, cur_value, cur_clock, ch["value"], incoming)
+        if changed:
+            cur.execute(
+                self.q(
+                    "INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
+                    "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, "
+                    "value=excluded.value"
+                ),
+                (tbl, pk, col, new_clock[0], new_clock[1], json.dumps(value, ensure_ascii=False)),
+            )
+
+    def _write_conflict(self, cur: Cursor, tbl: str, pk: str, col: str, a: tuple[Any, tuple[str, str]],
+                        b: tuple[Any, tuple[str, str]], own_site: str, clock: HybridClock, now_ms: int,
+                        result: IngestResult) -> None:
+        cid, fields = p.conflict_fields(tbl, pk, col, a, b, now_ms)
+        cur.execute(self.q("SELECT 1 FROM field_state WHERE tbl='conflicts' AND pk=? AND col='tbl'"), (cid,))
+        if cur.fetchone() is not None:
+            return  # already recorded (by this server or one below it)
+        self.write_own(cur, "conflicts", cid, fields, own_site=own_site, clock=clock, now_ms=now_ms)
+        result.conflicts.append(cid)
+
+    def write_own(self, cur: Cursor, tbl: str, pk: str, fields: dict[str, Any], *, own_site: str,
+                  clock: HybridClock, now_ms: int, base: dict[str, str] | None = None) -> None:
+        """Changes made by this server itself (conflict records, resolutions): logged and merged."""
+        seq = int(self._meta(cur, "own_seq") or 0)
+        for col, value in fields.items():
+            seq += 1
+            ch = {"site_id": own_site, "site_seq": seq, "hlc": clock.tick().encode(), "tbl": tbl, "pk": pk,
+                  "col": col, "value": value, "base_hlc": (base or {}).get(col), "operator": None}
+            self._append_log(cur, own_site, ch, now_ms)
+            self._merge(cur, ch, own_site, clock, now_ms, IngestResult())
+        self._set_meta(cur, "own_seq", str(seq))
+
+    def write_own_tx(self, tbl: str, pk: str, fields: dict[str, Any], *, own_site: str, clock: HybridClock,
+                     now_ms: int) -> int:
+        with self.write_tx() as cur:
+            base = self._field_clocks(cur, tbl, pk)
+            self.write_own(cur, tbl, pk, fields, own_site=own_site, clock=clock, now_ms=now_ms, base=base)
+            self._set_meta(cur, "hlc", clock.last.encode())
+            return self._head(cur)
+
+    def _field_clocks(self, cur: Cursor, tbl: str, pk: str) -> dict[str, str]:
+        cur.execute(self.q("SELECT col, hlc FROM field_state WHERE tbl=? AND pk=?"), (tbl, pk))
+        return {r[0]: r[1] for r in cur.fetchall()}
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _head(self, cur: Cursor) -> int:
+        cur.execute("SELECT max(server_seq) FROM log")
+        row = cur.fetchone()
+        return int(row[0] or 0)
+
+    def head(self) -> int:
+        with self.read_tx() as cur:
+            return self._head(cur)
+
+    def pull(self, after: int, limit: int, exclude_source: str | None) -> tuple[list[dict[str, Any]], int, bool]:
+        """Changes after `after` in server_seq order, minus those `exclude_source` delivered itself.
+
+        Returns (changes, cursor, more): the cursor passes skipped rows too.
+        """
+        with self.read_tx() as cur:
+            cur.execute(self.q(f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? ORDER BY server_seq LIMIT ?"),
+                        (after, limit + 1))
+            rows = cur.fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        cursor = int(rows[-1][0]) if rows else after
+        return [_change(r) for r in rows if r[10] != exclude_source], cursor, more
+
+    def iter_log(self, after: int = 0) -> Iterator[dict[str, Any]]:
+        while True:
+            batch, cursor, more = self.pull(after, 5000, None)
+            yield from batch
+            if not more:
+                return
+            after = cursor
+
+    def snapshot(self) -> tuple[list[dict[str, Any]], int]:
+        """The merged state as changes (one per record field, every append row) and the log head."""
+        tables = sorted(p.APPEND_TABLES)
+        marks = ",".join("?" * len(tables))
+        with self.read_tx() as cur:
+            head = self._head(cur)
+            cur.execute("SELECT tbl, pk, col, hlc, site_id, value FROM field_state")
+            fields = [
+                {"server_seq": 0, "site_id": r[4], "site_seq": 0, "hlc": r[3], "tbl": r[0], "pk": r[1],
+                 "col": r[2], "value": json.loads(r[5]), "base_hlc": None, "operator": None}
+                for r in cur.fetchall()
+            ]
+            cur.execute(self.q(f"SELECT {LOG_COLS} FROM log WHERE tbl IN ({marks}) ORDER BY server_seq"), tuple(tables))
+            rows = [_change(r) for r in cur.fetchall()]
+        return fields + rows, head
+
+    def materialize(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """{tbl: {pk: {col: value}}} of every synced row, for status, conflicts and tests."""
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        changes, _ = self.snapshot()
+        for ch in changes:
+            row = out.setdefault(ch["tbl"], {}).setdefault(ch["pk"], {})
+            if ch["col"] == "*":
+                row.update(ch["value"])
+            else:
+                row[ch["col"]] = ch["value"]
+        return out
+
+    def conflicts(self, open_only: bool = False) -> list[dict[str, Any]]:
+        with self.read_tx() as cur:
+            cur.execute("SELECT pk, col, value FROM field_state WHERE tbl='conflicts'")
+            rows = cur.fetchall()
+        found: dict[str, dict[str, Any]] = {}
+        for pk, col, value in rows:
+            found.setdefault(pk, {"id": pk})[col] = json.loads(value)
+        items = sorted(found.values(), key=lambda c: (c.get("detected_at") or 0, c["id"]))
+        return [c for c in items if not (open_only and c.get("resolved_at"))]
+
+    def counts(self) -> dict[str, int]:
+        with self.read_tx() as cur:
+            cur.execute("SELECT count(*) FROM log")
+            total = int(cur.fetchone()[0])
+            cur.execute("SELECT count(DISTINCT pk) FROM field_state WHERE tbl='conflicts'")
+            conflicts = int(cur.fetchone()[0])
+        return {"log": total, "conflicts": conflicts}
+
+
+def _change(r: Any) -> dict[str, Any]:
+    return {"server_seq": int(r[0]), "site_id": r[1], "site_seq": int(r[2]), "hlc": r[3], "tbl": r[4], "pk": r[5],
+            "col": r[6], "value": json.loads(r[7]) if r[7] is not None else None, "base_hlc": r[8],
+            "operator": r[9]}

@@ -1,0 +1,115 @@
+"""Incidents as NENA EIDO JSON (NENA-STA-021): the interchange form for other PSAPs and agencies.
+
+The document carries the incident, location, call, notes and agency components this desk knows.
+Category codes are mapped to EIDO-style incident type text; the local code is kept beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..domain.errors import NotFound
+from ..domain.timeutil import ms_to_iso
+from ..store.store import Store
+
+EIDO_SCHEMA = "https://raw.githubusercontent.com/NENA911/NENA-STA-021/main/schemas/eido.schema.json"
+STATUS_TEXT = {
+    "new": "Incident.Open.Received",
+    "referred": "Incident.Open.Dispatched",
+    "on_scene": "Incident.Open.OnScene",
+    "resolved": "Incident.Closed.Resolved",
+    "closed": "Incident.Closed",
+}
+
+
+def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
+    db = store.reader()
+    inc = db.execute("SELECT * FROM incidents WHERE id=?", (incident_id,)).fetchone()
+    if inc is None:
+        raise NotFound("incident", incident_id)
+    loc = json.loads(inc["location"] or "{}")
+    loc_id = f"urn:emergency:uid:locid:{inc['id']}"
+    location: dict[str, Any] = {
+        "componentIdentifier": loc_id,
+        "locationTypeDescription": loc.get("source") or "operator",
+        "civicAddressText": ", ".join(
+            p for p in (loc.get("address"), loc.get("landmark"), loc.get("desa_name"), loc.get("kecamatan_name")) if p
+        ),
+        "administrativeAreaCodes": {"desa": loc.get("desa_code"), "kecamatan": loc.get("kecamatan_code")},
+        "confirmedByOperator": bool(loc.get("confirmed")),
+    }
+    if loc.get("lat") is not None:
+        location["locationByValue"] = {
+            "type": "Circle" if loc.get("accuracy_m") else "Point",
+            "coordinates": [loc["lat"], loc["lon"]],
+            "radius": loc.get("accuracy_m"),
+            "crs": "urn:ogc:def:crs:EPSG::4326",
+        }
+    calls = db.execute("SELECT * FROM calls WHERE incident_id=? ORDER BY started_at", (incident_id,)).fetchall()
+    notes = db.execute("SELECT * FROM incident_notes WHERE incident_id=? ORDER BY at", (incident_id,)).fetchall()
+    refs = db.execute(
+        "SELECT r.*, a.name AS agency_name FROM referrals r LEFT JOIN agencies a ON a.id=r.agency_id "
+        "WHERE r.incident_id=? ORDER BY r.sent_at",
+        (incident_id,),
+    ).fetchall()
+    return {
+        "$schema": EIDO_SCHEMA,
+        "eidoMessageIdentifier": f"urn:emergency:uid:eidoid:{inc['id']}:{inc['updated_at']}",
+        "lastUpdateTimeStamp": ms_to_iso(inc["updated_at"]),
+        "sendingSystemIdentifier": f"urn:operator-desk:site:{store.site_id}",
+        "incidentComponent": {
+            "componentIdentifier": f"urn:emergency:uid:incidentid:{inc['id']}",
+            "incidentTrackingIdentifier": inc["number"],
+            "incidentCreationTimeStamp": ms_to_iso(inc["created_at"]),
+            "lastUpdateTimeStamp": ms_to_iso(inc["updated_at"]),
+            "incidentTypeCommonRegistryText": [inc["category"]],
+            "incidentStatusCommonRegistryText": [STATUS_TEXT.get(inc["status"], inc["status"])],
+            "incidentPriority": inc["priority"],
+            "locationReference": loc_id,
+            "casualties": inc["casualties"],
+            "dispositionText": inc["disposition"],
+        },
+        "locationComponent": [location],
+        "callComponent": [
+            {
+                "componentIdentifier": f"urn:emergency:uid:callid:{c['id']}",
+                "callStartTimeStamp": ms_to_iso(c["started_at"]),
+                "callAnswerTimeStamp": ms_to_iso(c["answered_at"]),
+                "callEndTimeStamp": ms_to_iso(c["ended_at"]),
+                "callbackNumberURI": f"tel:{c['caller_number']}" if c["caller_number"] else None,
+                "callTakerReference": c["operator"],
+            }
+            for c in calls
+        ],
+        "notesComponent": [
+            {
+                "componentIdentifier": f"urn:emergency:uid:noteid:{n['id']}",
+                "noteDateTimeStamp": ms_to_iso(n["at"]),
+                "noteText": n["text"],
+                "authorReference": n["operator"],
+            }
+            for n in notes
+        ],
+        "agencyComponent": [
+            {
+                "componentIdentifier": f"urn:emergency:uid:referralid:{r['id']}",
+                "agencyIdentifier": r["agency_id"],
+                "agencyName": r["agency_name"],
+                "referralSentTimeStamp": ms_to_iso(r["sent_at"]),
+                "referralStatus": r["status"],
+            }
+            for r in refs
+        ],
+    }
+
+
+def export_eido(store: Store, number: str | None = None) -> list[dict[str, Any]]:
+    """All incidents, or the one with this human number."""
+    if number is not None:
+        rows = store.query("SELECT id FROM incidents WHERE number=?", (number,))
+        if not rows:
+            raise NotFound("incident", number)
+    else:
+        rows = store.query("SELECT id FROM incidents ORDER BY created_at")
+    return [incident_to_eido(store, r["id"]) for r in rows]

@@ -1,0 +1,117 @@
+"""The operator's current call: what rings, what is answered, how it ends. Qt-free.
+
+A call source reports rings and hang-ups; the operator's keys become commands here. Every step is
+written to the store at once, so a killed desk keeps the ring, the answer and the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.enums import CallOutcome, CallSourceKind
+from ..telephony.source import CallSource
+from .calls import CallService
+
+
+@dataclass
+class LiveCall:
+    """A call on this desk that has not ended yet."""
+
+    call_id: str
+    ext_id: str | None
+    number_raw: str
+    answered: bool = False
+    caller_gone: bool = False
+    device_location: dict[str, Any] | None = None
+
+
+class DeskSession:
+    """Ringing queue and the current call of one operator position."""
+
+    def __init__(self, calls: CallService, source: CallSource) -> None:
+        self.calls = calls
+        self.source = source
+        self.ringing: list[LiveCall] = []
+        self.current: LiveCall | None = None
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # -- events from the call source (on the GUI thread, marshalled by the UI) ---------------------
+    def ring(self, ext_id: str, number_raw: str, device_location: dict[str, Any] | None = None) -> LiveCall:
+        call_id = self.calls.ring(number_raw, source=self.source.kind, device_location=device_location)
+        live = LiveCall(call_id, ext_id, number_raw, device_location=device_location)
+        self.ringing.append(live)
+        self._notify()
+        return live
+
+    def caller_hangup(self, ext_id: str) -> None:
+        for live in self.ringing:
+            if live.ext_id == ext_id:
+                self.ringing.remove(live)
+                self.calls.abandon(live.call_id)  # a callback item for the shift
+                self._notify()
+                return
+        if self.current is not None and self.current.ext_id == ext_id:
+            self.current.caller_gone = True
+            self._notify()
+
+    def device_location(self, number_raw: str, location: dict[str, Any]) -> LiveCall | None:
+        """Attach a late device location (AML) to the live call of that number, if any."""
+        from ..domain import phone
+
+        e164 = phone.normalise(number_raw)
+        for live in [*( [self.current] if self.current else []), *self.ringing]:
+            if phone.normalise(live.number_raw) == e164:
+                live.device_location = location
+                self.calls.set_device_location(live.call_id, location)
+                self._notify()
+                return live
+        return None
+
+    # -- operator commands ----------------------------------------------------------------------------
+    def answer(self) -> LiveCall:
+        """F2: pick up the oldest ringing call, or open a manual call when none rings."""
+        if self.current is not None:
+            return self.current
+        if self.ringing:
+            live = self.ringing.pop(0)
+            self.calls.answer(live.call_id)
+            if live.ext_id is not None:
+                self.source.answer(live.ext_id)
+        else:
+            call_id = self.calls.ring("", source=CallSourceKind.MANUAL)
+            self.calls.answer(call_id)
+            live = LiveCall(call_id, None, "")
+        live.answered = True
+        self.current = live
+        self._notify()
+        return live
+
+    def close(self, outcome: str, notes: str | None = None, incident_id: str | None = None) -> str | None:
+        """F5–F8 (and the end of an emergency): log the outcome and free the line."""
+        live = self.current
+        if live is None:
+            if not self.ringing:
+                return None
+            live = self.answer()
+        self.calls.close(live.call_id, outcome, notes=notes, incident_id=incident_id)
+        if live.ext_id is not None and not live.caller_gone:
+            self.source.hangup(live.ext_id)
+        self.current = None
+        self._notify()
+        return live.call_id
+
+    def emergency_call(self) -> LiveCall:
+        """F9: the current call (answered now if it was still ringing) becomes an emergency."""
+        return self.current or self.answer()
+
+    def finish_emergency(self, incident_id: str) -> str | None:
+        return self.close(CallOutcome.EMERGENCY, incident_id=incident_id)

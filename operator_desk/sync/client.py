@@ -1,0 +1,102 @@
+"""The HTTP side of the protocol for a desk or a relaying hub (httpx, synchronous).
+
+Errors are typed by what the caller must do: OfflineError (retry with backoff), SyncRejected with
+the server's code (`unauthorized`, `forbidden`, `clock_skew`, …).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import httpx
+
+from . import protocol as p
+
+
+class SyncClientError(Exception):
+    """Base of client errors; `code` is what the desk status shows."""
+
+    code = "error"
+
+
+class OfflineError(SyncClientError):
+    """The server cannot be reached (network down, server stopped, timeout)."""
+
+    code = "offline"
+
+
+class SyncRejected(SyncClientError):
+    """The server answered with an error body {"error": code, "detail": text}."""
+
+    def __init__(self, code: str, detail: str, status: int) -> None:
+        super().__init__(f"{status} {code}: {detail}")
+        self.code = code
+        self.status = status
+
+
+class SyncTransport(Protocol):
+    """What the engine and the relay need; HttpSyncClient is the real one, tests may call in-process."""
+
+    def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]: ...
+
+    def pull(self, after: int, limit: int, wait: float) -> dict[str, Any]: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class HttpSyncClient:
+    """One server, one credential. `transport` lets tests run the ASGI app in-process."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 10.0, verify: bool | str = True,
+                 transport: httpx.BaseTransport | None = None, client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        headers = {"Authorization": f"Bearer {token}"}
+        if client is not None:
+            client.headers.update(headers)
+            self._http = client
+        else:
+            self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, verify=verify,
+                                      transport=transport)
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
+              timeout: float | None = None) -> dict[str, Any]:
+        try:
+            resp = self._http.request(method, path, json=json, params=params,
+                                      timeout=timeout if timeout is not None else self.timeout)
+        except httpx.TransportError as exc:
+            raise OfflineError(f"{self.base_url}: {type(exc).__name__}: {exc}") from exc
+        if resp.status_code >= 500:
+            raise OfflineError(f"{self.base_url}{path}: server error {resp.status_code}")
+        try:
+            body = resp.json()
+        except ValueError:
+            raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {resp.text[:200]}", resp.status_code) from None
+        if resp.status_code >= 400:
+            raise SyncRejected(str(body.get("error", "error")), str(body.get("detail", "")), resp.status_code)
+        return dict(body)
+
+    def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call("POST", f"{p.API_PREFIX}/push", json={"changes": changes})
+
+    def pull(self, after: int, limit: int = p.DEFAULT_PULL_LIMIT, wait: float = 0.0) -> dict[str, Any]:
+        return self._call("GET", f"{p.API_PREFIX}/pull", params={"after": after, "limit": limit, "wait": wait},
+                          timeout=self.timeout + wait)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self._call("GET", f"{p.API_PREFIX}/snapshot", timeout=max(self.timeout, 120.0))
+
+    def status(self) -> dict[str, Any]:
+        return self._call("GET", f"{p.API_PREFIX}/status")
+
+    def conflicts(self, open_only: bool = False) -> list[dict[str, Any]]:
+        return list(self._call("GET", f"{p.API_PREFIX}/conflicts", params={"open": int(open_only)})["conflicts"])
+
+    def resolve(self, conflict_id: str, resolution: str, resolved_by: str | None = None, **value: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"resolution": resolution, "resolved_by": resolved_by, **value}
+        return self._call("POST", f"{p.API_PREFIX}/conflicts/{conflict_id}/resolve", json=body)
+
+    def close(self) -> None:
+        self._http.close()

@@ -1,0 +1,207 @@
+"""The sync wire protocol, shared by the desk engine and the server.
+
+A change is one field of a record (or one whole append-only row, ``col == "*"``), identified by its
+origin ``(site_id, site_seq)``. On the wire it is a JSON object::
+
+    {"site_id", "site_seq", "hlc", "tbl", "pk", "col", "value", "base_hlc", "operator"}
+
+``value`` is the decoded JSON value (the object, not its text). The server adds ``server_seq`` to the
+changes it hands out on pull. Merge rules (identical on every replica, so replicas converge):
+
+- RECORD fields: last writer wins by the pair (hlc, site_id).
+- FORWARD_ONLY fields (incident status): the value furthest along wins, the clock is the larger one.
+- APPEND rows: inserted once, never conflict.
+- A write whose base_hlc is not the clock of the value it replaces (and whose value differs) is a
+  conflict: the server that ingests it writes a ``conflicts`` record, which syncs like any record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.hlc import Hlc
+from ..domain.rules import later_status
+from ..store.schema import APPEND_TABLES, FORWARD_ONLY, JSON_COLUMNS, RECORD_TABLES
+
+API_PREFIX = "/v1"
+PROTOCOL_VERSION = 1
+MAX_PUSH_BATCH = 2000
+DEFAULT_PULL_LIMIT = 2000
+MAX_PULL_LIMIT = 10000
+MAX_WAIT_S = 30.0
+CONFLICT_NS = uuid.UUID("6f1c2a4e-2f57-4c1b-9a51-112112112112")
+
+# Error codes carried in {"error": code, "detail": text} bodies.
+E_UNAUTHORIZED = "unauthorized"
+E_FORBIDDEN = "forbidden"
+E_CLOCK_SKEW = "clock_skew"
+E_BAD_REQUEST = "bad_request"
+E_NOT_FOUND = "not_found"
+
+# Bookkeeping fields every edit touches: concurrent writes to them are not worth a supervisor's time.
+NO_CONFLICT_FIELDS: frozenset[tuple[str, str]] = frozenset(
+    {("incidents", "updated_at"), ("incidents", "updated_by")}
+)
+
+CHANGE_FIELDS = ("site_id", "site_seq", "hlc", "tbl", "pk", "col", "value", "base_hlc", "operator")
+
+
+class ProtocolError(ValueError):
+    """A malformed change or request; `code` is one of the E_* codes."""
+
+    def __init__(self, message: str, code: str = E_BAD_REQUEST) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The merge clock of a field: compared as the pair (hlc, site_id)."""
+
+    hlc: str
+    site_id: str
+
+    def key(self) -> tuple[str, str]:
+        return (self.hlc, self.site_id)
+
+
+def is_record(tbl: str) -> bool:
+    return tbl in RECORD_TABLES
+
+
+def is_append(tbl: str) -> bool:
+    return tbl in APPEND_TABLES
+
+
+def is_forward_only(tbl: str, col: str) -> bool:
+    return (tbl, col) in FORWARD_ONLY
+
+
+def is_json_column(tbl: str, col: str) -> bool:
+    return (tbl, col) in JSON_COLUMNS
+
+
+def wins(incoming: tuple[str, str], current: tuple[str, str] | None) -> bool:
+    """Last writer wins: the larger (hlc, site_id) pair. Ties by site_id make it deterministic."""
+    return current is None or incoming > current
+
+
+def merge_field(
+    tbl: str, col: str, cur_value: Any, cur_clock: tuple[str, str] | None, value: Any, clock: tuple[str, str]
+) -> tuple[Any, tuple[str, str], bool]:
+    """(new value, new clock, changed?) after merging one incoming field write into the current one.
+
+    Commutative and idempotent, so the order in which replicas see writes does not matter.
+    """
+    if cur_clock is None:
+        return value, clock, True
+    if is_forward_only(tbl, col):
+        new_clock = max(cur_clock, clock)
+        new_value = _later(cur_value, value)
+        return new_value, new_clock, new_clock != cur_clock or new_value != cur_value
+    if wins(clock, cur_clock):
+        return value, clock, True
+    return cur_value, cur_clock, False
+
+
+def _later(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    try:
+        return later_status(str(a), str(b))
+    except ValueError:  # an unknown status code (newer desk version): keep the order deterministic
+        return max(str(a), str(b))
+
+
+def is_conflict(tbl: str, col: str, base_hlc: str | None, cur_clock: tuple[str, str] | None,
+                cur_value: Any, value: Any) -> bool:
+    """A write that did not see the value it replaces. Forward-only fields and conflict records
+    themselves merge by rule and never conflict."""
+    if cur_clock is None or tbl == "conflicts" or is_forward_only(tbl, col) or not is_record(tbl):
+        return False
+    if (tbl, col) in NO_CONFLICT_FIELDS:
+        return False
+    return base_hlc != cur_clock[0] and value != cur_value
+
+
+def conflict_fields(
+    tbl: str, pk: str, col: str,
+    a: tuple[Any, tuple[str, str]], b: tuple[Any, tuple[str, str]], detected_at: int,
+) -> tuple[str, dict[str, Any]]:
+    """The conflicts record for two writes (value, (hlc, site)) of one field.
+
+    The id and the fields depend only on the two writes, not on the order a server saw them in, so
+    a hub and its upstream that both detect the same conflict write the same record. `local_*` is
+    the older of the two writes, `remote_*` the newer.
+    """
+    older, newer = sorted([a, b], key=lambda pair: pair[1])
+    key = f"{tbl}|{pk}|{col}|{older[1][0]}|{older[1][1]}|{newer[1][0]}|{newer[1][1]}"
+    cid = str(uuid.uuid5(CONFLICT_NS, key))
+    return cid, {
+        "tbl": tbl,
+        "pk": pk,
+        "col": col,
+        "local_value": _as_text(older[0]),
+        "local_hlc": older[1][0],
+        "local_site": older[1][1],
+        "remote_value": _as_text(newer[0]),
+        "remote_hlc": newer[1][0],
+        "remote_site": newer[1][1],
+        "detected_at": detected_at,
+    }
+
+
+def _as_text(value: Any) -> Any:
+    """Conflict values are kept as JSON text so any column type fits one TEXT column."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
+    """Check one incoming change; returns a normalised copy. Raises ProtocolError naming the field."""
+    if not isinstance(change, dict):
+        raise ProtocolError("change must be an object")
+    out = {k: change.get(k) for k in CHANGE_FIELDS}
+    tbl, col = out["tbl"], out["col"]
+    if not isinstance(tbl, str) or not (is_record(tbl) or is_append(tbl)):
+        raise ProtocolError(f"change.tbl: {tbl!r} is not a synced table")
+    if is_append(tbl):
+        if col != "*" or not isinstance(out["value"], dict):
+            raise ProtocolError(f"change.col: append table {tbl} takes col '*' and an object value")
+    elif col not in RECORD_TABLES[tbl]:
+        raise ProtocolError(f"change.col: {tbl} has no synced field {col!r}")
+    if not isinstance(out["pk"], str) or not out["pk"]:
+        raise ProtocolError("change.pk: a non-empty string is required")
+    if not isinstance(out["site_seq"], int) or isinstance(out["site_seq"], bool) or out["site_seq"] < 1:
+        raise ProtocolError("change.site_seq: a positive integer is required")
+    for name in ("hlc", "base_hlc"):
+        text = out[name]
+        if text is None and name == "base_hlc":
+            continue
+        if not isinstance(text, str) or len(text) != 19:
+            raise ProtocolError(f"change.{name}: expected '<ms:013d>-<counter:05d>', got {text!r}")
+        try:
+            Hlc.decode(text)
+        except ValueError:
+            raise ProtocolError(f"change.{name}: not a hybrid logical clock: {text!r}") from None
+    if need_origin and (not isinstance(out["site_id"], str) or not out["site_id"]):
+        raise ProtocolError("change.site_id: a relayed change must name its origin site")
+    return out
+
+
+def token_digest(token: str) -> str:
+    """Cache key for a verified bearer token (never stored; argon2 hashes are)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def split_token(token: str) -> tuple[str, str]:
+    """Tokens are '<site_id>.<secret>': the site picks the argon2 hash, the secret is checked."""
+    site_id, sep, secret = token.partition(".")
+    if not sep or not site_id or not secret:
+        raise ProtocolError("malformed token", E_UNAUTHORIZED)
+    return site_id, secret

@@ -1,0 +1,121 @@
+"""Call recording: caller and operator as two sample-aligned mono tracks of one 2-channel FLAC file.
+
+Format decision: ONE FLAC file per call, 2 channels, 16-bit PCM at the call's clock rate (8 kHz for
+G.711). Channel 0 (left) = caller (what the desk received), channel 1 (right) = operator (what the
+desk sent). One file keeps both tracks aligned sample by sample by construction (each frame pair is
+written together) and gives one SHA-256 for the call record. `split_tracks()` gives them apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CALLER_CHANNEL = 0
+OPERATOR_CHANNEL = 1
+
+
+class RecordingError(RuntimeError):
+    """The recording file could not be written (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class RecordingResult:
+    """What the desk stores in the call record."""
+
+    path: str
+    duration_s: float
+    sha256: str
+    frames: int
+    error: str = ""  # a code when writing failed part-way ("write_failed"); the file may be short
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class CallRecorder:
+    """Writes frame pairs pushed from a real-time thread to FLAC on its own writer thread.
+
+    `push()` runs on PJSIP's clock thread: it only enqueues (no I/O there). `close()` runs on the
+    worker's main thread, drains the queue, closes the file and hashes it.
+    """
+
+    def __init__(self, path: str | Path, samplerate: int) -> None:
+        import soundfile as sf  # imported here: only the SIP worker and tests need it
+
+        self.path = Path(path)
+        self.samplerate = samplerate
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._file = sf.SoundFile(
+                str(self.path), "w", samplerate=samplerate, channels=2, format="FLAC", subtype="PCM_16"
+            )
+        except Exception as exc:  # soundfile raises its own LibsndfileError/RuntimeError
+            raise RecordingError(f"{self.path}: cannot open for recording: {exc}") from exc
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self._frames = 0
+        self._error = ""
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="call-recorder", daemon=True)
+        self._thread.start()
+
+    def push(self, caller: np.ndarray, operator: np.ndarray) -> None:
+        """Real-time side: enqueue one aligned frame pair (int16, same length)."""
+        if self._closed:
+            return
+        n = min(len(caller), len(operator))
+        block = np.empty((n, 2), dtype=np.int16)
+        block[:, CALLER_CHANNEL] = caller[:n]
+        block[:, OPERATOR_CHANNEL] = operator[:n]
+        self._queue.put(block)
+
+    def _run(self) -> None:
+        while True:
+            block = self._queue.get()
+            if block is None:
+                return
+            if self._error:
+                continue
+            try:
+                self._file.write(block)
+                self._frames += len(block)
+            except Exception:  # disk full, file removed: keep the call going, report a code
+                self._error = "write_failed"
+
+    def close(self) -> RecordingResult:
+        """Finish the file and return duration and SHA-256 (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+            try:
+                self._file.close()
+            except Exception:
+                self._error = self._error or "write_failed"
+        return RecordingResult(
+            path=str(self.path),
+            duration_s=round(self._frames / self.samplerate, 3),
+            sha256=sha256_file(self.path),
+            frames=self._frames,
+            error=self._error,
+        )
+
+
+def split_tracks(path: str | Path) -> tuple[np.ndarray, np.ndarray, int]:
+    """Read a call recording back as (caller, operator, samplerate) float arrays."""
+    import soundfile as sf
+
+    data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    if data.shape[1] != 2:
+        raise RecordingError(f"{path}: expected 2 channels (caller, operator), found {data.shape[1]}")
+    return data[:, CALLER_CHANNEL], data[:, OPERATOR_CHANNEL], int(rate)

@@ -1,0 +1,128 @@
+"""The call log dock: filters (outcome, category, date), Ctrl+F search, the table `callLog`."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.enums import CallOutcome, IncidentCategory
+from ..domain.timeutil import WITA
+from ..store.store import Store
+from . import labels
+from .call_log_model import CallFilter, CallLogModel
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+class CallLogPanel(QWidget):
+    """Filter bar over the table. Emits `call_selected(call_id)` when the operator picks a row."""
+
+    call_selected = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = CallLogModel(store, self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("callSearch")
+        self.search.setPlaceholderText(self.tr("Search number, name or text (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("outcomeFilter")
+        self.outcome.addItem(self.tr("All outcomes"), None)
+        for o in CallOutcome:
+            self.outcome.addItem(labels.outcome(o), str(o))
+        self.category = QComboBox(self)
+        self.category.setObjectName("categoryFilter")
+        self.category.addItem(self.tr("All categories"), None)
+        for c in IncidentCategory:
+            self.category.addItem(labels.category(c), str(c))
+        self.use_dates = QCheckBox(self.tr("Dates"), self)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-7), self)
+        self.date_to = QDateEdit(today, self)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("dd-MM-yyyy")
+            d.setEnabled(False)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("callLog")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.outcome, 1)
+        bar.addWidget(self.category, 1)
+        bar.addWidget(self.use_dates)
+        bar.addWidget(self.date_from)
+        bar.addWidget(self.date_to)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        self.outcome.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.category.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.use_dates.toggled.connect(self._dates_toggled)
+        self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
+        self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filter()
+
+    @staticmethod
+    def _day_ms(d: QDate) -> int:
+        """Midnight of a WITA day, as UTC epoch ms (days are the region's days)."""
+        dt = datetime.combine(d.toPython(), time(0), tzinfo=WITA)
+        return int(dt.timestamp() * 1000)
+
+    def current_filter(self) -> CallFilter:
+        flt = CallFilter(outcome=self.outcome.currentData(), category=self.category.currentData(),
+                         text=self.search.text())
+        if self.use_dates.isChecked():
+            flt.from_ms = self._day_ms(self.date_from.date())
+            flt.to_ms = self._day_ms(self.date_to.date()) + int(timedelta(days=1).total_seconds() * 1000)
+        return flt
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.current_filter())
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        call_id = self.model.call_id(current.row())
+        if call_id:
+            self.call_selected.emit(call_id)

@@ -1,0 +1,428 @@
+"""The incident form (objectName `incidentForm`): an emergency typed with keys only, saved safely.
+
+Ctrl+Enter saves, Ctrl+R refers; a duplicate nearby is offered before a second incident is made;
+the open form is kept as a draft every 2 seconds so a killed desk loses nothing typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.enums import IncidentCategory, Priority
+from ..domain.errors import DomainError, ValidationError
+from ..domain.ids import new_id
+from ..domain.location import Location
+from ..domain.rules import OpenIncident
+from . import labels
+from .form_services import FormServices
+from .location_search import LocationSearch, PlaceChoice
+
+DRAFT_INTERVAL_MS = 2000
+DRAFT_KIND = "incident_form"
+
+
+class IncidentForm(QWidget):
+    """Create an incident for the current call; emits `saved(incident_id)`."""
+
+    saved = Signal(str)
+    location_changed = Signal(float, float)
+
+    def __init__(self, services: FormServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentForm")
+        self.sv = services
+        self.call_id: str | None = None
+        self.location = Location()
+        self.draft_id = new_id()
+        self.dirty = False
+        self._pending_duplicates: list[OpenIncident] = []
+        self.confirm_overwrite: Callable[[], bool] = self._ask_overwrite
+        self._build()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_timer.start()
+
+    # -- layout -------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(self.tr("New incident"), self)
+        self.title.setObjectName("formTitle")
+        f = self.title.font()
+        f.setBold(True)
+        f.setPointSize(f.pointSize() + 2)
+        self.title.setFont(f)
+        self.category = QComboBox(self)
+        self.category.setObjectName("category")
+        self.category.addItem(self.tr("— choose —"), None)
+        for c in IncidentCategory:
+            self.category.addItem(labels.category(c), str(c))
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("priority")
+        for p in Priority:
+            self.priority.addItem(labels.priority(p), str(p))
+        self.priority.setCurrentIndex(1)
+        self.place = LocationSearch(self.sv.gazetteer, self)
+        self.resolved = QLabel(self.tr("No location yet"), self)
+        self.resolved.setObjectName("locationResolved")
+        self.resolved.setWordWrap(True)
+        self.address = QLineEdit(self)
+        self.address.setObjectName("address")
+        self.address.setPlaceholderText(self.tr("Street, house, directions"))
+        self.landmark = QLineEdit(self)
+        self.landmark.setObjectName("landmark")
+        self.landmark.setPlaceholderText(self.tr("e.g. behind the mosque"))
+        self.caller_name = QLineEdit(self)
+        self.caller_name.setObjectName("callerName")
+        self.caller_number = QLineEdit(self)
+        self.caller_number.setObjectName("callerNumber")
+        self.narrative = QPlainTextEdit(self)
+        self.narrative.setObjectName("narrative")
+        self.narrative.setTabChangesFocus(True)
+        self.narrative.setPlaceholderText(self.tr("What happened, who is hurt, what is needed"))
+        self.casualties = QSpinBox(self)
+        self.casualties.setObjectName("casualties")
+        self.casualties.setRange(0, 9999)
+        self.agencies = QListWidget(self)
+        self.agencies.setObjectName("agencies")
+        self.agencies.setMaximumHeight(110)
+        self.duplicate = QLabel(self)
+        self.duplicate.setObjectName("duplicateBanner")
+        self.duplicate.setWordWrap(True)
+        self.duplicate.setStyleSheet("background: #fff8e1; border: 1px solid #f9a825; padding: 4px;")
+        self.attach_btn = QPushButton(self.tr("&Attach call to it"), self)
+        self.attach_btn.setObjectName("attachDuplicate")
+        self.new_btn = QPushButton(self.tr("Save as &new incident"), self)
+        self.new_btn.setObjectName("saveAsNew")
+        dup_row = QHBoxLayout()
+        dup_row.addWidget(self.duplicate, 1)
+        dup_row.addWidget(self.attach_btn)
+        dup_row.addWidget(self.new_btn)
+        self.dup_box = QWidget(self)
+        self.dup_box.setLayout(dup_row)
+        self.dup_box.hide()
+        self.errors = QLabel(self)
+        self.errors.setObjectName("formErrors")
+        self.errors.setStyleSheet("color: #b71c1c;")
+        self.errors.setWordWrap(True)
+        self.info = QLabel(self)
+        self.info.setObjectName("formInfo")
+        self.save_btn = QPushButton(self.tr("Save (Ctrl+Enter)"), self)
+        self.save_btn.setObjectName("saveIncident")
+        self.refer_btn = QPushButton(self.tr("Refer (Ctrl+R)"), self)
+        self.refer_btn.setObjectName("referIncident")
+
+        form = QFormLayout()
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(self.tr("Place"), self.place)
+        form.addRow("", self.resolved)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Landmark"), self.landmark)
+        form.addRow(self.tr("Caller name"), self.caller_name)
+        form.addRow(self.tr("Caller number"), self.caller_number)
+        form.addRow(self.tr("Narrative"), self.narrative)
+        form.addRow(self.tr("Casualties"), self.casualties)
+        form.addRow(self.tr("Refer to"), self.agencies)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.info, 1)
+        buttons.addWidget(self.refer_btn)
+        buttons.addWidget(self.save_btn)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.dup_box)
+        layout.addWidget(self.errors)
+        layout.addLayout(buttons)
+
+        for w in (self.address, self.landmark, self.caller_name, self.caller_number):
+            w.textEdited.connect(self._touched)
+        self.narrative.textChanged.connect(self._touched)
+        self.casualties.valueChanged.connect(self._touched)
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.priority.currentIndexChanged.connect(self._touched)
+        self.place.chosen.connect(self._place_chosen)
+        self.save_btn.clicked.connect(self.save)
+        self.refer_btn.clicked.connect(self.refer)
+        self.attach_btn.clicked.connect(self.attach_to_duplicate)
+        self.new_btn.clicked.connect(lambda: self.save(force_new=True))
+
+    # -- state --------------------------------------------------------------------------------------
+    def _touched(self, *_: Any) -> None:
+        self.dirty = True
+
+    def start(self, call_id: str | None, caller_number: str = "") -> None:
+        """Open a fresh form for this call; the category takes the focus."""
+        self.reset()
+        self.call_id = call_id
+        self.caller_number.setText(caller_number)
+        self.dirty = True
+        self.category.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reset(self) -> None:
+        self.call_id = None
+        self.location = Location()
+        self.draft_id = new_id()
+        self.category.setCurrentIndex(0)
+        self.priority.setCurrentIndex(1)
+        self.place.edit.clear()
+        for w in (self.address, self.landmark, self.caller_name, self.caller_number):
+            w.clear()
+        self.narrative.clear()
+        self.casualties.setValue(0)
+        self.agencies.clear()
+        self.errors.clear()
+        self.info.clear()
+        self.dup_box.hide()
+        self._pending_duplicates = []
+        self._show_location()
+        self.dirty = False
+
+    def _category_changed(self, _i: int) -> None:
+        self._touched()
+        self._suggest_agencies()
+
+    def _suggest_agencies(self) -> None:
+        checked = self.checked_agencies()
+        self.agencies.clear()
+        cat = self.category.currentData()
+        if not cat:
+            return
+        for a in self.sv.agencies.suggest(cat, self.location.kecamatan_code):
+            item = QListWidgetItem(a["name"])
+            item.setData(Qt.ItemDataRole.UserRole, a["id"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if a["id"] in checked else Qt.CheckState.Unchecked)
+            self.agencies.addItem(item)
+
+    def checked_agencies(self) -> list[str]:
+        out = []
+        for i in range(self.agencies.count()):
+            item = self.agencies.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    # -- location -----------------------------------------------------------------------------------
+    def _place_chosen(self, choice: PlaceChoice) -> None:
+        desa_code = desa_name = None
+        kec_code, kec_name = choice.kecamatan_code, choice.kecamatan_name
+        if choice.level in ("desa", "kelurahan"):
+            desa_code, desa_name = choice.code, choice.name
+        elif choice.level == "kecamatan":
+            kec_code, kec_name = choice.code, choice.name
+        elif choice.lat is not None and choice.lon is not None and self.sv.locate is not None:
+            place = self.sv.locate(choice.lat, choice.lon)
+            if place:
+                desa_code, desa_name, kec_code, kec_name = place
+        self.location = Location(
+            lat=choice.lat, lon=choice.lon, address=self.address.text(), landmark=self.landmark.text()
+            or (choice.name if choice.level in ("poi", "landmark") else ""),
+            desa_code=desa_code, desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name,
+            source="gazetteer", confirmed=True,
+        )
+        self._touched()
+        self._show_location()
+        self._suggest_agencies()
+
+    def set_point(self, lat: float, lon: float, source: str = "map", accuracy_m: float | None = None) -> bool:
+        """A map click or a device location; asks before replacing a confirmed location."""
+        if self.location.confirmed and self.location.has_point() and not self.confirm_overwrite():
+            return False
+        place = self.sv.locate(lat, lon) if self.sv.locate is not None else None
+        desa_code, desa_name, kec_code, kec_name = place or (None, None, None, None)
+        self.location = Location(
+            lat=lat, lon=lon, address=self.address.text(), landmark=self.landmark.text(), desa_code=desa_code,
+            desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name, source=source,
+            accuracy_m=accuracy_m, confirmed=True,
+        )
+        if desa_name:
+            self.place.edit.setText(desa_name)
+        self._touched()
+        self._show_location()
+        self._suggest_agencies()
+        return True
+
+    def _ask_overwrite(self) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Replace location?"),
+            self.tr("The location was already confirmed. Replace it with the new point?"),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_location(self) -> None:
+        loc = self.location
+        if loc.is_empty():
+            self.resolved.setText(self.tr("No location yet"))
+            return
+        parts = []
+        if loc.desa_name:
+            parts.append(self.tr("Desa {name}").format(name=loc.desa_name))
+        if loc.kecamatan_name:
+            parts.append(self.tr("Kec. {name}").format(name=loc.kecamatan_name))
+        if loc.has_point():
+            parts.append(f"{loc.lat:.5f}, {loc.lon:.5f}")
+            self.location_changed.emit(loc.lat, loc.lon)
+        self.resolved.setText(" · ".join(parts) or self.tr("Location set"))
+
+    def current_location(self) -> Location:
+        loc = self.location
+        return Location(**{**loc.to_dict(), "address": self.address.text().strip(),
+                           "landmark": self.landmark.text().strip() or loc.landmark})
+
+    # -- saving ---------------------------------------------------------------------------------------
+    def fields(self) -> dict[str, Any]:
+        return {
+            "category": self.category.currentData(),
+            "priority": self.priority.currentData(),
+            "location": self.current_location(),
+            "caller_name": self.caller_name.text().strip(),
+            "caller_number": self.caller_number.text().strip(),
+            "narrative": self.narrative.toPlainText().strip(),
+            "casualties": self.casualties.value(),
+        }
+
+    def save(self, force_new: bool = False) -> str | None:
+        """Ctrl+Enter. Returns the new incident id, or None when it needs the operator first."""
+        data = self.fields()
+        self.errors.clear()
+        try:
+            from ..domain.rules import validate_incident
+
+            validate_incident(data)
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return None
+        if not force_new:
+            dups = self.sv.incidents.duplicates(data["category"], data["location"])
+            if dups:
+                self._offer_duplicate(dups)
+                return None
+        try:
+            incident_id = self.sv.incidents.create(data, call_id=self.call_id)
+            for agency_id in self.checked_agencies():
+                self.sv.referrals.refer(incident_id, agency_id)
+        except ValidationError as exc:
+            self._show_errors(exc)
+            return None
+        except DomainError as exc:
+            self.errors.setText(labels.error(exc.code))
+            return None
+        self.sv.drafts.discard(self.draft_id)
+        number = self.sv.incidents.get(incident_id)["number"]
+        self.reset()
+        self.info.setText(self.tr("Saved {number}").format(number=number))
+        self.saved.emit(incident_id)
+        return incident_id
+
+    def _show_errors(self, exc: ValidationError) -> None:
+        names = {"category": self.tr("Category"), "priority": self.tr("Priority"), "location": self.tr("Place"),
+                 "casualties": self.tr("Casualties"), "narrative": self.tr("Narrative")}
+        self.errors.setText(
+            "; ".join(f"{names.get(f, f)}: {labels.error(c)}" for f, c in exc.problems.items())
+        )
+        focus = {"category": self.category, "priority": self.priority, "location": self.place.edit,
+                 "casualties": self.casualties, "narrative": self.narrative}.get(next(iter(exc.problems)))
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _offer_duplicate(self, dups: list[OpenIncident]) -> None:
+        self._pending_duplicates = dups
+        d = dups[0]
+        self.duplicate.setText(
+            self.tr("Possible duplicate: {number} ({category}, {status}) is open nearby. "
+                    "Attach this call to it (Alt+A) or save as new (Alt+N)?").format(
+                number=d.number, category=labels.category(d.category), status=labels.status(d.status))
+        )
+        self.dup_box.show()
+        self.attach_btn.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def attach_to_duplicate(self) -> str | None:
+        if not self._pending_duplicates:
+            return None
+        target = self._pending_duplicates[0]
+        if self.call_id:
+            self.sv.incidents.attach_call(self.call_id, target.id)
+        text = self.narrative.toPlainText().strip()
+        if text:
+            self.sv.incidents.add_note(target.id, text)
+        self.sv.drafts.discard(self.draft_id)
+        self.reset()
+        self.info.setText(self.tr("Call attached to {number}").format(number=target.number))
+        self.saved.emit(target.id)
+        return target.id
+
+    def refer(self) -> None:
+        """Ctrl+R: tick the first suggested agency (the form refers on save)."""
+        if self.agencies.count() == 0:
+            self._suggest_agencies()
+        if self.agencies.count() == 0:
+            self.errors.setText(self.tr("Choose a category first: agencies are suggested by category and place"))
+            return
+        if not self.checked_agencies():
+            self.agencies.item(0).setCheckState(Qt.CheckState.Checked)
+        self.info.setText(self.tr("Will refer to: {names}").format(
+            names=", ".join(self.agencies.item(i).text() for i in range(self.agencies.count())
+                            if self.agencies.item(i).checkState() == Qt.CheckState.Checked)))
+        self._touched()
+
+    # -- drafts ---------------------------------------------------------------------------------------
+    def payload(self) -> dict[str, Any]:
+        data = self.fields()
+        data["location"] = data["location"].to_dict()
+        data["call_id"] = self.call_id
+        data["agencies"] = self.checked_agencies()
+        data["place_text"] = self.place.edit.text()
+        return data
+
+    def save_draft(self) -> None:
+        if not self.dirty:
+            return
+        self.sv.drafts.save(self.draft_id, DRAFT_KIND, self.payload(), ref_id=self.call_id)
+        self.dirty = False
+
+    def restore_draft(self) -> bool:
+        draft = self.sv.drafts.latest(DRAFT_KIND)
+        if draft is None:
+            return False
+        p = draft["payload"]
+        self.reset()
+        self.draft_id = draft["id"]
+        self.call_id = p.get("call_id")
+        idx = self.category.findData(p.get("category"))
+        self.category.setCurrentIndex(max(0, idx))
+        self.priority.setCurrentIndex(max(0, self.priority.findData(p.get("priority"))))
+        self.location = Location.from_dict(p.get("location"))
+        self.place.edit.setText(p.get("place_text") or "")
+        self.address.setText(p.get("address") or self.location.address)
+        self.landmark.setText(self.location.landmark)
+        self.caller_name.setText(p.get("caller_name") or "")
+        self.caller_number.setText(p.get("caller_number") or "")
+        self.narrative.setPlainText(p.get("narrative") or "")
+        self.casualties.setValue(int(p.get("casualties") or 0))
+        self._show_location()
+        self._suggest_agencies()
+        for i in range(self.agencies.count()):
+            item = self.agencies.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in (p.get("agencies") or []):
+                item.setCheckState(Qt.CheckState.Checked)
+        self.info.setText(self.tr("Draft restored"))
+        self.dirty = False
+        return True

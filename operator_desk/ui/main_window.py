@@ -1,0 +1,216 @@
+"""The main window only composes: docks, menus, keys and the wiring of signals between parts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QToolBar, QVBoxLayout, QWidget
+
+from ..domain.changes import Changes
+from ..domain.enums import CallOutcome
+from ..services.calls import CallService
+from ..services.session import DeskSession
+from .call_log import CallLogPanel
+from .incident_form import IncidentForm
+from .incoming import CallerHistoryView, IncomingCallBar
+from .status import DeskStatusBar
+
+
+
+class MainWindow(QMainWindow):
+    """Operator Desk. Parts arrive built; this class arranges them and routes operator keys."""
+
+    def __init__(
+        self,
+        *,
+        session: DeskSession,
+        calls: CallService,
+        call_log: CallLogPanel,
+        form: IncidentForm,
+        status: DeskStatusBar,
+        settings_path: Path,
+        operators: list[str],
+        on_operator: Callable[[str], None],
+        extra_docks: list[tuple[str, str, QWidget]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Operator Desk — 112"))
+        self.session = session
+        self.calls = calls
+        self.call_log = call_log
+        self.form = form
+        self.settings_path = settings_path
+        self.incoming = IncomingCallBar(session, self)
+        self.history = CallerHistoryView(self)
+        self.setStatusBar(status)
+        self.status = status
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.incoming)
+        layout.addWidget(call_log, 1)
+        self.setCentralWidget(central)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock("incidentDock", self.tr("Incident"), form, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock("historyDock", self.tr("Caller history"), self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        for name, title, widget in extra_docks or []:
+            self._dock(name, title, widget, Qt.DockWidgetArea.LeftDockWidgetArea if name == "mapDock"
+                       else Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.duty = QComboBox(self)
+        self.duty.setObjectName("onDuty")
+        self.duty.setEditable(True)
+        self.duty.addItems(operators)
+        self.duty.setMinimumWidth(140)
+        self.duty.lineEdit().setPlaceholderText(self.tr("Who is on duty?"))
+        self.on_operator = on_operator
+        self.duty.activated.connect(lambda _i: on_operator(self.duty.currentText().strip()))
+        self.duty.lineEdit().editingFinished.connect(lambda: on_operator(self.duty.currentText().strip()))
+        bar = QToolBar(self.tr("Duty"), self)
+        bar.setObjectName("dutyBar")
+        bar.addWidget(QLabel(self.tr("On duty:") + " ", self))
+        bar.addWidget(self.duty)
+        self.addToolBar(bar)
+        self._actions()
+        session.subscribe(self.refresh_call)
+        self.restore_layout()
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _action(self, menu, text: str, keys: list[QKeySequence], slot: Callable[[], object], name: str) -> QAction:  # type: ignore[no-untyped-def]
+        act = QAction(text, self)
+        act.setObjectName(name)
+        act.setShortcuts(keys)
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _actions(self) -> None:
+        K = QKeySequence
+        call = self.menuBar().addMenu(self.tr("&Call"))
+        self._action(call, self.tr("Answer / manual call"), [K(Qt.Key.Key_F2)], self.answer, "actAnswer")
+        self._action(call, self.tr("Ghost / silent"), [K(Qt.Key.Key_F5)], lambda: self.close_call(CallOutcome.GHOST), "actGhost")
+        self._action(call, self.tr("Prank"), [K(Qt.Key.Key_F6)], lambda: self.close_call(CallOutcome.PRANK), "actPrank")
+        self._action(call, self.tr("Information request"), [K(Qt.Key.Key_F7)],
+                     lambda: self.close_call(CallOutcome.INFORMATION), "actInfo")
+        self._action(call, self.tr("Wrong number"), [K(Qt.Key.Key_F8)],
+                     lambda: self.close_call(CallOutcome.WRONG_NUMBER), "actWrong")
+        self._action(call, self.tr("Emergency: incident form"), [K(Qt.Key.Key_F9)], self.emergency, "actEmergency")
+        inc = self.menuBar().addMenu(self.tr("&Incident"))
+        self._action(inc, self.tr("Save incident"),
+                     [K(Qt.Modifier.CTRL | Qt.Key.Key_Return), K(Qt.Modifier.CTRL | Qt.Key.Key_Enter)],
+                     self.form.save, "actSave")
+        self._action(inc, self.tr("Refer to agency"), [K(Qt.Modifier.CTRL | Qt.Key.Key_R)], self.form.refer, "actRefer")
+        view = self.menuBar().addMenu(self.tr("&View"))
+        self._action(view, self.tr("Search the call log"), [K(Qt.Modifier.CTRL | Qt.Key.Key_F)],
+                     self.call_log.focus_search, "actSearch")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("Operator keys"), [K(Qt.Key.Key_F1)], self.show_keys, "actKeys")
+
+    # -- operator keys --------------------------------------------------------------------------------
+    def answer(self) -> None:
+        self.session.answer()
+
+    def close_call(self, outcome: str) -> None:
+        if self.session.current is None and not self.session.ringing:
+            self.statusBar().showMessage(self.tr("No call to close"), 3000)
+            return
+        self.session.close(outcome)
+
+    def emergency(self) -> None:
+        live = self.session.emergency_call()
+        self.docks["incidentDock"].show()
+        self.docks["incidentDock"].raise_()
+        self.form.start(live.call_id, live.number_raw)
+        if live.device_location and live.device_location.get("lat") is not None:
+            loc = live.device_location
+            self.form.set_point(float(loc["lat"]), float(loc["lon"]), source=loc.get("source", "aml"),
+                                accuracy_m=loc.get("radius_m"))
+
+    def incident_saved(self, _incident_id: str) -> None:
+        """The form saved: the call it came from ends as an emergency attached to the incident."""
+        if self.session.current is not None and self.form.call_id is None:
+            self.session.current = None
+            self.session._notify()
+
+    def refresh_call(self) -> None:
+        s = self.session
+        live = s.current or (s.ringing[0] if s.ringing else None)
+        hist = self.calls.history(live.number_raw, exclude_call=live.call_id) if live and live.number_raw else None
+        self.history.show_history(hist)
+        self.incoming.refresh(hist)
+
+    def keys_help(self) -> list[tuple[str, str]]:
+        """The operator keys of CONTRACT.md, as the Help shows them."""
+        return [
+            ("F2", self.tr("Answer the ringing call (or open a manual call)")),
+            ("F5", self.tr("Close the call as ghost / silent")),
+            ("F6", self.tr("Close the call as prank")),
+            ("F7", self.tr("Close the call as information request")),
+            ("F8", self.tr("Close the call as wrong number")),
+            ("F9", self.tr("Emergency: open the incident form")),
+            ("Ctrl+Enter", self.tr("Save the incident")),
+            ("Ctrl+R", self.tr("Refer the incident to an agency")),
+            ("Ctrl+F", self.tr("Search the call log")),
+        ]
+
+    def show_keys(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.keys_help())
+        QMessageBox.information(self, self.tr("Operator keys"), f"<table>{rows}</table>")
+
+    def ask_operator(self) -> None:
+        """Until full login exists, the desk asks who is on duty; every change records that name."""
+        items = [self.duty.itemText(i) for i in range(self.duty.count())]
+        name, ok = QInputDialog.getItem(self, self.tr("On duty"), self.tr("Who is on duty at this desk?"),
+                                        items, 0, True)
+        if ok and name.strip():
+            self.duty.setCurrentText(name.strip())
+            self.on_operator(name.strip())
+
+    def on_changes(self, changes: Changes) -> None:
+        self.call_log.model.apply_changes(changes)
+
+    # -- layout memory (geometry only; everything else is typed settings) -----------------------------
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.settings_path), QSettings.Format.IniFormat)
+
+    def restore_layout(self) -> None:
+        s = self._settings()
+        geo = s.value("geometry")
+        state = s.value("state")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1440, 900)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        s = self._settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.form.save_draft()
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,87 @@
+"""Status bar items: the region's clock, the desk, the operator on duty, telephony and the truth about sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from ..domain.timeutil import local
+from ..telephony.source import SourceStatus
+
+
+class DeskStatusBar(QStatusBar):
+    """Clock in WITA, desk code, operator, call source state, sync state (objectName `syncStatus`)."""
+
+    def __init__(self, desk: str, zone: ZoneInfo, now_ms: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.now_ms = now_ms
+        self.clock = QLabel(self)
+        self.clock.setObjectName("clock")
+        self.desk = QLabel(self.tr("Desk {code}").format(code=desk), self)
+        self.desk.setObjectName("deskLabel")
+        self.operator = QLabel(self)
+        self.operator.setObjectName("operatorLabel")
+        self.source = QLabel(self)
+        self.source.setObjectName("sourceStatus")
+        self.sync = QLabel(self.tr("Local only — no server configured"), self)
+        self.sync.setObjectName("syncStatus")
+        for w in (self.operator, self.source, self.sync, self.desk, self.clock):
+            self.addPermanentWidget(w)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self.update_clock)
+        self._tick.start()
+        self.update_clock()
+
+    def update_clock(self) -> None:
+        t = local(self.now_ms(), self.zone)
+        zone_name = "WITA" if str(self.zone) == "Asia/Makassar" else t.tzname()
+        self.clock.setText(f"{t:%a %d-%m-%Y %H:%M:%S} {zone_name}")
+
+    def set_operator(self, name: str | None) -> None:
+        self.operator.setText(self.tr("On duty: {name}").format(name=name) if name else self.tr("No operator on duty"))
+
+    def set_source(self, status: SourceStatus) -> None:
+        names = {"sip": self.tr("SIP"), "simulator": self.tr("Simulator"), "manual": self.tr("Manual entry")}
+        text = names.get(status.kind, status.kind)
+        if not status.ready:
+            detail = {"not_registered": self.tr("not registered"), "worker_crashed": self.tr("restarting"),
+                      "no_audio_device": self.tr("no audio device")}.get(status.detail, status.detail)
+            text += " — " + detail
+            self.source.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        else:
+            self.source.setStyleSheet("")
+        self.source.setText(text)
+
+    def set_sync(self, status: Any) -> None:
+        """`status` is the sync engine's SyncStatus (online, waiting, last_success_ms, open_conflicts, error)."""
+        if status is None:
+            self.sync.setText(self.tr("Local only — no server configured"))
+            self.sync.setStyleSheet("")
+            return
+        error = getattr(status, "error", None)
+        waiting = getattr(status, "waiting", 0)
+        last = getattr(status, "last_success_ms", None)
+        conflicts = getattr(status, "open_conflicts", 0)
+        if error == "clock_skew":
+            text = self.tr("PC clock wrong — sync refused")
+        elif error == "unauthorized":
+            text = self.tr("Sync refused: desk not enrolled")
+        elif getattr(status, "online", False):
+            text = self.tr("Online")
+        else:
+            text = self.tr("Offline")
+        if waiting:
+            text += " · " + self.tr("{n} changes waiting").format(n=waiting)
+        if last:
+            text += " · " + self.tr("last sync {t}").format(t=f"{local(last, self.zone):%H:%M:%S}")
+        if conflicts:
+            text += " · " + self.tr("{n} conflicts").format(n=conflicts)
+        ok = getattr(status, "online", False) and not error
+        self.sync.setStyleSheet("" if ok else "color: #b71c1c; font-weight: bold;")
+        self.sync.setText(text)

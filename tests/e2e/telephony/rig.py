@@ -1,0 +1,310 @@
+"""Telephony test rig: baresip (caller), kamailio (PBX stand-in), sipp (NG112 INVITE), PulseAudio.
+
+Each helper starts its own process from the configs in ../shared/telephony/rig (copied into a
+temp dir with CALLER_WAV, RECORD_DIR and free ports substituted) and stops it by PID. Used by the
+e2e tests, bench/bench_telephony.py and scripts/telephony_rig.sh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RIG_DIR = Path(__file__).resolve().parents[4] / "shared" / "telephony" / "rig"
+LOOPBACK = "127.0.0.1"
+
+
+class RigError(RuntimeError):
+    """A rig process did not come up or misbehaved (message names the process and its log)."""
+
+
+def missing_binaries(*names: str) -> list[str]:
+    return [n for n in names if shutil.which(n) is None]
+
+
+def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+def free_udp_tcp_port() -> int:
+    """A port free for both UDP and TCP (SIP listeners bind both)."""
+    for _ in range(50):
+        port = free_port(socket.SOCK_STREAM)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.bind((LOOPBACK, port))
+            return port
+        except OSError:
+            continue
+    raise RigError("no free port")
+
+
+def stop_process(proc: subprocess.Popen[Any] | None, timeout: float = 5.0) -> None:
+    """Stop one process we started, by its PID: SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+
+
+def wait_tcp(port: int, timeout: float, proc: subprocess.Popen[Any], what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RigError(f"{what} exited with {proc.returncode}; see {log}")
+        try:
+            with socket.create_connection((LOOPBACK, port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RigError(f"{what} did not listen on {port} within {timeout}s; see {log}")
+
+
+def make_tone_wav(path: Path, freq_hz: float, seconds: float = 10.0, rate: int = 8000) -> Path:
+    """A mono 16-bit test tone (sox when present, else soundfile)."""
+    if shutil.which("sox"):
+        subprocess.run(
+            ["sox", "-n", "-r", str(rate), "-c", "1", "-b", "16", str(path), "synth", str(seconds), "sine", str(freq_hz), "vol", "0.5"],
+            check=True,
+            timeout=30,
+        )
+    else:
+        import soundfile as sf
+
+        t = np.arange(int(seconds * rate)) / rate
+        sf.write(str(path), (0.5 * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32), rate, subtype="PCM_16")
+    return path
+
+
+class Baresip:
+    """A baresip caller driven over its ctrl_tcp netstring JSON interface."""
+
+    def __init__(self, workdir: Path, caller_wav: Path) -> None:
+        self.dir = workdir / "baresip"
+        self.record_dir = workdir / "baresip-rec"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.record_dir.mkdir(parents=True, exist_ok=True)
+        self.sip_port = free_udp_tcp_port()
+        self.ctrl_port = free_udp_tcp_port()
+        rtp = 20000 + (self.sip_port % 200) * 100
+        config = (RIG_DIR / "baresip.config").read_text()
+        config = config.replace("CALLER_WAV", str(caller_wav)).replace("RECORD_DIR", str(self.record_dir))
+        config = config.replace("127.0.0.1:5080", f"{LOOPBACK}:{self.sip_port}")
+        config = config.replace("127.0.0.1:4444", f"{LOOPBACK}:{self.ctrl_port}")
+        config = config.replace("20000-20100", f"{rtp}-{rtp + 98}")
+        (self.dir / "config").write_text(config)
+        accounts = (RIG_DIR / "baresip.accounts").read_text().replace("127.0.0.1:5080", f"{LOOPBACK}:{self.sip_port}")
+        (self.dir / "accounts").write_text(accounts)
+        self.log = workdir / "baresip.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._sock: socket.socket | None = None
+        self._buf = b""
+        self.events: list[dict[str, Any]] = []
+
+    def start(self) -> Baresip:
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                ["baresip", "-f", str(self.dir)], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_tcp(self.ctrl_port, 10, self.proc, "baresip", self.log)
+        self._sock = socket.create_connection((LOOPBACK, self.ctrl_port), timeout=5)
+        return self
+
+    def command(self, command: str, params: str = "") -> None:
+        assert self._sock is not None
+        body = json.dumps({"command": command, "params": params, "token": command}).encode()
+        self._sock.sendall(str(len(body)).encode() + b":" + body + b",")
+
+    def dial(self, uri: str) -> None:
+        self.command("dial", uri)
+
+    def hangup(self) -> None:
+        self.command("hangup")
+
+    def poll_events(self, timeout: float = 0.1) -> list[dict[str, Any]]:
+        """Read whatever netstrings arrived (events and responses)."""
+        assert self._sock is not None
+        self._sock.settimeout(timeout)
+        try:
+            chunk = self._sock.recv(65536)
+            self._buf += chunk
+        except (TimeoutError, BlockingIOError):
+            pass
+        new = []
+        while b":" in self._buf:
+            head, _, rest = self._buf.partition(b":")
+            if not head.isdigit() or len(rest) < int(head) + 1:
+                break
+            n = int(head)
+            try:
+                new.append(json.loads(rest[:n]))
+            except json.JSONDecodeError:
+                pass
+            self._buf = rest[n + 1 :]
+        self.events.extend(new)
+        return new
+
+    def wait_event(self, type_: str, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in [*self.events]:
+                if event.get("type") == type_:
+                    self.events.remove(event)
+                    return event
+            self.poll_events(0.1)
+        raise RigError(f"baresip: no {type_} event within {timeout}s; see {self.log}")
+
+    def recordings(self) -> list[Path]:
+        return sorted(self.record_dir.glob("*.wav"))
+
+    def stop(self) -> None:
+        if self._sock is not None:
+            try:
+                self.command("quit")
+            except OSError:
+                pass
+            self._sock.close()
+            self._sock = None
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                stop_process(self.proc)
+
+
+class Kamailio:
+    """The PBX stand-in: registrar + proxy on a free loopback port; `add_pai` inserts a PAI header."""
+
+    def __init__(self, workdir: Path, add_pai: bool = True) -> None:
+        self.port = free_udp_tcp_port()
+        self.cfg = workdir / "kamailio.cfg"
+        text = (RIG_DIR / "kamailio.cfg").read_text().replace("127.0.0.1:5060", f"{LOOPBACK}:{self.port}")
+        self.cfg.write_text(text)
+        self.add_pai = add_pai
+        self.log = workdir / "kamailio.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Kamailio:
+        args = ["kamailio", "-DD", "-E", "-f", str(self.cfg), "-Y", str(self.cfg.parent / "kamailio-run")]
+        (self.cfg.parent / "kamailio-run").mkdir(exist_ok=True)
+        if self.add_pai:
+            args += ["-A", "ADD_PAI"]
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RigError(f"kamailio exited with {self.proc.returncode}; see {self.log}")
+            if b"INFO" in self.log.read_bytes() and _udp_bound(self.port):
+                return self
+            time.sleep(0.1)
+        raise RigError(f"kamailio did not start within 10s; see {self.log}")
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
+def _udp_bound(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.bind((LOOPBACK, port))
+        except OSError:
+            return True
+    return False
+
+
+def run_sipp(workdir: Path, scenario: Path, target: str, timeout: float = 30.0) -> subprocess.Popen[bytes]:
+    """Start sipp as a UAC playing one call of `scenario` against `target` (host:port)."""
+    port = free_udp_tcp_port()
+    log = workdir / "sipp.log"
+    args = [
+        "sipp", "-sf", str(scenario), "-m", "1", "-i", LOOPBACK, "-p", str(port), "-mp", str(free_port()),
+        "-timeout", f"{int(timeout)}s", "-timeout_error", "-nostdin", "-trace_err",
+        "-error_file", str(workdir / "sipp_errors.log"), target,
+    ]  # fmt: skip
+    with open(log, "wb") as out:
+        return subprocess.Popen(args, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+
+
+class PulseAudio:
+    """A private PulseAudio daemon with a null sink `vsink` (and its `vsink.monitor` source)."""
+
+    def __init__(self, workdir: Path, extra_sinks: tuple[str, ...] = ()) -> None:
+        self.dir = workdir / "pulse"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.dir, 0o700)
+        self.socket = self.dir / "native"
+        lines = [
+            f"load-module module-native-protocol-unix socket={self.socket} auth-anonymous=1",
+            "load-module module-null-sink sink_name=vsink rate=48000",
+            *[f"load-module module-null-sink sink_name={name} rate=48000" for name in extra_sinks],
+            "set-default-sink vsink",
+            "set-default-source vsink.monitor",
+        ]
+        self.pa_file = self.dir / "default.pa"
+        self.pa_file.write_text("\n".join(lines) + "\n")
+        self.log = workdir / "pulseaudio.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.env = {
+            "PULSE_SERVER": f"unix:{self.socket}",
+            "XDG_RUNTIME_DIR": str(self.dir),
+            "HOME": str(self.dir),
+            "PULSE_RUNTIME_PATH": str(self.dir),
+        }
+
+    def start(self) -> PulseAudio:
+        env = {**os.environ, **self.env}
+        args = ["pulseaudio", "-n", "-F", str(self.pa_file), "--daemonize=no", "--exit-idle-time=-1",
+                "--disallow-exit", "--use-pid-file=no", "--system=no", "--log-target=stderr"]  # fmt: skip
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RigError(f"pulseaudio exited with {self.proc.returncode}; see {self.log}")
+            ok = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5)
+            if ok.returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RigError(f"pulseaudio not ready within 10s; see {self.log}")
+
+    def pactl(self, *args: str) -> str:
+        env = {**os.environ, **self.env}
+        done = subprocess.run(["pactl", *args], env=env, capture_output=True, text=True, timeout=10)
+        if done.returncode != 0:
+            raise RigError(f"pactl {' '.join(args)}: {done.stderr.strip()}")
+        return done.stdout
+
+    def stop(self) -> None:
+        stop_process(self.proc)
+
+
+class Workdir:
+    """A temp dir that is removed at the end unless KEEP_RIG=1 (then its path is printed)."""
+
+    def __init__(self, prefix: str = "telrig-") -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=prefix))
+
+    def cleanup(self) -> None:
+        if os.environ.get("KEEP_RIG") == "1":
+            print(f"rig kept in {self.path}")
+            return
+        shutil.rmtree(self.path, ignore_errors=True)
