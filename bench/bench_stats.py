@@ -12,7 +12,6 @@ Target: statistics <= 2x the floor.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import json
 import random
 import sqlite3
@@ -20,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -201,11 +201,11 @@ def _gazetteer(raw: RawPack, area_codes: set[str]) -> list[GazetteerRow]:
             GazetteerRow(code, name, level, r.get("parent_code") or None, lat, lon,
                          r.get("postal_code") or None, r.get("kecamatan") or None)
         )  # fmt: skip
-    kec_codes = {r.code for r in rows if r.level in KECAMATAN_LEVELS} | area_codes
-    for r in rows:
-        if r.level in DESA_LEVELS and r.parent_code not in kec_codes:
+    kec_codes = {g.code for g in rows if g.level in KECAMATAN_LEVELS} | area_codes
+    for g in rows:
+        if g.level in DESA_LEVELS and g.parent_code not in kec_codes:
             raise RegionError(
-                label, f"{r.level} {r.code} ({r.name}): parent kecamatan {r.parent_code} is missing"
+                label, f"{g.level} {g.code} ({g.name}): parent kecamatan {g.parent_code} is missing"
             )
     return rows
 

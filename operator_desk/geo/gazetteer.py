@@ -86,6 +86,8 @@ class Gazetteer:
         """Admin places of gazetteer.csv plus named POIs (kecamatan from their desa code when known)."""
         kec_names = {k.code: k.name for k in region.kecamatan}
         entries = []
+        kcode: str | None
+        kname: str | None
         for r in region.gazetteer:
             if r.level in KECAMATAN_LEVELS:
                 kcode, kname = r.code, r.name

@@ -188,7 +188,7 @@ def write_pack(raw: RawPack, dst: Path) -> None:
             files.pop(layer)
         else:
             _dump_geojson(data, dst / files[layer])
-    rows = [{**r, "line": n} for n, r in raw.gazetteer]
+    rows: list[dict[str, Any]] = [r for _, r in raw.gazetteer]
     write_gazetteer_csv(dst / files["gazetteer"], rows)
     if raw.basemap is not None:
         shutil.copyfile(raw.basemap, dst / DEFAULT_FILES["basemap"])

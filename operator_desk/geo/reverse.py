@@ -55,9 +55,9 @@ class ReverseGeocoder:
         shapely.prepare(kab)
         self._kab = kab
         self._gap_deg = gap_m / _M_PER_DEG
-        # Cheap reject for the nearest-desa search: the desa area grown by the gap (1 % slack for the
+        # Cheap reject for the nearest-desa search: the desa area grown by the gap (2.5 % slack for the
         # buffer's polygonal arcs; query_nearest's max_distance stays the exact test).
-        near = shapely.buffer(shapely.union_all(geoms), self._gap_deg * 1.01, quad_segs=4)
+        near = shapely.buffer(shapely.union_all(geoms), self._gap_deg * 1.025, quad_segs=4)
         shapely.prepare(near)
         self._near = near
         self._inside_deg = inside_m / _M_PER_DEG

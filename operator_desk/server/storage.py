@@ -269,15 +269,14 @@ class Storage(ABC):
         return fields + rows, head
 
     def materialize(self) -> dict[str, dict[str, dict[str, Any]]]:
-        """{tbl: {pk: {col: value}}} of every synced row, for status, conflicts and tests."""
+        """{tbl: {pk: {col: value}}} of every synced row, non-null fields only (compare replicas)."""
         out: dict[str, dict[str, dict[str, Any]]] = {}
         changes, _ = self.snapshot()
         for ch in changes:
-            row = out.setdefault(ch["tbl"], {}).setdefault(ch["pk"], {})
-            if ch["col"] == "*":
-                row.update(ch["value"])
-            else:
-                row[ch["col"]] = ch["value"]
+            values = ch["value"] if ch["col"] == "*" else {ch["col"]: ch["value"]}
+            values = {k: v for k, v in values.items() if v is not None}
+            if values:
+                out.setdefault(ch["tbl"], {}).setdefault(ch["pk"], {}).update(values)
         return out
 
     def conflicts(self, open_only: bool = False) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ def parse_aml_sms(text: str, sender: str | None = None) -> DeviceLocation:
         return _parse_v1(text, fields, warnings, sender)
     if version == "2":
         return _parse_v2(text, fields, warnings, sender)
-    raise LocationParseError(f"AML SMS: unsupported version A\"ML={version[:10]!r}")
+    raise LocationParseError(f'AML SMS: unsupported version A"ML={version[:10]!r}')
 
 
 def _split_fields(text: str, warnings: list[str]) -> dict[str, str]:

@@ -76,7 +76,9 @@ def parse_pidf(
     shapes = [el for info in root.iter(f"{{{GP}}}location-info") for el in info if _is_shape(el)]
     if not shapes:
         civic = next(root.iter(f"{{{CIVIC}}}civicAddress"), None) is not None
-        detail = "civic address only, no geodetic shape" if civic else "no gml:Point/gs:Circle in location-info"
+        detail = (
+            "civic address only, no geodetic shape" if civic else "no gml:Point/gs:Circle in location-info"
+        )
         raise LocationParseError(f"{FMT}: {detail}")
     if len(shapes) > 1:
         warnings.append("multiple_locations")

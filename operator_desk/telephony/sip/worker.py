@@ -120,8 +120,12 @@ def _reason(exc: BaseException) -> str:
 def main() -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # PJSIP's printf goes to stderr from now on
-    return run(sys.stdin.buffer, out)
+    code = run(sys.stdin.buffer, out)
+    sys.stderr.flush()
+    # Skip interpreter finalisation: the stdin reader thread is blocked in read() (a daemon thread
+    # holding the stdin lock aborts finalisation) and PJSIP is already destroyed.
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

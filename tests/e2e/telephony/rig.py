@@ -308,3 +308,68 @@ class Workdir:
             print(f"rig kept in {self.path}")
             return
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class EventLog:
+    """A CallEvents sink for tests: records every event and lets the test wait for one."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.events: list[tuple[Any, ...]] = []
+        self._cv = threading.Condition()
+
+    def _add(self, *event: Any) -> None:
+        with self._cv:
+            self.events.append((time.monotonic_ns(), *event))
+            self._cv.notify_all()
+
+    def on_ring(self, ext_id: str, number_raw: str, device_location: dict[str, Any] | None) -> None:
+        self._add("ring", ext_id, number_raw, device_location)
+
+    def on_caller_hangup(self, ext_id: str) -> None:
+        self._add("caller_hangup", ext_id)
+
+    def on_device_location(self, number_raw: str, location: dict[str, Any]) -> None:
+        self._add("device_location", number_raw, location)
+
+    def on_status(self, status: Any) -> None:
+        self._add("status", status)
+
+    def on_recording(self, ext_id: str, path: str, duration_s: float, sha256: str) -> None:
+        self._add("recording", ext_id, path, duration_s, sha256)
+
+    def of(self, kind: str) -> list[tuple[Any, ...]]:
+        with self._cv:
+            return [e[2:] for e in self.events if e[1] == kind]
+
+    def wait(self, kind: str, timeout: float = 10.0, where: Any = None, count: int = 1) -> tuple[Any, ...]:
+        """The `count`-th event of `kind` (matching `where(args)` if given); RigError on timeout."""
+
+        def found() -> list[tuple[Any, ...]]:
+            return [e[2:] for e in self.events if e[1] == kind and (where is None or where(e[2:]))]
+
+        with self._cv:
+            if not self._cv.wait_for(lambda: len(found()) >= count, timeout):
+                raise RigError(f"no {kind} event within {timeout}s; got {[e[1] for e in self.events]}")
+            return found()[count - 1]
+
+
+def capture_pulse(pa: PulseAudio, source: str, seconds: float, rate: int = 48000) -> np.ndarray:
+    """Record `seconds` of mono int16 from a PulseAudio source (e.g. "vsink.monitor") with parec."""
+    env = {**os.environ, **pa.env}
+    args = ["parec", f"--device={source}", "--format=s16le", f"--rate={rate}", "--channels=1", "--latency-msec=20"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(seconds)
+    finally:
+        stop_process(proc)
+    assert proc.stdout is not None
+    data = proc.stdout.read()
+    return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+
+
+def play_pulse(pa: PulseAudio, sink: str, wav: Path) -> subprocess.Popen[bytes]:
+    """Play a WAV into a PulseAudio sink with paplay (stop it with stop_process)."""
+    env = {**os.environ, **pa.env}
+    return subprocess.Popen(["paplay", f"--device={sink}", str(wav)], env=env, stderr=subprocess.DEVNULL)

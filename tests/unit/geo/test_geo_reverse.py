@@ -91,6 +91,11 @@ def test_gap_between_desa_falls_back_to_nearest_within_200_m(make_pack) -> None:
     assert geo.locate(0.02, 0.0499).desa_code == "99.01.01.2002"  # type: ignore[union-attr]
     # just outside the kabupaten: within 200 m -> edge desa; beyond -> outside
     assert geo.locate(0.02, 0.1015).desa_code == "99.01.01.2002"  # type: ignore[union-attr]
+    assert geo.locate(0.02, 0.1 + 199 / 111_320).desa_code == "99.01.01.2002"  # type: ignore[union-attr]
+    # off the corner: 189 m (on the buffered arc, where a coarse pre-check could miss it) and 220 m
+    assert geo.locate(0.1012, 0.1012).desa_code == "99.01.01.2002"  # type: ignore[union-attr]
+    assert geo.locate(0.1014, 0.1014) is None
+    assert geo.locate(0.02, 0.1 + 201 / 111_320) is None
     assert geo.locate(0.02, 0.1025) is None
     assert geo.locate(0.02, -0.003) is None
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from location_samples import AML_HTTPS
 
 from operator_desk.telephony.location import LocationParseError, parse_aml_https, parse_any
+from operator_desk.telephony.location.samples import AML_HTTPS
 
 
 def test_form_body_fields() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from location_samples import AML_V1_FIX, AML_V1_NO_FIX, AML_V2
 
 from operator_desk.telephony.location import LocationParseError, parse_aml_sms
+from operator_desk.telephony.location.samples import AML_V1_FIX, AML_V1_NO_FIX, AML_V2
 
 
 def test_v1_published_sample_parses_with_ml_warning_only() -> None:

@@ -7,11 +7,11 @@ import math
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from location_samples import AML_HTTPS, AML_V1_FIX, AML_V2, PIDF_POINT, pidf_of_invite, sipp_invite
 
 from operator_desk.telephony.location import (
     DeviceLocation,
@@ -22,6 +22,27 @@ from operator_desk.telephony.location import (
     parse_pidf,
     parse_sip_message,
 )
+from operator_desk.telephony.location.samples import (
+    AML_HTTPS,
+    AML_V1_FIX,
+    AML_V2,
+    PIDF_POINT,
+    invite_from_sipp_scenario,
+    pidf_of_message,
+)
+
+SIPP_SCENARIO = (
+    Path(__file__).resolve().parents[3].parent / "shared" / "telephony" / "rig" / "sipp_ng112_pidflo_uac.xml"
+)
+
+
+def sipp_invite() -> str:
+    return invite_from_sipp_scenario(SIPP_SCENARIO)
+
+
+def pidf_of_invite() -> str:
+    return pidf_of_message(sipp_invite())
+
 
 PARSERS: list[Callable[[str], DeviceLocation]] = [
     parse_any,
@@ -34,7 +55,10 @@ SAMPLES = [AML_V1_FIX, AML_V2, AML_HTTPS, PIDF_POINT, pidf_of_invite(), sipp_inv
 PREFIXES = ['A"ML=1;', 'A"ML=2;', "<", "INVITE sip:a@b SIP/2.0\n", "--b\n", "location_latitude=", ""]
 # LOCATION_FUZZ_EXAMPLES=5000 for a longer local/nightly run.
 FUZZ = settings(
-    max_examples=int(os.environ.get("LOCATION_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    max_examples=int(os.environ.get("LOCATION_FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def check_all(text: str) -> None:
@@ -109,31 +133,62 @@ NUMBERISH = st.one_of(
 
 
 @FUZZ
-@given(st.sampled_from(["1", "2"]), st.dictionaries(
-    st.sampled_from(["lt", "lg", "rd", "top", "lc", "pm", "ei", "si", "ml", "lo", "et", "ls", "lz", "en"]),
-    NUMBERISH, max_size=10))
+@given(
+    st.sampled_from(["1", "2"]),
+    st.dictionaries(
+        st.sampled_from(
+            ["lt", "lg", "rd", "top", "lc", "pm", "ei", "si", "ml", "lo", "et", "ls", "lz", "en"]
+        ),
+        NUMBERISH,
+        max_size=10,
+    ),
+)
 def test_aml_sms_random_field_values(version: str, fields: dict[str, str]) -> None:
     check_all(f'A"ML={version};' + ";".join(f"{k}={v}" for k, v in fields.items()))
 
 
 @FUZZ
-@given(st.dictionaries(
-    st.sampled_from(["v", "device_number", "location_latitude", "location_longitude", "location_time",
-                     "location_accuracy", "location_source", "location_confidence", "location_certainty"]),
-    NUMBERISH, max_size=9))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "v",
+                "device_number",
+                "location_latitude",
+                "location_longitude",
+                "location_time",
+                "location_accuracy",
+                "location_source",
+                "location_confidence",
+                "location_certainty",
+            ]
+        ),
+        NUMBERISH,
+        max_size=9,
+    )
+)
 def test_https_random_field_values(fields: dict[str, str]) -> None:
     check_all(urlencode(fields) + "&location_latitude=")
 
 
 XML_TAGS = [
-    "{urn:ietf:params:xml:ns:pidf}presence", "{urn:ietf:params:xml:ns:pidf}tuple",
-    "{urn:ietf:params:xml:ns:pidf}timestamp", "{urn:ietf:params:xml:ns:pidf:geopriv10}geopriv",
-    "{urn:ietf:params:xml:ns:pidf:geopriv10}location-info", "{urn:ietf:params:xml:ns:pidf:geopriv10}method",
-    "{http://www.opengis.net/gml}Point", "{http://www.opengis.net/gml}pos",
-    "{http://www.opengis.net/gml}posList", "{http://www.opengis.net/gml}Polygon",
-    "{http://www.opengis.net/pidflo/1.0}Circle", "{http://www.opengis.net/pidflo/1.0}radius",
-    "{http://www.opengis.net/pidflo/1.0}Ellipse", "{http://www.opengis.net/pidflo/1.0}semiMajorAxis",
-    "{http://www.opengis.net/pidflo/1.0}ArcBand", "{urn:ietf:params:xml:ns:geopriv:conf}confidence", "x",
+    "{urn:ietf:params:xml:ns:pidf}presence",
+    "{urn:ietf:params:xml:ns:pidf}tuple",
+    "{urn:ietf:params:xml:ns:pidf}timestamp",
+    "{urn:ietf:params:xml:ns:pidf:geopriv10}geopriv",
+    "{urn:ietf:params:xml:ns:pidf:geopriv10}location-info",
+    "{urn:ietf:params:xml:ns:pidf:geopriv10}method",
+    "{http://www.opengis.net/gml}Point",
+    "{http://www.opengis.net/gml}pos",
+    "{http://www.opengis.net/gml}posList",
+    "{http://www.opengis.net/gml}Polygon",
+    "{http://www.opengis.net/pidflo/1.0}Circle",
+    "{http://www.opengis.net/pidflo/1.0}radius",
+    "{http://www.opengis.net/pidflo/1.0}Ellipse",
+    "{http://www.opengis.net/pidflo/1.0}semiMajorAxis",
+    "{http://www.opengis.net/pidflo/1.0}ArcBand",
+    "{urn:ietf:params:xml:ns:geopriv:conf}confidence",
+    "x",
 ]
 XML_TEXT = st.one_of(NUMBERISH, st.tuples(NUMBERISH, NUMBERISH).map(" ".join))
 
@@ -143,8 +198,20 @@ def xml_tree(draw: st.DrawFn, depth: int = 0) -> ET.Element:
     el = ET.Element(draw(st.sampled_from(XML_TAGS)))
     el.text = draw(st.none() | XML_TEXT)
     for attr in draw(st.sets(st.sampled_from(["srsName", "uom", "entity", "srsDimension"]), max_size=2)):
-        el.set(attr, draw(st.sampled_from(["urn:ogc:def:crs:EPSG::4326", "urn:ogc:def:uom:EPSG::9001",
-                                           "tel:+6281234567890", "3", "junk"])))
+        el.set(
+            attr,
+            draw(
+                st.sampled_from(
+                    [
+                        "urn:ogc:def:crs:EPSG::4326",
+                        "urn:ogc:def:uom:EPSG::9001",
+                        "tel:+6281234567890",
+                        "3",
+                        "junk",
+                    ]
+                )
+            ),
+        )
     if depth < 5:
         for _ in range(draw(st.integers(0, 3))):
             el.append(draw(xml_tree(depth + 1)))
@@ -183,7 +250,9 @@ def pidf_document(draw: st.DrawFn) -> str:
     srs = draw(st.sampled_from(["", ' srsName="urn:ogc:def:crs:EPSG::4326"', ' srsName="EPSG:3857"']))
     prefix = "gml" if ns == GML else "gs"
     shape = f"<{prefix}:{kind}{srs}>{inner}</{prefix}:{kind}>"
-    stamp = draw(st.sampled_from(["", "2025-01-01T10:00:00Z", "2025-13-01T10:00:00", "9999-12-31T23:59:59-12:00"]))
+    stamp = draw(
+        st.sampled_from(["", "2025-01-01T10:00:00Z", "2025-13-01T10:00:00", "9999-12-31T23:59:59-12:00"])
+    )
     method = draw(st.sampled_from(["", "GPS", "Cell", "Wiremap", "Pigeon"]))
     entity = draw(st.sampled_from(["tel:+6281234567890", "sip:+62@x", "pres:a@b", "tel:", "::"]))
     return (

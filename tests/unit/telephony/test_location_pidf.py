@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from location_samples import PIDF_POINT, pidf_of_invite, sipp_invite
 
 from operator_desk.telephony.location import (
     LocationParseError,
@@ -14,12 +14,25 @@ from operator_desk.telephony.location import (
     parse_pidf,
     parse_sip_message,
 )
+from operator_desk.telephony.location.samples import PIDF_POINT, invite_from_sipp_scenario, pidf_of_message
 
 NS = (
     'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" '
     'xmlns:gml="http://www.opengis.net/gml" xmlns:gs="http://www.opengis.net/pidflo/1.0" '
     'xmlns:con="urn:ietf:params:xml:ns:geopriv:conf"'
 )
+
+SIPP_SCENARIO = (
+    Path(__file__).resolve().parents[3].parent / "shared" / "telephony" / "rig" / "sipp_ng112_pidflo_uac.xml"
+)
+
+
+def sipp_invite() -> str:
+    return invite_from_sipp_scenario(SIPP_SCENARIO)
+
+
+def pidf_of_invite() -> str:
+    return pidf_of_message(sipp_invite())
 
 
 def _doc(shape: str, extra: str = "", entity: str = "sip:+6281234567890@example.invalid") -> str:
@@ -75,8 +88,8 @@ def test_polygon_is_reduced_to_centre_and_radius() -> None:
 
 
 def test_pidf_in_base64_part_selected_by_geolocation_cid() -> None:
-    decoy = _doc('<gml:Point><gml:pos>-1.0 100.0</gml:pos></gml:Point>')
-    wanted = _doc('<gml:Point><gml:pos>-3.5 114.9</gml:pos></gml:Point>')
+    decoy = _doc("<gml:Point><gml:pos>-1.0 100.0</gml:pos></gml:Point>")
+    wanted = _doc("<gml:Point><gml:pos>-3.5 114.9</gml:pos></gml:Point>")
     invite = (
         "INVITE sip:desk@127.0.0.1 SIP/2.0\r\nFrom: <sip:+6281234567890@127.0.0.1>;tag=1\r\n"
         "Geolocation: <cid:wanted@x>\r\nc: multipart/mixed; boundary=XX\r\n\r\n"
@@ -101,14 +114,20 @@ def test_number_falls_back_to_p_asserted_identity() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("INVITE sip:desk@x SIP/2.0\nGeolocation: <https://lis.example/loc/1>\nContent-Length: 0\n\n",
-         "no application/pidf\\+xml body part .*by reference"),
-        (_doc('<gml:Point srsName="urn:ogc:def:crs:EPSG::3857"><gml:pos>1 2</gml:pos></gml:Point>'),
-         "unsupported srsName"),
+        (
+            "INVITE sip:desk@x SIP/2.0\nGeolocation: <https://lis.example/loc/1>\nContent-Length: 0\n\n",
+            "no application/pidf\\+xml body part .*by reference",
+        ),
+        (
+            _doc('<gml:Point srsName="urn:ogc:def:crs:EPSG::3857"><gml:pos>1 2</gml:pos></gml:Point>'),
+            "unsupported srsName",
+        ),
         (_doc("<gml:Point><gml:pos>-3.5</gml:pos></gml:Point>"), "is not 'lat lon'"),
         (_doc("<gml:Point><gml:pos>0 0</gml:pos></gml:Point>"), "no fix"),
-        (_doc('<ca:civicAddress xmlns:ca="urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr"/>'),
-         "civic address only"),
+        (
+            _doc('<ca:civicAddress xmlns:ca="urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr"/>'),
+            "civic address only",
+        ),
         ("<presence", "not well-formed"),
         ("<a>\udc80</a>", "not well-formed or refused"),
     ],

@@ -1,0 +1,98 @@
+"""PostgreSQL storage (psycopg 3) for the upstream tier.
+
+A pull cursor on a sequence could skip a row whose transaction commits after a later-numbered one;
+so every ingest takes one transaction-level advisory lock first: numbers are handed out and
+committed in the same order, and a reader never sees server_seq N+1 before N.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from .storage import Cursor, Storage
+
+INGEST_LOCK = 112_112  # pg_advisory_xact_lock key serialising ingest
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
+    """CREATE TABLE IF NOT EXISTS sites (site_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+        token_hash TEXT NOT NULL, created_at BIGINT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS log (server_seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        site_id TEXT NOT NULL, site_seq BIGINT NOT NULL, hlc TEXT NOT NULL, tbl TEXT NOT NULL, pk TEXT NOT NULL,
+        col TEXT NOT NULL, value TEXT, base_hlc TEXT, operator TEXT, source TEXT NOT NULL,
+        received_at BIGINT NOT NULL, UNIQUE (site_id, site_seq))""",
+    """CREATE TABLE IF NOT EXISTS field_state (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
+        hlc TEXT NOT NULL, site_id TEXT NOT NULL, value TEXT, PRIMARY KEY (tbl, pk, col))""",
+    """CREATE INDEX IF NOT EXISTS log_tbl ON log(tbl, server_seq)""",
+)
+
+
+class PostgresStorage(Storage):
+    """One connection per thread; `schema` isolates test databases inside one cluster."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str, schema: str | None = None) -> None:
+        super().__init__()
+        self.url = url
+        self.schema = schema
+        self._local = threading.local()
+        self._conns: list[psycopg.Connection[Any]] = []
+        self._conns_lock = threading.Lock()
+        conn = self._conn()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (INGEST_LOCK,))
+            for sql in SCHEMA:
+                conn.execute(sql)
+
+    def _conn(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = psycopg.connect(self.url, autocommit=True)
+            if self.schema:
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                conn.execute(f'SET search_path TO "{self.schema}"')
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
+        return conn
+
+    def q(self, sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    @contextmanager
+    def write_tx(self) -> Iterator[Cursor]:
+        conn = self._conn()
+        with self._write_lock, conn.transaction(), conn.cursor() as cur:
+            # Serialise ingest across processes too: commit order == server_seq order.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (INGEST_LOCK,))
+            yield cur
+
+    @contextmanager
+    def read_tx(self) -> Iterator[Cursor]:
+        conn = self._conn()
+        with conn.cursor() as cur:
+            cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield cur
+            finally:
+                cur.execute("COMMIT")
+
+    def drop_schema(self) -> None:
+        """Tests: remove this storage's schema."""
+        if self.schema:
+            self._conn().execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+    def close(self) -> None:
+        with self._conns_lock:
+            for conn in self._conns:
+                try:
+                    conn.close()
+                except psycopg.Error:
+                    pass
+            self._conns.clear()

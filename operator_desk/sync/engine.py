@@ -1,0 +1,239 @@
+"""The desk's sync engine: pushes right after each local commit, long-polls for others' changes.
+
+Two daemon threads (push, pull), each with its own read connection; every write goes through the
+store's writer (`raw_write`) so views hear a `Changes(initiator="sync")`. Offline: retry with
+capped exponential backoff. Status goes to `on_status(SyncStatus)` from those threads — the UI
+must marshal it to its own thread.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..domain.changes import Changes
+from ..domain.hlc import ClockSkewError, Hlc
+from ..store.store import Store
+from . import apply as ap
+from .client import HttpSyncClient, SyncClientError, SyncTransport
+
+log = logging.getLogger(__name__)
+PUSH_BATCH = 1000
+PULL_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows. `error`: None, "offline", "unauthorized", "clock_skew", …"""
+
+    online: bool = False
+    waiting: int = 0
+    last_success_ms: int | None = None
+    open_conflicts: int = 0
+    error: str | None = None
+
+
+class SyncEngine:
+    """Keeps one desk in sync with one server. start()/stop(); sync_once() for the CLI and tests."""
+
+    def __init__(self, store: Store, server_url: str | None = None, token: str | None = None, *,
+                 on_status: Callable[[SyncStatus], None] | None = None, client: SyncTransport | None = None,
+                 wait_s: float = 20.0, verify: bool | str = True) -> None:
+        if client is None:
+            if not server_url or not token:
+                raise ValueError("SyncEngine needs server_url and token (or a client)")
+            client = HttpSyncClient(server_url, token, verify=verify)
+        self.store = store
+        self.client = client
+        self.on_status = on_status
+        self.wait_s = wait_s
+        self.fault_hook: Callable[[int], None] | None = None  # tests: raise mid-apply
+        self._status = SyncStatus()
+        self._status_lock = threading.Lock()
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        store.subscribe(self._on_commit)
+
+    # -- status ---------------------------------------------------------------------------------
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def _update(self, **fields: Any) -> None:
+        with self._status_lock:
+            conn = self.store.reader()
+            waiting = conn.execute("SELECT count(*) FROM outbox WHERE pushed=0").fetchone()[0]
+            conflicts = conn.execute("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL").fetchone()[0]
+            new = replace(self._status, waiting=int(waiting), open_conflicts=int(conflicts), **fields)
+            changed = new != self._status
+            self._status = new
+        if changed and self.on_status is not None:
+            try:
+                self.on_status(new)
+            except Exception:  # noqa: BLE001 - a broken view must not stop sync
+                log.exception("sync status listener failed")
+
+    def _ok(self) -> None:
+        self._update(online=True, error=None, last_success_ms=self.store.now_ms())
+
+    def _failed(self, exc: Exception) -> None:
+        code = getattr(exc, "code", None) or "error"
+        self._update(online=code not in ("offline", "error"), error=code)
+
+    def _on_commit(self, changes: Changes) -> None:
+        if changes.initiator != "sync":
+            self._dirty.set()
+
+    # -- one step each --------------------------------------------------------------------------
+    def push_once(self) -> int:
+        """Push one batch of unpushed outbox rows in site_seq order; mark them after the ack."""
+        rows = self.store.reader().execute(
+            "SELECT site_seq, site_id, hlc, tbl, pk, col, value, base_hlc, operator FROM outbox "
+            "WHERE pushed=0 ORDER BY site_seq LIMIT ?", (PUSH_BATCH,)
+        ).fetchall()
+        if not rows:
+            return 0
+        batch = [{"site_id": r[1], "site_seq": r[0], "hlc": r[2], "tbl": r[3], "pk": r[4], "col": r[5],
+                  "value": json.loads(r[6]) if r[6] is not None else None, "base_hlc": r[7], "operator": r[8]}
+                 for r in rows]
+        self.client.push(batch)  # the server committed before answering
+        first, last = rows[0][0], rows[-1][0]
+        self.store.raw_write(
+            lambda conn: conn.execute("UPDATE outbox SET pushed=1 WHERE site_seq BETWEEN ? AND ?", (first, last))
+        )
+        return len(rows)
+
+    def pull_once(self, wait: float = 0.0) -> int:
+        """Fetch one page after the stored cursor and apply it with the new cursor in one transaction."""
+        conn = self.store.reader()
+        cursor_text = ap.get_meta(conn, ap.CURSOR_KEY)
+        if cursor_text is None:
+            return self._bootstrap()
+        after = int(cursor_text)
+        page = self.client.pull(after, PULL_LIMIT, wait)
+        self._check_server(page)
+        cursor = int(page["cursor"])
+        if not page["changes"] and cursor == after:
+            return 0
+        self._apply(page["changes"], cursor, page["server_id"])
+        return len(page["changes"]) or (1 if page.get("more") else 0)
+
+    def _bootstrap(self) -> int:
+        """A desk that never pulled starts from the server's snapshot (merged state, not the log)."""
+        snap = self.client.snapshot()
+        self._apply(snap["changes"], int(snap["cursor"]), snap["server_id"])
+        return max(1, len(snap["changes"]))
+
+    def _check_server(self, page: dict[str, Any]) -> None:
+        known = ap.get_meta(self.store.reader(), ap.SERVER_ID_KEY)
+        if known is not None and known != page["server_id"]:
+            # Another server (rebuilt hub): its cursors mean nothing here, start over from its snapshot.
+            self.store.raw_write(lambda conn: conn.execute("DELETE FROM meta WHERE key=?", (ap.CURSOR_KEY,)))
+            raise SyncClientError(f"server changed from {known} to {page['server_id']}; re-reading its snapshot")
+
+    def _apply(self, changes: list[dict[str, Any]], cursor: int, server_id: str) -> None:
+        if changes:
+            top = max(c["hlc"] for c in changes)
+            self.store.clock.observe(Hlc.decode(top))  # ClockSkewError: this PC's clock is behind
+        hook = self.fault_hook
+        clock = self.store.clock
+
+        def job(conn: Any) -> Changes:
+            touched = ap.apply_changes(conn, changes, fault_hook=hook)
+            ap.set_meta(conn, ap.CURSOR_KEY, str(cursor))
+            ap.set_meta(conn, ap.SERVER_ID_KEY, server_id)
+            ap.set_meta(conn, "hlc", clock.last.encode())
+            return touched
+
+        # raw_write broadcasts the Changes it was given after the commit: the job fills it in by then.
+        holder = Changes(initiator="sync")
+        self.store.raw_write(lambda conn: holder.merge(job(conn)), holder)
+
+    def sync_once(self, max_rounds: int = 10_000) -> dict[str, int]:
+        """Push everything, then pull until the server has nothing more (CLI --once, tests)."""
+        pushed = pulled = 0
+        try:
+            for _ in range(max_rounds):
+                n = self.push_once()
+                pushed += n
+                if not n:
+                    break
+            for _ in range(max_rounds):
+                n = self.pull_once(0.0)
+                pulled += n
+                if not n:
+                    break
+        except (SyncClientError, ClockSkewError) as exc:
+            self._failed(exc)
+            raise
+        self._ok()
+        return {"pushed": pushed, "pulled": pulled}
+
+    # -- threads --------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._threads:
+            return
+        self._stop.clear()
+        self._dirty.set()
+        self._threads = [threading.Thread(target=self._loop, args=(self._push_step,), name="sync-push", daemon=True),
+                         threading.Thread(target=self._loop, args=(self._pull_step,), name="sync-pull", daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._dirty.set()
+        self.client.close()  # aborts a long-poll in flight
+        for t in self._threads:
+            t.join(timeout)
+        self._threads = []
+
+    def _push_step(self) -> None:
+        self._dirty.wait(5.0)  # woken by a local commit; the timeout retries rows left by a failure
+        self._dirty.clear()
+        while not self._stop.is_set() and self.push_once():
+            pass
+        self._ok()
+
+    def _pull_step(self) -> None:
+        while not self._stop.is_set() and self.pull_once(self.wait_s if not self._stop.is_set() else 0):
+            self._ok()
+        self._ok()
+
+    def _loop(self, step: Callable[[], None]) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                step()
+                failures = 0
+            except (SyncClientError, ClockSkewError) as exc:
+                if self._stop.is_set():
+                    break
+                failures += 1
+                self._failed(exc)
+                self._stop.wait(min(30.0, 0.25 * 2 ** min(failures, 7)) * (0.5 + random.random() / 2))
+            except Exception as exc:  # noqa: BLE001 - keep syncing; the store may be briefly busy
+                if self._stop.is_set():
+                    break
+                failures += 1
+                log.exception("sync step failed")
+                self._failed(exc)
+                self._stop.wait(min(30.0, 0.5 * 2 ** min(failures, 6)))
+        log.debug("sync thread %s stopped", threading.current_thread().name)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    """Small helper for callers that need to wait for sync (tests, CLI)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
