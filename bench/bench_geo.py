@@ -171,6 +171,8 @@ def bench_gazetteer(n: int, queries: int) -> None:
     print(
         f"    intended name in top 3                    : Gazetteer {hit_ours / queries:.0%}, floor {hit_floor / queries:.0%}"
     )
+    detail = ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(per_kind.items()))
+    print(f"    Gazetteer top 3 by query kind             : {detail}")
 
 
 def main() -> int:

@@ -96,7 +96,9 @@ def setup_logging(data_dir: Path) -> None:
     if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         return
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(data_dir / "logs" / "desk.log", maxBytes=2_000_000, backupCount=5)
+    handler = logging.handlers.RotatingFileHandler(
+        data_dir / "logs" / "desk.log", maxBytes=2_000_000, backupCount=5
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -156,7 +158,9 @@ def create_desk(
     form = IncidentForm(FormServices(incidents, referrals, agencies, drafts, gaz, locate if geo else None))
     status = DeskStatusBar(store.site_code, zone, store.now_ms)
     status.set_operator(store.operator)
-    known_ops = [r[0] for r in store.query("SELECT DISTINCT operator FROM calls WHERE operator IS NOT NULL LIMIT 20")]
+    known_ops = [
+        r[0] for r in store.query("SELECT DISTINCT operator FROM calls WHERE operator IS NOT NULL LIMIT 20")
+    ]
 
     def set_operator(name: str) -> None:
         if name and name != store.operator:
@@ -165,8 +169,13 @@ def create_desk(
             status.set_operator(name)
 
     window = MainWindow(
-        session=session, calls=calls, call_log=CallLogPanel(store), form=form, status=status,
-        settings_path=data / "window.ini", operators=sorted(set(known_ops) | ({store.operator} - {None})),
+        session=session,
+        calls=calls,
+        call_log=CallLogPanel(store),
+        form=form,
+        status=status,
+        settings_path=data / "window.ini",
+        operators=sorted(set(known_ops) | ({store.operator} - {None})),
         on_operator=set_operator,
     )
     if store.operator:
@@ -179,12 +188,35 @@ def create_desk(
     bridge.changed.connect(window.on_changes)
     form.saved.connect(lambda incident_id: _finish_emergency(session, incident_id))
     source.start(events)
-    desk = Desk(store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge,
-                reg, gaz, geo)
+    if isinstance(source, SimulatorSource):
+        _training(window, source, store)
+    desk = Desk(
+        store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge, reg, gaz, geo
+    )
     if server:
         desk.sync = _start_sync(store, server, bridge)
     form.restore_draft()
     return desk
+
+
+def _training(window: Any, sim: SimulatorSource, store: Store) -> None:
+    """Training menu: a ring from a number of the log (so the caller history shows) or a new one."""
+    import random
+
+    rng = random.Random()
+
+    def ring() -> None:
+        rows = store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
+        number = rows[0][0] if rows and rng.random() < 0.6 else "08" + "".join(rng.choice("0123456789") for _ in range(10))
+        sim.ring(number)
+
+    def hangup() -> None:
+        if window.session.ringing:
+            ext = window.session.ringing[0].ext_id
+            if ext:
+                sim.caller_hangup(ext)
+
+    window.add_training_menu(ring, hangup)
 
 
 def _finish_emergency(session: DeskSession, incident_id: str) -> None:

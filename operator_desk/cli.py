@@ -10,7 +10,6 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from . import paths
@@ -45,8 +44,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     store = _open_store(args)
     try:
         region = paths.default_region(store.path.parent, args.region)
-        counts = generate_demo(store, calls=args.calls, days=args.days, seed=args.seed,
-                               places=places_from_region(region))
+        counts = generate_demo(
+            store, calls=args.calls, days=args.days, seed=args.seed, places=places_from_region(region)
+        )
     finally:
         store.close()
     print(json.dumps(counts))
@@ -58,8 +58,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = _open_store(args, must_exist=True)
     try:
-        records, fields = (iter_calls(store), CALL_FIELDS) if args.what == "calls" else (
-            iter_incidents(store), INCIDENT_FIELDS)
+        records, fields = (
+            (iter_calls(store), CALL_FIELDS)
+            if args.what == "calls"
+            else (iter_incidents(store), INCIDENT_FIELDS)
+        )
         if args.out:
             with open(args.out, "w", encoding="utf-8", newline="") as fh:
                 n = write_records(records, fields, args.format, fh)
@@ -95,7 +98,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="operator-desk", description="Operator Desk — 112 call center workstation")
+    p = argparse.ArgumentParser(
+        prog="operator-desk", description="Operator Desk — 112 call center workstation"
+    )
     p.add_argument("--data-dir", help="where the desk keeps its store (env OPERATOR_DESK_DATA)")
     p.add_argument("--region", help="region pack folder (e.g. ../shared/regions/banjar)")
     p.add_argument("--server", help="hub URL to sync with (none: the desk works alone)")

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Translations: extract strings with pyside6-lupdate, compile with pyside6-lrelease, check completeness.
 
-    python scripts/i18n.py update    # refresh resources/translations/*.ts from the UI sources
-    python scripts/i18n.py release   # compile .ts -> .qm
-    python scripts/i18n.py check     # exit 1 listing every untranslated or stale string
+python scripts/i18n.py update    # refresh resources/translations/*.ts from the UI sources
+python scripts/i18n.py release   # compile .ts -> .qm
+python scripts/i18n.py check     # exit 1 listing every untranslated or stale string
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def update(target: Path | None = None, lang: str = "id") -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [tool("lupdate"), "-no-obsolete", "-locations", "none", *map(str, sources()), "-ts", str(out)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 DEFAULT_REGION = "ID"
@@ -27,6 +29,7 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
 def display(e164: str | None) -> str:
     """A readable national form for the screen (``0812-3456-7890`` style); falls back to the input."""
     if not e164:

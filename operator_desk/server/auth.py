@@ -26,9 +26,9 @@ class AuthError(ProtocolError):
 class Authenticator:
     """Enrols sites and maps a bearer token to its Site."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, hasher: PasswordHasher | None = None) -> None:
         self.storage = storage
-        self._hasher = PasswordHasher()
+        self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
         self._cache: dict[str, Site] = {}
         self._lock = threading.Lock()
 
@@ -69,3 +69,8 @@ class Authenticator:
 def require_kind(site: Site, *kinds: str) -> None:
     if site.kind not in kinds:
         raise AuthError(f"a {site.kind} credential may not do this (needs {' or '.join(kinds)})", E_FORBIDDEN)
+
+
+def cheap_hasher() -> PasswordHasher:
+    """Fast argon2id parameters for tests and benchmarks only (hashes stay verifiable by the default)."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from argon2 import PasswordHasher
+
 from ..domain.hlc import MAX_SKEW_MS, Hlc, HybridClock
 from ..domain.ids import new_id
 from ..sync import protocol as p
@@ -54,13 +56,14 @@ class Notifier:
 class SyncServer:
     """One hub or upstream server over one Storage."""
 
-    def __init__(self, storage: Storage, now_ms: Callable[[], int] = wall_ms) -> None:
+    def __init__(self, storage: Storage, now_ms: Callable[[], int] = wall_ms,
+                 hasher: PasswordHasher | None = None) -> None:
         self.storage = storage
         self.now_ms = now_ms
         self.site_id = storage.meta_default("site_id", new_id)
         last = storage.get_meta("hlc")
         self.clock = HybridClock(now_ms, Hlc.decode(last) if last else None)
-        self.auth = Authenticator(storage)
+        self.auth = Authenticator(storage, hasher)
         self.notifier = Notifier()
         self.counters = {"push_requests": 0, "pull_requests": 0, "changes_accepted": 0, "duplicates": 0,
                          "conflicts": 0, "clock_skew_rejections": 0}

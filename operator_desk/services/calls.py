@@ -78,7 +78,9 @@ class CallService:
 
         self.store.write(fn)
 
-    def close(self, call_id: str, outcome: str, notes: str | None = None, incident_id: str | None = None) -> None:
+    def close(
+        self, call_id: str, outcome: str, notes: str | None = None, incident_id: str | None = None
+    ) -> None:
         """End the call with its outcome. Closing twice keeps the first end time."""
         checked = validate_outcome(outcome)
 

@@ -39,7 +39,8 @@ def check_store(path: Path) -> dict[str, Any]:
             checks["sync"] = {"problems": len(extra)}
             problems.extend(extra)
         checks["counts"] = {
-            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("calls", "incidents", "referrals")
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("calls", "incidents", "referrals")
         }
     except sqlite3.DatabaseError as exc:
         problems.append(f"database error: {exc}")
@@ -66,7 +67,9 @@ def _check_audit(conn: sqlite3.Connection, problems: list[str]) -> dict[str, int
 def _check_outbox(conn: sqlite3.Connection, problems: list[str]) -> dict[str, int]:
     site = conn.execute("SELECT value FROM meta WHERE key='site_id'").fetchone()
     site_id = site[0] if site else None
-    rows = conn.execute("SELECT site_seq, site_id, hlc, tbl, pk, col FROM outbox ORDER BY site_seq").fetchall()
+    rows = conn.execute(
+        "SELECT site_seq, site_id, hlc, tbl, pk, col FROM outbox ORDER BY site_seq"
+    ).fetchall()
     last_hlc = ""
     for r in rows:
         if r["site_id"] != site_id:

@@ -8,6 +8,7 @@ status events and notes. Deterministic for a seed.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +118,14 @@ def generate_demo(
         answer = None if outcome == CallOutcome.ABANDONED else t + rng.randint(2_000, 15_000)
         end_t = (answer or t) + rng.randint(5_000, 240_000 if outcome == CallOutcome.EMERGENCY else 40_000)
         fields: dict[str, Any] = {
-            "site_id": tx.site_id, "caller_number": phone.normalise(raw), "caller_raw": raw, "source": "simulator",
-            "started_at": t, "answered_at": answer, "ended_at": end_t, "outcome": str(outcome),
+            "site_id": tx.site_id,
+            "caller_number": phone.normalise(raw),
+            "caller_raw": raw,
+            "source": "simulator",
+            "started_at": t,
+            "answered_at": answer,
+            "ended_at": end_t,
+            "outcome": str(outcome),
             "operator": None if answer is None else op,
         }
         if outcome == CallOutcome.EMERGENCY:
@@ -136,9 +143,15 @@ def generate_demo(
         if places:
             p = rng.choice(places)
             loc = Location(
-                lat=p.lat + rng.uniform(-0.01, 0.01), lon=p.lon + rng.uniform(-0.01, 0.01),
-                address=f"Desa {p.desa_name}", desa_code=p.desa_code, desa_name=p.desa_name,
-                kecamatan_code=p.kecamatan_code, kecamatan_name=p.kecamatan_name, source="gazetteer", confirmed=True,
+                lat=p.lat + rng.uniform(-0.01, 0.01),
+                lon=p.lon + rng.uniform(-0.01, 0.01),
+                address=f"Desa {p.desa_name}",
+                desa_code=p.desa_code,
+                desa_name=p.desa_name,
+                kecamatan_code=p.kecamatan_code,
+                kecamatan_name=p.kecamatan_name,
+                source="gazetteer",
+                confirmed=True,
             )
         else:
             loc = Location(address="Martapura", source="operator", confirmed=True)
@@ -146,22 +159,42 @@ def generate_demo(
         key = f"{day:%Y%m%d}"
         prefix_seq[key] = prefix_seq.get(key, 0) + 1
         age = end - t
-        status = IncidentStatus.CLOSED if age > DAY_MS else rng.choice(
-            (IncidentStatus.NEW, IncidentStatus.REFERRED, IncidentStatus.ON_SCENE, IncidentStatus.RESOLVED)
+        status = (
+            IncidentStatus.CLOSED
+            if age > DAY_MS
+            else rng.choice(
+                (
+                    IncidentStatus.NEW,
+                    IncidentStatus.REFERRED,
+                    IncidentStatus.ON_SCENE,
+                    IncidentStatus.RESOLVED,
+                )
+            )
         )
         pk = tx.insert_record(
             "incidents",
             {
-                "number": incident_number("DEMO", store.site_code, day, prefix_seq[key]), "site_id": tx.site_id,
-                "category": str(cat), "priority": rng.choice(("P1", "P2", "P2", "P3", "P3", "P4")),
-                "status": str(status), "location": loc.to_dict(), "caller_name": rng.choice(("", "Pak Udin", "Bu Ani")),
-                "caller_number": phone.normalise(raw), "narrative": NARRATIVES[cat], "casualties": rng.choice((0, 0, 1, 2)),
+                "number": incident_number("DEMO", store.site_code, day, prefix_seq[key]),
+                "site_id": tx.site_id,
+                "category": str(cat),
+                "priority": rng.choice(("P1", "P2", "P2", "P3", "P3", "P4")),
+                "status": str(status),
+                "location": loc.to_dict(),
+                "caller_name": rng.choice(("", "Pak Udin", "Bu Ani")),
+                "caller_number": phone.normalise(raw),
+                "narrative": NARRATIVES[cat],
+                "casualties": rng.choice((0, 0, 1, 2)),
                 "disposition": "handled" if status == IncidentStatus.CLOSED else None,
-                "created_at": t + 30_000, "updated_at": end_t, "created_by": op, "updated_by": op,
+                "created_at": t + 30_000,
+                "updated_at": end_t,
+                "created_by": op,
+                "updated_by": op,
             },
         )
-        tx.append("status_events", {"incident_id": pk, "status_from": None, "status_to": "new", "at": t + 30_000,
-                                    "operator": op})
+        tx.append(
+            "status_events",
+            {"incident_id": pk, "status_from": None, "status_to": "new", "at": t + 30_000, "operator": op},
+        )
         if status != IncidentStatus.NEW:
             kinds = KIND_FOR_CATEGORY.get(cat, ())
             match = [a for a in agencies if a["kind"] in kinds] or agencies
@@ -171,23 +204,46 @@ def generate_demo(
             if status in (IncidentStatus.ON_SCENE, IncidentStatus.RESOLVED, IncidentStatus.CLOSED):
                 steps.update(acknowledged_at=sent + 120_000, on_scene_at=sent + 900_000, status="on_scene")
             if status == IncidentStatus.CLOSED:
-                steps.update(feedback_at=sent + 3_600_000, closed_at=sent + 3_700_000, status="closed",
-                             feedback="Sudah ditangani")
-            rid = tx.insert_record("referrals", {"incident_id": pk, "agency_id": agency["id"], "operator": op, **steps})
+                steps.update(
+                    feedback_at=sent + 3_600_000,
+                    closed_at=sent + 3_700_000,
+                    status="closed",
+                    feedback="Sudah ditangani",
+                )
+            rid = tx.insert_record(
+                "referrals", {"incident_id": pk, "agency_id": agency["id"], "operator": op, **steps}
+            )
             tx.append("referral_events", {"referral_id": rid, "step": "sent", "at": sent, "operator": op})
             counts["referrals"] += 1
-            tx.append("status_events", {"incident_id": pk, "status_from": "new", "status_to": str(status),
-                                        "at": sent, "operator": op})
-        tx.append("incident_notes", {"incident_id": pk, "at": t + 60_000, "operator": op,
-                                     "text": "Pelapor dihubungi kembali, informasi dikonfirmasi."})
+            tx.append(
+                "status_events",
+                {
+                    "incident_id": pk,
+                    "status_from": "new",
+                    "status_to": str(status),
+                    "at": sent,
+                    "operator": op,
+                },
+            )
+        tx.append(
+            "incident_notes",
+            {
+                "incident_id": pk,
+                "at": t + 60_000,
+                "operator": op,
+                "text": "Pelapor dihubungi kembali, informasi dikonfirmasi.",
+            },
+        )
         counts["incidents"] += 1
         return pk
 
-    def write_chunk(tx: Tx, chunk: list[int]) -> None:
-        for t in chunk:
-            one_call(tx, t)
+    def chunk_writer(chunk: list[int]) -> Callable[[Tx], None]:
+        def write(tx: Tx) -> None:
+            for t in chunk:
+                one_call(tx, t)
+
+        return write
 
     for i in range(0, len(times), batch):
-        chunk = times[i : i + batch]
-        store.write(lambda tx, chunk=chunk: write_chunk(tx, chunk), operator="demo")
+        store.write(chunk_writer(times[i : i + batch]), operator="demo")
     return counts

@@ -34,12 +34,18 @@ class DraftService:
 
     def latest(self, kind: str) -> dict[str, Any] | None:
         rows = self.store.query(
-            "SELECT id, ref_id, payload, updated_at FROM drafts WHERE kind=? ORDER BY updated_at DESC LIMIT 1", (kind,)
+            "SELECT id, ref_id, payload, updated_at FROM drafts WHERE kind=? ORDER BY updated_at DESC LIMIT 1",
+            (kind,),
         )
         if not rows:
             return None
         r = rows[0]
-        return {"id": r["id"], "ref_id": r["ref_id"], "payload": json.loads(r["payload"]), "updated_at": r["updated_at"]}
+        return {
+            "id": r["id"],
+            "ref_id": r["ref_id"],
+            "payload": json.loads(r["payload"]),
+            "updated_at": r["updated_at"],
+        }
 
     def discard(self, draft_id: str) -> None:
         self.store.raw_write(lambda conn: conn.execute("DELETE FROM drafts WHERE id=?", (draft_id,)))

@@ -34,7 +34,14 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
         "componentIdentifier": loc_id,
         "locationTypeDescription": loc.get("source") or "operator",
         "civicAddressText": ", ".join(
-            p for p in (loc.get("address"), loc.get("landmark"), loc.get("desa_name"), loc.get("kecamatan_name")) if p
+            p
+            for p in (
+                loc.get("address"),
+                loc.get("landmark"),
+                loc.get("desa_name"),
+                loc.get("kecamatan_name"),
+            )
+            if p
         ),
         "administrativeAreaCodes": {"desa": loc.get("desa_code"), "kecamatan": loc.get("kecamatan_code")},
         "confirmedByOperator": bool(loc.get("confirmed")),
@@ -46,8 +53,12 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
             "radius": loc.get("accuracy_m"),
             "crs": "urn:ogc:def:crs:EPSG::4326",
         }
-    calls = db.execute("SELECT * FROM calls WHERE incident_id=? ORDER BY started_at", (incident_id,)).fetchall()
-    notes = db.execute("SELECT * FROM incident_notes WHERE incident_id=? ORDER BY at", (incident_id,)).fetchall()
+    calls = db.execute(
+        "SELECT * FROM calls WHERE incident_id=? ORDER BY started_at", (incident_id,)
+    ).fetchall()
+    notes = db.execute(
+        "SELECT * FROM incident_notes WHERE incident_id=? ORDER BY at", (incident_id,)
+    ).fetchall()
     refs = db.execute(
         "SELECT r.*, a.name AS agency_name FROM referrals r LEFT JOIN agencies a ON a.id=r.agency_id "
         "WHERE r.incident_id=? ORDER BY r.sent_at",

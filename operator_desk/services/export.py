@@ -12,13 +12,40 @@ from ..domain.timeutil import ms_to_iso
 from ..store.store import Store
 
 CALL_FIELDS = (
-    "id", "caller_number", "caller_raw", "source", "started_at", "answered_at", "ended_at", "outcome",
-    "incident_id", "site_id", "operator", "notes",
+    "id",
+    "caller_number",
+    "caller_raw",
+    "source",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "outcome",
+    "incident_id",
+    "site_id",
+    "operator",
+    "notes",
 )
 INCIDENT_FIELDS = (
-    "id", "number", "category", "priority", "status", "lat", "lon", "desa_code", "kecamatan_code", "address",
-    "caller_name", "caller_number", "narrative", "casualties", "disposition", "created_at", "updated_at",
-    "created_by", "updated_by", "site_id",
+    "id",
+    "number",
+    "category",
+    "priority",
+    "status",
+    "lat",
+    "lon",
+    "desa_code",
+    "kecamatan_code",
+    "address",
+    "caller_name",
+    "caller_number",
+    "narrative",
+    "casualties",
+    "disposition",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "site_id",
 )
 TIME_FIELDS = frozenset({"started_at", "answered_at", "ended_at", "created_at", "updated_at"})
 

@@ -10,12 +10,27 @@ from ..domain.enums import OPEN_STATUSES, CallOutcome, IncidentStatus
 from ..domain.errors import NotFound
 from ..domain.ids import incident_number
 from ..domain.location import Location
-from ..domain.rules import DUPLICATE_WINDOW_MS, OpenIncident, check_advance, find_duplicates, validate_incident
+from ..domain.rules import (
+    DUPLICATE_WINDOW_MS,
+    OpenIncident,
+    check_advance,
+    find_duplicates,
+    validate_incident,
+)
 from ..domain.timeutil import WITA, local
 from ..store.store import Store
 from ..store.tx import Tx
 
-EDITABLE = ("category", "priority", "location", "caller_name", "caller_number", "narrative", "casualties", "disposition")
+EDITABLE = (
+    "category",
+    "priority",
+    "location",
+    "caller_name",
+    "caller_number",
+    "narrative",
+    "casualties",
+    "disposition",
+)
 
 
 class IncidentService:
@@ -60,9 +75,20 @@ class IncidentService:
             pk = tx.insert_record("incidents", record)
             tx.append(
                 "status_events",
-                {"incident_id": pk, "status_from": None, "status_to": "new", "at": now, "operator": tx.operator},
+                {
+                    "incident_id": pk,
+                    "status_from": None,
+                    "status_to": "new",
+                    "at": now,
+                    "operator": tx.operator,
+                },
             )
-            tx.audit("incident_create", "incidents", pk, {"number": record["number"], "category": record["category"]})
+            tx.audit(
+                "incident_create",
+                "incidents",
+                pk,
+                {"number": record["number"], "category": record["category"]},
+            )
             if call_id:
                 self._attach(tx, call_id, pk)
             return pk
@@ -91,7 +117,9 @@ class IncidentService:
 
         self.store.write(fn)
 
-    def update(self, incident_id: str, fields: dict[str, Any], seen: dict[str, str] | None = None) -> dict[str, Any]:
+    def update(
+        self, incident_id: str, fields: dict[str, Any], seen: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """Edit fields; `seen` holds the field clocks the editor loaded (conflict base)."""
         data = {k: v for k, v in fields.items() if k in EDITABLE}
         if isinstance(data.get("location"), Location):
@@ -104,7 +132,9 @@ class IncidentService:
             validate_incident(merged)
             changed = tx.update_record("incidents", incident_id, data, seen)
             if changed:
-                tx.update_record("incidents", incident_id, {"updated_at": tx.now_ms(), "updated_by": tx.operator})
+                tx.update_record(
+                    "incidents", incident_id, {"updated_at": tx.now_ms(), "updated_by": tx.operator}
+                )
                 tx.audit("incident_update", "incidents", incident_id, {"fields": sorted(changed)})
             return changed
 
@@ -124,8 +154,13 @@ class IncidentService:
             tx.update_record("incidents", incident_id, fields)
             tx.append(
                 "status_events",
-                {"incident_id": incident_id, "status_from": current, "status_to": status, "at": tx.now_ms(),
-                 "operator": tx.operator},
+                {
+                    "incident_id": incident_id,
+                    "status_from": current,
+                    "status_to": status,
+                    "at": tx.now_ms(),
+                    "operator": tx.operator,
+                },
             )
             tx.audit("incident_status", "incidents", incident_id, {"from": current, "to": status})
 
@@ -135,7 +170,8 @@ class IncidentService:
         def fn(tx: Tx) -> str:
             self._row(tx, incident_id)
             pk = tx.append(
-                "incident_notes", {"incident_id": incident_id, "at": tx.now_ms(), "operator": tx.operator, "text": text}
+                "incident_notes",
+                {"incident_id": incident_id, "at": tx.now_ms(), "operator": tx.operator, "text": text},
             )
             tx.audit("incident_note", "incidents", incident_id)
             return pk
@@ -160,7 +196,9 @@ class IncidentService:
         return out
 
     def field_clock(self, incident_id: str) -> dict[str, str]:
-        rows = self.store.query("SELECT col, hlc FROM field_clock WHERE tbl='incidents' AND pk=?", (incident_id,))
+        rows = self.store.query(
+            "SELECT col, hlc FROM field_clock WHERE tbl='incidents' AND pk=?", (incident_id,)
+        )
         return {r["col"]: r["hlc"] for r in rows}
 
     def duplicates(self, category: str, location: Location, at_ms: int | None = None) -> list[OpenIncident]:
@@ -174,7 +212,11 @@ class IncidentService:
         )
         candidates = [
             OpenIncident(
-                r["id"], r["number"], r["category"], r["status"], r["created_at"],
+                r["id"],
+                r["number"],
+                r["category"],
+                r["status"],
+                r["created_at"],
                 Location.from_dict(json.loads(r["location"]) if r["location"] else None),
             )
             for r in rows

@@ -19,8 +19,14 @@ def places_from_region(region: Path | None) -> list[Place] | None:
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     kec = {r["code"]: r["name"] for r in rows if r["level"] == "kecamatan"}
     out = [
-        Place(r["code"], r["name"], r["parent_code"], kec.get(r["parent_code"], r.get("kecamatan", "")),
-              float(r["lat"]), float(r["lon"]))
+        Place(
+            r["code"],
+            r["name"],
+            r["parent_code"],
+            kec.get(r["parent_code"], r.get("kecamatan", "")),
+            float(r["lat"]),
+            float(r["lon"]),
+        )
         for r in rows
         if r["level"] in ("desa", "kelurahan") and r.get("lat") and r.get("lon")
     ]

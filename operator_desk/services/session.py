@@ -68,7 +68,7 @@ class DeskSession:
         from ..domain import phone
 
         e164 = phone.normalise(number_raw)
-        for live in [*( [self.current] if self.current else []), *self.ringing]:
+        for live in [*([self.current] if self.current else []), *self.ringing]:
             if phone.normalise(live.number_raw) == e164:
                 live.device_location = location
                 self.calls.set_device_location(live.call_id, location)

@@ -44,7 +44,9 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         names = set(db.table_names())
         if names and "_sqlite_migrations" not in names:
-            raise StoreError(f"{path}: a SQLite file that is not an Operator Desk store (tables: {sorted(names)[:5]})")
+            raise StoreError(
+                f"{path}: a SQLite file that is not an Operator Desk store (tables: {sorted(names)[:5]})"
+            )
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot migrate the store ({exc})") from exc

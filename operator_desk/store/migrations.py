@@ -19,9 +19,11 @@ def m001_core(db: Database) -> None:
     )
     db.execute("CREATE INDEX calls_started ON calls(started_at, id)")
     db.execute("CREATE INDEX calls_number ON calls(caller_number, started_at)")
-    db.execute("CREATE INDEX calls_outcome ON calls(outcome, started_at)")
+    db.execute("CREATE INDEX calls_outcome ON calls(outcome, started_at, id)")
     db.execute("CREATE INDEX calls_incident ON calls(incident_id)")
-    db.execute("CREATE TABLE callers (id TEXT PRIMARY KEY, number TEXT UNIQUE, name TEXT, notes TEXT, flag TEXT)")
+    db.execute(
+        "CREATE TABLE callers (id TEXT PRIMARY KEY, number TEXT UNIQUE, name TEXT, notes TEXT, flag TEXT)"
+    )
     db.execute(
         """CREATE TABLE incidents (
             id TEXT PRIMARY KEY, number TEXT, site_id TEXT, category TEXT, priority TEXT,

@@ -34,7 +34,16 @@ def decode_value(table: str, col: str, value: Any) -> Any:
 
 def audit_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     body = json.dumps(
-        [row["id"], row["at"], row["site_id"], row["operator"], row["action"], row["tbl"], row["pk"], row["detail"]],
+        [
+            row["id"],
+            row["at"],
+            row["site_id"],
+            row["operator"],
+            row["action"],
+            row["tbl"],
+            row["pk"],
+            row["detail"],
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
@@ -160,7 +169,16 @@ class Tx:
         hlc = self.clock.tick().encode()
         self.conn.execute(
             "INSERT INTO outbox (site_id, hlc, tbl, pk, col, value, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?)",
-            (self.site_id, hlc, table, pk, col, json.dumps(value, ensure_ascii=False), base_hlc, self.operator),
+            (
+                self.site_id,
+                hlc,
+                table,
+                pk,
+                col,
+                json.dumps(value, ensure_ascii=False),
+                base_hlc,
+                self.operator,
+            ),
         )
         if col != "*":
             self.conn.execute(

@@ -50,9 +50,8 @@ def apply_changes(
         if tbl in RECORD_TABLES and ch["col"] in RECORD_TABLES[tbl]:
             if _apply_field(conn, ch):
                 touched.add(tbl, ch["pk"])
-        elif tbl in APPEND_TABLES and ch["col"] == "*":
-            if _apply_row(conn, ch):
-                touched.add(tbl, ch["pk"])
+        elif tbl in APPEND_TABLES and ch["col"] == "*" and _apply_row(conn, ch):
+            touched.add(tbl, ch["pk"])
         # anything else comes from a newer schema: skipped (the server keeps it in its log)
         if fault_hook is not None:
             fault_hook(i)

@@ -107,8 +107,9 @@ class CallLogPanel(QWidget):
         return int(dt.timestamp() * 1000)
 
     def current_filter(self) -> CallFilter:
-        flt = CallFilter(outcome=self.outcome.currentData(), category=self.category.currentData(),
-                         text=self.search.text())
+        flt = CallFilter(
+            outcome=self.outcome.currentData(), category=self.category.currentData(), text=self.search.text()
+        )
         if self.use_dates.isChecked():
             flt.from_ms = self._day_ms(self.date_from.date())
             flt.to_ms = self._day_ms(self.date_to.date()) + int(timedelta(days=1).total_seconds() * 1000)

@@ -20,6 +20,7 @@ from . import labels
 
 PAGE = 200
 CACHE_ROWS = 2000
+FETCH_BLOCK = 64
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -32,6 +33,26 @@ class CallFilter:
     from_ms: int | None = None
     to_ms: int | None = None
     text: str = ""
+
+    def page_sql(self, after: tuple[int, str] | None, limit: int) -> tuple[str, list[Any]]:
+        """The query of one page, newest first, keyset-paged after (started_at, id).
+
+        LIMIT is written as a literal: with a bound LIMIT SQLite cannot see that walking the time index
+        and stopping early beats sorting every match.
+        """
+        where, params = self.where()
+        if after is not None:
+            where += " AND (c.started_at, c.id) < (?, ?)"
+            params += [after[0], after[1]]
+        order = "+c.started_at" if self.searching else "c.started_at"
+        return (
+            f"SELECT c.id, c.started_at FROM calls c WHERE {where} ORDER BY {order} DESC, c.id DESC LIMIT {int(limit)}",
+            params,
+        )
+
+    @property
+    def searching(self) -> bool:
+        return len(self.text.strip()) >= 3
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -49,27 +70,22 @@ class CallFilter:
             clauses.append("c.incident_id IN (SELECT id FROM incidents WHERE category = ?)")
             params.append(self.category)
         text = self.text.strip()
-        if text:
+        if len(text) >= 3:
+            # One rowid set from the indexes (FTS of calls, FTS of incidents, the exact number), never an OR
+            # across them: SQLite then walks the few matches instead of the whole log.
             quoted = '"' + text.replace('"', '""') + '"'
+            parts = [
+                "SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?",
+                "SELECT c2.rowid FROM calls c2 WHERE c2.incident_id IN (SELECT i.id FROM incidents i WHERE i.rowid IN "
+                "(SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?))",
+            ]
+            params += [quoted, quoted]
             digits = "".join(ch for ch in text if ch.isdigit())
-            parts = []
-            if len(text) >= 3:
-                parts.append("c.rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)")
-                params.append(quoted)
-                parts.append(
-                    "c.incident_id IN (SELECT i.id FROM incidents i WHERE i.rowid IN "
-                    "(SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?))"
-                )
-                params.append(quoted)
-            if digits and digits.startswith("0") and len(digits) >= 4:
-                e164 = phone.normalise(digits)  # 0812… typed, +62812… stored
-                if e164:
-                    parts.append("c.caller_number = ?")
-                    params.append(e164)
-            if not parts:
-                parts.append("c.caller_raw LIKE ?")
-                params.append(f"%{text}%")
-            clauses.append("(" + " OR ".join(parts) + ")")
+            e164 = phone.normalise(digits) if digits.startswith("0") and len(digits) >= 6 else None
+            if e164:  # 0812… typed with spaces or dashes, +62812… stored
+                parts.append("SELECT c3.rowid FROM calls c3 WHERE c3.caller_number = ?")
+                params.append(e164)
+            clauses.append("c.rowid IN (" + " UNION ".join(parts) + ")")
         return (" AND ".join(clauses) or "1"), params
 
 
@@ -95,12 +111,8 @@ class CallLogModel(QAbstractTableModel):
 
     # -- loading ------------------------------------------------------------------------------------
     def _query_ids(self, after: tuple[int, str] | None, limit: int) -> list[tuple[str, int]]:
-        where, params = self.filter.where()
-        if after is not None:
-            where += " AND (c.started_at, c.id) < (?, ?)"
-            params += [after[0], after[1]]
-        sql = f"SELECT c.id, c.started_at FROM calls c WHERE {where} ORDER BY c.started_at DESC, c.id DESC LIMIT ?"
-        return [(r[0], r[1]) for r in self.store.reader().execute(sql, (*params, limit))]
+        sql, params = self.filter.page_sql(after, limit)
+        return [(r[0], r[1]) for r in self.store.reader().execute(sql, params)]
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -146,7 +158,9 @@ class CallLogModel(QAbstractTableModel):
         if changes.touches("incidents"):
             self._cache.clear()
             if self._page.ids:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._page.ids) - 1, len(self.COLUMNS) - 1))
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._page.ids) - 1, len(self.COLUMNS) - 1)
+                )
         if not touched:
             return
         known = set(self._page.ids)
@@ -157,9 +171,11 @@ class CallLogModel(QAbstractTableModel):
         if touched - known:
             top = None
             if self._page.ids:
-                r = self.store.reader().execute(
-                    "SELECT started_at, id FROM calls WHERE id=?", (self._page.ids[0],)
-                ).fetchone()
+                r = (
+                    self.store.reader()
+                    .execute("SELECT started_at, id FROM calls WHERE id=?", (self._page.ids[0],))
+                    .fetchone()
+                )
                 top = (r[0], r[1]) if r else None
             newer = self._newer_than(top)
             newer = [i for i in newer if i not in known]
@@ -192,16 +208,25 @@ class CallLogModel(QAbstractTableModel):
             return None
         rec = self._cache.get(call_id)
         if rec is None:
-            r = self.store.reader().execute(
-                "SELECT c.*, i.number AS incident_number, i.category AS category FROM calls c "
-                "LEFT JOIN incidents i ON i.id = c.incident_id WHERE c.id=?",
-                (call_id,),
-            ).fetchone()
-            rec = dict(r) if r else {}
-            self._cache[call_id] = rec
-            if len(self._cache) > CACHE_ROWS:
-                self._cache.popitem(last=False)
+            self._load_block(row)
+            rec = self._cache.get(call_id, {})
         return rec
+
+    def _load_block(self, row: int) -> None:
+        """Materialise the rows a view is about to paint in one query (not one query per row)."""
+        block = [i for i in self._page.ids[row : row + FETCH_BLOCK] if i not in self._cache]
+        marks = ",".join("?" * len(block))
+        rows = self.store.reader().execute(
+            "SELECT c.*, i.number AS incident_number, i.category AS category FROM calls c "
+            f"LEFT JOIN incidents i ON i.id = c.incident_id WHERE c.id IN ({marks})",
+            block,
+        )
+        for r in rows:
+            rec = dict(r)
+            rec["_display"] = [self._display(rec, c) for c in self.COLUMNS]  # formatted once per row
+            self._cache[rec["id"]] = rec
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -211,7 +236,7 @@ class CallLogModel(QAbstractTableModel):
             return None
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(rec, col)
+            return rec["_display"][index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return rec.get("id")
         if role == Qt.ItemDataRole.ToolTipRole and col == "incident":
@@ -238,7 +263,9 @@ class CallLogModel(QAbstractTableModel):
             return f"{secs // 60}:{secs % 60:02d}"
         return ""
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if not 0 <= section < len(self.COLUMNS):

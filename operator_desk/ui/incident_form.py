@@ -233,10 +233,16 @@ class IncidentForm(QWidget):
             if place:
                 desa_code, desa_name, kec_code, kec_name = place
         self.location = Location(
-            lat=choice.lat, lon=choice.lon, address=self.address.text(), landmark=self.landmark.text()
-            or (choice.name if choice.level in ("poi", "landmark") else ""),
-            desa_code=desa_code, desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name,
-            source="gazetteer", confirmed=True,
+            lat=choice.lat,
+            lon=choice.lon,
+            address=self.address.text(),
+            landmark=self.landmark.text() or (choice.name if choice.level in ("poi", "landmark") else ""),
+            desa_code=desa_code,
+            desa_name=desa_name,
+            kecamatan_code=kec_code,
+            kecamatan_name=kec_name,
+            source="gazetteer",
+            confirmed=True,
         )
         self._touched()
         self._show_location()
@@ -249,9 +255,17 @@ class IncidentForm(QWidget):
         place = self.sv.locate(lat, lon) if self.sv.locate is not None else None
         desa_code, desa_name, kec_code, kec_name = place or (None, None, None, None)
         self.location = Location(
-            lat=lat, lon=lon, address=self.address.text(), landmark=self.landmark.text(), desa_code=desa_code,
-            desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name, source=source,
-            accuracy_m=accuracy_m, confirmed=True,
+            lat=lat,
+            lon=lon,
+            address=self.address.text(),
+            landmark=self.landmark.text(),
+            desa_code=desa_code,
+            desa_name=desa_name,
+            kecamatan_code=kec_code,
+            kecamatan_name=kec_name,
+            source=source,
+            accuracy_m=accuracy_m,
+            confirmed=True,
         )
         if desa_name:
             self.place.edit.setText(desa_name)
@@ -262,7 +276,8 @@ class IncidentForm(QWidget):
 
     def _ask_overwrite(self) -> bool:
         answer = QMessageBox.question(
-            self, self.tr("Replace location?"),
+            self,
+            self.tr("Replace location?"),
             self.tr("The location was already confirmed. Replace it with the new point?"),
         )
         return answer == QMessageBox.StandardButton.Yes
@@ -284,8 +299,13 @@ class IncidentForm(QWidget):
 
     def current_location(self) -> Location:
         loc = self.location
-        return Location(**{**loc.to_dict(), "address": self.address.text().strip(),
-                           "landmark": self.landmark.text().strip() or loc.landmark})
+        return Location(
+            **{
+                **loc.to_dict(),
+                "address": self.address.text().strip(),
+                "landmark": self.landmark.text().strip() or loc.landmark,
+            }
+        )
 
     # -- saving ---------------------------------------------------------------------------------------
     def fields(self) -> dict[str, Any]:
@@ -333,13 +353,23 @@ class IncidentForm(QWidget):
         return incident_id
 
     def _show_errors(self, exc: ValidationError) -> None:
-        names = {"category": self.tr("Category"), "priority": self.tr("Priority"), "location": self.tr("Place"),
-                 "casualties": self.tr("Casualties"), "narrative": self.tr("Narrative")}
+        names = {
+            "category": self.tr("Category"),
+            "priority": self.tr("Priority"),
+            "location": self.tr("Place"),
+            "casualties": self.tr("Casualties"),
+            "narrative": self.tr("Narrative"),
+        }
         self.errors.setText(
             "; ".join(f"{names.get(f, f)}: {labels.error(c)}" for f, c in exc.problems.items())
         )
-        focus = {"category": self.category, "priority": self.priority, "location": self.place.edit,
-                 "casualties": self.casualties, "narrative": self.narrative}.get(next(iter(exc.problems)))
+        focus = {
+            "category": self.category,
+            "priority": self.priority,
+            "location": self.place.edit,
+            "casualties": self.casualties,
+            "narrative": self.narrative,
+        }.get(next(iter(exc.problems)))
         if focus is not None:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -347,9 +377,10 @@ class IncidentForm(QWidget):
         self._pending_duplicates = dups
         d = dups[0]
         self.duplicate.setText(
-            self.tr("Possible duplicate: {number} ({category}, {status}) is open nearby. "
-                    "Attach this call to it (Alt+A) or save as new (Alt+N)?").format(
-                number=d.number, category=labels.category(d.category), status=labels.status(d.status))
+            self.tr(
+                "Possible duplicate: {number} ({category}, {status}) is open nearby. "
+                "Attach this call to it (Alt+A) or save as new (Alt+N)?"
+            ).format(number=d.number, category=labels.category(d.category), status=labels.status(d.status))
         )
         self.dup_box.show()
         self.attach_btn.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -374,13 +405,21 @@ class IncidentForm(QWidget):
         if self.agencies.count() == 0:
             self._suggest_agencies()
         if self.agencies.count() == 0:
-            self.errors.setText(self.tr("Choose a category first: agencies are suggested by category and place"))
+            self.errors.setText(
+                self.tr("Choose a category first: agencies are suggested by category and place")
+            )
             return
         if not self.checked_agencies():
             self.agencies.item(0).setCheckState(Qt.CheckState.Checked)
-        self.info.setText(self.tr("Will refer to: {names}").format(
-            names=", ".join(self.agencies.item(i).text() for i in range(self.agencies.count())
-                            if self.agencies.item(i).checkState() == Qt.CheckState.Checked)))
+        self.info.setText(
+            self.tr("Will refer to: {names}").format(
+                names=", ".join(
+                    self.agencies.item(i).text()
+                    for i in range(self.agencies.count())
+                    if self.agencies.item(i).checkState() == Qt.CheckState.Checked
+                )
+            )
+        )
         self._touched()
 
     # -- drafts ---------------------------------------------------------------------------------------

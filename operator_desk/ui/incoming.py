@@ -28,14 +28,17 @@ class CallerHistoryView(QListWidget):
         for inc in hist.incidents:
             self.addItem(
                 self.tr("Incident {number} · {category} · {status} · {when}").format(
-                    number=inc["number"], category=labels.category(inc["category"]),
-                    status=labels.status(inc["status"]), when=f"{local(inc['created_at']):%d-%m-%Y %H:%M}",
+                    number=inc["number"],
+                    category=labels.category(inc["category"]),
+                    status=labels.status(inc["status"]),
+                    when=f"{local(inc['created_at']):%d-%m-%Y %H:%M}",
                 )
             )
         for call in hist.calls:
             self.addItem(
                 self.tr("Call {when} · {outcome}").format(
-                    when=f"{local(call['started_at']):%d-%m-%Y %H:%M}", outcome=labels.outcome(call["outcome"])
+                    when=f"{local(call['started_at']):%d-%m-%Y %H:%M}",
+                    outcome=labels.outcome(call["outcome"]),
                 )
             )
         if not hist.calls and not hist.incidents:
@@ -86,7 +89,11 @@ class IncomingCallBar(QFrame):
             self.setStyleSheet("#incomingCallBar { background: #e3f2fd; }")
         elif s.ringing:
             live = s.ringing[0]
-            who = phone.display(phone.normalise(live.number_raw)) or live.number_raw or self.tr("unknown number")
+            who = (
+                phone.display(phone.normalise(live.number_raw))
+                or live.number_raw
+                or self.tr("unknown number")
+            )
             more = len(s.ringing) - 1
             text = self.tr("Ringing: {who}").format(who=who)
             if more:

@@ -34,9 +34,13 @@ class PlaceChoice:
 
 def choice_from_match(m: Any) -> PlaceChoice:
     return PlaceChoice(
-        code=getattr(m, "code", None), name=getattr(m, "name", ""), level=getattr(m, "level", ""),
-        lat=getattr(m, "lat", None), lon=getattr(m, "lon", None),
-        kecamatan_code=getattr(m, "kecamatan_code", None), kecamatan_name=getattr(m, "kecamatan", None),
+        code=getattr(m, "code", None),
+        name=getattr(m, "name", ""),
+        level=getattr(m, "level", ""),
+        lat=getattr(m, "lat", None),
+        lon=getattr(m, "lon", None),
+        kecamatan_code=getattr(m, "kecamatan_code", None),
+        kecamatan_name=getattr(m, "kecamatan", None),
     )
 
 
@@ -100,7 +104,9 @@ class LocationSearch(QWidget):
             return
         for m in self.gazetteer.search(text, limit=8, kecamatan_code=self.kecamatan_code):
             choice = choice_from_match(m)
-            where = f" — {choice.kecamatan_name}" if choice.kecamatan_name and choice.level != "kecamatan" else ""
+            where = (
+                f" — {choice.kecamatan_name}" if choice.kecamatan_name and choice.level != "kecamatan" else ""
+            )
             item = QListWidgetItem(f"{choice.name}{where}  ({labels.level(choice.level)})")
             item.setData(Qt.ItemDataRole.UserRole, choice)
             self.results.addItem(item)

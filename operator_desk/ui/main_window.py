@@ -7,7 +7,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.changes import Changes
 from ..domain.enums import CallOutcome
@@ -17,7 +27,6 @@ from .call_log import CallLogPanel
 from .incident_form import IncidentForm
 from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
-
 
 
 class MainWindow(QMainWindow):
@@ -58,10 +67,18 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.docks: dict[str, QDockWidget] = {}
         self._dock("incidentDock", self.tr("Incident"), form, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("historyDock", self.tr("Caller history"), self.history, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._dock(
+            "historyDock", self.tr("Caller history"), self.history, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         for name, title, widget in extra_docks or []:
-            self._dock(name, title, widget, Qt.DockWidgetArea.LeftDockWidgetArea if name == "mapDock"
-                       else Qt.DockWidgetArea.BottomDockWidgetArea)
+            self._dock(
+                name,
+                title,
+                widget,
+                Qt.DockWidgetArea.LeftDockWidgetArea
+                if name == "mapDock"
+                else Qt.DockWidgetArea.BottomDockWidgetArea,
+            )
 
         self.duty = QComboBox(self)
         self.duty.setObjectName("onDuty")
@@ -85,14 +102,18 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         return dock
 
-    def _action(self, menu, text: str, keys: list[QKeySequence], slot: Callable[[], object], name: str) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(
+        self, menu, text: str, keys: list[QKeySequence], slot: Callable[[], object], name: str
+    ) -> QAction:  # type: ignore[no-untyped-def]
         act = QAction(text, self)
         act.setObjectName(name)
         act.setShortcuts(keys)
@@ -106,21 +127,52 @@ class MainWindow(QMainWindow):
         K = QKeySequence
         call = self.menuBar().addMenu(self.tr("&Call"))
         self._action(call, self.tr("Answer / manual call"), [K(Qt.Key.Key_F2)], self.answer, "actAnswer")
-        self._action(call, self.tr("Ghost / silent"), [K(Qt.Key.Key_F5)], lambda: self.close_call(CallOutcome.GHOST), "actGhost")
-        self._action(call, self.tr("Prank"), [K(Qt.Key.Key_F6)], lambda: self.close_call(CallOutcome.PRANK), "actPrank")
-        self._action(call, self.tr("Information request"), [K(Qt.Key.Key_F7)],
-                     lambda: self.close_call(CallOutcome.INFORMATION), "actInfo")
-        self._action(call, self.tr("Wrong number"), [K(Qt.Key.Key_F8)],
-                     lambda: self.close_call(CallOutcome.WRONG_NUMBER), "actWrong")
-        self._action(call, self.tr("Emergency: incident form"), [K(Qt.Key.Key_F9)], self.emergency, "actEmergency")
+        self._action(
+            call,
+            self.tr("Ghost / silent"),
+            [K(Qt.Key.Key_F5)],
+            lambda: self.close_call(CallOutcome.GHOST),
+            "actGhost",
+        )
+        self._action(
+            call, self.tr("Prank"), [K(Qt.Key.Key_F6)], lambda: self.close_call(CallOutcome.PRANK), "actPrank"
+        )
+        self._action(
+            call,
+            self.tr("Information request"),
+            [K(Qt.Key.Key_F7)],
+            lambda: self.close_call(CallOutcome.INFORMATION),
+            "actInfo",
+        )
+        self._action(
+            call,
+            self.tr("Wrong number"),
+            [K(Qt.Key.Key_F8)],
+            lambda: self.close_call(CallOutcome.WRONG_NUMBER),
+            "actWrong",
+        )
+        self._action(
+            call, self.tr("Emergency: incident form"), [K(Qt.Key.Key_F9)], self.emergency, "actEmergency"
+        )
         inc = self.menuBar().addMenu(self.tr("&Incident"))
-        self._action(inc, self.tr("Save incident"),
-                     [K(Qt.Modifier.CTRL | Qt.Key.Key_Return), K(Qt.Modifier.CTRL | Qt.Key.Key_Enter)],
-                     self.form.save, "actSave")
-        self._action(inc, self.tr("Refer to agency"), [K(Qt.Modifier.CTRL | Qt.Key.Key_R)], self.form.refer, "actRefer")
+        self._action(
+            inc,
+            self.tr("Save incident"),
+            [K(Qt.Modifier.CTRL | Qt.Key.Key_Return), K(Qt.Modifier.CTRL | Qt.Key.Key_Enter)],
+            self.form.save,
+            "actSave",
+        )
+        self._action(
+            inc, self.tr("Refer to agency"), [K(Qt.Modifier.CTRL | Qt.Key.Key_R)], self.form.refer, "actRefer"
+        )
         view = self.menuBar().addMenu(self.tr("&View"))
-        self._action(view, self.tr("Search the call log"), [K(Qt.Modifier.CTRL | Qt.Key.Key_F)],
-                     self.call_log.focus_search, "actSearch")
+        self._action(
+            view,
+            self.tr("Search the call log"),
+            [K(Qt.Modifier.CTRL | Qt.Key.Key_F)],
+            self.call_log.focus_search,
+            "actSearch",
+        )
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -143,8 +195,12 @@ class MainWindow(QMainWindow):
         self.form.start(live.call_id, live.number_raw)
         if live.device_location and live.device_location.get("lat") is not None:
             loc = live.device_location
-            self.form.set_point(float(loc["lat"]), float(loc["lon"]), source=loc.get("source", "aml"),
-                                accuracy_m=loc.get("radius_m"))
+            self.form.set_point(
+                float(loc["lat"]),
+                float(loc["lon"]),
+                source=loc.get("source", "aml"),
+                accuracy_m=loc.get("radius_m"),
+            )
 
     def incident_saved(self, _incident_id: str) -> None:
         """The form saved: the call it came from ends as an emergency attached to the incident."""
@@ -155,9 +211,19 @@ class MainWindow(QMainWindow):
     def refresh_call(self) -> None:
         s = self.session
         live = s.current or (s.ringing[0] if s.ringing else None)
-        hist = self.calls.history(live.number_raw, exclude_call=live.call_id) if live and live.number_raw else None
+        hist = (
+            self.calls.history(live.number_raw, exclude_call=live.call_id)
+            if live and live.number_raw
+            else None
+        )
         self.history.show_history(hist)
         self.incoming.refresh(hist)
+
+    def add_training_menu(self, ring: Callable[[], object], hangup: Callable[[], object]) -> None:
+        """With the simulator: make calls ring for training and demos."""
+        menu = self.menuBar().addMenu(self.tr("&Training"))
+        self._action(menu, self.tr("Simulate a ringing call"), [QKeySequence("Ctrl+Shift+S")], ring, "actSimRing")
+        self._action(menu, self.tr("Simulate: caller hangs up"), [QKeySequence("Ctrl+Shift+H")], hangup, "actSimHangup")
 
     def keys_help(self) -> list[tuple[str, str]]:
         """The operator keys of CONTRACT.md, as the Help shows them."""
@@ -180,8 +246,9 @@ class MainWindow(QMainWindow):
     def ask_operator(self) -> None:
         """Until full login exists, the desk asks who is on duty; every change records that name."""
         items = [self.duty.itemText(i) for i in range(self.duty.count())]
-        name, ok = QInputDialog.getItem(self, self.tr("On duty"), self.tr("Who is on duty at this desk?"),
-                                        items, 0, True)
+        name, ok = QInputDialog.getItem(
+            self, self.tr("On duty"), self.tr("Who is on duty at this desk?"), items, 0, True
+        )
         if ok and name.strip():
             self.duty.setCurrentText(name.strip())
             self.on_operator(name.strip())

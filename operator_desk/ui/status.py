@@ -16,7 +16,9 @@ from ..telephony.source import SourceStatus
 class DeskStatusBar(QStatusBar):
     """Clock in WITA, desk code, operator, call source state, sync state (objectName `syncStatus`)."""
 
-    def __init__(self, desk: str, zone: ZoneInfo, now_ms: Callable[[], int], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: str, zone: ZoneInfo, now_ms: Callable[[], int], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.zone = zone
         self.now_ms = now_ms
@@ -44,14 +46,19 @@ class DeskStatusBar(QStatusBar):
         self.clock.setText(f"{t:%a %d-%m-%Y %H:%M:%S} {zone_name}")
 
     def set_operator(self, name: str | None) -> None:
-        self.operator.setText(self.tr("On duty: {name}").format(name=name) if name else self.tr("No operator on duty"))
+        self.operator.setText(
+            self.tr("On duty: {name}").format(name=name) if name else self.tr("No operator on duty")
+        )
 
     def set_source(self, status: SourceStatus) -> None:
         names = {"sip": self.tr("SIP"), "simulator": self.tr("Simulator"), "manual": self.tr("Manual entry")}
         text = names.get(status.kind, status.kind)
         if not status.ready:
-            detail = {"not_registered": self.tr("not registered"), "worker_crashed": self.tr("restarting"),
-                      "no_audio_device": self.tr("no audio device")}.get(status.detail, status.detail)
+            detail = {
+                "not_registered": self.tr("not registered"),
+                "worker_crashed": self.tr("restarting"),
+                "no_audio_device": self.tr("no audio device"),
+            }.get(status.detail, status.detail)
             text += " — " + detail
             self.source.setStyleSheet("color: #b71c1c; font-weight: bold;")
         else:

@@ -13,14 +13,27 @@ import pytest
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "operator_desk.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "operator_desk.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory, banjar_dir: Path) -> Path:  # type: ignore[no-untyped-def]
     data = tmp_path_factory.mktemp("demo")
-    res = run("demo-data", "--data-dir", str(data), "--calls", "800", "--days", "5", "--seed", "7",
-              "--region", str(banjar_dir))
+    res = run(
+        "demo-data",
+        "--data-dir",
+        str(data),
+        "--calls",
+        "800",
+        "--days",
+        "5",
+        "--seed",
+        "7",
+        "--region",
+        str(banjar_dir),
+    )
     assert res.returncode == 0, res.stderr
     counts = json.loads(res.stdout)
     assert counts["calls"] == 800 and counts["incidents"] > 10
@@ -32,8 +45,17 @@ def test_export_calls_jsonl_has_contract_fields(demo_dir: Path) -> None:
     assert res.returncode == 0, res.stderr
     rows = [json.loads(line) for line in res.stdout.splitlines()]
     assert len(rows) == 800
-    for key in ("id", "caller_number", "started_at", "answered_at", "ended_at", "outcome", "incident_id",
-                "site_id", "operator"):
+    for key in (
+        "id",
+        "caller_number",
+        "started_at",
+        "answered_at",
+        "ended_at",
+        "outcome",
+        "incident_id",
+        "site_id",
+        "operator",
+    ):
         assert key in rows[0]
     assert all(r["caller_number"].startswith("+62") for r in rows)
     assert all(r["started_at"].endswith("Z") for r in rows)
@@ -44,11 +66,24 @@ def test_export_calls_jsonl_has_contract_fields(demo_dir: Path) -> None:
 
 def test_export_incidents_csv(demo_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "inc.csv"
-    res = run("export", "--data-dir", str(demo_dir), "--what", "incidents", "--format", "csv", "--out", str(out))
+    res = run(
+        "export", "--data-dir", str(demo_dir), "--what", "incidents", "--format", "csv", "--out", str(out)
+    )
     assert res.returncode == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert rows and {"id", "number", "category", "priority", "status", "lat", "lon", "desa_code",
-                     "kecamatan_code", "created_at", "updated_at"} <= set(rows[0])
+    assert rows and {
+        "id",
+        "number",
+        "category",
+        "priority",
+        "status",
+        "lat",
+        "lon",
+        "desa_code",
+        "kecamatan_code",
+        "created_at",
+        "updated_at",
+    } <= set(rows[0])
     assert all(r["desa_code"].startswith("63.03.") for r in rows)
 
 

@@ -48,8 +48,11 @@ def test_sigkill_keeps_draft_and_records(tmp_path: Path, banjar_dir: Path, qtbot
     data = tmp_path / "data"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data), str(banjar_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, env=env,
+        [sys.executable, "-c", CHILD, str(data), str(banjar_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         line = proc.stdout.readline() if proc.stdout else ""
@@ -60,7 +63,9 @@ def test_sigkill_keeps_draft_and_records(tmp_path: Path, banjar_dir: Path, qtbot
     assert proc.returncode == -signal.SIGKILL
 
     check = subprocess.run(
-        [sys.executable, "-m", "operator_desk.cli", "check", "--data-dir", str(data)], capture_output=True, text=True
+        [sys.executable, "-m", "operator_desk.cli", "check", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
     )
     report = json.loads(check.stdout)
     assert check.returncode == 0, report["problems"]

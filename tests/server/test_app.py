@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from operator_desk.server.app import create_app
+from operator_desk.server.auth import cheap_hasher
 from operator_desk.server.core import SyncServer
 from operator_desk.server.storage import Storage
 
@@ -36,7 +37,7 @@ def auth(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def setup(make_storage: Callable[[str], Storage]) -> tuple[SyncServer, httpx.AsyncClient, dict[str, str], dict[str, str]]:
-    server = SyncServer(make_storage("hub"))
+    server = SyncServer(make_storage("hub"), hasher=cheap_hasher())
     a, b = server.enroll("desk A"), server.enroll("desk B")
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(server)), base_url="http://hub")
     return server, client, a, b
@@ -165,7 +166,7 @@ async def test_concurrent_edit_becomes_a_conflict_that_resolves_and_syncs(setup:
 async def test_snapshot_is_the_merged_state_with_a_cursor(setup: Any) -> None:
     server, client, a, b = setup
     note = {"incident_id": "i1", "at": NOW, "operator": "op", "text": "api padam"}
-    await client.post("/v1/push", json={"changes": [ch(1, "p1", "name", "X"), ch(2, "p1", "name", "Y", ms=NOW + 1),
+    await client.post("/v1/push", json={"changes": [ch(1, "p1", "name", "X"), ch(2, "p1", "name", "Y", ms=NOW + 1, base=f"{NOW:013d}-00000"),
                                                     ch(3, "n1", "*", note, tbl="incident_notes")]},
                       headers=auth(a["token"]))
     snap = (await client.get("/v1/snapshot", headers=auth(b["token"]))).json()

@@ -96,7 +96,9 @@ def test_emergency_by_keys_only(qtbot, desk: Desk, press) -> None:  # type: igno
     refs = desk.referrals.for_incident(inc["id"])
     assert len(refs) == 1 and refs[0]["agency_kind"] == "fire" and refs[0]["sent_at"] is not None
     call = _calls(desk)[0]
-    assert call["outcome"] == "emergency" and call["incident_id"] == inc["id"] and call["ended_at"] is not None
+    assert (
+        call["outcome"] == "emergency" and call["incident_id"] == inc["id"] and call["ended_at"] is not None
+    )
     assert desk.session.current is None
 
 
@@ -104,8 +106,13 @@ def test_duplicate_offers_to_attach(qtbot, desk: Desk, press) -> None:  # type: 
     from operator_desk.domain.location import Location
 
     first = desk.incidents.create(
-        {"category": "fire", "priority": "P1",
-         "location": Location(lat=-3.36, lon=114.80, desa_code="63.03.09.2001", source="map", confirmed=True)}
+        {
+            "category": "fire",
+            "priority": "P1",
+            "location": Location(
+                lat=-3.36, lon=114.80, desa_code="63.03.09.2001", source="map", confirmed=True
+            ),
+        }
     )
     desk.simulator.ring("081211112222")
     press(Qt.Key.Key_F2)

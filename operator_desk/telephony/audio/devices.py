@@ -43,11 +43,16 @@ def _sd() -> Any:
     return sounddevice
 
 
-def list_devices() -> list[AudioDevice]:
-    """All devices PortAudio sees right now (re-scans, so a headset plugged in later shows up)."""
+def list_devices(rescan: bool = True) -> list[AudioDevice]:
+    """All devices PortAudio sees (with `rescan`, also a headset plugged in after start-up).
+
+    PortAudio caches its device list until it is re-initialised, and re-initialising closes every
+    open stream of this process: pass rescan=False while a ring tone or replay is playing.
+    """
     sd = _sd()
-    sd._terminate()  # PortAudio caches its device list until re-initialised
-    sd._initialize()
+    if rescan:
+        sd._terminate()
+        sd._initialize()
     hostapis = sd.query_hostapis()
     default_in, default_out = sd.default.device
     devices = []
@@ -95,7 +100,9 @@ class LevelMeter:
             self._stream.start()
         except Exception as exc:
             self._stream = None
-            raise AudioDeviceError("input_device_unavailable", f"input device {self.device!r}: {exc}") from exc
+            raise AudioDeviceError(
+                "input_device_unavailable", f"input device {self.device!r}: {exc}"
+            ) from exc
 
     def level_dbfs(self) -> float:
         n = self._ring.available()

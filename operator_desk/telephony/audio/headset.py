@@ -19,6 +19,7 @@ from .dsp import resample_linear
 from .ringbuffer import SampleRing
 
 MAX_LATENCY_S = 0.2  # drop buffered audio beyond this to keep the conversation live
+KEEP_LATENCY_S = 0.06  # ... down to this much
 
 
 class Headset:
@@ -105,7 +106,7 @@ class Headset:
         if mic is None or self._lost.is_set():
             return np.zeros(n_bridge, dtype=np.int16)
         if mic.available() > MAX_LATENCY_S * self.in_rate:
-            mic.discard()
+            mic.discard(keep=int(KEEP_LATENCY_S * self.in_rate))
         n_dev = round(n_bridge * self.in_rate / self.bridge_rate)
         return resample_linear(mic.read(n_dev), n_bridge)
 

@@ -68,6 +68,6 @@ class SampleRing:
         self.read_into(out)
         return out
 
-    def discard(self) -> None:
-        """Reader side: drop everything buffered (e.g. to cut latency after a stall)."""
-        self._read = self._written
+    def discard(self, keep: int = 0) -> None:
+        """Reader side: drop all but the newest `keep` samples (to cut latency after a stall)."""
+        self._read = max(self._read, self._written - keep)

@@ -13,7 +13,9 @@ from .dsp import ToneGenerator
 DEFAULT_PATTERN: tuple[tuple[float, float], ...] = ((0.4, 0.2), (0.4, 2.0))
 
 
-def ring_cycle(freq_hz: float, samplerate: int, pattern=DEFAULT_PATTERN, amplitude: float = 0.4) -> np.ndarray:
+def ring_cycle(
+    freq_hz: float, samplerate: int, pattern=DEFAULT_PATTERN, amplitude: float = 0.4
+) -> np.ndarray:
     """One full cycle of the ring pattern as float32 samples, with 5 ms fades against clicks."""
     parts = []
     fade = max(1, int(0.005 * samplerate))
@@ -35,7 +37,11 @@ class RingTone:
     """
 
     def __init__(
-        self, device: DeviceSpec = None, freq_hz: float = 880.0, samplerate: int = 48000, pattern=DEFAULT_PATTERN
+        self,
+        device: DeviceSpec = None,
+        freq_hz: float = 880.0,
+        samplerate: int = 48000,
+        pattern=DEFAULT_PATTERN,
     ) -> None:
         self.device = device
         self.samplerate = samplerate

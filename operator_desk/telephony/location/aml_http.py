@@ -10,6 +10,7 @@ The endpoint must still answer 2xx to messages this parser rejects; that is the 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from ._fields import (
@@ -27,6 +28,7 @@ from .model import DeviceLocation, LocationParseError
 FMT = "AML HTTPS"
 # A form body is one line of name=value pairs; names are lowercase with underscores.
 _FORM = re.compile(r"[A-Za-z0-9_.\-]+=[^\s]*(?:&[^\s]*)*", re.ASCII)
+_AML_FIELD = re.compile(r"(?:^|&)(?:location_[a-z_]+|device_number|v)=", re.ASCII)
 _SOURCES = {
     "GPS": "gnss",
     "GNSS": "gnss",
@@ -43,8 +45,9 @@ _MAX_FIELDS = 200
 
 
 def is_aml_https(text: str) -> bool:
+    """A one-line form body naming at least one AML HTTPS field (so a missing one is reported)."""
     body = text.strip()
-    return "location_latitude=" in body and _FORM.fullmatch(body) is not None
+    return _AML_FIELD.search(body) is not None and _FORM.fullmatch(body) is not None
 
 
 def parse_aml_https(body: str) -> DeviceLocation:
@@ -66,14 +69,20 @@ def parse_aml_https(body: str) -> DeviceLocation:
     lat = coordinate(fields.get("location_latitude"), "location_latitude", FMT, 90.0)
     lon = coordinate(fields.get("location_longitude"), "location_longitude", FMT, 180.0)
     reject_null_island(lat, lon, FMT, "location_latitude/location_longitude zero")
+    # Each reader may append to warnings, so all run before the tuple is taken.
+    radius = _accuracy(fields.get("location_accuracy"), warnings)
+    time = _time(fields.get("location_time"), warnings)
+    method = _method(fields.get("location_source"), warnings)
+    confidence = _confidence(fields, warnings)
+    number = phone_number(fields.get("device_number"), warnings)
     return DeviceLocation(
         lat=lat,
         lon=lon,
-        radius_m=_accuracy(fields.get("location_accuracy"), warnings),
-        time=_time(fields.get("location_time"), warnings),
-        method=_method(fields.get("location_source"), warnings),
-        confidence=_confidence(fields, warnings),
-        number=phone_number(fields.get("device_number"), warnings),
+        radius_m=radius,
+        time=time,
+        method=method,
+        confidence=confidence,
+        number=number,
         source="aml_https",
         warnings=tuple(warnings),
         imei=digits_or_none(fields.get("device_imei")),
@@ -92,7 +101,7 @@ def _accuracy(value: str | None, warnings: list[str]) -> float | None:
     return radius
 
 
-def _time(value: str | None, warnings: list[str]):  # -> datetime | None
+def _time(value: str | None, warnings: list[str]) -> datetime | None:
     if not value:
         return None
     ms = integer(value)

@@ -127,14 +127,16 @@ def _parse_v1(raw: str, fields: dict[str, str], warnings: list[str], sender: str
             warnings.append("bad_time")
     _check_ml(raw, fields.get("ml"), warnings)
     _unknown_keys(fields, _V1_KEYS, warnings)
-    number = phone_number(sender, warnings)
+    radius = _radius(fields.get("rd"), warnings)
+    confidence = _confidence_percent(fields.get("lc"), warnings)
+    number = phone_number(sender, warnings)  # helpers above append to warnings: build it last
     return DeviceLocation(
         lat=lat,
         lon=lon,
-        radius_m=_radius(fields.get("rd"), warnings),
+        radius_m=radius,
         time=time,
         method=method,
-        confidence=_confidence_percent(fields.get("lc"), warnings),
+        confidence=confidence,
         number=number,
         source="aml_sms_v1",
         warnings=tuple(warnings),
@@ -147,8 +149,11 @@ def _parse_v1(raw: str, fields: dict[str, str], warnings: list[str], sender: str
 def _top_time(value: str) -> datetime | None:
     if not _TOP.fullmatch(value):
         return None
+    v = value  # slicing is ~10x cheaper than strptime and just as strict after the regex
     try:
-        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        return datetime(
+            int(v[:4]), int(v[4:6]), int(v[6:8]), int(v[8:10]), int(v[10:12]), int(v[12:]), tzinfo=UTC
+        )
     except ValueError:
         return None
 
@@ -196,14 +201,16 @@ def _parse_v2(raw: str, fields: dict[str, str], warnings: list[str], sender: str
     for key in sorted(_V2_UNCONFIRMED & fields.keys()):
         warnings.append(f"v2_unconfirmed_key:{key}")
     _unknown_keys(fields, _V2_KEYS | _V2_UNCONFIRMED, warnings)
+    confidence = _confidence_percent(fields.get("lc"), warnings)
+    number = phone_number(sender, warnings)
     return DeviceLocation(
         lat=lat,
         lon=lon,
         radius_m=radius,
         time=time,
         method=method,
-        confidence=_confidence_percent(fields.get("lc"), warnings),
-        number=phone_number(sender, warnings),
+        confidence=confidence,
+        number=number,
         source="aml_sms_v2",
         warnings=tuple(warnings),
         imei=digits_or_none(fields.get("ei")),

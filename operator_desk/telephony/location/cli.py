@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from ._fields import MAX_INPUT_CHARS
 from .detect import parse_any
 from .model import LocationParseError
 
@@ -47,7 +48,9 @@ def run_location_parse(
     out = stdout if stdout is not None else sys.stdout
     source = stdin if stdin is not None else sys.stdin
     buffer = getattr(source, "buffer", None)
-    text = _decode(buffer.read()) if buffer is not None else source.read()
+    # Read at most a little more than any parser accepts; the parser then names the size problem.
+    limit = MAX_INPUT_CHARS + 1
+    text = _decode(buffer.read(limit * 4)) if buffer is not None else source.read(limit)
     try:
         location = parse_any(text)
     except LocationParseError as exc:

@@ -91,13 +91,17 @@ def parse_pidf(
         number = _number_from_uri(fallback_number, warnings)
     if raw is None:
         raw = document if isinstance(document, str) else document.decode("utf-8", "replace")
+    # Each reader may append to warnings, so all run before the tuple is taken.
+    time = _timestamp(root, warnings)
+    method = _method(root, warnings)
+    confidence = _confidence(root, warnings)
     return DeviceLocation(
         lat=lat,
         lon=lon,
         radius_m=radius,
-        time=_timestamp(root, warnings),
-        method=_method(root, warnings),
-        confidence=_confidence(root, warnings),
+        time=time,
+        method=method,
+        confidence=confidence,
         number=number,
         source="pidf",
         warnings=tuple(warnings),

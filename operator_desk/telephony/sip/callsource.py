@@ -24,6 +24,9 @@ from operator_desk.telephony.source import CallEvents, CallSource, SourceStatus
 from .config import SipConfig
 from .protocol import ProtocolError, decode, encode
 
+EXIT_BAD_CONFIG = 2  # the worker's exit codes (worker.py)
+EXIT_START_FAILED = 3
+
 log = logging.getLogger(__name__)
 
 RESTART_DELAYS_S = (0.5, 1.0, 2.0, 5.0, 10.0)
@@ -152,7 +155,10 @@ class SipCallSource(CallSource):
                     return
                 log.error("SIP worker exited with %s; restarting", code)
                 self._lost_calls()
-                self._set_status(False, "worker_crashed")
+                if code in (EXIT_BAD_CONFIG, EXIT_START_FAILED) and not self._status.ready:
+                    self._set_status(False, self._status.detail)  # keep "sip_start_failed"/"bad_config"
+                else:
+                    self._set_status(False, "worker_crashed")
             if time.monotonic() - started > STABLE_AFTER_S:
                 failures = 0
             delay = self._restart_delays[min(failures, len(self._restart_delays) - 1)]

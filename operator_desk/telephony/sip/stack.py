@@ -169,7 +169,9 @@ class SipStack:
     # --- SIP callbacks (main thread) ----------------------------------------------------------
     def on_reg_state(self, account: DeskAccount, code: int) -> None:
         active = bool(account.getInfo().regIsActive)
-        self.emit({"ev": "status", "ready": active, "detail": "" if active else "not_registered", "code": code})
+        self.emit(
+            {"ev": "status", "ready": active, "detail": "" if active else "not_registered", "code": code}
+        )
 
     def on_incoming(self, account: DeskAccount, prm: pj.OnIncomingCallParam) -> None:
         t_ns = time.monotonic_ns()
@@ -212,10 +214,12 @@ class SipStack:
                 if call.held:
                     call.held = False
                     self.emit({"ev": "call_state", "ext_id": call.ext_id, "state": "resumed", "code": 200})
-            elif media.status in (pj.PJSUA_CALL_MEDIA_LOCAL_HOLD, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD):
-                if not call.held:
-                    call.held = True
-                    self.emit({"ev": "call_state", "ext_id": call.ext_id, "state": "held", "code": 200})
+            elif (
+                media.status in (pj.PJSUA_CALL_MEDIA_LOCAL_HOLD, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD)
+                and not call.held
+            ):
+                call.held = True
+                self.emit({"ev": "call_state", "ext_id": call.ext_id, "state": "held", "code": 200})
 
     # --- desk commands ------------------------------------------------------------------------
     def _call(self, ext_id: str) -> DeskCall:
@@ -275,7 +279,9 @@ class SipStack:
             try:
                 port.recorder = CallRecorder(path, cfg.clock_rate)
             except RecordingError as exc:
-                self.emit({"ev": "error", "cmd": "answer", "ext_id": call.ext_id, "detail": f"recording: {exc}"})
+                self.emit(
+                    {"ev": "error", "cmd": "answer", "ext_id": call.ext_id, "detail": f"recording: {exc}"}
+                )
         call.port = port
 
     def _finish(self, call: DeskCall, code: int) -> None:

@@ -38,7 +38,9 @@ class EventWriter:
                 pass  # the desk is gone; stdin EOF will end the loop
 
 
-def _read_commands(stdin: BinaryIO, commands: queue.SimpleQueue[dict[str, Any] | None], emit: EventWriter) -> None:
+def _read_commands(
+    stdin: BinaryIO, commands: queue.SimpleQueue[dict[str, Any] | None], emit: EventWriter
+) -> None:
     """Reader thread: never touches PJSIP, only queues commands for the main loop."""
     for line in stdin:
         if not line.strip():
@@ -53,7 +55,9 @@ def _read_commands(stdin: BinaryIO, commands: queue.SimpleQueue[dict[str, Any] |
 def run(stdin: BinaryIO, out: BinaryIO) -> int:
     emit = EventWriter(out)
     commands: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
-    threading.Thread(target=_read_commands, args=(stdin, commands, emit), daemon=True, name="cmd-reader").start()
+    threading.Thread(
+        target=_read_commands, args=(stdin, commands, emit), daemon=True, name="cmd-reader"
+    ).start()
     first = commands.get()
     if first is None or first.get("cmd") != "config":
         emit({"ev": "status", "ready": False, "detail": "bad_config"})

@@ -26,6 +26,7 @@ class LabelPlacer:
         self._cache: dict[tuple[str, str, bool], QPixmap] = {}
         self._grid: dict[tuple[int, int], list[QRectF]] = {}
         self.placed: list[tuple[str, str]] = []
+        self.boxes: list[QRectF] = []
         self.dpr = 1.0
         self.fonts = {False: QFont(), True: QFont()}
         self.fonts[False].setPixelSize(11)
@@ -42,6 +43,7 @@ class LabelPlacer:
             self._cache.clear()
         self._grid.clear()
         self.placed = []
+        self.boxes = []
 
     def reserve(self, rect: QRectF) -> None:
         """Mark an area (overlay widgets) where no label may go."""
@@ -71,6 +73,7 @@ class LabelPlacer:
                 self._add(box)
                 p.drawPixmap(QPointF(box.left(), box.top()), pix)
                 self.placed.append((label.level, label.text))
+                self.boxes.append(box)
                 return True
         return False
 
@@ -82,7 +85,9 @@ class LabelPlacer:
         font = self.fonts[bold]
         fm = QFontMetricsF(font)
         w, h = fm.horizontalAdvance(text) + 2 * PAD, fm.height() + 2 * PAD
-        image = QImage(int(w * self.dpr) + 1, int(h * self.dpr) + 1, QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(
+            int(w * self.dpr) + 1, int(h * self.dpr) + 1, QImage.Format.Format_ARGB32_Premultiplied
+        )
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

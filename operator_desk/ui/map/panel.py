@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from ...geo.model import Region
+from ...geo import Region
 from .basemap import TileCache
 from .layers import RegionLayers
 from .mbtiles import MBTilesError
@@ -309,8 +309,12 @@ class MapPanel(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         vp = self._renderer.viewport
         step = KEY_PAN_PX * (4 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
-        pans = {Qt.Key.Key_Left: (step, 0), Qt.Key.Key_Right: (-step, 0), Qt.Key.Key_Up: (0, step),
-                Qt.Key.Key_Down: (0, -step)}
+        pans = {
+            Qt.Key.Key_Left: (step, 0),
+            Qt.Key.Key_Right: (-step, 0),
+            Qt.Key.Key_Up: (0, step),
+            Qt.Key.Key_Down: (0, -step),
+        }
         key = Qt.Key(event.key())
         if key in pans:
             vp.pan_px(*pans[key])

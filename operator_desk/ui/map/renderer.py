@@ -7,7 +7,7 @@ selection) are drawn by separate methods so the panel can cache the former in a 
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 from .basemap import TileCache
 from .labels import LabelPlacer
 from .layers import IncidentLayer, RegionLayers
-from .projection import Viewport, ground_metres_per_merc, lonlat_to_merc, merc_to_lonlat, nice_distance
+from .projection import Viewport, ground_metres_per_merc, merc_to_lonlat, nice_distance
 from .sprites import (
     CALLER_COLOUR,
     OUTLINE,
@@ -41,6 +41,10 @@ POI_LABEL_ZOOM = 14.0
 BACKGROUND = QColor("#dde5ea")
 LAND = QColor("#f6f3ec")
 WATER = QColor("#3d7fc4")
+COAST = QColor("#2f6ea8")
+DESA_LINE = QColor("#c9c1b2")
+KECAMATAN_LINE = QColor("#7d705f")
+KABUPATEN_LINE = QColor("#5a4e7a")
 
 
 @dataclass
@@ -122,6 +126,8 @@ class MapRenderer:
         self._draw_region(p, filled=not has_tiles)
         poi_px = self._draw_pois(p)
         self._draw_labels(p, poi_px)
+        if has_tiles and self.tiles is not None and self.tiles.attribution:
+            self._draw_attribution(p, self.tiles.attribution)
 
     def render_dynamic(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -133,32 +139,33 @@ class MapRenderer:
 
     # -- layers -------------------------------------------------------------------------------------
     def _draw_region(self, p: QPainter, filled: bool) -> None:
+        # Pens stay at most 1 px wide on the many-vertex layers: Qt's raster engine strokes wider
+        # cosmetic pens through its general stroker, ~100x slower on 17,000 desa vertices.
         lay, zoom = self.layers, self.viewport.zoom
+        kabupaten = lay.path("kabupaten", zoom)
         p.save()
         p.setTransform(self.local_transform())
         if filled:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(LAND)
-            p.drawPath(lay.kabupaten)
+            p.drawPath(kabupaten)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        river = QPen(WATER, 1.4 if zoom >= 11 else 1.0)
-        river.setCosmetic(True)
-        p.setPen(river)
+        p.setPen(self._pen(WATER, 1.0))
         p.drawPath(lay.rivers)
         if zoom >= DESA_BOUNDARY_ZOOM:
-            p.setPen(self._pen("#b9b2a4", 0.8, Qt.PenStyle.DashLine if zoom < 12 else Qt.PenStyle.SolidLine))
-            p.drawPath(lay.desa)
-        p.setPen(self._pen("#8a7f70", 1.3))
-        p.drawPath(lay.kecamatan)
-        p.setPen(self._pen("#5a4e7a", 2.4))
-        p.drawPath(lay.kabupaten)
-        p.setPen(self._pen("#2f6ea8", 1.6))
+            p.setPen(self._pen(DESA_LINE, 1.0))
+            p.drawPath(lay.path("desa", zoom))
+        p.setPen(self._pen(KECAMATAN_LINE, 1.0))
+        p.drawPath(lay.path("kecamatan", zoom))
+        p.setPen(self._pen(COAST, 1.0))
         p.drawPath(lay.coast)
+        p.setPen(self._pen(KABUPATEN_LINE, 2.5))
+        p.drawPath(kabupaten)
         p.restore()
 
     @staticmethod
-    def _pen(colour: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
-        pen = QPen(QColor(colour), width, style)
+    def _pen(colour: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+        pen = QPen(colour, width, style)
         pen.setCosmetic(True)
         return pen
 
@@ -269,6 +276,18 @@ class MapRenderer:
         self.placer.draw_tag(p, text, QPointF(x + 10, y + 14), CALLER_COLOUR)
         p.restore()
 
+    def _draw_attribution(self, p: QPainter, text: str) -> None:
+        """The basemap's licence line (MBTiles `attribution`, HTML stripped), bottom right."""
+        plain = re.sub(r"<[^>]+>", "", text).strip()
+        vp = self.viewport
+        p.save()
+        p.resetTransform()
+        p.setFont(self.placer.fonts[False])
+        box = QRectF(vp.width - 420, vp.height - 16, 416, 14)
+        p.setPen(QColor("#333333"))
+        p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, plain)
+        p.restore()
+
     def _draw_scale_bar(self, p: QPainter) -> None:
         vp = self.viewport
         _, lat = merc_to_lonlat(vp.cx, vp.cy)
@@ -284,8 +303,11 @@ class MapRenderer:
         p.setBrush(QColor(255, 255, 255, 200))
         p.drawRect(QRectF(x0 - 6, y0 - 18, length + 60, 26))
         p.setPen(QPen(OUTLINE, 2))
-        p.drawPolyline(QPolygonF([QPointF(x0, y0 - 5), QPointF(x0, y0), QPointF(x0 + length, y0),
-                                  QPointF(x0 + length, y0 - 5)]))
+        p.drawPolyline(
+            QPolygonF(
+                [QPointF(x0, y0 - 5), QPointF(x0, y0), QPointF(x0 + length, y0), QPointF(x0 + length, y0 - 5)]
+            )
+        )
         p.setFont(self.label_font)
         p.drawText(QPointF(x0 + length + 6, y0 + 1), self.texts.text_distance(dist))
         p.restore()
@@ -319,10 +341,9 @@ class MapRenderer:
 
 def region_fit_box(layers: RegionLayers, bbox: tuple[float, float, float, float]) -> tuple[float, ...]:
     """Lon/lat box to fit: the kabupaten outline when there is one, else the pack's bbox."""
-    rect = layers.kabupaten.boundingRect()
-    if rect.isEmpty():
+    b = layers.bounds()
+    if b is None:
         return bbox
-    lon0, lat0 = merc_to_lonlat(rect.left() + layers.ox, rect.top() + layers.oy)
-    lon1, lat1 = merc_to_lonlat(rect.right() + layers.ox, rect.bottom() + layers.oy)
-    return min(lon0, lon1), min(lat0, lat1), max(lon0, lon1), max(lat0, lat1)
-
+    lon0, lat0 = merc_to_lonlat(b[0] + layers.ox, b[1] + layers.oy)
+    lon1, lat1 = merc_to_lonlat(b[2] + layers.ox, b[3] + layers.oy)
+    return lon0, lat0, lon1, lat1

@@ -27,7 +27,7 @@ PENDING_COLOUR = QColor("#8a2be2")
 CALLER_COLOUR = QColor("#0a84ff")
 
 PRIORITIES = ("P1", "P2", "P3", "P4", "")
-INCIDENT_SPRITE = 18  # logical px cell; the dot itself is 12 px
+INCIDENT_SPRITE = 15  # logical px cell: the 12 px dot plus its outline, no more (blend cost)
 POI_SPRITE = 18
 POI_KINDS = ("hospital", "clinic", "puskesmas", "doctor", "police", "fire_station", "other")
 # Source kinds folded into a drawn symbol.

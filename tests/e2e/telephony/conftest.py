@@ -18,7 +18,9 @@ from .rig import Baresip, EventLog, PulseAudio, Workdir, free_port, free_udp_tcp
 def require_binaries(*names: str) -> None:
     missing = missing_binaries(*names)
     if missing:
-        pytest.skip(f"telephony rig binaries missing: {', '.join(missing)} (apt-get install the rig packages)")
+        pytest.skip(
+            f"telephony rig binaries missing: {', '.join(missing)} (apt-get install the rig packages)"
+        )
 
 
 def require_pjsua2() -> None:
@@ -95,10 +97,14 @@ def baresip_factory(rigdir: Path) -> Iterator[Callable[[Path], Baresip]]:
 @pytest.fixture
 def pulse(rigdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PulseAudio]:
     """A private PulseAudio with null sinks vsink, mic and ear; this process and children use it."""
-    require_binaries("pulseaudio", "pactl", "parecord")
+    require_binaries("pulseaudio", "pactl", "parec", "paplay")
     require_portaudio()
     pa = PulseAudio(rigdir, extra_sinks=("mic", "ear")).start()
     for key, value in pa.env.items():
         monkeypatch.setenv(key, value)
+    import sounddevice as sd
+
+    sd._terminate()  # PortAudio lists ALSA's "pulse" device only if a server answered at init time
+    sd._initialize()
     yield pa
     pa.stop()

@@ -82,7 +82,23 @@ def make_tone_wav(path: Path, freq_hz: float, seconds: float = 10.0, rate: int =
     """A mono 16-bit test tone (sox when present, else soundfile)."""
     if shutil.which("sox"):
         subprocess.run(
-            ["sox", "-n", "-r", str(rate), "-c", "1", "-b", "16", str(path), "synth", str(seconds), "sine", str(freq_hz), "vol", "0.5"],
+            [
+                "sox",
+                "-n",
+                "-r",
+                str(rate),
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(path),
+                "synth",
+                str(seconds),
+                "sine",
+                str(freq_hz),
+                "vol",
+                "0.5",
+            ],
             check=True,
             timeout=30,
         )
@@ -90,7 +106,9 @@ def make_tone_wav(path: Path, freq_hz: float, seconds: float = 10.0, rate: int =
         import soundfile as sf
 
         t = np.arange(int(seconds * rate)) / rate
-        sf.write(str(path), (0.5 * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32), rate, subtype="PCM_16")
+        sf.write(
+            str(path), (0.5 * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32), rate, subtype="PCM_16"
+        )
     return path
 
 
@@ -111,7 +129,11 @@ class Baresip:
         config = config.replace("127.0.0.1:4444", f"{LOOPBACK}:{self.ctrl_port}")
         config = config.replace("20000-20100", f"{rtp}-{rtp + 98}")
         (self.dir / "config").write_text(config)
-        accounts = (RIG_DIR / "baresip.accounts").read_text().replace("127.0.0.1:5080", f"{LOOPBACK}:{self.sip_port}")
+        accounts = (
+            (RIG_DIR / "baresip.accounts")
+            .read_text()
+            .replace("127.0.0.1:5080", f"{LOOPBACK}:{self.sip_port}")
+        )
         (self.dir / "accounts").write_text(accounts)
         self.log = workdir / "baresip.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -122,7 +144,10 @@ class Baresip:
     def start(self) -> Baresip:
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
-                ["baresip", "-f", str(self.dir)], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+                ["baresip", "-f", str(self.dir)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_tcp(self.ctrl_port, 10, self.proc, "baresip", self.log)
         self._sock = socket.create_connection((LOOPBACK, self.ctrl_port), timeout=5)
@@ -241,7 +266,9 @@ def run_sipp(workdir: Path, scenario: Path, target: str, timeout: float = 30.0) 
         "-error_file", str(workdir / "sipp_errors.log"), target,
     ]  # fmt: skip
     with open(log, "wb") as out:
-        return subprocess.Popen(args, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            args, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 class PulseAudio:
@@ -275,7 +302,9 @@ class PulseAudio:
         args = ["pulseaudio", "-n", "-F", str(self.pa_file), "--daemonize=no", "--exit-idle-time=-1",
                 "--disallow-exit", "--use-pid-file=no", "--system=no", "--log-target=stderr"]  # fmt: skip
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                args, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -355,21 +384,73 @@ class EventLog:
             return found()[count - 1]
 
 
-def capture_pulse(pa: PulseAudio, source: str, seconds: float, rate: int = 48000) -> np.ndarray:
-    """Record `seconds` of mono int16 from a PulseAudio source (e.g. "vsink.monitor") with parec."""
+def capture_pulse(
+    pa: PulseAudio, source: str, seconds: float, rate: int = 48000, timeout: float = 8.0
+) -> np.ndarray:
+    """Record `seconds` of mono int16 from a PulseAudio source (e.g. "vsink.monitor") with parec.
+
+    A null sink's monitor delivers its first data only after ~2 s, in bursts: read until enough
+    samples arrived (or `timeout`), then stop parec with SIGINT (SIGTERM loses its buffer).
+    """
+    import threading
+
     env = {**os.environ, **pa.env}
-    args = ["parec", f"--device={source}", "--format=s16le", f"--rate={rate}", "--channels=1", "--latency-msec=20"]
+    args = [
+        "parec",
+        f"--device={source}",
+        "--format=s16le",
+        f"--rate={rate}",
+        "--channels=1",
+        "--latency-msec=20",
+    ]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        time.sleep(seconds)
-    finally:
-        stop_process(proc)
-    assert proc.stdout is not None
-    data = proc.stdout.read()
+    chunks: list[bytes] = []
+    wanted = int(seconds * rate) * 2
+    enough = threading.Event()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        got = 0
+        while chunk := proc.stdout.read1(65536):
+            chunks.append(chunk)
+            got += len(chunk)
+            if got >= wanted:
+                enough.set()
+        enough.set()
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    enough.wait(timeout)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            stop_process(proc)
+    thread.join(timeout=5)
+    data = b"".join(chunks)[:wanted]
     return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
 
 
 def play_pulse(pa: PulseAudio, sink: str, wav: Path) -> subprocess.Popen[bytes]:
-    """Play a WAV into a PulseAudio sink with paplay (stop it with stop_process)."""
+    """Play a WAV into a PulseAudio sink with paplay (stop it with stop_process).
+
+    Low latency requested: a null sink otherwise renders (and its monitor delivers) 2 s blocks.
+    """
     env = {**os.environ, **pa.env}
-    return subprocess.Popen(["paplay", f"--device={sink}", str(wav)], env=env, stderr=subprocess.DEVNULL)
+    args = ["paplay", f"--device={sink}", "--latency-msec=20", str(wav)]
+    return subprocess.Popen(args, env=env, stderr=subprocess.DEVNULL)
+
+
+def make_call_recording(
+    path: Path, seconds: float, caller_hz: float = 1234.0, operator_hz: float = 700.0
+) -> Path:
+    """A recording as the SIP worker writes it (2-channel FLAC, 8 kHz), with two test tones."""
+    from operator_desk.telephony.audio.dsp import ToneGenerator
+    from operator_desk.telephony.audio.recorder import CallRecorder
+
+    rec = CallRecorder(path, 8000)
+    caller, operator = ToneGenerator(caller_hz, 8000), ToneGenerator(operator_hz, 8000)
+    for _ in range(int(seconds * 50)):
+        rec.push(caller.next_int16(160), operator.next_int16(160))
+    return Path(rec.close().path)

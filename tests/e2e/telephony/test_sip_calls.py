@@ -26,7 +26,9 @@ def _ready(events: EventLog, timeout: float = 10.0) -> None:
     events.wait("status", timeout, where=lambda e: e[0].ready)
 
 
-def test_call_rings_is_answered_carries_tones_both_ways_and_is_recorded(rigdir: Path, events, sip_source, baresip_factory):
+def test_call_rings_is_answered_carries_tones_both_ways_and_is_recorded(
+    rigdir: Path, events, sip_source, baresip_factory
+):
     source = sip_source()
     _ready(events)
     caller = baresip_factory(make_tone_wav(rigdir / "caller.wav", CALLER_HZ))
@@ -143,3 +145,11 @@ def test_worker_crash_is_reported_and_worker_restarts(events, sip_source):
     events.wait("status", 15, where=lambda e: e[0].ready, count=2)
     assert source.worker_pid not in (None, pid)
     assert source.status().ready
+
+
+def test_port_in_use_is_reported_not_hidden_as_a_crash(events, sip_source):
+    first = sip_source()
+    _ready(events)
+    sip_source(port=first.config.port)  # the same SIP port: PJSIP cannot bind it
+    failed = events.wait("status", 10, where=lambda e: e[0].detail == "sip_start_failed")
+    assert failed[0].ready is False

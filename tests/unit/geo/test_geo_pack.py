@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import shapely
-from geo_packs import fc, feat, square, tiny_pack_content
 
 from operator_desk.geo import RegionError, convert_banjar, import_region, load_region
 from operator_desk.geo.model import Region
@@ -130,51 +130,55 @@ def test_rejects_non_feature_collection(make_pack) -> None:
     assert msg == "kecamatan.geojson: not a GeoJSON FeatureCollection"
 
 
-def test_rejects_unknown_level(make_pack) -> None:
-    desa = tiny_pack_content()["desa.geojson"]
+def test_rejects_unknown_level(make_pack, kit: SimpleNamespace) -> None:
+    desa = kit.tiny_pack_content()["desa.geojson"]
     desa["features"][0]["properties"]["level"] = "dusun"
     msg = _error(make_pack(desa__geojson=desa))
     assert msg.startswith("desa.geojson: feature 0 (99.01.01.2001): unknown level 'dusun'")
 
 
-def test_rejects_unknown_level_in_gazetteer(make_pack) -> None:
-    csv = tiny_pack_content()["gazetteer.csv"].replace("2001,Barat,desa", "2001,Barat,kampung")
+def test_rejects_unknown_level_in_gazetteer(make_pack, kit: SimpleNamespace) -> None:
+    csv = kit.tiny_pack_content()["gazetteer.csv"].replace("2001,Barat,desa", "2001,Barat,kampung")
     msg = _error(make_pack(gazetteer__csv=csv))
     assert msg.startswith("gazetteer.csv: line 4 (99.01.01.2001): unknown level 'kampung'")
 
 
-def test_rejects_coordinates_outside_bbox(make_pack) -> None:
-    kec = fc(feat(square(0, 0, 0.3), code="99.01.01", name="Satu", parent_code="99.01"))
+def test_rejects_coordinates_outside_bbox(make_pack, kit: SimpleNamespace) -> None:
+    kec = kit.fc(kit.feat(kit.square(0, 0, 0.3), code="99.01.01", name="Satu", parent_code="99.01"))
     msg = _error(make_pack(kecamatan__geojson=kec))
     assert msg.startswith("kecamatan.geojson: feature 0 (99.01.01): coordinates outside the bbox")
 
 
-def test_rejects_poi_outside_bbox(make_pack) -> None:
-    pois = fc(feat({"type": "Point", "coordinates": [1.0, 0.05]}, id="p1", name="Jauh", kind="police"))
+def test_rejects_poi_outside_bbox(make_pack, kit: SimpleNamespace) -> None:
+    pois = kit.fc(
+        kit.feat({"type": "Point", "coordinates": [1.0, 0.05]}, id="p1", name="Jauh", kind="police")
+    )
     assert _error(make_pack(pois__geojson=pois)).startswith(
         "pois.geojson: feature 0 (p1): coordinates outside"
     )
 
 
-def test_rejects_duplicate_codes(make_pack) -> None:
-    desa = tiny_pack_content()["desa.geojson"]
+def test_rejects_duplicate_codes(make_pack, kit: SimpleNamespace) -> None:
+    desa = kit.tiny_pack_content()["desa.geojson"]
     desa["features"][1]["properties"]["code"] = "99.01.01.2001"
     msg = _error(make_pack(desa__geojson=desa))
     assert (
         msg == "desa.geojson: feature 1 (99.01.01.2001): duplicate code 99.01.01.2001 (also in desa.geojson)"
     )
-    csv = tiny_pack_content()["gazetteer.csv"] + "99.01.01.2002,Timur Lagi,desa,99.01.01,0.07,0.05,,Satu\n"
+    csv = (
+        kit.tiny_pack_content()["gazetteer.csv"] + "99.01.01.2002,Timur Lagi,desa,99.01.01,0.07,0.05,,Satu\n"
+    )
     assert (
         _error(make_pack("p2", gazetteer__csv=csv)) == "gazetteer.csv: line 6: duplicate code 99.01.01.2002"
     )
 
 
-def test_rejects_desa_without_kecamatan(make_pack) -> None:
-    desa = tiny_pack_content()["desa.geojson"]
+def test_rejects_desa_without_kecamatan(make_pack, kit: SimpleNamespace) -> None:
+    desa = kit.tiny_pack_content()["desa.geojson"]
     desa["features"][0]["properties"]["parent_code"] = "99.01.09"
     msg = _error(make_pack(desa__geojson=desa))
     assert msg == "desa.geojson: desa 99.01.01.2001 (Barat): parent kecamatan 99.01.09 is missing"
-    csv = tiny_pack_content()["gazetteer.csv"] + "99.01.02.2001,Hilang,desa,99.01.02,0.07,0.05,,\n"
+    csv = kit.tiny_pack_content()["gazetteer.csv"] + "99.01.02.2001,Hilang,desa,99.01.02,0.07,0.05,,\n"
     msg = _error(make_pack("p2", gazetteer__csv=csv))
     assert msg == "gazetteer.csv: desa 99.01.02.2001 (Hilang): parent kecamatan 99.01.02 is missing"
 
@@ -185,13 +189,13 @@ def test_rejects_missing_gazetteer_columns(make_pack) -> None:
     assert msg == "gazetteer.csv: missing required column(s): parent_code, lon"
 
 
-def test_rejects_missing_toml_keys_and_bad_values(make_pack) -> None:
-    meta = tiny_pack_content()["region.toml"]
+def test_rejects_missing_toml_keys_and_bad_values(make_pack, kit: SimpleNamespace) -> None:
+    meta = kit.tiny_pack_content()["region.toml"]
     del meta["timezone"], meta["bbox"]
     assert _error(make_pack(region__toml=meta)) == "region.toml: missing key(s): timezone, bbox"
-    meta = tiny_pack_content()["region.toml"] | {"timezone": "Asia/Banjar"}
+    meta = kit.tiny_pack_content()["region.toml"] | {"timezone": "Asia/Banjar"}
     assert _error(make_pack("p2", region__toml=meta)) == "region.toml: unknown timezone 'Asia/Banjar'"
-    meta = tiny_pack_content()["region.toml"] | {"bbox": [1, 0, 0, 1]}
+    meta = kit.tiny_pack_content()["region.toml"] | {"bbox": [1, 0, 0, 1]}
     assert "bbox [1, 0, 0, 1] is not a valid lon/lat box" in _error(make_pack("p3", region__toml=meta))
     pack = make_pack("p4")
     (pack / "region.toml").write_text("name = ", encoding="utf-8")
@@ -199,24 +203,24 @@ def test_rejects_missing_toml_keys_and_bad_values(make_pack) -> None:
     assert _error(make_pack("p5", region__toml=None)).startswith("region.toml: not found")
 
 
-def test_rejects_missing_layer_named_in_toml_and_bad_names(make_pack) -> None:
-    meta = tiny_pack_content()["region.toml"] | {"files": {"lines": "rivers.geojson"}}
+def test_rejects_missing_layer_named_in_toml_and_bad_names(make_pack, kit: SimpleNamespace) -> None:
+    meta = kit.tiny_pack_content()["region.toml"] | {"files": {"lines": "rivers.geojson"}}
     assert _error(make_pack(region__toml=meta)) == "rivers.geojson: file not found (named in region.toml)"
-    meta = tiny_pack_content()["region.toml"] | {"files": {"desa": "../desa.geojson"}}
+    meta = kit.tiny_pack_content()["region.toml"] | {"files": {"desa": "../desa.geojson"}}
     assert "must be a relative path inside the pack" in _error(make_pack("p2", region__toml=meta))
     assert _error(make_pack("p3", desa__geojson=None)) == "desa.geojson: file not found"
 
 
-def test_rejects_wrong_geometry_and_poi_kind(make_pack) -> None:
-    desa = tiny_pack_content()["desa.geojson"]
+def test_rejects_wrong_geometry_and_poi_kind(make_pack, kit: SimpleNamespace) -> None:
+    desa = kit.tiny_pack_content()["desa.geojson"]
     desa["features"][0]["geometry"] = {"type": "Point", "coordinates": [0.01, 0.01]}
     msg = _error(make_pack(desa__geojson=desa))
     assert (
         msg == "desa.geojson: feature 0 (99.01.01.2001): geometry must be Polygon or MultiPolygon, got Point"
     )
-    pois = fc(feat({"type": "Point", "coordinates": [0.01, 0.01]}, id="x", name="Pos", kind="bakery"))
+    pois = kit.fc(kit.feat({"type": "Point", "coordinates": [0.01, 0.01]}, id="x", name="Pos", kind="bakery"))
     assert "pois.geojson: feature 0 (x): unknown kind 'bakery'" in _error(make_pack("p2", pois__geojson=pois))
-    desa = tiny_pack_content()["desa.geojson"]
+    desa = kit.tiny_pack_content()["desa.geojson"]
     desa["features"][0]["geometry"]["coordinates"] = [[[0.0, 0.0], [0.01]]]
     assert "desa.geojson: feature 0 (99.01.01.2001): malformed coordinates" in _error(
         make_pack("p3", desa__geojson=desa)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -100,12 +101,10 @@ def test_gap_between_desa_falls_back_to_nearest_within_200_m(make_pack) -> None:
     assert geo.locate(0.02, -0.003) is None
 
 
-def test_overlapping_polygons_choose_the_deeper_one(make_pack) -> None:
-    from geo_packs import fc, feat, square
-
-    desa = fc(
-        feat(square(0, 0, 0.06), code="99.01.01.2001", name="Barat", parent_code="99.01.01"),
-        feat(square(0.05, 0, 0.05), code="99.01.01.2002", name="Timur", parent_code="99.01.01"),
+def test_overlapping_polygons_choose_the_deeper_one(make_pack, kit: SimpleNamespace) -> None:
+    desa = kit.fc(
+        kit.feat(kit.square(0, 0, 0.06), code="99.01.01.2001", name="Barat", parent_code="99.01.01"),
+        kit.feat(kit.square(0.05, 0, 0.05), code="99.01.01.2002", name="Timur", parent_code="99.01.01"),
     )
     geo = ReverseGeocoder(load_region(make_pack(desa__geojson=desa)))
     assert geo.locate(0.03, 0.052).desa_code == "99.01.01.2001"  # type: ignore[union-attr]

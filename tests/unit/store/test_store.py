@@ -21,7 +21,10 @@ def test_insert_writes_outbox_and_audit_in_one_transaction(store: Store) -> None
     store.subscribe(seen.append)
     pk = store.write(lambda tx: tx.insert_record("callers", {"number": "+6281234567890", "name": "Budi"}))
     rows = store.query("SELECT tbl, pk, col, value, site_id FROM outbox ORDER BY site_seq")
-    assert [(r["tbl"], r["pk"], r["col"]) for r in rows] == [("callers", pk, "number"), ("callers", pk, "name")]
+    assert [(r["tbl"], r["pk"], r["col"]) for r in rows] == [
+        ("callers", pk, "number"),
+        ("callers", pk, "name"),
+    ]
     assert json.loads(rows[1]["value"]) == "Budi"
     assert {r["site_id"] for r in rows} == {store.site_id}
     assert seen and seen[0].ids == {"callers": {pk}}

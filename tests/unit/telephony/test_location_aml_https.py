@@ -48,9 +48,12 @@ def test_soft_problems_are_warnings() -> None:
         ("v=1&location_latitude=-3.4&location_longitude=", "no location_longitude"),
         ("v=1&location_latitude=1e3&location_longitude=114.8", "is not a number"),
         ("v=1&location_latitude=0&location_longitude=0.0", "no fix"),
-        ("&".join(f"k{i}=1" for i in range(500)), "unreadable form body"),
+        ("v=1&" + "&".join(f"k{i}=1" for i in range(500)), "unreadable form body"),
     ],
+    ids=["no-lat", "blank-lon", "exponent", "zero-zero", "too-many-fields"],
 )
 def test_no_location(body: str, message: str) -> None:
     with pytest.raises(LocationParseError, match=message):
         parse_aml_https(body)
+    with pytest.raises(LocationParseError, match=message):
+        parse_any(body)  # detected as AML HTTPS, so the reason names the field

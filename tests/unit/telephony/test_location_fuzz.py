@@ -212,7 +212,7 @@ def xml_tree(draw: st.DrawFn, depth: int = 0) -> ET.Element:
                 )
             ),
         )
-    if depth < 5:
+    if depth < 3:  # deeper trees only cost generation time; shapes sit at depth <= 3
         for _ in range(draw(st.integers(0, 3))):
             el.append(draw(xml_tree(depth + 1)))
     return el

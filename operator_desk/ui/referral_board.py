@@ -1,0 +1,354 @@
+"""The referral board: every open referral with its step timers, stepped by one key each.
+
+Keys on the table: A acknowledged, S on scene, F feedback (text from the feedback field), C close,
+R re-send, E escalate to the agency chosen beside. Overdue timers turn amber then red
+(`services.referrals.step_timers`) and sound an alert once per step and level through an injectable
+player; a player that fails (no sound device) only shows a status line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from ..domain.errors import DomainError
+from ..domain.timeutil import local
+from ..services.agencies import AgencyService
+from ..services.incidents import IncidentService
+from ..services.referrals import AMBER, LEVEL_RANK, OK, RED, ReferralService, StepTimer, step_timers
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("incident", "agency", "sent", "acknowledged", "on_scene", "feedback", "closed")
+STEP_COLUMNS = {"sent": "sent_at", "acknowledged": "acknowledged_at", "on_scene": "on_scene_at",
+                "feedback": "feedback_at", "closed": "closed_at"}
+LEVEL_COLORS = {AMBER: QColor("#f5b041"), RED: QColor("#e74c3c")}
+KEY_STEPS = {int(Qt.Key.Key_A): "acknowledged", int(Qt.Key.Key_S): "on_scene", int(Qt.Key.Key_F): "feedback",
+             int(Qt.Key.Key_C): "closed", int(Qt.Key.Key_R): "resent", int(Qt.Key.Key_E): "escalated"}
+
+
+class AlertPlayer(Protocol):
+    """Sounds an alert for a level ("amber" or "red"); may raise when no audio device is there."""
+
+    def play(self, level: str) -> None: ...
+
+
+class ToneAlert:
+    """Short beeps made with numpy, played through sounddevice without blocking the GUI thread."""
+
+    RATE = 44_100
+
+    def play(self, level: str) -> None:
+        import numpy as np
+        import sounddevice as sd  # imported here: PortAudio may be missing on a desk
+
+        beeps, freq = (3, 1320.0) if level == RED else (1, 880.0)
+        t = np.arange(int(self.RATE * 0.15)) / self.RATE
+        beep = 0.3 * np.sin(2 * np.pi * freq * t) * np.hanning(t.size)
+        gap = np.zeros(int(self.RATE * 0.08))
+        tone = np.concatenate([np.concatenate([beep, gap]) for _ in range(beeps)]).astype(np.float32)
+        sd.play(tone, self.RATE)  # returns at once; the stream plays on PortAudio's thread
+
+
+def _hhmm(ms: int | None) -> str:
+    return "" if ms is None else f"{local(ms):%H:%M}"
+
+
+def _elapsed(ms: int) -> str:
+    sign = "+" if ms >= 0 else "-"
+    s = abs(ms) // 1000
+    return f"{sign}{s // 60}:{s % 60:02d}"
+
+
+class ReferralBoardModel(QAbstractTableModel):
+    """Open referrals (ids plus a row cache) and their timers at the board's `now`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.timers: list[dict[str, StepTimer]] = []
+        self.now = 0
+
+    def set_rows(self, rows: list[dict[str, Any]], now: int) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.now = now
+        self.timers = [step_timers(r, now) for r in rows]
+        self.endResetModel()
+
+    def tick(self, now: int) -> None:
+        self.now = now
+        self.timers = [step_timers(r, now) for r in self.rows]
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        tr = QCoreApplication.translate
+        labels = (tr("ReferralBoard", "Incident"), tr("ReferralBoard", "Agency"), tr("ReferralBoard", "Sent"),
+                  tr("ReferralBoard", "Acknowledged"), tr("ReferralBoard", "On scene"),
+                  tr("ReferralBoard", "Feedback"), tr("ReferralBoard", "Closed"))
+        return labels[section] if 0 <= section < len(labels) else None
+
+    def level(self, row: int, step: str) -> str:
+        timer = self.timers[row].get(step)
+        return timer.level if timer else OK
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        r, col = self.rows[index.row()], COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return r["id"]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == "incident":
+                return f"{r.get('incident_number') or ''} {r.get('priority') or ''}".strip()
+            if col == "agency":
+                return r.get("agency_name") or ""
+            done = r.get(STEP_COLUMNS[col])
+            if done is not None:
+                return _hhmm(done)
+            timer = self.timers[index.row()].get(col)
+            return _elapsed(timer.overdue_ms) if timer else ""
+        if role == Qt.ItemDataRole.BackgroundRole and col in STEP_COLUMNS:
+            color = LEVEL_COLORS.get(self.level(index.row(), col))
+            return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.ToolTipRole and col in ("acknowledged", "on_scene"):
+            timer = self.timers[index.row()].get(col)
+            if timer:
+                return QCoreApplication.translate("ReferralBoard", "Due at %1").replace("%1", _hhmm(timer.due_ms))
+        return None
+
+
+class ReferralBoard(QWidget):
+    """Follows every open referral. Call `refresh()` when Changes touch referrals or incidents."""
+
+    stepRecorded = Signal(str, str)  # referral id, step ("acknowledged", …, "resent", "escalated")
+    alertRaised = Signal(str, str)  # referral id, level ("amber" or "red")
+
+    def __init__(
+        self,
+        referrals: ReferralService,
+        agencies: AgencyService,
+        incidents: IncidentService,
+        now_ms: Callable[[], int],
+        alert: AlertPlayer | None = None,
+        tick_ms: int = 5000,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("referralBoard")
+        self.referrals, self.agencies, self.incidents = referrals, agencies, incidents
+        self.now_ms = now_ms
+        self.alert: AlertPlayer = alert if alert is not None else ToneAlert()
+        self._alerted: dict[tuple[str, str], str] = {}
+        self.model = ReferralBoardModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("referralTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.installEventFilter(self)
+        self.feedback = QLineEdit(self)
+        self.feedback.setPlaceholderText(self.tr("Agency feedback"))
+        self.escalate_to = QComboBox(self)
+        self.disposition = QLineEdit(self)
+        self.disposition.setPlaceholderText(self.tr("Disposition"))
+        self.override = QLineEdit(self)
+        self.override.setPlaceholderText(self.tr("Supervisor override reason"))
+        self.status = QLabel(self)
+        self.status.setObjectName("referralStatus")
+        buttons = QHBoxLayout()
+        for text, fn in (
+            (self.tr("Acknowledged (A)"), lambda: self.record("acknowledged")),
+            (self.tr("On scene (S)"), lambda: self.record("on_scene")),
+            (self.tr("Feedback (F)"), lambda: self.record("feedback")),
+            (self.tr("Close (C)"), lambda: self.record("closed")),
+            (self.tr("Re-send (R)"), lambda: self.record("resent")),
+            (self.tr("Escalate (E)"), lambda: self.record("escalated")),
+        ):
+            b = QPushButton(text, self)
+            b.clicked.connect(fn)
+            buttons.addWidget(b)
+        extra = QHBoxLayout()
+        extra.addWidget(self.feedback, 2)
+        extra.addWidget(QLabel(self.tr("Escalate to"), self))
+        extra.addWidget(self.escalate_to, 1)
+        close_row = QHBoxLayout()
+        close_row.addWidget(self.disposition, 2)
+        close_row.addWidget(self.override, 2)
+        close_btn = QPushButton(self.tr("Close incident"), self)
+        close_btn.clicked.connect(self.close_incident)
+        close_row.addWidget(close_btn)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        lay.addLayout(buttons)
+        lay.addLayout(extra)
+        lay.addLayout(close_row)
+        lay.addWidget(self.status)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._fill_escalation())
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.refresh()
+
+    # -- refresh and timers ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the open referrals (keeps the selected one selected)."""
+        keep = self.selected_id()
+        self.model.set_rows(self.referrals.open_board(), self.now_ms())
+        if keep:
+            self.select(keep)
+        elif self.model.rows and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self._check_alerts()
+
+    def tick(self) -> None:
+        self.model.tick(self.now_ms())
+        self._check_alerts()
+
+    def _check_alerts(self) -> None:
+        live: set[tuple[str, str]] = set()
+        worst = OK
+        for row, timers in zip(self.model.rows, self.model.timers, strict=True):
+            for step, timer in timers.items():
+                key = (row["id"], step)
+                live.add(key)
+                before = self._alerted.get(key, OK)
+                if LEVEL_RANK[timer.level] > LEVEL_RANK[before]:
+                    self._alerted[key] = timer.level
+                    if LEVEL_RANK[timer.level] > LEVEL_RANK[worst]:
+                        worst = timer.level
+                    self.alertRaised.emit(row["id"], timer.level)
+        for key in set(self._alerted) - live:  # done or gone: forget, so a reopened one alerts again
+            del self._alerted[key]
+        if worst != OK:
+            self._sound(worst)
+
+    def _sound(self, level: str) -> None:
+        try:
+            self.alert.play(level)
+        except Exception as exc:  # noqa: BLE001 - no device, no PortAudio: tell, never crash
+            log.warning("alert sound failed: %s", exc)
+            self.status.setText(self.tr("Alert sound unavailable: %1").replace("%1", str(exc).splitlines()[0][:80]))
+
+    # -- selection ------------------------------------------------------------------------------------
+    def selected_id(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.model.data(self.model.index(idx.row(), 0), Qt.ItemDataRole.UserRole) if idx.isValid() else None
+
+    def select(self, referral_id: str) -> bool:
+        for i, r in enumerate(self.model.rows):
+            if r["id"] == referral_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def _selected_row(self) -> dict[str, Any] | None:
+        idx = self.table.currentIndex()
+        return self.model.rows[idx.row()] if idx.isValid() and idx.row() < len(self.model.rows) else None
+
+    def _fill_escalation(self) -> None:
+        row = self._selected_row()
+        self.escalate_to.clear()
+        if row is None:
+            return
+        kec = None
+        try:
+            kec = self.incidents.get(row["incident_id"])["location"].kecamatan_code
+        except DomainError:
+            pass
+        suggested = self.agencies.suggest(row.get("category") or "", kec)
+        ids = {a["id"] for a in suggested}
+        for a in suggested + [a for a in self.agencies.all() if a["id"] not in ids]:
+            if a["id"] != row["agency_id"]:
+                self.escalate_to.addItem(a["name"], a["id"])
+
+    # -- commands ---------------------------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                return False
+            step = KEY_STEPS.get(int(event.key()))
+            if step:
+                self.record(step)
+                return True
+        return super().eventFilter(obj, event)
+
+    def record(self, step: str) -> None:
+        """Record a step of the selected referral through the service; errors show as status text."""
+        rid = self.selected_id()
+        if rid is None:
+            self.status.setText(self.tr("Select a referral first"))
+            return
+        try:
+            if step == "resent":
+                self.referrals.resend(rid)
+            elif step == "escalated":
+                target = self.escalate_to.currentData()
+                if not target:
+                    self.status.setText(self.tr("Choose the agency to escalate to"))
+                    return
+                rid = self.referrals.escalate(rid, target)
+            else:
+                self.referrals.step(rid, step, self.feedback.text().strip() or None if step == "feedback" else None)
+                if step == "feedback":
+                    self.feedback.clear()
+        except DomainError as exc:
+            self.status.setText(self.error_text(exc.code))
+            return
+        self.status.setText(self.tr("Recorded"))
+        self.refresh()
+        self.select(rid)
+        self.stepRecorded.emit(rid, step)
+
+    def close_incident(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            self.status.setText(self.tr("Select a referral first"))
+            return
+        reason = self.override.text().strip() or None
+        try:
+            self.referrals.close_incident(row["incident_id"], self.disposition.text().strip(), reason)
+        except DomainError as exc:
+            self.status.setText(self.error_text(exc.code))
+            return
+        self.disposition.clear()
+        self.override.clear()
+        self.status.setText(self.tr("Incident closed"))
+        self.refresh()
+
+    def error_text(self, code: str) -> str:
+        texts = {
+            "step_done": self.tr("That step is already recorded"),
+            "step_backwards": self.tr("That step is already past"),
+            "referral_closed": self.tr("The referral is closed"),
+            "feedback_required": self.tr("The agency's feedback is missing"),
+            "disposition_required": self.tr("Enter the disposition first"),
+            "supervisor_required": self.tr("Only a supervisor can override"),
+            "override_reason_required": self.tr("Give the reason for the override"),
+            "incident_closed": self.tr("The incident is closed"),
+            "same_agency": self.tr("Choose another agency"),
+        }
+        return texts.get(code, self.tr("Not possible: %1").replace("%1", code))
+
+    def stop(self) -> None:
+        """Stop the tick timer (the main window calls it on close)."""
+        self.timer.stop()

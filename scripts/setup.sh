@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the desk needs on Debian 12: system libraries (as root), a venv in .venv, the pinned packages.
+# Idempotent and quiet when everything is there already. Usage: bash scripts/setup.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_RUNTIME=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-image0 libxcb-render-util0
+  libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libx11-xcb1 libasound2 libportaudio2
+  libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins xvfb xauth binutils)
+APT_TEST=(postgresql baresip-core sip-tester kamailio sox poppler-utils)
+
+want=("${APT_RUNTIME[@]}")
+[ "${1:-}" = "--dev" ] && want+=("${APT_TEST[@]}")
+missing=()
+for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing Debian packages (run as root): ${missing[*]}" >&2; exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+extras="."
+[ "${1:-}" = "--dev" ] && extras=".[dev,sip]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" 2>&1 \
+  | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import operator_desk, PySide6, sqlite_utils" \
+  || { echo "setup: the Python environment is incomplete" >&2; exit 1; }
