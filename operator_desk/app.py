@@ -114,6 +114,7 @@ def create_desk(
     now_ms: Any = None,
 ) -> Desk:
     """Build a desk over `data_dir`. Needs a QApplication (made here if none exists)."""
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from .ui.bridge import Bridge
@@ -168,7 +169,13 @@ def create_desk(
             store.set_meta("operator", name)
             status.set_operator(name)
 
+    from .services.landmarks import LandmarkService
+    from .ui.map import MapPanel
+    from .ui.map_binding import MapBinding
+
+    map_panel = MapPanel(reg)
     window = MainWindow(
+        extra_docks=[("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_panel)],
         session=session,
         calls=calls,
         call_log=CallLogPanel(store),
@@ -180,6 +187,8 @@ def create_desk(
     )
     if store.operator:
         window.duty.setCurrentText(store.operator)
+    map_binding = MapBinding(map_panel, store, form, LandmarkService(store), gaz, geo, parent=window)
+    bridge.changed.connect(map_binding.on_changes)
     events = QtCallEvents(window)
     events.ring.connect(lambda ext, num, loc: session.ring(ext, num, loc))
     events.caller_hangup.connect(session.caller_hangup)
@@ -191,7 +200,8 @@ def create_desk(
     if isinstance(source, SimulatorSource):
         _training(window, source, store)
     desk = Desk(
-        store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge, reg, gaz, geo
+        store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge, reg, gaz, geo,
+        extras={"map": map_panel, "map_binding": map_binding},
     )
     if server:
         desk.sync = _start_sync(store, server, bridge)

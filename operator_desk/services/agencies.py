@@ -182,11 +182,13 @@ class AgencyService:
         for a in self.all():
             if category not in a["categories"] and a["kind"] not in kinds:
                 continue
-            covers = not a["kecamatan_codes"] or (kecamatan_code in a["kecamatan_codes"])
+            specific = kecamatan_code is not None and kecamatan_code in a["kecamatan_codes"]
+            covers = specific or not a["kecamatan_codes"]
             kind_rank = kinds.index(a["kind"]) if a["kind"] in kinds else len(kinds)
-            ranked.append(((0 if covers else 1), kind_rank, a["name"], a))
-        ranked.sort(key=lambda t: t[:3])
-        return [t[3] for t in ranked]
+            # Covering the place first, then the usual kind, then a local unit before a kabupaten-wide one.
+            ranked.append(((0 if covers else 1), kind_rank, (0 if specific else 1), a["name"], a))
+        ranked.sort(key=lambda t: t[:4])
+        return [t[4] for t in ranked]
 
     def save(self, agency_id: str | None, fields: dict[str, Any]) -> str:
         """Create (agency_id None) or edit an agency. Supervisors only (`supervisor_required`);

@@ -168,3 +168,24 @@ def m003_sync(db: Database) -> None:
     """Conflicts become a synced record table (site of the older write kept too); pull cursor index."""
     db.execute("ALTER TABLE conflicts ADD COLUMN local_site TEXT")
     db.execute("CREATE INDEX conflicts_open ON conflicts(resolved_at, detected_at)")
+
+
+@migrations()
+def m010_recordings(db: Database) -> None:
+    """Call recordings in the call record, device locations (AML / PIDF-LO) as an append-only log.
+
+    `device_locations.time` is the fix time as UTC ISO 8601 text (as the parsers report it);
+    `received_at` is epoch ms. `recording_uploads` is local only: which recordings the hub holds.
+    """
+    for col, kind in (("recording_path", "TEXT"), ("recording_duration_s", "REAL"), ("recording_sha256", "TEXT")):
+        db.execute(f"ALTER TABLE calls ADD COLUMN {col} {kind}")
+    db.execute(
+        """CREATE TABLE device_locations (id TEXT PRIMARY KEY, number TEXT, lat REAL, lon REAL,
+            radius_m REAL, time TEXT, method TEXT, source TEXT, received_at INTEGER, call_id TEXT)"""
+    )
+    db.execute("CREATE INDEX device_locations_number ON device_locations(number, received_at)")
+    db.execute("CREATE INDEX device_locations_call ON device_locations(call_id)")
+    db.execute(
+        """CREATE TABLE recording_uploads (call_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
+            uploaded_at INTEGER NOT NULL)"""
+    )

@@ -21,6 +21,9 @@ RECORD_TABLES: dict[str, tuple[str, ...]] = {
         "operator",
         "notes",
         "device_location",
+        "recording_path",
+        "recording_duration_s",
+        "recording_sha256",
     ),
     "callers": ("number", "name", "notes", "flag"),
     "incidents": (
@@ -96,6 +99,8 @@ APPEND_TABLES: dict[str, tuple[str, ...]] = {
     "status_events": ("incident_id", "status_from", "status_to", "at", "operator"),
     "referral_events": ("referral_id", "step", "at", "operator", "detail"),
     "shift_handovers": ("operator", "started_at", "ended_at", "notes", "open_items"),
+    # Device locations as received (AML SMS/HTTPS, PIDF-LO); `call_id` is the call it was attached to.
+    "device_locations": ("number", "lat", "lon", "radius_m", "time", "method", "source", "received_at", "call_id"),
 }
 
 JSON_COLUMNS: frozenset[tuple[str, str]] = frozenset(

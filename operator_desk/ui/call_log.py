@@ -39,6 +39,7 @@ class CallLogPanel(QWidget):
         self.search.setObjectName("callSearch")
         self.search.setPlaceholderText(self.tr("Search number, name or text (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcomeFilter")
         self.outcome.addItem(self.tr("All outcomes"), None)

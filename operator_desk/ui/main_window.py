@@ -28,6 +28,8 @@ from .incident_form import IncidentForm
 from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
 
+LAYOUT_VERSION = 2  # bump when docks change: an older saved layout is then ignored
+
 
 class MainWindow(QMainWindow):
     """Operator Desk. Parts arrive built; this class arranges them and routes operator keys."""
@@ -269,12 +271,12 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)
 
     def save_layout(self) -> None:
         s = self._settings()
         s.setValue("geometry", self.saveGeometry())
-        s.setValue("state", self.saveState())
+        s.setValue("state", self.saveState(LAYOUT_VERSION))
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,0 +1,55 @@
+"""The map inside the desk: a click sets the incident location (asking first when one is confirmed)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from operator_desk.app import Desk
+
+
+def test_map_click_sets_incident_location(qtbot, desk: Desk, press) -> None:  # type: ignore[no-untyped-def]
+    panel = desk.extras["map"]
+    form = desk.window.form
+    press(Qt.Key.Key_F2)
+    press(Qt.Key.Key_F9)
+    panel.center_on(-3.4144, 114.8513, zoom=14)  # Martapura
+    qtbot.waitUntil(lambda: panel.width() > 50 and panel.height() > 50)
+    target = panel.pos_of(-3.4144, 114.8513).toPoint()
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=target)
+    loc = form.location
+    assert loc.source == "map" and loc.has_point()
+    assert abs(loc.lat - (-3.4144)) < 0.002 and abs(loc.lon - 114.8513) < 0.002
+    assert loc.kecamatan_name == "Martapura" and loc.desa_code and loc.desa_code.startswith("63.03.")
+    assert loc.desa_name in form.resolved.text()
+
+    # a confirmed location is not replaced without asking; the operator says no
+    asked = []
+    form.confirm_overwrite = lambda: asked.append(1) or False
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=target + QPoint(60, 40))
+    assert asked == [1]
+    assert abs(form.location.lon - 114.8513) < 0.002  # unchanged
+    form.confirm_overwrite = lambda: True
+    qtbot.mouseClick(panel, Qt.MouseButton.LeftButton, pos=target + QPoint(60, 40))
+    assert abs(form.location.lon - 114.8513) > 0.002
+
+
+def test_saved_incident_appears_on_map(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    from operator_desk.domain.location import Location
+
+    binding = desk.extras["map_binding"]
+    seen = []
+    orig = binding.panel.set_incidents
+    binding.panel.set_incidents = lambda rows: (seen.append(rows), orig(rows))
+    desk.incidents.create({"category": "fire", "priority": "P1",
+                           "location": Location(lat=-3.40, lon=114.90, source="map", confirmed=True)})
+    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    assert any(r["lat"] == -3.40 and r["priority"] == "P1" for r in seen[-1])
+
+
+def test_landmark_added_is_searchable_at_once(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    binding = desk.extras["map_binding"]
+    pk = binding.save_landmark("Masjid Al Karomah", -3.4139, 114.8553, kind="mosque")
+    assert desk.store.query("SELECT name FROM landmarks WHERE id=?", (pk,))[0][0] == "Masjid Al Karomah"
+    assert desk.store.query("SELECT count(*) FROM outbox WHERE tbl='landmarks' AND pk=?", (pk,))[0][0] > 0
+    names = [m.name for m in desk.gazetteer.search("masjid karomah", limit=3)]
+    assert "Masjid Al Karomah" in names
