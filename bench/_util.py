@@ -28,4 +28,6 @@ def p95_ms(samples: list[float]) -> float:
 def report(name: str, ours: float, floor: float, target: float, unit: str = "ms") -> None:
     ratio = ours / floor if floor > 0 else float("inf")
     verdict = "OK" if ratio <= target else "OVER TARGET"
-    print(f"{name}: ours {ours:.2f} {unit}, floor {floor:.2f} {unit}, ratio {ratio:.2f}x (target <= {target}x) {verdict}")
+    print(
+        f"{name}: ours {ours:.2f} {unit}, floor {floor:.2f} {unit}, ratio {ratio:.2f}x (target <= {target}x) {verdict}"
+    )

@@ -36,10 +36,25 @@ def main() -> None:
     store = Store(tmp / "desk.sqlite")
     store.operator = "bench"
     svc = IncidentService(store)
-    loc = Location(lat=-3.41, lon=114.85, desa_code="63.03.05.2004", desa_name="X", kecamatan_code="63.03.05",
-                   kecamatan_name="Y", source="map", confirmed=True)
-    fields = {"category": "fire", "priority": "P1", "location": loc, "narrative": "Rumah terbakar " * 10,
-              "caller_name": "Pak Udin", "caller_number": "+6281234567890", "casualties": 1}
+    loc = Location(
+        lat=-3.41,
+        lon=114.85,
+        desa_code="63.03.05.2004",
+        desa_name="X",
+        kecamatan_code="63.03.05",
+        kecamatan_name="Y",
+        source="map",
+        confirmed=True,
+    )
+    fields = {
+        "category": "fire",
+        "priority": "P1",
+        "location": loc,
+        "narrative": "Rumah terbakar " * 10,
+        "caller_name": "Pak Udin",
+        "caller_number": "+6281234567890",
+        "casualties": 1,
+    }
 
     def save() -> None:
         svc.create(fields)

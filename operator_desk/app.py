@@ -27,6 +27,7 @@ from .store.store import Store
 from .telephony.source import CallSource, ManualSource, SimulatorSource
 
 log = logging.getLogger("operator_desk")
+REGION_DELAY_MS = 50
 
 
 @dataclass
@@ -112,8 +113,13 @@ def create_desk(
     operator: str | None = None,
     demo: bool = False,
     now_ms: Any = None,
+    background: bool = False,
 ) -> Desk:
-    """Build a desk over `data_dir`. Needs a QApplication (made here if none exists)."""
+    """Build a desk over `data_dir`. Needs a QApplication (made here if none exists).
+
+    With `background=True` the region pack (boundaries, gazetteer, spatial index: ~0.5 s) loads on a
+    worker thread and is installed when ready, so the window is usable at once; tests load it here.
+    """
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -132,10 +138,11 @@ def create_desk(
     if operator:
         store.operator = operator
         store.set_meta("operator", operator)
-    reg, gaz, geo = _load_region(paths.default_region(data, region))
+    region_path = paths.default_region(data, region)
+    reg, gaz, geo = (None, None, None) if background else _load_region(region_path)
     zone = ZoneInfo(reg.timezone) if reg is not None else WITA
     calls = CallService(store)
-    incidents = IncidentService(store, prefix=reg.site_code_prefix if reg is not None else "OD", zone=zone)
+    incidents = IncidentService(store, prefix=store.get_meta("region_prefix") or "OD", zone=zone)
     referrals = ReferralService(store)
     agencies = AgencyService(store)
     agencies.ensure_defaults()
@@ -144,19 +151,13 @@ def create_desk(
         from .services.demo import generate_demo
         from .services.places import places_from_region
 
-        generate_demo(store, calls=600, days=7, places=places_from_region(reg.source if reg else None))
+        generate_demo(store, calls=600, days=7, places=places_from_region(region_path))
     source = _make_source(call_source)
     session = DeskSession(calls, source)
     bridge = Bridge()
     store.subscribe(bridge.post)
 
-    def locate(lat: float, lon: float) -> tuple[str | None, str | None, str | None, str | None] | None:
-        if geo is None:
-            return None
-        p = geo.locate(lat, lon)
-        return None if p is None else (p.desa_code, p.desa_name, p.kecamatan_code, p.kecamatan_name)
-
-    form = IncidentForm(FormServices(incidents, referrals, agencies, drafts, gaz, locate if geo else None))
+    form = IncidentForm(FormServices(incidents, referrals, agencies, drafts))
     status = DeskStatusBar(store.site_code, zone, store.now_ms)
     status.set_operator(store.operator)
     known_ops = [
@@ -169,13 +170,11 @@ def create_desk(
             store.set_meta("operator", name)
             status.set_operator(name)
 
-    from .services.landmarks import LandmarkService
-    from .ui.map import MapPanel
-    from .ui.map_binding import MapBinding
+    from .ui.map_host import MapHost
 
-    map_panel = MapPanel(reg)
+    map_host = MapHost()
     window = MainWindow(
-        extra_docks=[("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_panel)],
+        extra_docks=[("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host)],
         session=session,
         calls=calls,
         call_log=CallLogPanel(store),
@@ -187,8 +186,6 @@ def create_desk(
     )
     if store.operator:
         window.duty.setCurrentText(store.operator)
-    map_binding = MapBinding(map_panel, store, form, LandmarkService(store), gaz, geo, parent=window)
-    bridge.changed.connect(map_binding.on_changes)
     events = QtCallEvents(window)
     events.ring.connect(lambda ext, num, loc: session.ring(ext, num, loc))
     events.caller_hangup.connect(session.caller_hangup)
@@ -200,9 +197,34 @@ def create_desk(
     if isinstance(source, SimulatorSource):
         _training(window, source, store)
     desk = Desk(
-        store, calls, incidents, referrals, agencies, drafts, session, source, window, bridge, reg, gaz, geo,
-        extras={"map": map_panel, "map_binding": map_binding},
+        store,
+        calls,
+        incidents,
+        referrals,
+        agencies,
+        drafts,
+        session,
+        source,
+        window,
+        bridge,
+        reg,
+        gaz,
+        geo,
+        extras={"map_host": map_host, "status": status},
     )
+    if background and region_path is not None:
+        from PySide6.QtCore import QTimer
+
+        from .ui.tasks import run_task
+
+        # Start once the event loop runs, so the first paint of the window does not share the GIL with
+        # the imports of numpy and shapely on the worker.
+        QTimer.singleShot(
+            REGION_DELAY_MS,
+            lambda: run_task(lambda: _load_region(region_path), lambda loaded: install_region(desk, *loaded)),
+        )
+    else:
+        install_region(desk, reg, gaz, geo)
     if server:
         desk.sync = _start_sync(store, server, bridge)
     form.restore_draft()
@@ -217,7 +239,11 @@ def _training(window: Any, sim: SimulatorSource, store: Store) -> None:
 
     def ring() -> None:
         rows = store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
-        number = rows[0][0] if rows and rng.random() < 0.6 else "08" + "".join(rng.choice("0123456789") for _ in range(10))
+        number = (
+            rows[0][0]
+            if rows and rng.random() < 0.6
+            else "08" + "".join(rng.choice("0123456789") for _ in range(10))
+        )
         sim.ring(number)
 
     def hangup() -> None:
@@ -227,6 +253,38 @@ def _training(window: Any, sim: SimulatorSource, store: Store) -> None:
                 sim.caller_hangup(ext)
 
     window.add_training_menu(ring, hangup)
+
+
+def install_region(desk: Desk, reg: Any, gaz: Any, geo: Any) -> None:
+    """Give the loaded region to the parts that use it: form search, reverse geocoding, map, numbers."""
+    desk.region, desk.gazetteer, desk.geocoder = reg, gaz, geo
+    if reg is None:
+        desk.extras["map_host"].no_region()
+        return
+    form = desk.window.form
+
+    def locate(lat: float, lon: float) -> tuple[str | None, str | None, str | None, str | None] | None:
+        p = geo.locate(lat, lon)
+        return None if p is None else (p.desa_code, p.desa_name, p.kecamatan_code, p.kecamatan_name)
+
+    form.sv.gazetteer = gaz
+    form.sv.locate = locate
+    form.place.set_gazetteer(gaz)
+    desk.incidents.prefix = reg.site_code_prefix
+    desk.incidents.zone = ZoneInfo(reg.timezone)
+    desk.extras["status"].zone = ZoneInfo(reg.timezone)
+    if desk.store.get_meta("region_prefix") != reg.site_code_prefix:
+        desk.store.set_meta("region_prefix", reg.site_code_prefix)
+    from .services.landmarks import LandmarkService
+    from .ui.map import MapPanel
+    from .ui.map_binding import MapBinding
+
+    panel = MapPanel(reg)
+    desk.extras["map_host"].set_panel(panel)
+    binding = MapBinding(panel, desk.store, form, LandmarkService(desk.store), gaz, geo, parent=desk.window)
+    desk.bridge.changed.connect(binding.on_changes)
+    desk.extras["map"] = panel
+    desk.extras["map_binding"] = binding
 
 
 def _finish_emergency(session: DeskSession, incident_id: str) -> None:
@@ -257,7 +315,15 @@ def run_gui(args: argparse.Namespace) -> int:
 
     install_translator(app, args.lang)
     try:
-        desk = create_desk(data, args.region, args.call_source, args.server, args.operator, demo=args.demo)
+        desk = create_desk(
+            data,
+            args.region,
+            args.call_source,
+            args.server,
+            args.operator,
+            demo=args.demo,
+            background=not args.screenshot,
+        )
     except Exception as exc:  # a clear one-line reason, details in the log
         log.exception("desk failed to start")
         print(f"operator-desk: cannot start: {exc}", file=sys.stderr)

@@ -66,7 +66,11 @@ def _run(args: argparse.Namespace) -> int:
         build_pdf(report, Path(args.out), lang=args.report_lang)
         print(json.dumps({"written": args.out, "format": "pdf"}))
         return 0
-    text = report_csv(report) if args.format == "csv" else json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    text = (
+        report_csv(report)
+        if args.format == "csv"
+        else json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    )
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(json.dumps({"written": args.out, "format": args.format}))

@@ -1,6 +1,6 @@
 """The printable period report (A4, reportlab): tables and charts as a Diskominfo publishes them.
 
-All wording sits in `STRINGS`, one dict per language ("id" is the published one). Charts are reportlab
+All wording sits in `strings.STRINGS`, one dict per language ("id" is the published one). Charts are reportlab
 graphics (vector, no matplotlib). Input is the dict of `report.report_from_stats`.
 """
 
@@ -20,78 +20,18 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-STRINGS: dict[str, dict[str, Any]] = {
-    "id": {
-        "title": "Laporan Layanan Panggilan Darurat 112",
-        "period": "Periode {start} s.d. {end} (waktu {zone})",
-        "generated": "Dibuat {at} UTC oleh Operator Desk",
-        "summary": "Ringkasan", "indicator": "Indikator", "value": "Nilai",
-        "calls_total": "Jumlah panggilan masuk",
-        "emergency_calls": "Panggilan darurat",
-        "nuisance": "Panggilan iseng dan panggilan kosong",
-        "additional": "Laporan tambahan atas kejadian yang sama",
-        "incidents_total": "Kejadian darurat tercatat",
-        "referrals_total": "Rujukan ke instansi",
-        "answer_time": "Waktu jawab (median / persentil 90)",
-        "handling_time": "Waktu penanganan (median / persentil 90)",
-        "calls_by_type": "Panggilan menurut jenis",
-        "type": "Jenis panggilan", "count": "Jumlah", "share": "Persentase",
-        "calls_by_day": "Panggilan per hari", "calls_by_hour": "Panggilan menurut jam (WITA)",
-        "emergency": "Darurat", "other_calls": "Bukan darurat",
-        "incidents_by_category": "Kejadian darurat menurut kategori", "category": "Kategori",
-        "incidents_by_kecamatan": "Kejadian darurat menurut kecamatan", "kecamatan": "Kecamatan",
-        "unknown_kecamatan": "(tidak diketahui)",
-        "referrals_by_agency": "Rujukan per instansi",
-        "agency": "Instansi", "referrals": "Rujukan", "acknowledged": "Diterima", "on_scene": "Tiba",
-        "feedback": "Umpan balik", "escalated": "Dialihkan",
-        "ack_time": "Terima, mnt (med / p90)", "arrive_time": "Tiba, mnt (med / p90)",
-        "times": "Waktu jawab dan waktu penanganan", "operator": "Operator", "all_operators": "Semua operator",
-        "calls_handled": "Panggilan", "answer": "Jawab (med / p90)", "handling": "Penanganan (med / p90)",
-        "none": "Tidak ada data pada periode ini.",
-        "sec": "dtk", "min": "mnt",
-        "months": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-                   "Oktober", "November", "Desember"),
-        "outcomes": {"emergency": "Darurat", "information": "Permintaan informasi", "prank": "Iseng / prank",
-                     "ghost": "Panggilan kosong (ghost)", "wrong_number": "Salah sambung", "test": "Uji coba",
-                     "abandoned": "Terputus sebelum dijawab", "open": "Belum selesai"},
-        "categories": {"fire": "Kebakaran", "medical": "Kesehatan / ambulans", "traffic_accident": "Kecelakaan lalu lintas",
-                       "crime_security": "Kriminal / keamanan", "domestic_violence": "Kekerasan dalam rumah tangga",
-                       "disaster_flood": "Banjir", "disaster_landslide": "Tanah longsor",
-                       "disaster_fallen_tree": "Pohon tumbang", "animal_snake": "Evakuasi ular",
-                       "animal_bees": "Sarang tawon", "utility_pln": "Gangguan listrik (PLN)",
-                       "utility_pdam": "Gangguan air (PDAM)", "utility_street_light": "Lampu jalan",
-                       "missing_person": "Orang hilang", "other": "Lainnya"},
-    },
-    "en": {
-        "title": "112 Emergency Call Service Report",
-        "period": "Period {start} to {end} ({zone} time)",
-        "generated": "Made {at} UTC by Operator Desk",
-        "summary": "Summary", "indicator": "Indicator", "value": "Value", "calls_total": "Calls received", "emergency_calls": "Emergency calls",
-        "nuisance": "Prank and silent calls", "additional": "Additional reports of the same incident",
-        "incidents_total": "Emergency incidents", "referrals_total": "Referrals to agencies",
-        "answer_time": "Answer time (median / 90th percentile)",
-        "handling_time": "Handling time (median / 90th percentile)",
-        "calls_by_type": "Calls by type", "type": "Call type", "count": "Count", "share": "Share",
-        "calls_by_day": "Calls per day", "calls_by_hour": "Calls by hour of day (WITA)",
-        "emergency": "Emergency", "other_calls": "Not an emergency",
-        "incidents_by_category": "Incidents by category", "category": "Category",
-        "incidents_by_kecamatan": "Incidents by kecamatan", "kecamatan": "Kecamatan", "unknown_kecamatan": "(unknown)",
-        "referrals_by_agency": "Referrals per agency", "agency": "Agency", "referrals": "Referrals",
-        "acknowledged": "Acknowledged", "on_scene": "On scene", "feedback": "Feedback", "escalated": "Escalated",
-        "ack_time": "Ack, min (med / p90)", "arrive_time": "Arrival, min (med / p90)",
-        "times": "Answer and handling times", "operator": "Operator", "all_operators": "All operators",
-        "calls_handled": "Calls", "answer": "Answer (med / p90)", "handling": "Handling (med / p90)",
-        "none": "No data in this period.", "sec": "s", "min": "min",
-        "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"),
-        "outcomes": {"emergency": "Emergency", "information": "Information", "prank": "Prank", "ghost": "Silent (ghost)",
-                     "wrong_number": "Wrong number", "test": "Test", "abandoned": "Abandoned", "open": "In progress"},
-        "categories": {},
-    },
-}
-PALETTE = (colors.HexColor("#c0392b"), colors.HexColor("#2980b9"), colors.HexColor("#e67e22"),
-           colors.HexColor("#7f8c8d"), colors.HexColor("#8e44ad"), colors.HexColor("#16a085"),
-           colors.HexColor("#d35400"), colors.HexColor("#bdc3c7"))
+from .strings import STRINGS
+
+PALETTE = (
+    colors.HexColor("#c0392b"),
+    colors.HexColor("#2980b9"),
+    colors.HexColor("#e67e22"),
+    colors.HexColor("#7f8c8d"),
+    colors.HexColor("#8e44ad"),
+    colors.HexColor("#16a085"),
+    colors.HexColor("#d35400"),
+    colors.HexColor("#bdc3c7"),
+)
 HEADER_BG = colors.HexColor("#1f4e79")
 WIDTH = A4[0] - 4 * cm
 
@@ -137,14 +77,22 @@ class _Text:
 
 def _table(rows: list[list[Any]], widths: list[float], numeric_from: int = 1) -> Table:
     t = Table(rows, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa7b4")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa7b4")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return t
 
 
@@ -161,13 +109,22 @@ def _pie(values: list[int], labels: list[str]) -> Drawing:
     legend = Legend()
     legend.x, legend.y, legend.alignment = 170, 140, "right"
     legend.fontSize, legend.columnMaximum = 8, 8
-    legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], f"{lab} ({v})") for i, (lab, v) in enumerate(zip(labels, values, strict=True))]
+    legend.colorNamePairs = [
+        (PALETTE[i % len(PALETTE)], f"{lab} ({v})")
+        for i, (lab, v) in enumerate(zip(labels, values, strict=True))
+    ]
     d.add(legend)
     return d
 
 
-def _bars(series: list[list[int]], names: list[str], cats: list[str], title: str, height: float = 170,
-          stacked: bool = True) -> Drawing:
+def _bars(
+    series: list[list[int]],
+    names: list[str],
+    cats: list[str],
+    title: str,
+    height: float = 170,
+    stacked: bool = True,
+) -> Drawing:
     d = Drawing(WIDTH, height)
     ch = VerticalBarChart()
     ch.x, ch.y, ch.width, ch.height = 35, 30, WIDTH - 50, height - 55
@@ -217,18 +174,28 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
     tx = _Text(lang)
     styles = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=styles["Title"], fontSize=16, spaceAfter=2)
-    h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontSize=11.5, spaceBefore=10, spaceAfter=4,
-                        textColor=HEADER_BG)
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8.5, textColor=colors.HexColor("#444444"))
+    h2 = ParagraphStyle(
+        "h2", parent=styles["Heading2"], fontSize=11.5, spaceBefore=10, spaceAfter=4, textColor=HEADER_BG
+    )
+    small = ParagraphStyle(
+        "small", parent=styles["Normal"], fontSize=8.5, textColor=colors.HexColor("#444444")
+    )
     per, calls, inc, refs = report["period"], report["calls"], report["incidents"], report["referrals"]
     story: list[Any] = [
         Paragraph(tx["title"], h1),
-        Paragraph(f"<b>{report.get('region', '')}</b>", ParagraphStyle("c", parent=styles["Normal"], alignment=1)),
-        Paragraph(tx["period"].format(start=tx.day(per["from"]), end=tx.day(per["to"]), zone="WITA"),
-                  ParagraphStyle("c2", parent=small, alignment=1)),
-        Paragraph(tx["generated"].format(at=(report.get("generated_at") or "")[:16].replace("T", " ")),
-                  ParagraphStyle("c3", parent=small, alignment=1)),
-        Spacer(1, 8), Paragraph(tx["summary"], h2),
+        Paragraph(
+            f"<b>{report.get('region', '')}</b>", ParagraphStyle("c", parent=styles["Normal"], alignment=1)
+        ),
+        Paragraph(
+            tx["period"].format(start=tx.day(per["from"]), end=tx.day(per["to"]), zone="WITA"),
+            ParagraphStyle("c2", parent=small, alignment=1),
+        ),
+        Paragraph(
+            tx["generated"].format(at=(report.get("generated_at") or "")[:16].replace("T", " ")),
+            ParagraphStyle("c3", parent=small, alignment=1),
+        ),
+        Spacer(1, 8),
+        Paragraph(tx["summary"], h2),
     ]
     t = report["times"]
     summary = [
@@ -248,8 +215,16 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
     rows = [[tx["type"], tx["count"], tx["share"]]] + [
         [tx.outcome(o), str(n), f"{calls['share_pct'][o]:.1f} %".replace(".", ",")] for o, n in outcomes
     ]
-    story.append(KeepTogether([Paragraph(tx["calls_by_type"], h2), _table(rows, [WIDTH * 0.5, WIDTH * 0.25, WIDTH * 0.25]),
-                               Spacer(1, 4), _pie([n for _, n in outcomes], [tx.outcome(o) for o, _ in outcomes])]))
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(tx["calls_by_type"], h2),
+                _table(rows, [WIDTH * 0.5, WIDTH * 0.25, WIDTH * 0.25]),
+                Spacer(1, 4),
+                _pie([n for _, n in outcomes], [tx.outcome(o) for o, _ in outcomes]),
+            ]
+        )
+    )
     # Calls per day and per hour: emergency vs the rest, stacked.
     days = calls["by_day"]
     if days:
@@ -257,48 +232,101 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
         series = [[d["emergency"] for d in days], [d["total"] - d["emergency"] for d in days]]
         story.append(_bars(series, [tx["emergency"], tx["other_calls"]], labels, tx["calls_by_day"]))
     hours = calls["by_hour"]
-    story.append(_bars([[h["emergency"] for h in hours], [h["total"] - h["emergency"] for h in hours]],
-                       [tx["emergency"], tx["other_calls"]], [f"{h['hour']:02d}" for h in hours], tx["calls_by_hour"]))
+    story.append(
+        _bars(
+            [[h["emergency"] for h in hours], [h["total"] - h["emergency"] for h in hours]],
+            [tx["emergency"], tx["other_calls"]],
+            [f"{h['hour']:02d}" for h in hours],
+            tx["calls_by_hour"],
+        )
+    )
     # Incidents by category and kecamatan.
     cats = [(c, n) for c, n in sorted(inc["by_category"].items(), key=lambda kv: -kv[1]) if n]
     block: list[Any] = [Paragraph(tx["incidents_by_category"], h2)]
     if cats:
-        block += [_table([[tx["category"], tx["count"]]] + [[tx.category(c), str(n)] for c, n in cats],
-                         [WIDTH * 0.7, WIDTH * 0.3]), Spacer(1, 4),
-                  _hbars([n for _, n in cats], [tx.category(c) for c, _ in cats])]
+        block += [
+            _table(
+                [[tx["category"], tx["count"]]] + [[tx.category(c), str(n)] for c, n in cats],
+                [WIDTH * 0.7, WIDTH * 0.3],
+            ),
+            Spacer(1, 4),
+            _hbars([n for _, n in cats], [tx.category(c) for c, _ in cats]),
+        ]
     else:
         block.append(Paragraph(tx["none"], small))
     story.append(KeepTogether(block))
     kec = inc["by_kecamatan"]
     block = [Paragraph(tx["incidents_by_kecamatan"], h2)]
     if kec:
-        block.append(_table([[tx["kecamatan"], tx["count"]]]
-                            + [[k["name"] or k["code"] or tx["unknown_kecamatan"], str(k["count"])] for k in kec],
-                            [WIDTH * 0.7, WIDTH * 0.3]))
+        block.append(
+            _table(
+                [[tx["kecamatan"], tx["count"]]]
+                + [[k["name"] or k["code"] or tx["unknown_kecamatan"], str(k["count"])] for k in kec],
+                [WIDTH * 0.7, WIDTH * 0.3],
+            )
+        )
     else:
         block.append(Paragraph(tx["none"], small))
     story.append(KeepTogether(block))
     # Referrals per agency with their response intervals.
     block = [Paragraph(tx["referrals_by_agency"], h2)]
     if refs["by_agency"]:
-        head = [tx["agency"], tx["referrals"], tx["acknowledged"], tx["on_scene"], tx["feedback"], tx["escalated"],
-                tx["ack_time"], tx["arrive_time"]]
-        body = [[Paragraph(a["name"], small), a["referrals"], a["acknowledged"], a["on_scene"], a["feedback"],
-                 a["escalated"], tx.short_pair(a["ack"]), tx.short_pair(a["arrive"])] for a in refs["by_agency"]]
+        head = [
+            tx["agency"],
+            tx["referrals"],
+            tx["acknowledged"],
+            tx["on_scene"],
+            tx["feedback"],
+            tx["escalated"],
+            tx["ack_time"],
+            tx["arrive_time"],
+        ]
+        body = [
+            [
+                Paragraph(a["name"], small),
+                a["referrals"],
+                a["acknowledged"],
+                a["on_scene"],
+                a["feedback"],
+                a["escalated"],
+                tx.short_pair(a["ack"]),
+                tx.short_pair(a["arrive"]),
+            ]
+            for a in refs["by_agency"]
+        ]
         w = WIDTH
-        head = [Paragraph(f"<font color='white'><b>{h}</b></font>", small) for h in head]
-        story_t = _table([head, *body], [w * 0.25, w * 0.09, w * 0.09, w * 0.08, w * 0.09, w * 0.09, w * 0.155, w * 0.155])
+        tiny = ParagraphStyle("tiny", parent=small, fontSize=7, leading=8)
+        head = [Paragraph(f"<font color='white'><b>{h}</b></font>", tiny) for h in head]
+        story_t = _table([head, *body], [w * 0.22] + [w * 0.10] * 5 + [w * 0.14] * 2)
         block.append(story_t)
     else:
         block.append(Paragraph(tx["none"], small))
     story.append(KeepTogether(block))
     # Answer and handling times, overall and per operator.
-    rows = [[tx["operator"], tx["calls_handled"], tx["answer"], tx["handling"]],
-            [tx["all_operators"], str(t["answer"]["n"]), tx.pair(t["answer"]), tx.pair(t["handling"])]]
-    rows += [[o["operator"], str(o["calls"]), tx.pair(o["answer"]), tx.pair(o["handling"])] for o in report["operators"]]
-    story.append(KeepTogether([Paragraph(tx["times"], h2),
-                               _table(rows, [WIDTH * 0.3, WIDTH * 0.16, WIDTH * 0.27, WIDTH * 0.27])]))
-    doc = SimpleDocTemplate(out if not isinstance(out, Path) else str(out), pagesize=A4, leftMargin=2 * cm,
-                            rightMargin=2 * cm, topMargin=1.6 * cm, bottomMargin=1.6 * cm,
-                            title=tx["title"], author="Operator Desk")
+    rows = [
+        [tx["operator"], tx["calls_handled"], tx["answer"], tx["handling"]],
+        [tx["all_operators"], str(t["answer"]["n"]), tx.pair(t["answer"]), tx.pair(t["handling"])],
+    ]
+    rows += [
+        [o["operator"], str(o["calls"]), tx.pair(o["answer"]), tx.pair(o["handling"])]
+        for o in report["operators"]
+    ]
+    story.append(
+        KeepTogether(
+            [
+                Paragraph(tx["times"], h2),
+                _table(rows, [WIDTH * 0.3, WIDTH * 0.16, WIDTH * 0.27, WIDTH * 0.27]),
+            ]
+        )
+    )
+    doc = SimpleDocTemplate(
+        out if not isinstance(out, Path) else str(out),
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=1.6 * cm,
+        bottomMargin=1.6 * cm,
+        title=tx["title"],
+        author="Operator Desk",
+    )
     doc.build(story)

@@ -30,17 +30,26 @@ def report_from_stats(st: Stats, first: date, last: date, generated_ms: int, reg
     """Shape `Stats` into the published report (every outcome and category listed, zeros included)."""
     total = st.calls_total
     by_outcome = {o: st.outcomes.get(o, 0) for o in OUTCOMES}
-    by_day = [{"date": d, **{o: c.get(o, 0) for o in OUTCOMES}, "total": sum(c.values())} for d, c in st.by_day]
-    by_hour = [{"hour": h, **{o: c.get(o, 0) for o in OUTCOMES}, "total": sum(c.values())}
-               for h, c in enumerate(st.by_hour)]
+    by_day = [
+        {"date": d, **{o: c.get(o, 0) for o in OUTCOMES}, "total": sum(c.values())} for d, c in st.by_day
+    ]
+    by_hour = [
+        {"hour": h, **{o: c.get(o, 0) for o in OUTCOMES}, "total": sum(c.values())}
+        for h, c in enumerate(st.by_hour)
+    ]
     categories = {str(c): st.incidents_by_category.get(str(c), 0) for c in IncidentCategory}
     for extra, n in st.incidents_by_category.items():  # categories of a newer desk version
         categories.setdefault(extra, n)
     return {
         "report_version": REPORT_VERSION,
         "region": region,
-        "period": {"from": first.isoformat(), "to": last.isoformat(), "zone": st.zone,
-                   "from_utc": ms_to_iso(st.from_ms), "to_utc": ms_to_iso(st.to_ms)},
+        "period": {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "zone": st.zone,
+            "from_utc": ms_to_iso(st.from_ms),
+            "to_utc": ms_to_iso(st.to_ms),
+        },
         "generated_at": ms_to_iso(generated_ms),
         "calls": {
             "total": total,
@@ -68,7 +77,12 @@ def report_from_stats(st: Stats, first: date, last: date, generated_ms: int, reg
 
 
 def build_report(
-    conn: Any, first: date, last: date, generated_ms: int, zone: ZoneInfo = WITA, region: str = "Kabupaten Banjar"
+    conn: Any,
+    first: date,
+    last: date,
+    generated_ms: int,
+    zone: ZoneInfo = WITA,
+    region: str = "Kabupaten Banjar",
 ) -> dict[str, Any]:
     """The report of local days first..last (inclusive) read through `conn`."""
     from_ms, to_ms = day_bounds(first, last, zone)
@@ -81,7 +95,11 @@ def _flat(prefix: str, value: Any, rows: list[tuple[str, str, Any]]) -> None:
             _flat(f"{prefix}.{k}" if prefix else str(k), v, rows)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            key = v.get("date") or v.get("name") or v.get("operator") or v.get("code") if isinstance(v, dict) else None
+            key = (
+                v.get("date") or v.get("name") or v.get("operator") or v.get("code")
+                if isinstance(v, dict)
+                else None
+            )
             if isinstance(v, dict) and "hour" in v:
                 key = f"{v['hour']:02d}"
             _flat(f"{prefix}[{key if key is not None else i}]", v, rows)

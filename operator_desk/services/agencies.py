@@ -142,9 +142,18 @@ class AgencyService:
                 cats = sorted(c for c, kinds in KIND_FOR_CATEGORY.items() if kind in kinds)
                 pk = tx.insert_record(
                     "agencies",
-                    {"name": name, "kind": str(kind), "phone": None, "radio": None, "whatsapp": None,
-                     "categories": cats, "kecamatan_codes": [], "ack_minutes": ack, "arrive_minutes": arrive,
-                     "active": 1},
+                    {
+                        "name": name,
+                        "kind": str(kind),
+                        "phone": None,
+                        "radio": None,
+                        "whatsapp": None,
+                        "categories": cats,
+                        "kecamatan_codes": [],
+                        "ack_minutes": ack,
+                        "arrive_minutes": arrive,
+                        "active": 1,
+                    },
                 )
                 tx.audit("agency_create", "agencies", pk, {"name": name})
             return len(BANJAR_DEFAULTS)
@@ -152,18 +161,22 @@ class AgencyService:
         return self.store.write(fn)
 
     @staticmethod
-    def _decode(r: Mapping[str, Any]) -> dict[str, Any]:
+    def _decode(r: sqlite3.Row) -> dict[str, Any]:
         d = dict(r)
         d["categories"] = json.loads(d["categories"] or "[]")
         d["kecamatan_codes"] = json.loads(d["kecamatan_codes"] or "[]")
         return d
 
     def all(self) -> list[dict[str, Any]]:
-        return [self._decode(r) for r in self.store.query("SELECT * FROM agencies WHERE active=1 ORDER BY name")]
+        return [
+            self._decode(r) for r in self.store.query("SELECT * FROM agencies WHERE active=1 ORDER BY name")
+        ]
 
     def catalogue(self) -> list[dict[str, Any]]:
         """Every agency, inactive ones too (the supervisor's editor)."""
-        return [self._decode(r) for r in self.store.query("SELECT * FROM agencies ORDER BY active DESC, name")]
+        return [
+            self._decode(r) for r in self.store.query("SELECT * FROM agencies ORDER BY active DESC, name")
+        ]
 
     def get(self, agency_id: str) -> dict[str, Any]:
         rows = self.store.query("SELECT * FROM agencies WHERE id=?", (agency_id,))

@@ -79,7 +79,10 @@ def step_timers(ref: Mapping[str, Any], now_ms: int) -> dict[str, StepTimer]:
     out: dict[str, StepTimer] = {}
     base = int(ref.get("resent_at") or ref["sent_at"])
     done_feedback = ref.get("feedback_at") is not None
-    targets = (("acknowledged", "acknowledged_at", "ack_minutes"), ("on_scene", "on_scene_at", "arrive_minutes"))
+    targets = (
+        ("acknowledged", "acknowledged_at", "ack_minutes"),
+        ("on_scene", "on_scene_at", "arrive_minutes"),
+    )
     for step, col, minutes_key in targets:
         minutes = ref.get(minutes_key)
         if ref.get(col) is not None or done_feedback or not minutes:
@@ -94,7 +97,9 @@ def worst_level(timers: Mapping[str, StepTimer]) -> str:
     return max((t.level for t in timers.values()), key=LEVEL_RANK.__getitem__, default=OK)
 
 
-def check_can_close(tx: Tx, incident_id: str, disposition: str | None, override_reason: str | None) -> list[Any]:
+def check_can_close(
+    tx: Tx, incident_id: str, disposition: str | None, override_reason: str | None
+) -> list[Any]:
     """Raise DomainError unless the incident may close now; returns its referral rows.
 
     Codes: `disposition_required`, `incident_closed`, `feedback_required` (a referral without the
@@ -125,7 +130,9 @@ def check_can_close(tx: Tx, incident_id: str, disposition: str | None, override_
         raise DomainError("override_reason_required", "a supervisor override needs a reason", "override")
     if not is_supervisor(tx.conn, tx.operator):
         raise DomainError(
-            "supervisor_required", f"operator {tx.operator!r} is not a supervisor: cannot override", "override"
+            "supervisor_required",
+            f"operator {tx.operator!r} is not a supervisor: cannot override",
+            "override",
         )
     return refs
 
@@ -154,8 +161,15 @@ class ReferralService:
         at = sent_at if sent_at is not None else tx.now_ms()
         pk = tx.insert_record(
             "referrals",
-            {"incident_id": incident_id, "agency_id": agency_id, "sent_at": at, "status": "sent",
-             "operator": tx.operator, "resend_count": 0, "reopen_count": 0},
+            {
+                "incident_id": incident_id,
+                "agency_id": agency_id,
+                "sent_at": at,
+                "status": "sent",
+                "operator": tx.operator,
+                "resend_count": 0,
+                "reopen_count": 0,
+            },
         )
         tx.append("referral_events", {"referral_id": pk, "step": "sent", "at": at, "operator": tx.operator})
         tx.audit("referral_sent", "referrals", pk, {"incident_id": incident_id, "agency_id": agency_id})
@@ -166,11 +180,18 @@ class ReferralService:
     def _advance_incident(tx: Tx, incident_id: str, current: str, wanted: str, at: int) -> None:
         if current == wanted or not can_advance(current, wanted):
             return
-        tx.update_record("incidents", incident_id, {"status": str(wanted), "updated_at": at, "updated_by": tx.operator})
+        tx.update_record(
+            "incidents", incident_id, {"status": str(wanted), "updated_at": at, "updated_by": tx.operator}
+        )
         tx.append(
             "status_events",
-            {"incident_id": incident_id, "status_from": current, "status_to": str(wanted), "at": at,
-             "operator": tx.operator},
+            {
+                "incident_id": incident_id,
+                "status_from": current,
+                "status_to": str(wanted),
+                "at": at,
+                "operator": tx.operator,
+            },
         )
 
     @staticmethod
@@ -199,19 +220,31 @@ class ReferralService:
             if row[STEP_COLUMN[step]] is not None:
                 raise DomainError("step_done", f"referral step {step} is already recorded", "step")
             if step == "closed" and row["feedback_at"] is None:
-                raise DomainError("feedback_required", "close the referral after the agency's feedback", "step")
+                raise DomainError(
+                    "feedback_required", "close the referral after the agency's feedback", "step"
+                )
             now = tx.now_ms()
             fields: dict[str, Any] = {STEP_COLUMN[step]: now, "status": step}
             if step == "feedback" and detail:
                 fields["feedback"] = detail
             tx.update_record("referrals", referral_id, fields)
-            tx.append("referral_events", {"referral_id": referral_id, "step": step, "at": now,
-                                          "operator": tx.operator, "detail": detail})
+            tx.append(
+                "referral_events",
+                {
+                    "referral_id": referral_id,
+                    "step": step,
+                    "at": now,
+                    "operator": tx.operator,
+                    "detail": detail,
+                },
+            )
             tx.audit(f"referral_{step}", "referrals", referral_id)
             if step == "on_scene":
                 inc = tx.one("SELECT status FROM incidents WHERE id=?", (row["incident_id"],))
                 if inc is not None:
-                    self._advance_incident(tx, row["incident_id"], inc["status"], IncidentStatus.ON_SCENE, now)
+                    self._advance_incident(
+                        tx, row["incident_id"], inc["status"], IncidentStatus.ON_SCENE, now
+                    )
 
         self.store.write(fn)
 
@@ -221,10 +254,15 @@ class ReferralService:
         def fn(tx: Tx) -> None:
             row = self._open_row(tx, referral_id)
             now = tx.now_ms()
-            tx.update_record("referrals", referral_id,
-                             {"resent_at": now, "resend_count": int(row["resend_count"] or 0) + 1})
-            tx.append("referral_events", {"referral_id": referral_id, "step": "resent", "at": now,
-                                          "operator": tx.operator})
+            tx.update_record(
+                "referrals",
+                referral_id,
+                {"resent_at": now, "resend_count": int(row["resend_count"] or 0) + 1},
+            )
+            tx.append(
+                "referral_events",
+                {"referral_id": referral_id, "step": "resent", "at": now, "operator": tx.operator},
+            )
             tx.audit("referral_resent", "referrals", referral_id)
 
         self.store.write(fn)
@@ -238,9 +276,19 @@ class ReferralService:
                 raise DomainError("same_agency", "escalate to a different agency", "agency")
             new_id = self._refer(tx, row["incident_id"], agency_id, None)
             now = tx.now_ms()
-            tx.update_record("referrals", referral_id, {"status": "closed", "closed_at": now, "escalated_to": new_id})
-            tx.append("referral_events", {"referral_id": referral_id, "step": "escalated", "at": now,
-                                          "operator": tx.operator, "detail": reason})
+            tx.update_record(
+                "referrals", referral_id, {"status": "closed", "closed_at": now, "escalated_to": new_id}
+            )
+            tx.append(
+                "referral_events",
+                {
+                    "referral_id": referral_id,
+                    "step": "escalated",
+                    "at": now,
+                    "operator": tx.operator,
+                    "detail": reason,
+                },
+            )
             tx.audit("referral_escalated", "referrals", referral_id, {"to": new_id, "agency_id": agency_id})
             return new_id
 
@@ -256,19 +304,35 @@ class ReferralService:
             if row["status"] != "closed":
                 raise DomainError("referral_open", f"referral {referral_id} is not closed", "step")
             if row["escalated_to"]:
-                raise DomainError("referral_escalated", "an escalated referral is followed by its successor", "step")
+                raise DomainError(
+                    "referral_escalated", "an escalated referral is followed by its successor", "step"
+                )
             inc = tx.one("SELECT status FROM incidents WHERE id=?", (row["incident_id"],))
             if inc is not None and inc["status"] == IncidentStatus.CLOSED:
                 raise DomainError("incident_closed", "the incident is closed", "status")
             back = "on_scene" if row["on_scene_at"] else "acknowledged" if row["acknowledged_at"] else "sent"
             now = tx.now_ms()
             tx.update_record(
-                "referrals", referral_id,
-                {"status": back, "closed_at": None, "feedback_at": None, "reopened_at": now,
-                 "reopen_count": int(row["reopen_count"] or 0) + 1},
+                "referrals",
+                referral_id,
+                {
+                    "status": back,
+                    "closed_at": None,
+                    "feedback_at": None,
+                    "reopened_at": now,
+                    "reopen_count": int(row["reopen_count"] or 0) + 1,
+                },
             )
-            tx.append("referral_events", {"referral_id": referral_id, "step": "reopened", "at": now,
-                                          "operator": tx.operator, "detail": reason})
+            tx.append(
+                "referral_events",
+                {
+                    "referral_id": referral_id,
+                    "step": "reopened",
+                    "at": now,
+                    "operator": tx.operator,
+                    "detail": reason,
+                },
+            )
             tx.audit("referral_reopened", "referrals", referral_id)
 
         self.store.write(fn)
@@ -282,13 +346,37 @@ class ReferralService:
             for r in refs:
                 if r["status"] != "closed":
                     tx.update_record("referrals", r["id"], {"status": "closed", "closed_at": now})
-                    tx.append("referral_events", {"referral_id": r["id"], "step": "closed", "at": now,
-                                                  "operator": tx.operator, "detail": "incident_closed"})
-            current = tx.one("SELECT status FROM incidents WHERE id=?", (incident_id,))["status"]
-            tx.update_record("incidents", incident_id, {"status": str(IncidentStatus.CLOSED), "disposition": disposition,
-                                                        "updated_at": now, "updated_by": tx.operator})
-            tx.append("status_events", {"incident_id": incident_id, "status_from": current, "status_to": "closed",
-                                        "at": now, "operator": tx.operator})
+                    tx.append(
+                        "referral_events",
+                        {
+                            "referral_id": r["id"],
+                            "step": "closed",
+                            "at": now,
+                            "operator": tx.operator,
+                            "detail": "incident_closed",
+                        },
+                    )
+            current = tx.all("SELECT status FROM incidents WHERE id=?", (incident_id,))[0]["status"]
+            tx.update_record(
+                "incidents",
+                incident_id,
+                {
+                    "status": str(IncidentStatus.CLOSED),
+                    "disposition": disposition,
+                    "updated_at": now,
+                    "updated_by": tx.operator,
+                },
+            )
+            tx.append(
+                "status_events",
+                {
+                    "incident_id": incident_id,
+                    "status_from": current,
+                    "status_to": "closed",
+                    "at": now,
+                    "operator": tx.operator,
+                },
+            )
             if override_reason is not None:
                 tx.audit("incident_close_override", "incidents", incident_id, {"reason": override_reason})
             else:
@@ -316,7 +404,9 @@ class ReferralService:
     def open_board(self) -> list[dict[str, Any]]:
         """Every open referral with what the board shows, oldest first (indexed by status)."""
         marks = ",".join("?" * len(OPEN_STEPS))
-        rows = self.store.query(BOARD_SQL + f" WHERE r.status IN ({marks}) ORDER BY r.sent_at, r.id", OPEN_STEPS)
+        rows = self.store.query(
+            BOARD_SQL + f" WHERE r.status IN ({marks}) ORDER BY r.sent_at, r.id", OPEN_STEPS
+        )
         return [dict(r) for r in rows]
 
     def overdue(self, now_ms: int) -> list[dict[str, Any]]:

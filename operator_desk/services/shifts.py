@@ -81,7 +81,9 @@ class ShiftService:
             return str(open_shift["id"])
 
         def fn(tx: Tx) -> str:
-            pk = tx.insert_record("shifts", {"operator": who, "site_id": tx.site_id, "started_at": tx.now_ms()})
+            pk = tx.insert_record(
+                "shifts", {"operator": who, "site_id": tx.site_id, "started_at": tx.now_ms()}
+            )
             tx.audit("shift_start", "shifts", pk)
             return pk
 
@@ -100,8 +102,13 @@ class ShiftService:
                 raise DomainError("shift_ended", f"shift {shift_id} has already ended", "shift")
             hid = tx.append(
                 "shift_handovers",
-                {"operator": row["operator"], "started_at": row["started_at"], "ended_at": now,
-                 "notes": notes.strip(), "open_items": items.ids()},
+                {
+                    "operator": row["operator"],
+                    "started_at": row["started_at"],
+                    "ended_at": now,
+                    "notes": notes.strip(),
+                    "open_items": items.ids(),
+                },
             )
             tx.update_record("shifts", shift_id, {"ended_at": now, "handover_id": hid})
             tx.audit("shift_end", "shifts", shift_id, {"handover": hid})

@@ -135,7 +135,9 @@ def _check_zone(zone: ZoneInfo, from_ms: int, to_ms: int) -> None:
     for ms in (from_ms, to_ms):
         off = datetime.fromtimestamp(ms / 1000, tz=UTC).astimezone(zone).utcoffset()
         if off is None or off.total_seconds() % 3600:
-            raise ValueError(f"time zone {zone.key}: offset {off} is not whole hours (hourly buckets need it)")
+            raise ValueError(
+                f"time zone {zone.key}: offset {off} is not whole hours (hourly buckets need it)"
+            )
 
 
 CALLS_BY_HOUR_SQL = (
@@ -237,8 +239,12 @@ def _incidents(conn: sqlite3.Connection, st: Stats, rng: tuple[int, int]) -> Non
 
 def _referrals(conn: sqlite3.Connection, st: Stats, rng: tuple[int, int]) -> None:
     per: dict[str | None, tuple[AgencyStats, list[int], list[int], list[int]]] = {}
-    for agency_id, name, kind, ack, scene, fb, closed, escalated, resent, reopened in conn.execute(REFERRALS_SQL, rng):
-        a, acks, scenes, fbs = per.setdefault(agency_id, (AgencyStats(agency_id, name or "?", kind), [], [], []))
+    for agency_id, name, kind, ack, scene, fb, closed, escalated, resent, reopened in conn.execute(
+        REFERRALS_SQL, rng
+    ):
+        a, acks, scenes, fbs = per.setdefault(
+            agency_id, (AgencyStats(agency_id, name or "?", kind), [], [], [])
+        )
         a.referrals += 1
         a.closed += bool(closed)
         a.escalated += bool(escalated)

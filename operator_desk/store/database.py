@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
-
-from sqlite_utils import Database
-
-from .migrations import migrations
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -38,15 +35,41 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         raise StoreError(f"{path}: not an Operator Desk store or unreadable ({exc})") from exc
 
 
+def _declared_migrations() -> set[str] | None:
+    """Names of the migration functions, read from migrations.py without importing sqlite-utils.
+
+    Importing sqlite-utils costs ~170 ms at every start; it is only needed when something is pending.
+    None when the source is not readable (frozen build): then the full check runs.
+    """
+    try:
+        text = (Path(__file__).parent / "migrations.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return set(re.findall(r"^@migrations\(\)\ndef (\w+)\(", text, flags=re.MULTILINE))
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Apply pending migrations; a foreign SQLite file is refused with its name in the message."""
-    db = Database(conn)
     try:
-        names = set(db.table_names())
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if names and "_sqlite_migrations" not in names:
             raise StoreError(
                 f"{path}: a SQLite file that is not an Operator Desk store (tables: {sorted(names)[:5]})"
             )
-        migrations.apply(db)
+        declared = _declared_migrations()
+        if names and declared:
+            applied = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set='operator_desk'"
+                )
+            }
+            if declared <= applied:
+                return
+        from sqlite_utils import Database
+
+        from .migrations import migrations
+
+        migrations.apply(Database(conn))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot migrate the store ({exc})") from exc

@@ -177,7 +177,11 @@ def m010_recordings(db: Database) -> None:
     `device_locations.time` is the fix time as UTC ISO 8601 text (as the parsers report it);
     `received_at` is epoch ms. `recording_uploads` is local only: which recordings the hub holds.
     """
-    for col, kind in (("recording_path", "TEXT"), ("recording_duration_s", "REAL"), ("recording_sha256", "TEXT")):
+    for col, kind in (
+        ("recording_path", "TEXT"),
+        ("recording_duration_s", "REAL"),
+        ("recording_sha256", "TEXT"),
+    ):
         db.execute(f"ALTER TABLE calls ADD COLUMN {col} {kind}")
     db.execute(
         """CREATE TABLE device_locations (id TEXT PRIMARY KEY, number TEXT, lat REAL, lon REAL,

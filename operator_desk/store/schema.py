@@ -100,7 +100,17 @@ APPEND_TABLES: dict[str, tuple[str, ...]] = {
     "referral_events": ("referral_id", "step", "at", "operator", "detail"),
     "shift_handovers": ("operator", "started_at", "ended_at", "notes", "open_items"),
     # Device locations as received (AML SMS/HTTPS, PIDF-LO); `call_id` is the call it was attached to.
-    "device_locations": ("number", "lat", "lon", "radius_m", "time", "method", "source", "received_at", "call_id"),
+    "device_locations": (
+        "number",
+        "lat",
+        "lon",
+        "radius_m",
+        "time",
+        "method",
+        "source",
+        "received_at",
+        "call_id",
+    ),
 }
 
 JSON_COLUMNS: frozenset[tuple[str, str]] = frozenset(

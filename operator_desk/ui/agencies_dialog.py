@@ -10,8 +10,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..domain.enums import AgencyKind, IncidentCategory
@@ -20,15 +31,21 @@ from ..services.agencies import AgencyService
 
 
 def _checked(widget: QListWidget) -> list[str]:
-    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked]
+    return [
+        widget.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
 
 
 class AgenciesDialog(QDialog):
     """List of agencies on the left, the chosen one's form on the right."""
 
     def __init__(
-        self, agencies: AgencyService, kecamatan: list[tuple[str, str]] | None = None, parent: QWidget | None = None
+        self,
+        agencies: AgencyService,
+        kecamatan: list[tuple[str, str]] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("agenciesDialog")
@@ -139,23 +156,36 @@ class AgenciesDialog(QDialog):
 
     def fields(self) -> dict[str, Any]:
         return {
-            "name": self.name.text(), "kind": self.kind.currentData(), "phone": self.phone.text(),
-            "radio": self.radio.text(), "whatsapp": self.whatsapp.text(), "categories": _checked(self.categories),
-            "kecamatan_codes": _checked(self.kecamatan), "ack_minutes": self.ack.value() or None,
-            "arrive_minutes": self.arrive.value() or None, "active": self.active.isChecked(),
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "phone": self.phone.text(),
+            "radio": self.radio.text(),
+            "whatsapp": self.whatsapp.text(),
+            "categories": _checked(self.categories),
+            "kecamatan_codes": _checked(self.kecamatan),
+            "ack_minutes": self.ack.value() or None,
+            "arrive_minutes": self.arrive.value() or None,
+            "active": self.active.isChecked(),
         }
 
     def save(self) -> None:
         try:
             pk = self.agencies.save(self.current_id, self.fields())
         except ValidationError as exc:
-            names = {"name": self.tr("Name"), "kind": self.tr("Kind"), "phone": self.tr("Phone"),
-                     "whatsapp": self.tr("WhatsApp"), "ack_minutes": self.tr("Acknowledge within"),
-                     "arrive_minutes": self.tr("Arrive within")}
-            self.status.setText(self.tr("Check: %1").replace("%1", ", ".join(names.get(f, f) for f in exc.problems)))
+            names = {
+                "name": self.tr("Name"),
+                "kind": self.tr("Kind"),
+                "phone": self.tr("Phone"),
+                "whatsapp": self.tr("WhatsApp"),
+                "ack_minutes": self.tr("Acknowledge within"),
+                "arrive_minutes": self.tr("Arrive within"),
+            }
+            self.status.setText(
+                self.tr("Check: %1").replace("%1", ", ".join(names.get(f, f) for f in exc.problems))
+            )
             return
         except DomainError as exc:
             self.status.setText(self.tr("Not saved: %1").replace("%1", exc.code))
             return
-        self.status.setText(self.tr("Saved"))
         self.reload(select=pk)
+        self.status.setText(self.tr("Saved"))

@@ -67,8 +67,11 @@ class CallLogPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sizing to contents reads every row
+        for col, width in enumerate((118, 128, 120, 190, 90, 64)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
 
         bar = QHBoxLayout()

@@ -11,7 +11,15 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..domain import phone
@@ -58,9 +66,11 @@ class HandoverView(QWidget):
         top.addWidget(self.start_btn)
         top.addWidget(self.end_btn)
         lists = QHBoxLayout()
-        for title, widget in ((self.tr("Open incidents"), self.incidents),
-                              (self.tr("Overdue referrals"), self.referrals),
-                              (self.tr("Call back"), self.callbacks)):
+        for title, widget in (
+            (self.tr("Open incidents"), self.incidents),
+            (self.tr("Overdue referrals"), self.referrals),
+            (self.tr("Call back"), self.callbacks),
+        ):
             box = QGroupBox(title, self)
             QVBoxLayout(box).addWidget(widget)
             lists.addWidget(box)
@@ -80,21 +90,29 @@ class HandoverView(QWidget):
         self._fill(self.callbacks, self.items.callbacks, self._callback_text, key="caller_number")
         current = self.shifts.current()
         if current:
-            self.shift_label.setText(self.tr("Shift of %1 since %2").replace("%1", str(current["operator"]))
-                                     .replace("%2", f"{local(current['started_at']):%d-%m %H:%M}"))
+            self.shift_label.setText(
+                self.tr("Shift of %1 since %2")
+                .replace("%1", str(current["operator"]))
+                .replace("%2", f"{local(current['started_at']):%d-%m %H:%M}")
+            )
         else:
             self.shift_label.setText(self.tr("No shift started"))
         self.start_btn.setEnabled(current is None)
         self.end_btn.setEnabled(current is not None)
         last = self.shifts.last_handover()
         self.previous.setText(
-            (last["notes"] or self.tr("(no notes)")) + "  — " + str(last["operator"] or "") if last
+            (last["notes"] or self.tr("(no notes)")) + "  — " + str(last["operator"] or "")
+            if last
             else self.tr("(no earlier handover)")
         )
 
     @staticmethod
-    def _fill(widget: QListWidget, rows: list[dict[str, Any]], text: Callable[[dict[str, Any]], str],
-              key: str = "id") -> None:
+    def _fill(
+        widget: QListWidget,
+        rows: list[dict[str, Any]],
+        text: Callable[[dict[str, Any]], str],
+        key: str = "id",
+    ) -> None:
         widget.clear()
         for r in rows:
             item = QListWidgetItem(text(r))
@@ -110,15 +128,24 @@ class HandoverView(QWidget):
         return f"{r.get('incident_number') or ''} → {r.get('agency_name') or ''}  ({level})"
 
     def _callback_text(self, r: dict[str, Any]) -> str:
-        return self.tr("%1 at %2 (%3 tries)").replace("%1", phone.display(r["caller_number"])).replace(
-            "%2", f"{local(r['last_at']):%H:%M}").replace("%3", str(r["attempts"]))
+        return (
+            self.tr("%1 at %2 (%3 tries)")
+            .replace("%1", phone.display(r["caller_number"]))
+            .replace("%2", f"{local(r['last_at']):%H:%M}")
+            .replace("%3", str(r["attempts"]))
+        )
 
     def listed_ids(self) -> dict[str, list[str]]:
         """What the lists show (ids), for tests and for the handover record."""
+
         def ids(w: QListWidget) -> list[str]:
             return [w.item(i).data(ID_ROLE) for i in range(w.count())]
 
-        return {"incidents": ids(self.incidents), "referrals": ids(self.referrals), "callbacks": ids(self.callbacks)}
+        return {
+            "incidents": ids(self.incidents),
+            "referrals": ids(self.referrals),
+            "callbacks": ids(self.callbacks),
+        }
 
     def start_shift(self) -> None:
         try:

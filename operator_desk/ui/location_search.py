@@ -71,7 +71,6 @@ class LocationSearch(QWidget):
         self.kecamatan_code: str | None = None
         self.edit = _Edit(self)
         self.edit.setObjectName("locationSearch")
-        self.edit.setPlaceholderText(self.tr("Desa, kecamatan, landmark… (a few letters)"))
         self.results = QListWidget(self)
         self.results.setObjectName("locationResults")
         self.results.setMaximumHeight(VISIBLE_RESULTS * 20 + 4)
@@ -91,8 +90,14 @@ class LocationSearch(QWidget):
         self.edit.returnPressed.connect(self.take_current)
         self.results.itemActivated.connect(lambda _i: self.take_current())
         self.results.itemClicked.connect(lambda _i: self.take_current())
+        self.set_gazetteer(gazetteer)
+
+    def set_gazetteer(self, gazetteer: GazetteerLike | None) -> None:
+        self.gazetteer = gazetteer
         if gazetteer is None:
             self.edit.setPlaceholderText(self.tr("Address (no region loaded)"))
+        else:
+            self.edit.setPlaceholderText(self.tr("Desa, kecamatan, landmark… (a few letters)"))
 
     def update_results(self) -> None:
         """In-memory search (a few ms even at national size): safe to run here."""

@@ -24,7 +24,13 @@ class MapBinding(QObject):
     """The map shows open incidents and those of the last week; a click sets the form's location."""
 
     def __init__(
-        self, panel: Any, store: Store, form: IncidentForm, landmarks: LandmarkService, gazetteer: Any, geocoder: Any,
+        self,
+        panel: Any,
+        store: Store,
+        form: IncidentForm,
+        landmarks: LandmarkService,
+        gazetteer: Any,
+        geocoder: Any,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -38,10 +44,18 @@ class MapBinding(QObject):
         panel.landmark_requested.connect(self.add_landmark)
         form.location_changed.connect(panel.set_pending_location)
         form.saved.connect(lambda _id: panel.clear_pending_location())
-        if gazetteer is not None:
-            for lm in landmarks.all():
-                gazetteer.add_landmark(lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=lm["id"])
+        self.set_geo(gazetteer, geocoder)
         self.refresh()
+
+    def set_geo(self, gazetteer: Any, geocoder: Any) -> None:
+        """The region arrived (perhaps from a worker thread): landmarks become searchable."""
+        self.gazetteer = gazetteer
+        self.geocoder = geocoder
+        if gazetteer is not None:
+            for lm in self.landmarks.all():
+                gazetteer.add_landmark(
+                    lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=lm["id"]
+                )
 
     def refresh(self) -> None:
         marks = ",".join("?" * len(OPEN_STATUSES))
@@ -55,8 +69,17 @@ class MapBinding(QObject):
             loc = json.loads(r["location"] or "{}")
             if loc.get("lat") is None:
                 continue
-            out.append({"id": r["id"], "number": r["number"], "category": r["category"], "priority": r["priority"],
-                        "status": r["status"], "lat": loc["lat"], "lon": loc["lon"]})
+            out.append(
+                {
+                    "id": r["id"],
+                    "number": r["number"],
+                    "category": r["category"],
+                    "priority": r["priority"],
+                    "status": r["status"],
+                    "lat": loc["lat"],
+                    "lon": loc["lon"],
+                }
+            )
         self.panel.set_incidents(out)
 
     def on_changes(self, changes: Changes) -> None:
@@ -66,7 +89,9 @@ class MapBinding(QObject):
             known = {lm["id"] for lm in self.landmarks.all()}
             for pk in changes.ids.get("landmarks", set()) & known:
                 lm = next(x for x in self.landmarks.all() if x["id"] == pk)
-                self.gazetteer.add_landmark(lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=pk)
+                self.gazetteer.add_landmark(
+                    lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=pk
+                )
 
     def clicked(self, lat: float, lon: float) -> None:
         self.form.set_point(lat, lon, source="map")
@@ -80,8 +105,14 @@ class MapBinding(QObject):
 
     def save_landmark(self, name: str, lat: float, lon: float, kind: str = "other") -> str:
         place = self.geocoder.locate(lat, lon) if self.geocoder is not None else None
-        pk = self.landmarks.add(name, kind, lat, lon, desa_code=place.desa_code if place else None,
-                                kecamatan_code=place.kecamatan_code if place else None)
+        pk = self.landmarks.add(
+            name,
+            kind,
+            lat,
+            lon,
+            desa_code=place.desa_code if place else None,
+            kecamatan_code=place.kecamatan_code if place else None,
+        )
         if self.gazetteer is not None:
             self.gazetteer.add_landmark(name, lat, lon, place.kecamatan_code if place else None, code=pk)
         return pk

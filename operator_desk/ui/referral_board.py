@@ -12,11 +12,28 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..domain.errors import DomainError
@@ -28,11 +45,22 @@ from ..services.referrals import AMBER, LEVEL_RANK, OK, RED, ReferralService, St
 log = logging.getLogger(__name__)
 
 COLUMNS = ("incident", "agency", "sent", "acknowledged", "on_scene", "feedback", "closed")
-STEP_COLUMNS = {"sent": "sent_at", "acknowledged": "acknowledged_at", "on_scene": "on_scene_at",
-                "feedback": "feedback_at", "closed": "closed_at"}
+STEP_COLUMNS = {
+    "sent": "sent_at",
+    "acknowledged": "acknowledged_at",
+    "on_scene": "on_scene_at",
+    "feedback": "feedback_at",
+    "closed": "closed_at",
+}
 LEVEL_COLORS = {AMBER: QColor("#f5b041"), RED: QColor("#e74c3c")}
-KEY_STEPS = {int(Qt.Key.Key_A): "acknowledged", int(Qt.Key.Key_S): "on_scene", int(Qt.Key.Key_F): "feedback",
-             int(Qt.Key.Key_C): "closed", int(Qt.Key.Key_R): "resent", int(Qt.Key.Key_E): "escalated"}
+KEY_STEPS = {
+    int(Qt.Key.Key_A): "acknowledged",
+    int(Qt.Key.Key_S): "on_scene",
+    int(Qt.Key.Key_F): "feedback",
+    int(Qt.Key.Key_C): "closed",
+    int(Qt.Key.Key_R): "resent",
+    int(Qt.Key.Key_E): "escalated",
+}
 
 
 class AlertPlayer(Protocol):
@@ -96,13 +124,21 @@ class ReferralBoardModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         tr = QCoreApplication.translate
-        labels = (tr("ReferralBoard", "Incident"), tr("ReferralBoard", "Agency"), tr("ReferralBoard", "Sent"),
-                  tr("ReferralBoard", "Acknowledged"), tr("ReferralBoard", "On scene"),
-                  tr("ReferralBoard", "Feedback"), tr("ReferralBoard", "Closed"))
+        labels = (
+            tr("ReferralBoard", "Incident"),
+            tr("ReferralBoard", "Agency"),
+            tr("ReferralBoard", "Sent"),
+            tr("ReferralBoard", "Acknowledged"),
+            tr("ReferralBoard", "On scene"),
+            tr("ReferralBoard", "Feedback"),
+            tr("ReferralBoard", "Closed"),
+        )
         return labels[section] if 0 <= section < len(labels) else None
 
     def level(self, row: int, step: str) -> str:
@@ -131,7 +167,9 @@ class ReferralBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col in ("acknowledged", "on_scene"):
             timer = self.timers[index.row()].get(col)
             if timer:
-                return QCoreApplication.translate("ReferralBoard", "Due at %1").replace("%1", _hhmm(timer.due_ms))
+                return QCoreApplication.translate("ReferralBoard", "Due at %1").replace(
+                    "%1", _hhmm(timer.due_ms)
+                )
         return None
 
 
@@ -247,12 +285,18 @@ class ReferralBoard(QWidget):
             self.alert.play(level)
         except Exception as exc:  # noqa: BLE001 - no device, no PortAudio: tell, never crash
             log.warning("alert sound failed: %s", exc)
-            self.status.setText(self.tr("Alert sound unavailable: %1").replace("%1", str(exc).splitlines()[0][:80]))
+            self.status.setText(
+                self.tr("Alert sound unavailable: %1").replace("%1", str(exc).splitlines()[0][:80])
+            )
 
     # -- selection ------------------------------------------------------------------------------------
     def selected_id(self) -> str | None:
         idx = self.table.currentIndex()
-        return self.model.data(self.model.index(idx.row(), 0), Qt.ItemDataRole.UserRole) if idx.isValid() else None
+        return (
+            self.model.data(self.model.index(idx.row(), 0), Qt.ItemDataRole.UserRole)
+            if idx.isValid()
+            else None
+        )
 
     def select(self, referral_id: str) -> bool:
         for i, r in enumerate(self.model.rows):
@@ -308,7 +352,9 @@ class ReferralBoard(QWidget):
                     return
                 rid = self.referrals.escalate(rid, target)
             else:
-                self.referrals.step(rid, step, self.feedback.text().strip() or None if step == "feedback" else None)
+                self.referrals.step(
+                    rid, step, self.feedback.text().strip() or None if step == "feedback" else None
+                )
                 if step == "feedback":
                     self.feedback.clear()
         except DomainError as exc:

@@ -13,17 +13,42 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtWidgets import (
-    QDateEdit, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from ..domain.timeutil import WITA, local
 from ..services.stats import OUTCOMES, Percentiles, Stats, StatsService, day_bounds
 
-OUTCOME_COLORS = {"emergency": "#c0392b", "information": "#2980b9", "prank": "#e67e22", "ghost": "#7f8c8d",
-                  "wrong_number": "#8e44ad", "test": "#16a085", "abandoned": "#d35400", "open": "#bdc3c7"}
+OUTCOME_COLORS = {
+    "emergency": "#c0392b",
+    "information": "#2980b9",
+    "prank": "#e67e22",
+    "ghost": "#7f8c8d",
+    "wrong_number": "#8e44ad",
+    "test": "#16a085",
+    "abandoned": "#d35400",
+    "open": "#bdc3c7",
+}
 
 
 class RowsModel(QAbstractTableModel):
@@ -45,7 +70,9 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section] if 0 <= section < len(self.headers) else None
         return None
@@ -68,7 +95,9 @@ class _Relay(QObject):
 class _StatsJob(QRunnable):
     """Runs on the pool thread: plain numbers in, plain Stats out (never touches a widget)."""
 
-    def __init__(self, req: int, compute: Callable[[int, int], Stats], span: tuple[int, int], relay: _Relay) -> None:
+    def __init__(
+        self, req: int, compute: Callable[[int, int], Stats], span: tuple[int, int], relay: _Relay
+    ) -> None:
         super().__init__()
         self.req, self.compute, self.span, self.relay = req, compute, span, relay
 
@@ -140,23 +169,42 @@ class StatsPanel(QWidget):
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
         self.hour_plot = pg.PlotWidget(self, title=self.tr("Calls by hour of day (WITA)"))
         self.day_plot = pg.PlotWidget(self, title=self.tr("Calls per day"))
-        self.day_plot.addLegend(offset=(5, 5))
-        self.hour_plot.addLegend(offset=(5, 5))
+        for plot in (self.hour_plot, self.day_plot):
+            plot.addLegend(offset=(40, 2), colCount=4, brush=(255, 255, 255, 210))
         self._pg = pg
         self.tables: dict[str, RowsModel] = {
             "outcomes": RowsModel([self.tr("Outcome"), self.tr("Calls"), "%"], self),
             "categories": RowsModel([self.tr("Category"), self.tr("Incidents")], self),
             "kecamatan": RowsModel([self.tr("Kecamatan"), self.tr("Incidents")], self),
-            "agencies": RowsModel([self.tr("Agency"), self.tr("Referrals"), self.tr("Ack (med / p90)"),
-                                   self.tr("On scene (med / p90)"), self.tr("Feedback (med / p90)"),
-                                   self.tr("Escalated")], self),
-            "operators": RowsModel([self.tr("Operator"), self.tr("Calls"), self.tr("Answer (med / p90)"),
-                                    self.tr("Handling (med / p90)")], self),
+            "agencies": RowsModel(
+                [
+                    self.tr("Agency"),
+                    self.tr("Referrals"),
+                    self.tr("Ack (med / p90)"),
+                    self.tr("On scene (med / p90)"),
+                    self.tr("Feedback (med / p90)"),
+                    self.tr("Escalated"),
+                ],
+                self,
+            ),
+            "operators": RowsModel(
+                [
+                    self.tr("Operator"),
+                    self.tr("Calls"),
+                    self.tr("Answer (med / p90)"),
+                    self.tr("Handling (med / p90)"),
+                ],
+                self,
+            ),
         }
         tabs = QTabWidget(self)
-        titles = {"outcomes": self.tr("Calls"), "categories": self.tr("Categories"),
-                  "kecamatan": self.tr("Kecamatan"), "agencies": self.tr("Agencies"),
-                  "operators": self.tr("Operators")}
+        titles = {
+            "outcomes": self.tr("Calls"),
+            "categories": self.tr("Categories"),
+            "kecamatan": self.tr("Kecamatan"),
+            "agencies": self.tr("Agencies"),
+            "operators": self.tr("Operators"),
+        }
         for key, model in self.tables.items():
             view = QTableView(self)
             view.setModel(model)
@@ -191,7 +239,9 @@ class StatsPanel(QWidget):
         self.date_to.setDate(QDate(last.year, last.month, last.day))
         self._latest += 1
         self.pool.clear()  # a queued, not yet started older request is dropped
-        self.pool.start(_StatsJob(self._latest, self.stats.compute, day_bounds(first, last, self.zone), self._relay))
+        self.pool.start(
+            _StatsJob(self._latest, self.stats.compute, day_bounds(first, last, self.zone), self._relay)
+        )
         self.status.setText(self.tr("Computing…"))
         return self._latest
 
@@ -209,9 +259,35 @@ class StatsPanel(QWidget):
 
     # -- display --------------------------------------------------------------------------------------
     def outcome_label(self, code: str) -> str:
-        return {"emergency": self.tr("Emergency"), "information": self.tr("Information"), "prank": self.tr("Prank"),
-                "ghost": self.tr("Ghost (silent)"), "wrong_number": self.tr("Wrong number"), "test": self.tr("Test"),
-                "abandoned": self.tr("Abandoned"), "open": self.tr("In progress")}.get(code, code)
+        return {
+            "emergency": self.tr("Emergency"),
+            "information": self.tr("Information"),
+            "prank": self.tr("Prank"),
+            "ghost": self.tr("Ghost (silent)"),
+            "wrong_number": self.tr("Wrong number"),
+            "test": self.tr("Test"),
+            "abandoned": self.tr("Abandoned"),
+            "open": self.tr("In progress"),
+        }.get(code, code)
+
+    def category_label(self, code: str) -> str:
+        return {
+            "fire": self.tr("Fire"),
+            "medical": self.tr("Medical"),
+            "traffic_accident": self.tr("Traffic accident"),
+            "crime_security": self.tr("Crime / security"),
+            "domestic_violence": self.tr("Domestic violence"),
+            "disaster_flood": self.tr("Flood"),
+            "disaster_landslide": self.tr("Landslide"),
+            "disaster_fallen_tree": self.tr("Fallen tree"),
+            "animal_snake": self.tr("Snake"),
+            "animal_bees": self.tr("Bees"),
+            "utility_pln": self.tr("Electricity (PLN)"),
+            "utility_pdam": self.tr("Water (PDAM)"),
+            "utility_street_light": self.tr("Street light"),
+            "missing_person": self.tr("Missing person"),
+            "other": self.tr("Other"),
+        }.get(code, code)
 
     def apply(self, st: Stats) -> None:
         """Show a computed result (GUI thread; only small data)."""
@@ -219,18 +295,30 @@ class StatsPanel(QWidget):
         total = st.calls_total or 1
         self.summary.setText(
             self.tr("%1 calls, %2 incidents, %3 referrals. Answer %4, handling %5 (median / p90, min:s).")
-            .replace("%1", str(st.calls_total)).replace("%2", str(st.incidents_total))
+            .replace("%1", str(st.calls_total))
+            .replace("%2", str(st.incidents_total))
             .replace("%3", str(sum(a.referrals for a in st.agencies)))
-            .replace("%4", _secs(st.answer)).replace("%5", _secs(st.handling))
+            .replace("%4", _secs(st.answer))
+            .replace("%5", _secs(st.handling))
         )
         self.tables["outcomes"].set_rows(
-            [[self.outcome_label(o), n, round(100 * n / total, 1)] for o, n in st.outcomes.items()])
-        self.tables["categories"].set_rows([[c, n] for c, n in st.incidents_by_category.items()])
-        self.tables["kecamatan"].set_rows([[nm or code or "?", n] for code, nm, n in st.incidents_by_kecamatan])
-        self.tables["agencies"].set_rows([[a.name, a.referrals, _secs(a.ack), _secs(a.arrive), _secs(a.feedback_time),
-                                           a.escalated] for a in st.agencies])
-        self.tables["operators"].set_rows([[o.operator, o.calls, _secs(o.answer), _secs(o.handling)]
-                                           for o in st.operators])
+            [[self.outcome_label(o), n, round(100 * n / total, 1)] for o, n in st.outcomes.items()]
+        )
+        self.tables["categories"].set_rows(
+            [[self.category_label(c), n] for c, n in st.incidents_by_category.items()]
+        )
+        self.tables["kecamatan"].set_rows(
+            [[nm or code or "?", n] for code, nm, n in st.incidents_by_kecamatan]
+        )
+        self.tables["agencies"].set_rows(
+            [
+                [a.name, a.referrals, _secs(a.ack), _secs(a.arrive), _secs(a.feedback_time), a.escalated]
+                for a in st.agencies
+            ]
+        )
+        self.tables["operators"].set_rows(
+            [[o.operator, o.calls, _secs(o.answer), _secs(o.handling)] for o in st.operators]
+        )
         self._plot(st)
         self.status.setText(self.tr("Updated"))
         self.resultApplied.emit(st)
@@ -243,17 +331,27 @@ class StatsPanel(QWidget):
             heights = [h.get(o, 0) for h in st.by_hour]
             if not any(heights):
                 continue
-            item = pg.BarGraphItem(x=list(range(24)), height=heights, y0=list(base), width=0.8,
-                                   brush=OUTCOME_COLORS[o], name=self.outcome_label(o))
+            item = pg.BarGraphItem(
+                x=list(range(24)),
+                height=heights,
+                y0=list(base),
+                width=0.8,
+                brush=OUTCOME_COLORS[o],
+                name=self.outcome_label(o),
+            )
             self.hour_plot.addItem(item)
             base = [b + h for b, h in zip(base, heights, strict=True)]
+        self.hour_plot.setXRange(-0.6, 23.6, padding=0)
+        self.hour_plot.setYRange(0, max(max(base), 1) * 1.3, padding=0)  # headroom for the legend
         self.day_plot.clear()
         xs = list(range(len(st.by_day)))
         totals = [sum(c.values()) for _, c in st.by_day]
         emerg = [c.get("emergency", 0) for _, c in st.by_day]
-        self.day_plot.plot(xs, totals, pen=pg.mkPen("#2980b9", width=2), symbol="o", symbolSize=5,
-                           name=self.tr("All calls"))
+        self.day_plot.plot(
+            xs, totals, pen=pg.mkPen("#2980b9", width=2), symbol="o", symbolSize=5, name=self.tr("All calls")
+        )
         self.day_plot.plot(xs, emerg, pen=pg.mkPen("#c0392b", width=2), name=self.tr("Emergency"))
+        self.day_plot.setYRange(0, max(max(totals, default=0), 1) * 1.3, padding=0)
         ticks = [(i, d[8:10] + "/" + d[5:7]) for i, (d, _) in enumerate(st.by_day)]
         step = max(1, len(ticks) // 10)
         self.day_plot.getAxis("bottom").setTicks([ticks[::step]])

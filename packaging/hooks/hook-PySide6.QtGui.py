@@ -17,7 +17,11 @@ from PyInstaller.utils.hooks.qt import add_qt6_dependencies
 
 _DROP_PLUGIN_DIRS = {"egldeviceintegrations", "generic"}
 _DROP_PLUGINS = {
-    "libqeglfs.so", "libqlinuxfb.so", "libqvnc.so", "libqminimalegl.so", "libqvkkhrdisplay.so",  # platforms
+    "libqeglfs.so",
+    "libqlinuxfb.so",
+    "libqvnc.so",
+    "libqminimalegl.so",
+    "libqvkkhrdisplay.so",  # platforms
     "libqgtk3.so",  # platformthemes
 }
 

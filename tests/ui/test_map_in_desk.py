@@ -40,8 +40,13 @@ def test_saved_incident_appears_on_map(qtbot, desk: Desk) -> None:  # type: igno
     seen = []
     orig = binding.panel.set_incidents
     binding.panel.set_incidents = lambda rows: (seen.append(rows), orig(rows))
-    desk.incidents.create({"category": "fire", "priority": "P1",
-                           "location": Location(lat=-3.40, lon=114.90, source="map", confirmed=True)})
+    desk.incidents.create(
+        {
+            "category": "fire",
+            "priority": "P1",
+            "location": Location(lat=-3.40, lon=114.90, source="map", confirmed=True),
+        }
+    )
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     assert any(r["lat"] == -3.40 and r["priority"] == "P1" for r in seen[-1])
 

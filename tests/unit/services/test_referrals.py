@@ -15,7 +15,9 @@ MIN = 60_000
 
 
 def make_incident(store: Store, category: str = "fire", kec: str = "63.03.05") -> str:
-    loc = Location(address="Jl. A. Yani km 39", kecamatan_code=kec, kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        address="Jl. A. Yani km 39", kecamatan_code=kec, kecamatan_name="Martapura", confirmed=True
+    )
     return IncidentService(store).create({"category": category, "priority": "P1", "location": loc})
 
 
@@ -57,8 +59,14 @@ def test_agency_editing_needs_a_supervisor_and_valid_fields(store: Store) -> Non
     assert bad.value.problems == {"phone": "invalid_phone", "ack_minutes": "out_of_range"}
     agencies.save(damkar["id"], {"phone": "0511 4721234", "kecamatan_codes": ["63.03.05"], "ack_minutes": 4})
     saved = agencies.get(damkar["id"])
-    assert (saved["phone"], saved["kecamatan_codes"], saved["ack_minutes"]) == ("+625114721234", ["63.03.05"], 4)
-    new = agencies.save(None, {"name": " Polsek  Martapura ", "kind": "police", "categories": ["crime_security"]})
+    assert (saved["phone"], saved["kecamatan_codes"], saved["ack_minutes"]) == (
+        "+625114721234",
+        ["63.03.05"],
+        4,
+    )
+    new = agencies.save(
+        None, {"name": " Polsek  Martapura ", "kind": "police", "categories": ["crime_security"]}
+    )
     assert agencies.get(new)["name"] == "Polsek Martapura"
     # A police station covering only Martapura comes first there, after the kabupaten-wide one elsewhere.
     agencies.save(new, {"kecamatan_codes": ["63.03.05"]})
@@ -78,12 +86,18 @@ def test_all_steps_record_who_and_when(store: Store, svc: ReferralService, clock
         svc.step(rid, step, "Api padam, 1 rumah rusak" if step == "feedback" else None)
         times[step] = clock.ms
     row = svc.get(rid)
-    assert (row["sent_at"], row["acknowledged_at"], row["on_scene_at"], row["feedback_at"], row["closed_at"]) == (
-        times["sent"], times["acknowledged"], times["on_scene"], times["feedback"], times["closed"])
+    assert (
+        row["sent_at"],
+        row["acknowledged_at"],
+        row["on_scene_at"],
+        row["feedback_at"],
+        row["closed_at"],
+    ) == (times["sent"], times["acknowledged"], times["on_scene"], times["feedback"], times["closed"])
     assert row["feedback"] == "Api padam, 1 rumah rusak"
     events = svc.events(rid)
     assert [(e["step"], e["at"], e["operator"]) for e in events] == [
-        (s, times[s], "tester") for s in ("sent", "acknowledged", "on_scene", "feedback", "closed")]
+        (s, times[s], "tester") for s in ("sent", "acknowledged", "on_scene", "feedback", "closed")
+    ]
     assert IncidentService(store).get(inc)["status"] == "on_scene"
     assert svc.open_board() == []
 
@@ -106,7 +120,9 @@ def test_steps_never_go_back_nor_repeat_and_close_needs_feedback(store: Store, s
 
 
 def test_timers_turn_amber_then_red_and_resend_restarts_the_ack_timer(
-    store: Store, svc: ReferralService, clock  # type: ignore[no-untyped-def]
+    store: Store,
+    svc: ReferralService,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     damkar = agency(store, "Damkar Kabupaten Banjar")  # ack 5 min, arrive 15 min
     rid = svc.refer(make_incident(store), damkar["id"])
@@ -125,7 +141,9 @@ def test_timers_turn_amber_then_red_and_resend_restarts_the_ack_timer(
     assert "acknowledged" not in step_timers(svc.get(rid), clock.ms + 60 * MIN)
 
 
-def test_escalation_closes_the_old_referral_and_follows_the_new_agency(store: Store, svc: ReferralService) -> None:
+def test_escalation_closes_the_old_referral_and_follows_the_new_agency(
+    store: Store, svc: ReferralService
+) -> None:
     inc = make_incident(store, "crime_security")
     rid = svc.refer(inc, agency(store, "Polres Banjar")["id"])
     with pytest.raises(DomainError):
@@ -160,7 +178,9 @@ def test_closing_the_incident_needs_disposition_and_feedback_or_supervisor_overr
     assert e.value.code == "incident_closed"
 
 
-def test_supervisor_override_closes_without_feedback_and_is_audited(store: Store, svc: ReferralService) -> None:
+def test_supervisor_override_closes_without_feedback_and_is_audited(
+    store: Store, svc: ReferralService
+) -> None:
     make_supervisor(store, "tester")
     never_referred = make_incident(store, "medical")
     with pytest.raises(DomainError) as e:
@@ -170,7 +190,9 @@ def test_supervisor_override_closes_without_feedback_and_is_audited(store: Store
         svc.close_incident(never_referred, "Ditangani lewat telepon", override_reason="  ")
     assert e.value.code == "override_reason_required"
     svc.close_incident(never_referred, "Ditangani lewat telepon", override_reason="saran P3K cukup")
-    audit = store.query("SELECT action, detail FROM audit WHERE pk=? ORDER BY seq DESC LIMIT 1", (never_referred,))
+    audit = store.query(
+        "SELECT action, detail FROM audit WHERE pk=? ORDER BY seq DESC LIMIT 1", (never_referred,)
+    )
     assert audit[0]["action"] == "incident_close_override" and "P3K" in audit[0]["detail"]
 
 
@@ -185,7 +207,12 @@ def test_reopen_brings_a_closed_referral_back_once(store: Store, svc: ReferralSe
     clock.advance(MIN)
     svc.reopen(rid, "api menyala lagi")
     row = svc.get(rid)
-    assert (row["status"], row["closed_at"], row["feedback_at"], row["reopen_count"]) == ("on_scene", None, None, 1)
+    assert (row["status"], row["closed_at"], row["feedback_at"], row["reopen_count"]) == (
+        "on_scene",
+        None,
+        None,
+        1,
+    )
     assert [r["id"] for r in svc.open_board()] == [rid]
     clock.advance(MIN)
     svc.step(rid, "feedback", "padam total")

@@ -53,8 +53,12 @@ def scenario(store: Store, clock) -> dict:  # type: ignore[no-untyped-def]
     clock.advance(30 * MIN)
     fresh = incident("traffic_accident")
     fresh_ref = refs.refer(fresh, agencies["police"])  # just sent: not overdue
-    return {"incidents": [old_fire, fresh], "referrals": [overdue], "callbacks": ["+6281211110001", "+6281211110003"],
-            "not_overdue": fresh_ref}
+    return {
+        "incidents": [old_fire, fresh],
+        "referrals": [overdue],
+        "callbacks": ["+6281211110001", "+6281211110003"],
+        "not_overdue": fresh_ref,
+    }
 
 
 def test_items_are_exactly_the_open_ones(store: Store, clock) -> None:  # type: ignore[no-untyped-def]

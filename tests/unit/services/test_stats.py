@@ -46,7 +46,9 @@ def independent(store: Store, from_ms: int, to_ms: int) -> dict:
         out["by_hour"][when.hour][c["outcome"] or "open"] += 1
     answered = [c for c in calls if c["answered_at"] is not None]
     out["answer"] = [max(0, c["answered_at"] - c["started_at"]) // 1000 for c in answered]
-    out["handling"] = [max(0, c["ended_at"] - c["answered_at"]) // 1000 for c in answered if c["ended_at"] is not None]
+    out["handling"] = [
+        max(0, c["ended_at"] - c["answered_at"]) // 1000 for c in answered if c["ended_at"] is not None
+    ]
     per_op: dict = defaultdict(list)
     for c in answered:
         if c["operator"]:
@@ -56,7 +58,10 @@ def independent(store: Store, from_ms: int, to_ms: int) -> dict:
     incidents = [i for i in incidents if from_ms <= i["created_at"] < to_ms]
     out["categories"] = Counter(i["category"] for i in incidents)
     out["kecamatan"] = Counter((json.loads(i["location"]) or {}).get("kecamatan_code") for i in incidents)
-    refs = [dict(r) for r in store.query("SELECT r.*, a.name FROM referrals r JOIN agencies a ON a.id=r.agency_id")]
+    refs = [
+        dict(r)
+        for r in store.query("SELECT r.*, a.name FROM referrals r JOIN agencies a ON a.id=r.agency_id")
+    ]
     refs = [r for r in refs if from_ms <= r["sent_at"] < to_ms]
     out["referrals"] = Counter(r["name"] for r in refs)
     out["ack"] = defaultdict(list)
@@ -64,7 +69,9 @@ def independent(store: Store, from_ms: int, to_ms: int) -> dict:
         if r["acknowledged_at"] is not None:
             out["ack"][r["name"]].append((r["acknowledged_at"] - r["sent_at"]) // 1000)
     first_call: dict = {}
-    every_call = sorted((dict(r) for r in store.query("SELECT * FROM calls")), key=lambda c: (c["started_at"], c["id"]))
+    every_call = sorted(
+        (dict(r) for r in store.query("SELECT * FROM calls")), key=lambda c: (c["started_at"], c["id"])
+    )
     for c in every_call:
         if c["incident_id"]:
             first_call.setdefault(c["incident_id"], c["id"])
@@ -81,14 +88,20 @@ def check_equal(store: Store, first: date, last: date) -> None:
     assert dict(st.by_day) == {d: dict(c) for d, c in ind["by_day"].items()}
     assert {h: c for h, c in enumerate(st.by_hour) if c} == {h: dict(c) for h, c in ind["by_hour"].items()}
     assert (st.answer.n, st.answer.median_s, st.answer.p90_s) == (
-        len(ind["answer"]), pct(ind["answer"], 0.5), pct(ind["answer"], 0.9))
+        len(ind["answer"]),
+        pct(ind["answer"], 0.5),
+        pct(ind["answer"], 0.9),
+    )
     assert (st.handling.median_s, st.handling.p90_s) == (pct(ind["handling"], 0.5), pct(ind["handling"], 0.9))
     assert {o.operator: o.answer.median_s for o in st.operators} == {
-        op: pct(v, 0.5) for op, v in ind["per_operator_answer"].items()}
+        op: pct(v, 0.5) for op, v in ind["per_operator_answer"].items()
+    }
     assert st.incidents_by_category == dict(ind["categories"])
     assert {code: n for code, _, n in st.incidents_by_kecamatan} == dict(ind["kecamatan"])
     assert {a.name: a.referrals for a in st.agencies} == dict(ind["referrals"])
-    assert {a.name: a.ack.p90_s for a in st.agencies} == {n: pct(ind["ack"][n], 0.9) for n in ind["referrals"]}
+    assert {a.name: a.ack.p90_s for a in st.agencies} == {
+        n: pct(ind["ack"][n], 0.9) for n in ind["referrals"]
+    }
     assert st.additional_reports == ind["additional"]
 
 
@@ -107,7 +120,9 @@ def test_demo_data_matches_independent_counts(store: Store, clock) -> None:  # t
     check_equal(store, date(2026, 11, 24), date(2026, 11, 25))  # a part of the range
 
 
-def _call(store: Store, clock, at: int, number: str, outcome: str, wait: int = 4000, talk: int = 30_000) -> str:  # type: ignore[no-untyped-def]
+def _call(
+    store: Store, clock, at: int, number: str, outcome: str, wait: int = 4000, talk: int = 30_000
+) -> str:  # type: ignore[no-untyped-def]
     calls = CallService(store)
     clock.ms = at
     cid = calls.ring(number)
@@ -129,7 +144,9 @@ def test_midnight_in_wita_is_not_midnight_in_utc(store: Store, clock) -> None:  
     _call(store, clock, last_of_27 - 5000, "081234567001", "ghost")
     _call(store, clock, last_of_27, "081234567002", "prank")
     _call(store, clock, first_of_28, "081234567003", "information")
-    _call(store, clock, utc_ms(2026, 11, 28, 15, 59, 59), "081234567004", "ghost")  # 23:59:59 WITA on the 28th
+    _call(
+        store, clock, utc_ms(2026, 11, 28, 15, 59, 59), "081234567004", "ghost"
+    )  # 23:59:59 WITA on the 28th
     _call(store, clock, utc_ms(2026, 11, 28, 16, 0, 0), "081234567005", "test")  # the 29th in WITA
     st = StatsService(store).compute_days(date(2026, 11, 28), date(2026, 11, 28))
     assert st.outcomes == {"information": 1, "ghost": 1}
@@ -144,14 +161,19 @@ def test_calls_attached_to_another_incident_and_reopened_referrals(store: Store,
     AgencyService(store).ensure_defaults()
     damkar = next(a for a in AgencyService(store).all() if a["kind"] == "fire")
     incidents, refs = IncidentService(store), ReferralService(store)
-    loc = Location(address="Pasar Martapura", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        address="Pasar Martapura", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True
+    )
     # A fire reported at 23:50 WITA on the 27th; two more calls about it after midnight (the 28th).
     c1 = _call(store, clock, utc_ms(2026, 11, 27, 15, 50), "081300000001", "emergency")
     inc = incidents.create({"category": "fire", "priority": "P1", "location": loc}, call_id=c1)
     CallService(store).close(c1, "emergency", incident_id=inc)
     rid = refs.refer(inc, damkar["id"])
     sent = clock.ms
-    for t, num in ((utc_ms(2026, 11, 27, 16, 5), "081300000002"), (utc_ms(2026, 11, 27, 16, 9), "081300000003")):
+    for t, num in (
+        (utc_ms(2026, 11, 27, 16, 5), "081300000002"),
+        (utc_ms(2026, 11, 27, 16, 9), "081300000003"),
+    ):
         c = _call(store, clock, t, num, "emergency")
         incidents.attach_call(c, inc)
     clock.ms = sent + 4 * MIN
@@ -180,4 +202,7 @@ def test_calls_attached_to_another_incident_and_reopened_referrals(store: Store,
 def test_period_must_not_end_before_it_starts() -> None:
     with pytest.raises(ValueError, match="before it starts"):
         day_bounds(date(2026, 11, 2), date(2026, 11, 1))
-    assert day_bounds(date(2026, 11, 28), date(2026, 11, 28)) == (utc_ms(2026, 11, 27, 16), utc_ms(2026, 11, 28, 16))
+    assert day_bounds(date(2026, 11, 28), date(2026, 11, 28)) == (
+        utc_ms(2026, 11, 27, 16),
+        utc_ms(2026, 11, 28, 16),
+    )

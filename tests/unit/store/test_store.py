@@ -86,3 +86,11 @@ def test_foreign_file_is_refused_with_its_name(tmp_path) -> None:  # type: ignor
     conn.close()
     with pytest.raises(StoreError, match="not an Operator Desk store"):
         Store(other)
+
+
+def test_fast_path_sees_every_declared_migration() -> None:
+    """The start-up shortcut reads migration names from the source: it must see all of them."""
+    from operator_desk.store.database import _declared_migrations
+    from operator_desk.store.migrations import migrations
+
+    assert _declared_migrations() == {m.name for m in migrations._migrations}

@@ -1,0 +1,240 @@
+"""Call recordings: the file's SHA-256 in the call record, and a background upload to the hub. Qt-free.
+
+The SIP worker writes one 2-channel FLAC per answered call (telephony.audio.recorder) and reports
+path, duration and SHA-256; `RecordingService.attach` puts them in the call record (synced field,
+audited). `RecordingUploader` copies the files to the hub (`PUT /recordings/{call_id}`, see
+server/recordings.py) on its own thread, with backoff, so a slow or absent hub never blocks a call.
+Which recordings the hub holds is kept in the local-only table `recording_uploads`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..domain.errors import NotFound
+from ..store.store import Store
+from ..store.tx import Tx
+
+log = logging.getLogger(__name__)
+
+SHA256_HEADER = "X-Content-SHA256"  # the same name as server/recordings.py (the server may not import us)
+CHUNK = 1 << 16
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class RecordingService:
+    """Attach a finished recording to its call and check a stored file against its hash."""
+
+    def __init__(self, store: Store, data_dir: Path | str | None = None) -> None:
+        self.store = store
+        self.data_dir = Path(data_dir) if data_dir is not None else store.path.parent
+
+    def attach(self, call_id: str, path: str | Path, duration_s: float, sha256: str) -> None:
+        """Write path, duration and SHA-256 into the call record, with an audit row (same transaction)."""
+        digest = sha256.strip().lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"recording of call {call_id}: sha256 {sha256!r} is not 64 hex digits")
+
+        def fn(tx: Tx) -> None:
+            if tx.one("SELECT 1 FROM calls WHERE id=?", (call_id,)) is None:
+                raise NotFound("call", call_id)
+            tx.update_record(
+                "calls",
+                call_id,
+                {
+                    "recording_path": str(path),
+                    "recording_duration_s": round(float(duration_s), 3),
+                    "recording_sha256": digest,
+                },
+            )
+            tx.audit("call_recording", "calls", call_id, {"sha256": digest, "duration_s": duration_s})
+
+        self.store.write(fn)
+
+    def resolve(self, path: str) -> Path:
+        """A stored path; relative ones are under the data dir."""
+        p = Path(path)
+        return p if p.is_absolute() else self.data_dir / p
+
+    def verify(self, call_id: str) -> bool:
+        """True when the call has a recording whose file still hashes to the stored SHA-256."""
+        rows = self.store.query("SELECT recording_path, recording_sha256 FROM calls WHERE id=?", (call_id,))
+        if not rows or not rows[0]["recording_path"] or not rows[0]["recording_sha256"]:
+            return False
+        try:
+            return sha256_file(self.resolve(rows[0]["recording_path"])) == rows[0]["recording_sha256"]
+        except OSError:
+            return False
+
+
+@dataclass
+class UploadStats:
+    """What the status bar may show: counts and the last error code."""
+
+    uploaded: int = 0
+    failed: int = 0
+    last_error: str = ""
+
+
+class RecordingUploader:
+    """Uploads this desk's recordings the hub does not hold yet, on its own thread.
+
+    Retries with exponential backoff (capped) on network errors and 5xx; a recording the hub
+    refuses for good (409: different bytes stored; a local file that no longer matches its hash)
+    is logged and skipped until restart. `wake()` after an attach starts an upload at once.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        server_url: str,
+        token: str | None,
+        data_dir: Path | str,
+        *,
+        client: httpx.Client | None = None,
+        poll_s: float = 30.0,
+        max_backoff_s: float = 120.0,
+    ) -> None:
+        self.store = store
+        self.service = RecordingService(store, data_dir)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = client or httpx.Client(
+            base_url=server_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, connect=5.0)
+        )
+        if client is not None:
+            self.client.headers.update(headers)
+        self.poll_s = poll_s
+        self.max_backoff_s = max_backoff_s
+        self.stats = UploadStats()
+        self._skip: set[tuple[str, str]] = set()  # (call_id, sha256) refused for good
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- thread ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="recording-uploader", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self.client.close()
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+                failures = 0 if not self.stats.last_error else failures + 1
+            except Exception:  # noqa: BLE001 - the thread must survive anything and retry
+                log.exception("recording upload round failed")
+                failures += 1
+            wait = self.poll_s if failures == 0 else min(self.max_backoff_s, 2.0**failures)
+            wait *= random.uniform(0.8, 1.2) if failures else 1.0
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    # -- one round (also callable directly from tests and the CLI) --------------------------------
+    def pending(self) -> list[sqlite3.Row]:
+        """This desk's recorded calls without a matching upload row, oldest first."""
+        return self.store.query(
+            "SELECT c.id, c.recording_path, c.recording_sha256 FROM calls c "
+            "LEFT JOIN recording_uploads u ON u.call_id = c.id AND u.sha256 = c.recording_sha256 "
+            "WHERE c.recording_sha256 IS NOT NULL AND c.recording_path IS NOT NULL "
+            "AND c.site_id = ? AND u.call_id IS NULL ORDER BY c.started_at",
+            (self.store.site_id,),
+        )
+
+    def run_once(self) -> int:
+        """Upload what is pending; stops at the first transport error (the caller backs off)."""
+        self.stats.last_error = ""
+        done = 0
+        for row in self.pending():
+            if self._stop.is_set():
+                break
+            key = (row["id"], row["recording_sha256"])
+            if key in self._skip:
+                continue
+            outcome = self._upload(
+                row["id"], self.service.resolve(row["recording_path"]), row["recording_sha256"]
+            )
+            if outcome == "ok":
+                done += 1
+            elif outcome == "retry":
+                break
+            else:
+                self._skip.add(key)
+        return done
+
+    def _upload(self, call_id: str, path: Path, sha256: str) -> str:
+        try:
+            if sha256_file(path) != sha256:
+                return self._give_up(call_id, "local_hash_mismatch", f"{path} no longer matches its SHA-256")
+        except OSError as exc:
+            return self._give_up(call_id, "file_missing", f"{path}: {exc}")
+        try:
+            r = self.client.put(
+                f"/recordings/{call_id}",
+                content=_chunks(path),
+                headers={SHA256_HEADER: sha256, "Content-Type": "audio/flac"},
+            )
+        except httpx.HTTPError as exc:
+            self.stats.last_error = "unreachable"
+            log.info("recording %s: hub unreachable (%s); will retry", call_id, exc)
+            return "retry"
+        if r.status_code in (200, 201):
+            self._mark_uploaded(call_id, sha256)
+            self.stats.uploaded += 1
+            return "ok"
+        if r.status_code == 409:
+            return self._give_up(call_id, "hub_has_other_bytes", r.text[:200])
+        self.stats.last_error = "unauthorized" if r.status_code in (401, 403) else f"http_{r.status_code}"
+        log.warning("recording %s: hub answered %s %s; will retry", call_id, r.status_code, r.text[:200])
+        return "retry"
+
+    def _give_up(self, call_id: str, code: str, detail: str) -> str:
+        self.stats.failed += 1
+        log.error("recording %s not uploaded (%s): %s", call_id, code, detail)
+        return "skip"
+
+    def _mark_uploaded(self, call_id: str, sha256: str) -> None:
+        now = self.store.now_ms()
+
+        def job(conn: Any) -> None:
+            conn.execute(
+                "INSERT INTO recording_uploads (call_id, sha256, uploaded_at) VALUES (?,?,?) "
+                "ON CONFLICT(call_id) DO UPDATE SET sha256=excluded.sha256, uploaded_at=excluded.uploaded_at",
+                (call_id, sha256, now),
+            )
+
+        self.store.raw_write(job)
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        yield from iter(lambda: f.read(CHUNK), b"")

@@ -1,0 +1,184 @@
+"""The referral board over real services: steps by keys, overdue timers turn red and alert."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from operator_desk.domain.location import Location
+from operator_desk.services.agencies import AgencyService
+from operator_desk.services.incidents import IncidentService
+from operator_desk.services.referrals import AMBER, RED, ReferralService
+from operator_desk.store.store import Store
+from operator_desk.ui.referral_board import COLUMNS, LEVEL_COLORS, ReferralBoard, ToneAlert
+
+MIN = 60_000
+
+
+class FakeAlert:
+    """Records what the board asked to sound."""
+
+    def __init__(self) -> None:
+        self.levels: list[str] = []
+
+    def play(self, level: str) -> None:
+        self.levels.append(level)
+
+
+@pytest.fixture
+def parts(store: Store):  # type: ignore[no-untyped-def]
+    agencies = AgencyService(store)
+    agencies.ensure_defaults()
+    incidents = IncidentService(store)
+    loc = Location(
+        address="Jl. Sukaramai", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True
+    )
+    inc = incidents.create({"category": "fire", "priority": "P1", "location": loc})
+    damkar = next(a for a in agencies.all() if a["kind"] == "fire")
+    refs = ReferralService(store)
+    rid = refs.refer(inc, damkar["id"])
+    return {"agencies": agencies, "incidents": incidents, "referrals": refs, "rid": rid, "incident": inc}
+
+
+def make_board(qtbot, parts, clock, alert=None, tick_ms: int = 5000) -> ReferralBoard:  # type: ignore[no-untyped-def]
+    board = ReferralBoard(
+        referrals=parts["referrals"],
+        agencies=parts["agencies"],
+        incidents=parts["incidents"],
+        now_ms=clock,
+        alert=alert if alert is not None else FakeAlert(),
+        tick_ms=tick_ms,
+    )
+    qtbot.addWidget(board)
+    return board
+
+
+def cell(board: ReferralBoard, step: str) -> str:
+    return board.model.data(board.model.index(0, COLUMNS.index(step)))
+
+
+def test_a_referral_goes_through_all_steps_by_keys(qtbot, parts, clock, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    board = make_board(qtbot, parts, clock)
+    qtmodeltester.check(board.model)
+    assert board.objectName() == "referralBoard"
+    assert board.selected_id() == parts["rid"]
+    board.table.setFocus()
+    recorded: list[tuple[str, str]] = []
+    board.stepRecorded.connect(lambda rid, step: recorded.append((rid, step)))
+    times = {}
+    for key, step in ((Qt.Key.Key_A, "acknowledged"), (Qt.Key.Key_S, "on_scene")):
+        clock.advance(2 * MIN)
+        qtbot.keyClick(board.table, key)
+        times[step] = clock.ms
+        assert cell(board, step) != ""
+    clock.advance(30 * MIN)
+    board.feedback.setText("Api padam, tidak ada korban")
+    qtbot.keyClick(board.table, Qt.Key.Key_F)
+    times["feedback"] = clock.ms
+    qtbot.keyClick(board.table, Qt.Key.Key_S)  # pressed again: refused, first time kept
+    assert "already" in board.status.text()
+    clock.advance(MIN)
+    qtbot.keyClick(board.table, Qt.Key.Key_C)
+    times["closed"] = clock.ms
+    row = parts["referrals"].get(parts["rid"])
+    assert (row["acknowledged_at"], row["on_scene_at"], row["feedback_at"], row["closed_at"]) == (
+        times["acknowledged"],
+        times["on_scene"],
+        times["feedback"],
+        times["closed"],
+    )
+    assert row["feedback"] == "Api padam, tidak ada korban"
+    assert {e["operator"] for e in parts["referrals"].events(parts["rid"])} == {"tester"}
+    assert [s for _, s in recorded] == ["acknowledged", "on_scene", "feedback", "closed"]
+    assert board.model.rowCount() == 0  # closed: off the board
+
+
+def test_an_overdue_referral_turns_amber_then_red_and_alerts(qtbot, parts, clock) -> None:  # type: ignore[no-untyped-def]
+    alert = FakeAlert()
+    board = make_board(qtbot, parts, clock, alert, tick_ms=20)
+    ack = COLUMNS.index("acknowledged")
+    assert board.model.data(board.model.index(0, ack), Qt.ItemDataRole.BackgroundRole) is None
+    assert alert.levels == []
+    clock.advance(5 * MIN + 1000)  # Damkar: acknowledge within 5 min
+    qtbot.waitUntil(lambda: alert.levels == [AMBER], timeout=2000)
+    brush = board.model.data(board.model.index(0, ack), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color() == LEVEL_COLORS[AMBER]
+    with qtbot.waitSignal(board.alertRaised, timeout=2000) as blocker:
+        clock.advance(3 * MIN)
+    assert blocker.args == [parts["rid"], RED]
+    brush = board.model.data(board.model.index(0, ack), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color() == LEVEL_COLORS[RED]
+    assert cell(board, "acknowledged").startswith("+3:")
+    qtbot.wait(100)  # more ticks: each level sounds once
+    assert alert.levels == [AMBER, RED]
+    # Re-sent: the ack timer starts again, the colour goes.
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_R)
+    assert parts["referrals"].get(parts["rid"])["resend_count"] == 1
+    assert board.model.data(board.model.index(0, ack), Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_audio_failure_is_shown_not_raised(qtbot, parts, clock) -> None:  # type: ignore[no-untyped-def]
+    class Broken:
+        def play(self, level: str) -> None:
+            raise OSError("PortAudio library not found")
+
+    clock.advance(10 * MIN)
+    board = make_board(qtbot, parts, clock, Broken())
+    assert "Alert sound unavailable" in board.status.text()
+    assert "PortAudio" in board.status.text()
+
+
+def test_real_tone_player_without_a_device_does_not_crash(qtbot, parts, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.advance(10 * MIN)
+    board = make_board(qtbot, parts, clock, ToneAlert())
+    # With a sound card the tone plays and nothing is said; without one the status says so.
+    assert board.status.text() == "" or "Alert sound unavailable" in board.status.text()
+
+
+def test_escalate_and_close_incident_from_the_board(qtbot, parts, clock, store) -> None:  # type: ignore[no-untyped-def]
+    board = make_board(qtbot, parts, clock)
+    names = [board.escalate_to.itemText(i) for i in range(board.escalate_to.count())]
+    assert (
+        "Damkar Kabupaten Banjar" not in names and names[0] == "PSC 119 Kabupaten Banjar"
+    )  # suggested for fire
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_E)
+    (row,) = board.model.rows
+    assert row["agency_name"] == "PSC 119 Kabupaten Banjar" and row["id"] != parts["rid"]
+    board.close_incident()
+    assert board.status.text() == "Enter the disposition first"
+    board.disposition.setText("Api padam")
+    board.close_incident()
+    assert board.status.text() == "The agency's feedback is missing"
+    board.feedback.setText("selesai")
+    qtbot.keyClick(board.table, Qt.Key.Key_F)
+    board.close_incident()
+    assert board.status.text() == "Incident closed"
+    assert parts["incidents"].get(parts["incident"])["status"] == "closed"
+    assert board.model.rowCount() == 0
+
+
+def test_agencies_editor_saves_for_a_supervisor_only(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    from operator_desk.ui.agencies_dialog import AgenciesDialog
+
+    agencies = AgencyService(store)
+    agencies.ensure_defaults()
+    viewer = AgenciesDialog(agencies)
+    qtbot.addWidget(viewer)
+    assert not viewer.save_btn.isEnabled()
+    store.write(
+        lambda tx: tx.insert_record("operators", {"name": "tester", "role": "supervisor", "active": 1})
+    )
+    dlg = AgenciesDialog(agencies, kecamatan=[("63.03.05", "Martapura"), ("63.03.01", "Aluh-Aluh")])
+    qtbot.addWidget(dlg)
+    assert dlg.save_btn.isEnabled() and dlg.current_id is not None
+    dlg.phone.setText("not a number")
+    dlg.save()
+    assert dlg.status.text() == "Check: Phone"
+    dlg.phone.setText("0511-4721234")
+    dlg.kecamatan.item(0).setCheckState(Qt.CheckState.Checked)
+    dlg.save()
+    saved = agencies.get(dlg.current_id)
+    assert (saved["phone"], saved["kecamatan_codes"]) == ("+625114721234", ["63.03.05"])
+    assert dlg.status.text() == "Saved"
