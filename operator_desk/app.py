@@ -225,6 +225,8 @@ def create_desk(
         )
     else:
         install_region(desk, reg, gaz, geo)
+    bridge.sync_status.connect(status.set_sync)
+    server = server or store.get_meta("sync_server")  # joined earlier with `operator-desk join`
     if server:
         desk.sync = _start_sync(store, server, bridge)
     form.restore_draft()
@@ -294,9 +296,13 @@ def _finish_emergency(session: DeskSession, incident_id: str) -> None:
 
 
 def _start_sync(store: Store, server: str, bridge: Any) -> Any:
-    from .sync.engine import SyncEngine
+    """Start the sync engine; a desk without a credential says so in the status bar and works alone."""
+    from .sync.engine import SyncEngine, SyncStatus
 
     token = store.get_meta("sync_token")
+    if not token:
+        bridge.sync_status.emit(SyncStatus(online=False, error="unauthorized"))
+        return None
     engine = SyncEngine(store, server, token, on_status=bridge.sync_status.emit)
     engine.start()
     return engine
@@ -328,7 +334,6 @@ def run_gui(args: argparse.Namespace) -> int:
         log.exception("desk failed to start")
         print(f"operator-desk: cannot start: {exc}", file=sys.stderr)
         return 2
-    desk.bridge.sync_status.connect(desk.window.status.set_sync)
     if args.screenshot:
         return _screenshot(app, desk, Path(args.screenshot))
     desk.window.show()

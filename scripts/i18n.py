@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 
 
 def sources() -> list[Path]:
-    return sorted(p for p in (ROOT / "operator_desk" / "ui").rglob("*.py"))
+    return sorted([*(ROOT / "operator_desk" / "ui").rglob("*.py"), ROOT / "operator_desk" / "app.py"])
 
 
 def tool(name: str) -> str:
