@@ -61,6 +61,7 @@ class Desk:
             self.window.form.save_draft()
             self.window.form._draft_timer.stop()
             self.window.status._tick.stop()
+            self.extras["board"].stop()
         except RuntimeError:
             pass  # widgets already deleted
         if self.sync is not None:
@@ -173,8 +174,28 @@ def create_desk(
     from .ui.map_host import MapHost
 
     map_host = MapHost()
+    from .services.shifts import ShiftService
+    from .services.stats import StatsService
+    from .ui.handover import HandoverView
+    from .ui.lazy_host import LazyHost
+    from .ui.referral_board import ReferralBoard
+
+    board = ReferralBoard(referrals=referrals, agencies=agencies, incidents=incidents, now_ms=store.now_ms)
+    handover = HandoverView(shifts=ShiftService(store), now_ms=store.now_ms)
+
+    def make_stats() -> Any:
+        from .ui.stats_panel import StatsPanel
+
+        return StatsPanel(stats=StatsService(store), now_ms=store.now_ms, zone=zone)
+
+    stats_host = LazyHost(make_stats)
     window = MainWindow(
-        extra_docks=[("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host)],
+        extra_docks=[
+            ("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host),
+            ("referralDock", QCoreApplication.translate("MainWindow", "Referrals"), board),
+            ("handoverDock", QCoreApplication.translate("MainWindow", "Shift handover"), handover),
+            ("statsDock", QCoreApplication.translate("MainWindow", "Statistics"), stats_host),
+        ],
         session=session,
         calls=calls,
         call_log=CallLogPanel(store),
@@ -192,6 +213,15 @@ def create_desk(
     events.device_location.connect(lambda num, loc: session.device_location(num, loc))
     events.status.connect(status.set_source)
     bridge.changed.connect(window.on_changes)
+
+    def refresh_panels(changes: Changes) -> None:
+        if changes.touches("referrals", "incidents", "agencies"):
+            board.refresh()
+        if changes.touches("incidents", "referrals", "calls", "shifts", "shift_handovers"):
+            handover.refresh()
+
+    bridge.changed.connect(refresh_panels)
+    window.add_admin_menu(lambda: _open_settings(window, data), lambda: _open_agencies(window, agencies, desk))
     form.saved.connect(lambda incident_id: _finish_emergency(session, incident_id))
     source.start(events)
     if isinstance(source, SimulatorSource):
@@ -210,7 +240,8 @@ def create_desk(
         reg,
         gaz,
         geo,
-        extras={"map_host": map_host, "status": status},
+        extras={"map_host": map_host, "status": status, "board": board, "handover": handover,
+                "stats": stats_host},
     )
     if background and region_path is not None:
         from PySide6.QtCore import QTimer
@@ -231,6 +262,25 @@ def create_desk(
         desk.sync = _start_sync(store, server, bridge)
     form.restore_draft()
     return desk
+
+
+def _open_settings(window: Any, data: Path) -> None:
+    from . import settings as desk_settings
+    from .ui.settings_dialog import SettingsDialog
+
+    try:
+        current = desk_settings.load(data)
+    except ValueError as exc:  # a broken settings file: say which, start from defaults
+        window.statusBar().showMessage(str(exc), 10000)
+        current = desk_settings.DeskSettings()
+    SettingsDialog(current, data, window).exec()
+
+
+def _open_agencies(window: Any, agencies: AgencyService, desk: Desk) -> None:
+    from .ui.agencies_dialog import AgenciesDialog
+
+    kec = [(k.code, k.name) for k in desk.region.kecamatan] if desk.region is not None else []
+    AgenciesDialog(agencies, kecamatan=kec, parent=window).exec()
 
 
 def _training(window: Any, sim: SimulatorSource, store: Store) -> None:

@@ -97,6 +97,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_operators(args: argparse.Namespace) -> int:
+    from .services.operators import OperatorService
+
+    store = _open_store(args)
+    try:
+        svc = OperatorService(store)
+        store.operator = "admin-cli"
+        if args.add:
+            svc.add(args.add, args.role)
+        if args.remove:
+            svc.deactivate(args.remove)
+        print(json.dumps([{"name": o["name"], "role": o["role"]} for o in svc.all()]))
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="operator-desk", description="Operator Desk — 112 call center workstation"
@@ -139,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("check", help="integrity, audit chain and outbox consistency")
     data_dir_arg(sp)
     sp.set_defaults(func=cmd_check)
+
+    sp = sub.add_parser("operators", help="the roster: list, add (with a role) or remove operators")
+    data_dir_arg(sp)
+    sp.add_argument("--add", metavar="NAME")
+    sp.add_argument("--role", choices=("operator", "supervisor"), default="operator")
+    sp.add_argument("--remove", metavar="NAME")
+    sp.set_defaults(func=cmd_operators)
 
     for name in PLUGIN_MODULES:
         try:

@@ -18,7 +18,8 @@
 #     A negative control shows the venv's own `import sounddevice` fails in that sandbox;
 #  3. inside that sandbox the frozen desk (same executable, its runtime hooks) imports sounddevice and
 #     soundfile, and /proc/self/maps shows that the libportaudio it mapped is the bundled copy;
-#  4. the desk starts with --demo --lang id, renders the main window and exits 0; PNG > 50 KB;
+#  4. the desk starts with --demo --lang id, renders the main window and exits 0; PNG > 50 KB; and, when
+#     Xvfb is installed, starts again on the xcb platform plugin (the one operator PCs use);
 #  5. lazily imported layers are in the bundle: `gazetteer` (geo), `report --format pdf` (reportlab),
 #     `check` (store); the hub executable enrols a site and answers GET /health over uvicorn.
 set -euo pipefail
@@ -79,8 +80,10 @@ echo "ok: 2 executables, $(basename "$PA"), operator_desk_id.qm, no QtQml/QtQuic
 # ------------------------------------------------------------------- relocated copy + hidden PortAudio
 WORK="$(mktemp -d /tmp/desk-smoke.XXXXXX)"
 SERVER_PID=""
+XVFB_PID=""
 cleanup() {
     [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
+    [[ -n "$XVFB_PID" ]] && kill "$XVFB_PID" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -153,6 +156,26 @@ assert len(pa) == 1 and os.path.realpath(pa[0]).startswith(internal + os.sep), f
 assert os.path.realpath(report["portaudio_lib"]).startswith(internal + os.sep), report["portaudio_lib"]
 print("ok: sounddevice + soundfile import in the frozen desk; PortAudio mapped from", pa[0])
 EOF
+
+step "frozen desk on X11 (xcb platform plugin, what operator PCs use) under Xvfb"
+if command -v Xvfb >/dev/null 2>&1; then
+    Xvfb -displayfd 9 -screen 0 1440x900x24 -nolisten tcp 9>"$WORK/xvfb.display" 2>"$WORK/xvfb.err" &
+    XVFB_PID=$!
+    for _ in $(seq 1 100); do [[ -s "$WORK/xvfb.display" ]] && break; sleep 0.1; done
+    [[ -s "$WORK/xvfb.display" ]] || { cat "$WORK/xvfb.err" >&2; fail "Xvfb did not start"; }
+    disp=":$(head -1 "$WORK/xvfb.display")"
+    run_clean env DISPLAY="$disp" QT_QPA_PLATFORM=xcb "$APP/operator-desk" --data-dir "$WORK/data" \
+        --region "$REGION" --operator Smoke --lang id --screenshot "$WORK/xcb.png" >/dev/null 2>"$WORK/xcb.err" \
+        || { tail -20 "$WORK/xcb.err" >&2; fail "frozen desk failed on the xcb platform (DISPLAY=$disp)"; }
+    xsize=$(stat -c %s "$WORK/xcb.png")
+    [[ $xsize -gt $MIN_PNG_BYTES ]] || fail "xcb screenshot only $xsize bytes"
+    kill "$XVFB_PID" 2>/dev/null || true
+    wait "$XVFB_PID" 2>/dev/null || true
+    XVFB_PID=""
+    echo "ok: xcb on Xvfb $disp, screenshot $xsize bytes"
+else
+    echo "skipped: no Xvfb (apt-get install xvfb xauth); only the offscreen platform was tried"
+fi
 
 step "headless subcommands of the frozen desk"
 run_clean "$APP/operator-desk" gazetteer --region "$REGION" Martapura --limit 1 >"$WORK/gaz.json" \

@@ -101,8 +101,11 @@ def generate_demo(
 ) -> dict[str, int]:
     """Add `calls` calls over the last `days` days; returns counts written."""
 
+    from .operators import OperatorService
+
     rng = random.Random(seed)
     AgencyService(store).ensure_defaults()
+    OperatorService(store).ensure_demo_roster()
     agencies = [dict(r) for r in store.query("SELECT id, kind, name FROM agencies WHERE active=1")]
     end = end_ms if end_ms is not None else store.now_ms()
     start = end - days * DAY_MS

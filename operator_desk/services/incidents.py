@@ -141,13 +141,20 @@ class IncidentService:
         return self.store.write(fn)
 
     def advance(self, incident_id: str, status: str, disposition: str | None = None) -> None:
-        """Move the status forward (never back); every move is an event row."""
+        """Move the status forward (never back); every move is an event row.
+
+        Closing follows the referral rules (a disposition and every agency's feedback); a supervisor's
+        override goes through `ReferralService.close_incident`.
+        """
+        from .referrals import check_can_close
 
         def fn(tx: Tx) -> None:
             current = self._row(tx, incident_id)["status"]
             check_advance(current, status)
             if current == status:
                 return
+            if status == IncidentStatus.CLOSED:
+                check_can_close(tx, incident_id, disposition, None)
             fields: dict[str, Any] = {"status": status, "updated_at": tx.now_ms(), "updated_by": tx.operator}
             if disposition is not None:
                 fields["disposition"] = disposition

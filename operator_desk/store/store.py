@@ -38,7 +38,7 @@ class Store:
         path: Path | str,
         *,
         now_ms: Callable[[], int] = wall_ms,
-        site_code: str = "D1",
+        site_code: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,8 @@ class Store:
         try:
             migrate(conn, self.path)
             self.site_id = self._meta_default(conn, "site_id", new_id())
-            self.site_code = self._meta_default(conn, "site_code", site_code)
+            if site_code is not None:
+                self._meta_default(conn, "site_code", site_code)
             last = conn.execute("SELECT value FROM meta WHERE key='hlc'").fetchone()
             head = conn.execute(
                 "SELECT hash FROM audit WHERE site_id=? ORDER BY seq DESC LIMIT 1", (self.site_id,)
@@ -70,6 +71,16 @@ class Store:
             return str(row[0])
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, default))
         return default
+
+    @property
+    def site_code(self) -> str:
+        """The desk's short code in incident numbers (BJR-<code>-…): set explicitly, or made from site_id.
+
+        Every desk has its own site_id (a UUIDv7; after `join`, the one the hub enrolled), so the derived
+        code differs between desks and two desks never hand out the same incident number offline.
+        """
+        explicit = self.get_meta("site_code")
+        return explicit or "D" + self.site_id.replace("-", "")[-4:].upper()
 
     # -- reads ----------------------------------------------------------------------------------
     def reader(self) -> sqlite3.Connection:

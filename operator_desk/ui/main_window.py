@@ -72,15 +72,17 @@ class MainWindow(QMainWindow):
         self._dock(
             "historyDock", self.tr("Caller history"), self.history, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        bottom: list[QDockWidget] = []
+        bottom: list[QDockWidget] = []
         for name, title, widget in extra_docks or []:
-            self._dock(
-                name,
-                title,
-                widget,
-                Qt.DockWidgetArea.LeftDockWidgetArea
-                if name == "mapDock"
-                else Qt.DockWidgetArea.BottomDockWidgetArea,
-            )
+            if name == "mapDock":
+                self._dock(name, title, widget, Qt.DockWidgetArea.LeftDockWidgetArea)
+            else:
+                bottom.append(self._dock(name, title, widget, Qt.DockWidgetArea.BottomDockWidgetArea))
+        for first, other in zip(bottom, bottom[1:], strict=False):
+            self.tabifyDockWidget(first, other)
+        if bottom:
+            bottom[0].raise_()
 
         self.duty = QComboBox(self)
         self.duty.setObjectName("onDuty")
@@ -221,6 +223,11 @@ class MainWindow(QMainWindow):
         self.history.show_history(hist)
         self.incoming.refresh(hist)
 
+    def add_admin_menu(self, open_settings: Callable[[], object], open_agencies: Callable[[], object]) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Desk"))
+        self._action(menu, self.tr("Settings…"), [], open_settings, "actSettings")
+        self._action(menu, self.tr("Agencies…"), [], open_agencies, "actAgencies")
+
     def add_training_menu(self, ring: Callable[[], object], hangup: Callable[[], object]) -> None:
         """With the simulator: make calls ring for training and demos."""
         menu = self.menuBar().addMenu(self.tr("&Training"))
@@ -270,6 +277,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1440, 900)
+        if state is None:  # first start: a big map, the board low and short
+            if "mapDock" in self.docks:
+                self.resizeDocks([self.docks["mapDock"]], [520], Qt.Orientation.Horizontal)
+            lows = [d for n, d in self.docks.items() if n in ("referralDock", "handoverDock", "statsDock")]
+            if lows:
+                self.resizeDocks(lows[:1], [230], Qt.Orientation.Vertical)
         if state is not None:
             self.restoreState(state, LAYOUT_VERSION)
 

@@ -70,7 +70,9 @@ def test_call_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> None:  # 
         for d in (a, b):
             qtbot.addWidget(d.window)
             d.window.show()
+        t_start = time.monotonic()
         qtbot.waitUntil(lambda: b.sync is not None and b.sync.status.online, timeout=10_000)
+        print(f"desk B online after {time.monotonic() - t_start:.1f} s")
         qtbot.waitUntil(lambda: "Online" in b.window.status.sync.text(), timeout=5000)
         model_b = b.window.call_log.model
         assert model_b.rowCount() == 0
@@ -85,5 +87,7 @@ def test_call_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> None:  # 
         print(f"propagation desk A -> hub -> desk B: {elapsed * 1000:.0f} ms")
         assert elapsed < 3.0  # about a second; generous for a loaded CI machine
     finally:
+        t_close = time.monotonic()
         a.close()
         b.close()
+        print(f"closed in {time.monotonic() - t_close:.1f} s")

@@ -92,7 +92,7 @@ def test_emergency_by_keys_only(qtbot, desk: Desk, press) -> None:  # type: igno
     inc = incidents[0]
     assert (inc["category"], inc["priority"], inc["status"]) == ("fire", "P1", "referred")
     assert inc["desa_code"] == loc.desa_code and inc["casualties"] == 2
-    assert inc["number"].startswith("BJR-D1-")
+    assert inc["number"].startswith(f"BJR-{desk.store.site_code}-")
     refs = desk.referrals.for_incident(inc["id"])
     assert len(refs) == 1 and refs[0]["agency_kind"] == "fire" and refs[0]["sent_at"] is not None
     call = _calls(desk)[0]

@@ -217,3 +217,31 @@ def test_reopen_brings_a_closed_referral_back_once(store: Store, svc: ReferralSe
     clock.advance(MIN)
     svc.step(rid, "feedback", "padam total")
     assert svc.get(rid)["feedback_at"] == clock.ms
+
+
+def test_advance_to_closed_follows_the_closing_rules(store) -> None:  # type: ignore[no-untyped-def]
+    """IncidentService.advance cannot close around the referral rules."""
+    import pytest
+
+    from operator_desk.domain.errors import DomainError
+    from operator_desk.domain.location import Location
+    from operator_desk.services.agencies import AgencyService
+    from operator_desk.services.incidents import IncidentService
+    from operator_desk.services.referrals import ReferralService
+
+    AgencyService(store).ensure_defaults()
+    incidents = IncidentService(store)
+    pk = incidents.create({"category": "fire", "priority": "P1",
+                           "location": Location(lat=-3.4, lon=114.8, source="map", confirmed=True)})
+    with pytest.raises(DomainError) as no_disposition:
+        incidents.advance(pk, "closed")
+    assert no_disposition.value.code == "disposition_required"
+    agency = store.query("SELECT id FROM agencies WHERE kind='fire'")[0][0]
+    rid = ReferralService(store).refer(pk, agency)
+    with pytest.raises(DomainError) as no_feedback:
+        incidents.advance(pk, "closed", disposition="handled")
+    assert no_feedback.value.code == "feedback_required"
+    ReferralService(store).step(rid, "acknowledged")
+    ReferralService(store).step(rid, "feedback", "api padam")
+    incidents.advance(pk, "closed", disposition="handled")
+    assert store.query("SELECT status FROM incidents WHERE id=?", (pk,))[0][0] == "closed"
