@@ -71,13 +71,33 @@ class Desk:
         self.store.close()
 
 
-def _make_source(kind: str) -> CallSource:
+def _call_source_kind(explicit: str | None, data: Path) -> str:
+    """--call-source, else the settings file, else manual entry."""
+    if explicit:
+        return explicit
+    from . import settings as desk_settings
+
+    try:
+        return desk_settings.load(data).call_source
+    except ValueError:
+        log.exception("settings unreadable; manual call entry")
+        return "manual"
+
+
+def _make_source(kind: str, data: Path) -> CallSource:
     if kind == "simulator":
         return SimulatorSource()
     if kind == "sip":
-        from .telephony.sip.source import SipCallSource
+        from . import settings as desk_settings
+        from .telephony.audio.ringtone import RingTone
+        from .telephony.sip import SipCallSource
 
-        return SipCallSource()
+        cfg = desk_settings.load(data)
+        return SipCallSource(
+            desk_settings.sip_config(cfg, data),
+            worker_log=data / "logs" / "sip-worker.log",
+            ring_tone=RingTone(cfg.audio.ring_device),
+        )
     return ManualSource()
 
 
@@ -109,7 +129,7 @@ def setup_logging(data_dir: Path) -> None:
 def create_desk(
     data_dir: Path | str,
     region: Path | str | None = None,
-    call_source: str = "simulator",
+    call_source: str | None = "simulator",
     server: str | None = None,
     operator: str | None = None,
     demo: bool = False,
@@ -153,7 +173,7 @@ def create_desk(
         from .services.places import places_from_region
 
         generate_demo(store, calls=600, days=7, places=places_from_region(region_path))
-    source = _make_source(call_source)
+    source = _make_source(_call_source_kind(call_source, data), data)
     session = DeskSession(calls, source)
     bridge = Bridge()
     store.subscribe(bridge.post)
@@ -208,10 +228,14 @@ def create_desk(
     if store.operator:
         window.duty.setCurrentText(store.operator)
     events = QtCallEvents(window)
-    events.ring.connect(lambda ext, num, loc: session.ring(ext, num, loc))
-    events.caller_hangup.connect(session.caller_hangup)
-    events.device_location.connect(lambda num, loc: session.device_location(num, loc))
     events.status.connect(status.set_source)
+    from .ui.telephony_binding import TelephonyBinding
+
+    extras: dict[str, Any] = {}
+    phone_binding = TelephonyBinding(events, session, store, window, data, get_map=lambda: extras.get("map"),
+                                     parent=window)
+    bridge.changed.connect(phone_binding.on_changes)
+    window.add_location_action(phone_binding.take_location)
     bridge.changed.connect(window.on_changes)
 
     def refresh_panels(changes: Changes) -> None:
@@ -240,9 +264,10 @@ def create_desk(
         reg,
         gaz,
         geo,
-        extras={"map_host": map_host, "status": status, "board": board, "handover": handover,
-                "stats": stats_host},
+        extras=extras,
     )
+    extras.update(map_host=map_host, status=status, board=board, handover=handover, stats=stats_host,
+                  telephony=phone_binding)
     if background and region_path is not None:
         from PySide6.QtCore import QTimer
 

@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="region pack folder (e.g. ../shared/regions/banjar)")
     p.add_argument("--server", help="hub URL to sync with (none: the desk works alone)")
     p.add_argument("--demo", action="store_true", help="fill an empty store with the demo data set")
-    p.add_argument("--call-source", choices=("sip", "simulator", "manual"), default="manual")
+    p.add_argument("--call-source", choices=("sip", "simulator", "manual"),
+                   help="where calls come from (default: the settings, else manual)")
     p.add_argument("--lang", choices=("id", "en"), help="UI language (default: from the system locale)")
     p.add_argument("--operator", help="the operator on duty (otherwise the desk asks)")
     p.add_argument("--screenshot", metavar="FILE.png", help="render the main window to FILE and exit")

@@ -35,6 +35,7 @@ class DeskSession:
         self.source = source
         self.ringing: list[LiveCall] = []
         self.current: LiveCall | None = None
+        self.recent_ext: dict[str, str] = {}  # source handle -> call id, for events after the hang-up
         self._listeners: list[Callable[[], None]] = []
 
     def subscribe(self, listener: Callable[[], None]) -> None:
@@ -49,6 +50,9 @@ class DeskSession:
         call_id = self.calls.ring(number_raw, source=self.source.kind, device_location=device_location)
         live = LiveCall(call_id, ext_id, number_raw, device_location=device_location)
         self.ringing.append(live)
+        self.recent_ext[ext_id] = call_id
+        if len(self.recent_ext) > 200:
+            self.recent_ext.pop(next(iter(self.recent_ext)))
         self._notify()
         return live
 
@@ -63,15 +67,14 @@ class DeskSession:
             self.current.caller_gone = True
             self._notify()
 
-    def device_location(self, number_raw: str, location: dict[str, Any]) -> LiveCall | None:
-        """Attach a late device location (AML) to the live call of that number, if any."""
-        from ..domain import phone
+    def live_calls(self) -> list[LiveCall]:
+        return [*([self.current] if self.current else []), *self.ringing]
 
-        e164 = phone.normalise(number_raw)
-        for live in [*([self.current] if self.current else []), *self.ringing]:
-            if phone.normalise(live.number_raw) == e164:
+    def device_location_attached(self, call_id: str, location: dict[str, Any]) -> LiveCall | None:
+        """A device location (AML, PIDF) was stored for this call: keep it with the live call too."""
+        for live in self.live_calls():
+            if live.call_id == call_id:
                 live.device_location = location
-                self.calls.set_device_location(live.call_id, location)
                 self._notify()
                 return live
         return None

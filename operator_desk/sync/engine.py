@@ -118,6 +118,8 @@ class SyncEngine:
             return self._bootstrap()
         after = int(cursor_text)
         page = self.client.pull(after, PULL_LIMIT, wait)
+        if self._stop.is_set() and self._threads:
+            return 0  # stopped during the long-poll: the store may be closing
         self._check_server(page)
         cursor = int(page["cursor"])
         if not page["changes"] and cursor == after:
@@ -188,12 +190,15 @@ class SyncEngine:
             t.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop both threads. A long-poll in flight cannot be interrupted (httpx has no cancel for
+        synchronous requests): the pull thread is left to end by itself within `wait_s`, and it
+        touches nothing once stopped."""
         self._stop.set()
         self._dirty.set()
-        self.client.close()  # aborts a long-poll in flight
         for t in self._threads:
-            t.join(timeout)
+            t.join(timeout if t.name == "sync-push" else 0.2)
         self._threads = []
+        self.client.close()
 
     def _push_step(self) -> None:
         self._dirty.wait(5.0)  # woken by a local commit; the timeout retries rows left by a failure

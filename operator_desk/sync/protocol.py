@@ -99,7 +99,7 @@ def merge_field(
     """
     if cur_clock is None:
         return value, clock, True
-    if False:  # PLANTED
+    if is_forward_only(tbl, col):
         new_clock = max(cur_clock, clock)
         new_value = _later(cur_value, value)
         return new_value, new_clock, new_clock != cur_clock or new_value != cur_value

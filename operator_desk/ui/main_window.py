@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
             call, self.tr("Emergency: incident form"), [K(Qt.Key.Key_F9)], self.emergency, "actEmergency"
         )
         inc = self.menuBar().addMenu(self.tr("&Incident"))
+        inc.setObjectName("incidentMenu")
         self._action(
             inc,
             self.tr("Save incident"),
@@ -198,13 +200,8 @@ class MainWindow(QMainWindow):
         self.docks["incidentDock"].raise_()
         self.form.start(live.call_id, live.number_raw)
         if live.device_location and live.device_location.get("lat") is not None:
-            loc = live.device_location
-            self.form.set_point(
-                float(loc["lat"]),
-                float(loc["lon"]),
-                source=loc.get("source", "aml"),
-                accuracy_m=loc.get("radius_m"),
-            )
+            # shown, never taken by itself: the operator confirms with Ctrl+L
+            self.form.info.setText(self.tr("The caller's phone sent a location: Ctrl+L to use it"))
 
     def incident_saved(self, _incident_id: str) -> None:
         """The form saved: the call it came from ends as an emergency attached to the incident."""
@@ -222,6 +219,11 @@ class MainWindow(QMainWindow):
         )
         self.history.show_history(hist)
         self.incoming.refresh(hist)
+
+    def add_location_action(self, take: Callable[[], object]) -> None:
+        menu = self.findChild(QMenu, "incidentMenu")
+        self._action(menu, self.tr("Use the caller's device location"), [QKeySequence("Ctrl+L")], take,
+                     "actTakeLocation")
 
     def add_admin_menu(self, open_settings: Callable[[], object], open_agencies: Callable[[], object]) -> None:
         menu = self.menuBar().addMenu(self.tr("&Desk"))

@@ -1,0 +1,118 @@
+"""Telephony events into the desk: rings and hang-ups into the session, device locations into the
+store, the map and the form (never over a confirmed location by itself), recordings onto their calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from ..domain.changes import Changes
+from ..services.device_location import DeviceLocationService
+from ..services.recordings import RecordingService
+from ..services.session import DeskSession
+from ..store.store import Store
+from .call_events import QtCallEvents
+
+log = logging.getLogger(__name__)
+
+
+class TelephonyBinding(QObject):
+    """Owns the wiring of one call source's events (all arrive here on the GUI thread)."""
+
+    def __init__(
+        self, events: QtCallEvents, session: DeskSession, store: Store, window: Any, data_dir: Any,
+        get_map: Callable[[], Any], uploader: Any = None, parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.get_map = get_map
+        self.session = session
+        self.store = store
+        self.window = window
+        self.uploader = uploader
+        self.locations = DeviceLocationService(store)
+        self.recordings = RecordingService(store, data_dir)
+        events.ring.connect(self.ring)
+        events.caller_hangup.connect(session.caller_hangup)
+        events.device_location.connect(self.device_location)
+        events.recording.connect(self.recording)
+        session.subscribe(self.show_caller)
+
+    def ring(self, ext_id: str, number: str, location: dict[str, Any] | None) -> None:
+        live = self.session.ring(ext_id, number, None)
+        if location:  # PIDF-LO in the INVITE: stored like any device location, then shown
+            loc = {**location, "number": location.get("number") or number}
+            self.locations.record(loc, self.store.now_ms())
+            self.session.device_location_attached(live.call_id, loc)
+
+    def device_location(self, number: str, location: dict[str, Any]) -> None:
+        loc = {**location, "number": location.get("number") or number}
+        try:
+            call_id = self.locations.record(loc, self.store.now_ms())
+        except ValueError as exc:
+            log.warning("device location discarded: %s", exc)
+            return
+        if call_id:
+            self.session.device_location_attached(call_id, loc)
+
+    def recording(self, ext_id: str, path: str, duration_s: float, sha256: str) -> None:
+        call_id = self.session.recent_ext.get(ext_id)
+        if call_id is None:
+            log.warning("recording %s for an unknown call %s", path, ext_id)
+            return
+        self.recordings.attach(call_id, path, duration_s, sha256)
+        if self.uploader is not None:
+            self.uploader.wake()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Device locations that arrived through the hub (AML intake) attach to this desk's live call."""
+        ids = changes.ids.get("device_locations")
+        if changes.initiator == "local" or not ids:
+            return
+        attached = self.locations.attach_synced(ids)
+        for location_id, call_id in attached.items():
+            row = self.store.query("SELECT * FROM device_locations WHERE id=?", (location_id,))
+            if row:
+                self.session.device_location_attached(call_id, dict(row[0]))
+
+    def show_caller(self) -> None:
+        """The map shows where the caller's phone says it is, with its accuracy and age."""
+        panel = self.get_map()
+        if panel is None:
+            return
+        live = next((c for c in self.session.live_calls() if c.device_location), None)
+        if live is None:
+            panel.clear_caller_location()
+            return
+        loc = live.device_location or {}
+        if loc.get("lat") is None or loc.get("lon") is None:
+            return
+        panel.set_caller_location(float(loc["lat"]), float(loc["lon"]), float(loc.get("radius_m") or 0), age_s(loc))
+
+    def take_location(self) -> bool:
+        """Ctrl+L: the operator takes the device location into the incident (asked first if confirmed)."""
+        live = next((c for c in self.session.live_calls() if c.device_location), None)
+        if live is None or not live.device_location:
+            self.window.statusBar().showMessage(self.tr("No device location for this call"), 4000)
+            return False
+        loc = live.device_location
+        source = "pidf" if str(loc.get("source", "")).startswith("pidf") else "aml"
+        return bool(self.window.form.set_point(float(loc["lat"]), float(loc["lon"]), source=source,
+                                               accuracy_m=loc.get("radius_m")))
+
+
+def age_s(loc: dict[str, Any]) -> float | None:
+    text = loc.get("time")
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (datetime.now(UTC) - when).total_seconds())
