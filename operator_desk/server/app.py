@@ -24,8 +24,13 @@ from .core import SyncServer
 from .openapi import OPENAPI
 from .storage import Site
 
-STATUS_BY_CODE = {p.E_UNAUTHORIZED: 401, p.E_FORBIDDEN: 403, p.E_CLOCK_SKEW: 409, p.E_NOT_FOUND: 404,
-                  p.E_BAD_REQUEST: 400}
+STATUS_BY_CODE = {
+    p.E_UNAUTHORIZED: 401,
+    p.E_FORBIDDEN: 403,
+    p.E_CLOCK_SKEW: 409,
+    p.E_NOT_FOUND: 404,
+    p.E_BAD_REQUEST: 400,
+}
 
 
 class _Waker:
@@ -68,15 +73,21 @@ def error(code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=STATUS_BY_CODE.get(code, 400))
 
 
-def create_app(server: SyncServer, on_startup: list[Callable[[], Any]] | None = None,
-               on_shutdown: list[Callable[[], Any]] | None = None) -> Starlette:
+def create_app(
+    server: SyncServer,
+    on_startup: list[Callable[[], Any]] | None = None,
+    on_shutdown: list[Callable[[], Any]] | None = None,
+    extra_routes: list[Route] | None = None,
+) -> Starlette:
     """The ASGI app of one server. `on_startup`/`on_shutdown` start and stop the upstream relay."""
     waker = _Waker(server)
 
     async def authed(request: Request) -> Site:
         return await run_in_threadpool(server.authenticate, request.headers.get("authorization"))
 
-    def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    def guarded(
+        handler: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
             try:
                 return await handler(request)
@@ -95,8 +106,15 @@ def create_app(server: SyncServer, on_startup: list[Callable[[], Any]] | None = 
 
     async def health(request: Request) -> Response:
         head = await run_in_threadpool(server.storage.head)
-        return JSONResponse({"ok": True, "backend": server.storage.backend, "head": head,
-                             "server_id": server.site_id, "protocol": p.PROTOCOL_VERSION})
+        return JSONResponse(
+            {
+                "ok": True,
+                "backend": server.storage.backend,
+                "head": head,
+                "server_id": server.site_id,
+                "protocol": p.PROTOCOL_VERSION,
+            }
+        )
 
     async def metrics(request: Request) -> Response:
         lines = [f"operator_desk_sync_{k}_total {v}" for k, v in sorted(server.counters.items())]
@@ -168,6 +186,8 @@ def create_app(server: SyncServer, on_startup: list[Callable[[], Any]] | None = 
         Route(f"{v}/conflicts", guarded(conflicts), methods=["GET"]),
         Route(f"{v}/conflicts/{{conflict_id}}/resolve", guarded(resolve), methods=["POST"]),
     ]
+
+    routes += extra_routes or []  # e.g. AML intake, recordings (mounted by the composition)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

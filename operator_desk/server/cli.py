@@ -1,8 +1,8 @@
 """`operator-desk-server`: run the hub / upstream sync server, or enrol a site.
 
-    operator-desk-server --data-dir D [--host H] [--port P] [--certfile C --keyfile K]
-                         [--database postgresql://…] [--upstream URL --upstream-token T]
-    operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin]
+operator-desk-server --data-dir D [--host H] [--port P] [--certfile C --keyfile K]
+                     [--database postgresql://…] [--upstream URL --upstream-token T]
+operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin]
 """
 
 from __future__ import annotations
@@ -92,13 +92,22 @@ def run_server(args: argparse.Namespace) -> int:
     starts: list[Any] = []
     stops: list[Any] = []
     if args.upstream:
-        relay = Relay(server, HttpSyncClient(args.upstream, args.upstream_token, verify=args.upstream_ca or True))
+        relay = Relay(
+            server, HttpSyncClient(args.upstream, args.upstream_token, verify=args.upstream_ca or True)
+        )
         starts.append(relay.start)
         stops.append(relay.stop)
     app = create_app(server, on_startup=starts, on_shutdown=stops)
-    config = uvicorn.Config(app, host=args.host, port=args.port, ssl_certfile=args.certfile,
-                            ssl_keyfile=args.keyfile, log_level=args.log_level, timeout_graceful_shutdown=2,
-                            access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=2,
+        access_log=False,
+    )
     try:
         uvicorn.Server(config).run()
     finally:

@@ -56,8 +56,9 @@ class Notifier:
 class SyncServer:
     """One hub or upstream server over one Storage."""
 
-    def __init__(self, storage: Storage, now_ms: Callable[[], int] = wall_ms,
-                 hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self, storage: Storage, now_ms: Callable[[], int] = wall_ms, hasher: PasswordHasher | None = None
+    ) -> None:
         self.storage = storage
         self.now_ms = now_ms
         self.site_id = storage.meta_default("site_id", new_id)
@@ -65,8 +66,14 @@ class SyncServer:
         self.clock = HybridClock(now_ms, Hlc.decode(last) if last else None)
         self.auth = Authenticator(storage, hasher)
         self.notifier = Notifier()
-        self.counters = {"push_requests": 0, "pull_requests": 0, "changes_accepted": 0, "duplicates": 0,
-                         "conflicts": 0, "clock_skew_rejections": 0}
+        self.counters = {
+            "push_requests": 0,
+            "pull_requests": 0,
+            "changes_accepted": 0,
+            "duplicates": 0,
+            "conflicts": 0,
+            "clock_skew_rejections": 0,
+        }
 
     # -- credentials ----------------------------------------------------------------------------
     def enroll(self, name: str, kind: str = "desk") -> dict[str, str]:
@@ -91,28 +98,39 @@ class SyncServer:
         if not relay:
             for ch in changes:
                 if ch["site_id"] not in (None, site.site_id):
-                    raise AuthError(f"change.site_id {ch['site_id']!r} is not this credential's site", p.E_FORBIDDEN)
+                    raise AuthError(
+                        f"change.site_id {ch['site_id']!r} is not this credential's site", p.E_FORBIDDEN
+                    )
                 ch["site_id"] = site.site_id
         return self.ingest(site.site_id, changes)
 
-    def ingest(self, source: str, changes: list[dict[str, Any]], meta: dict[str, str] | None = None) -> dict[str, Any]:
+    def ingest(
+        self, source: str, changes: list[dict[str, Any]], meta: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         if changes:
             top = max(changes, key=lambda c: c["hlc"])["hlc"]
             ahead = Hlc.decode(top).ms - self.now_ms()
             if ahead > MAX_SKEW_MS:
                 self.counters["clock_skew_rejections"] += 1
-                raise p.ProtocolError(f"change.hlc {top} is {ahead // 1000} s ahead of the server clock",
-                                      p.E_CLOCK_SKEW)
+                raise p.ProtocolError(
+                    f"change.hlc {top} is {ahead // 1000} s ahead of the server clock", p.E_CLOCK_SKEW
+                )
             self.clock.observe(Hlc.decode(top))
-        result = self.storage.ingest(source, changes, own_site=self.site_id, clock=self.clock,
-                                     now_ms=self.now_ms(), meta=meta)
+        result = self.storage.ingest(
+            source, changes, own_site=self.site_id, clock=self.clock, now_ms=self.now_ms(), meta=meta
+        )
         self.counters["changes_accepted"] += result.accepted
         self.counters["duplicates"] += result.duplicates
         self.counters["conflicts"] += len(result.conflicts)
         if result.accepted or meta:
             self.notifier.notify()
-        return {"accepted": result.accepted, "duplicates": result.duplicates, "conflicts": result.conflicts,
-                "head": result.head, "server_id": self.site_id}
+        return {
+            "accepted": result.accepted,
+            "duplicates": result.duplicates,
+            "conflicts": result.conflicts,
+            "head": result.head,
+            "server_id": self.site_id,
+        }
 
     # -- pull -----------------------------------------------------------------------------------
     def pull(self, site: Site, after: int, limit: int = p.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
@@ -121,8 +139,13 @@ class SyncServer:
         self.counters["pull_requests"] += 1
         limit = max(1, min(int(limit), p.MAX_PULL_LIMIT))
         changes, cursor, more = self.storage.pull(max(0, int(after)), limit, exclude_source=site.site_id)
-        return {"changes": changes, "cursor": cursor, "more": more, "server_id": self.site_id,
-                "server_ms": self.now_ms()}
+        return {
+            "changes": changes,
+            "cursor": cursor,
+            "more": more,
+            "server_id": self.site_id,
+            "server_ms": self.now_ms(),
+        }
 
     def pull_wait(self, site: Site, after: int, limit: int, wait_s: float) -> dict[str, Any]:
         """Blocking long-poll for threads (the ASGI app has its own async version)."""
@@ -153,16 +176,35 @@ class SyncServer:
         if not found:
             raise p.ProtocolError(f"conflict {conflict_id} not found", p.E_NOT_FOUND)
         now = self.now_ms()
-        fields = {"resolution": body["resolution"], "resolved_by": body.get("resolved_by") or site.name,
-                  "resolved_at": now}
+        fields = {
+            "resolution": body["resolution"],
+            "resolved_by": body.get("resolved_by") or site.name,
+            "resolved_at": now,
+        }
         if "value" in body:
             c = found[0]
-            self.storage.write_own_tx(c["tbl"], c["pk"], {c["col"]: body["value"]}, own_site=self.site_id,
-                                      clock=self.clock, now_ms=now)
-        head = self.storage.write_own_tx("conflicts", conflict_id, fields, own_site=self.site_id,
-                                         clock=self.clock, now_ms=now)
+            self.storage.write_own_tx(
+                c["tbl"],
+                c["pk"],
+                {c["col"]: body["value"]},
+                own_site=self.site_id,
+                clock=self.clock,
+                now_ms=now,
+            )
+        head = self.storage.write_own_tx(
+            "conflicts", conflict_id, fields, own_site=self.site_id, clock=self.clock, now_ms=now
+        )
         self.notifier.notify()
         return {"id": conflict_id, "head": head, **fields}
+
+    def append_row(self, tbl: str, row: dict[str, Any], pk: str | None = None) -> str:
+        """Write an append-only row as this server (AML intake): it syncs to every desk."""
+        if not p.is_append(tbl):
+            raise p.ProtocolError(f"{tbl} is not an append-only synced table")
+        pk = pk or new_id()
+        self.storage.append_own_tx(tbl, pk, row, own_site=self.site_id, clock=self.clock, now_ms=self.now_ms())
+        self.notifier.notify()
+        return pk
 
     def status(self) -> dict[str, Any]:
         counts = self.storage.counts()

@@ -83,7 +83,9 @@ class Storage(ABC):
 
     def _set_meta(self, cur: Cursor, key: str, value: str) -> None:
         cur.execute(
-            self.q("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value"),
+            self.q(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value"
+            ),
             (key, value),
         )
 
@@ -102,13 +104,18 @@ class Storage(ABC):
     def add_site(self, site: Site, now_ms: int) -> None:
         with self.write_tx() as cur:
             cur.execute(
-                self.q("INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked) VALUES (?,?,?,?,?,0)"),
+                self.q(
+                    "INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked) VALUES (?,?,?,?,?,0)"
+                ),
                 (site.site_id, site.name, site.kind, site.token_hash, now_ms),
             )
 
     def get_site(self, site_id: str) -> Site | None:
         with self.read_tx() as cur:
-            cur.execute(self.q("SELECT site_id, name, kind, token_hash, revoked FROM sites WHERE site_id=?"), (site_id,))
+            cur.execute(
+                self.q("SELECT site_id, name, kind, token_hash, revoked FROM sites WHERE site_id=?"),
+                (site_id,),
+            )
             row = cur.fetchone()
         return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
 
@@ -119,15 +126,28 @@ class Storage(ABC):
             cur.execute("SELECT site_id, max(site_seq), count(*) FROM log GROUP BY site_id")
             seen = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
         return [
-            {"site_id": r[0], "name": r[1], "kind": r[2], "created_at": r[3], "revoked": bool(r[4]),
-             "max_site_seq": seen.get(r[0], (0, 0))[0], "changes": seen.get(r[0], (0, 0))[1]}
+            {
+                "site_id": r[0],
+                "name": r[1],
+                "kind": r[2],
+                "created_at": r[3],
+                "revoked": bool(r[4]),
+                "max_site_seq": seen.get(r[0], (0, 0))[0],
+                "changes": seen.get(r[0], (0, 0))[1],
+            }
             for r in rows
         ]
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest(
-        self, source: str, changes: list[dict[str, Any]], *, own_site: str, clock: HybridClock,
-        now_ms: int, meta: dict[str, str] | None = None,
+        self,
+        source: str,
+        changes: list[dict[str, Any]],
+        *,
+        own_site: str,
+        clock: HybridClock,
+        now_ms: int,
+        meta: dict[str, str] | None = None,
     ) -> IngestResult:
         """Append new changes to the log and merge them, in one transaction; duplicates are skipped.
 
@@ -158,23 +178,54 @@ class Storage(ABC):
                 "received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING "
                 "RETURNING server_seq"
             ),
-            (ch["site_id"], ch["site_seq"], ch["hlc"], ch["tbl"], ch["pk"], ch["col"],
-             json.dumps(ch["value"], ensure_ascii=False), ch["base_hlc"], ch["operator"], source, now_ms),
+            (
+                ch["site_id"],
+                ch["site_seq"],
+                ch["hlc"],
+                ch["tbl"],
+                ch["pk"],
+                ch["col"],
+                json.dumps(ch["value"], ensure_ascii=False),
+                ch["base_hlc"],
+                ch["operator"],
+                source,
+                now_ms,
+            ),
         )
         return cur.fetchone() is not None
 
-    def _merge(self, cur: Cursor, ch: dict[str, Any], own_site: str, clock: HybridClock, now_ms: int,
-               result: IngestResult) -> None:
+    def _merge(
+        self,
+        cur: Cursor,
+        ch: dict[str, Any],
+        own_site: str,
+        clock: HybridClock,
+        now_ms: int,
+        result: IngestResult,
+    ) -> None:
         tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
-        cur.execute(self.q("SELECT hlc, site_id, value FROM field_state WHERE tbl=? AND pk=? AND col=?"), (tbl, pk, col))
+        cur.execute(
+            self.q("SELECT hlc, site_id, value FROM field_state WHERE tbl=? AND pk=? AND col=?"),
+            (tbl, pk, col),
+        )
         row = cur.fetchone()
         cur_clock = (row[0], row[1]) if row else None
         cur_value = json.loads(row[2]) if row else None
         incoming = (ch["hlc"], ch["site_id"])
         if row is not None and p.is_conflict(tbl, col, ch["base_hlc"], cur_clock, cur_value, ch["value"]):
             assert cur_clock is not None
-            self._write_conflict(cur, tbl, pk, col, (cur_value, cur_clock), (ch["value"], incoming),
-                                 own_site, clock, now_ms, result)
+            self._write_conflict(
+                cur,
+                tbl,
+                pk,
+                col,
+                (cur_value, cur_clock),
+                (ch["value"], incoming),
+                own_site,
+                clock,
+                now_ms,
+                result,
+            )
         value, new_clock, changed = p.merge_field(tbl, col, cur_value, cur_clock, ch["value"], incoming)
         if changed:
             cur.execute(
@@ -186,9 +237,19 @@ class Storage(ABC):
                 (tbl, pk, col, new_clock[0], new_clock[1], json.dumps(value, ensure_ascii=False)),
             )
 
-    def _write_conflict(self, cur: Cursor, tbl: str, pk: str, col: str, a: tuple[Any, tuple[str, str]],
-                        b: tuple[Any, tuple[str, str]], own_site: str, clock: HybridClock, now_ms: int,
-                        result: IngestResult) -> None:
+    def _write_conflict(
+        self,
+        cur: Cursor,
+        tbl: str,
+        pk: str,
+        col: str,
+        a: tuple[Any, tuple[str, str]],
+        b: tuple[Any, tuple[str, str]],
+        own_site: str,
+        clock: HybridClock,
+        now_ms: int,
+        result: IngestResult,
+    ) -> None:
         cid, fields = p.conflict_fields(tbl, pk, col, a, b, now_ms)
         cur.execute(self.q("SELECT 1 FROM field_state WHERE tbl='conflicts' AND pk=? AND col='tbl'"), (cid,))
         if cur.fetchone() is not None:
@@ -196,23 +257,55 @@ class Storage(ABC):
         self.write_own(cur, "conflicts", cid, fields, own_site=own_site, clock=clock, now_ms=now_ms)
         result.conflicts.append(cid)
 
-    def write_own(self, cur: Cursor, tbl: str, pk: str, fields: dict[str, Any], *, own_site: str,
-                  clock: HybridClock, now_ms: int, base: dict[str, str] | None = None) -> None:
+    def write_own(
+        self,
+        cur: Cursor,
+        tbl: str,
+        pk: str,
+        fields: dict[str, Any],
+        *,
+        own_site: str,
+        clock: HybridClock,
+        now_ms: int,
+        base: dict[str, str] | None = None,
+    ) -> None:
         """Changes made by this server itself (conflict records, resolutions): logged and merged."""
         seq = int(self._meta(cur, "own_seq") or 0)
         for col, value in fields.items():
             seq += 1
-            ch = {"site_id": own_site, "site_seq": seq, "hlc": clock.tick().encode(), "tbl": tbl, "pk": pk,
-                  "col": col, "value": value, "base_hlc": (base or {}).get(col), "operator": None}
+            ch = {
+                "site_id": own_site,
+                "site_seq": seq,
+                "hlc": clock.tick().encode(),
+                "tbl": tbl,
+                "pk": pk,
+                "col": col,
+                "value": value,
+                "base_hlc": (base or {}).get(col),
+                "operator": None,
+            }
             self._append_log(cur, own_site, ch, now_ms)
             self._merge(cur, ch, own_site, clock, now_ms, IngestResult())
         self._set_meta(cur, "own_seq", str(seq))
 
-    def write_own_tx(self, tbl: str, pk: str, fields: dict[str, Any], *, own_site: str, clock: HybridClock,
-                     now_ms: int) -> int:
+    def write_own_tx(
+        self, tbl: str, pk: str, fields: dict[str, Any], *, own_site: str, clock: HybridClock, now_ms: int
+    ) -> int:
         with self.write_tx() as cur:
             base = self._field_clocks(cur, tbl, pk)
             self.write_own(cur, tbl, pk, fields, own_site=own_site, clock=clock, now_ms=now_ms, base=base)
+            self._set_meta(cur, "hlc", clock.last.encode())
+            return self._head(cur)
+
+    def append_own_tx(self, tbl: str, pk: str, row: dict[str, Any], *, own_site: str, clock: HybridClock,
+                      now_ms: int) -> int:
+        """An append-only row made by this server (e.g. an AML device location): one '*' change."""
+        with self.write_tx() as cur:
+            seq = int(self._meta(cur, "own_seq") or 0) + 1
+            ch = {"site_id": own_site, "site_seq": seq, "hlc": clock.tick().encode(), "tbl": tbl, "pk": pk,
+                  "col": "*", "value": row, "base_hlc": None, "operator": None}
+            self._append_log(cur, own_site, ch, now_ms)
+            self._set_meta(cur, "own_seq", str(seq))
             self._set_meta(cur, "hlc", clock.last.encode())
             return self._head(cur)
 
@@ -230,14 +323,18 @@ class Storage(ABC):
         with self.read_tx() as cur:
             return self._head(cur)
 
-    def pull(self, after: int, limit: int, exclude_source: str | None) -> tuple[list[dict[str, Any]], int, bool]:
+    def pull(
+        self, after: int, limit: int, exclude_source: str | None
+    ) -> tuple[list[dict[str, Any]], int, bool]:
         """Changes after `after` in server_seq order, minus those `exclude_source` delivered itself.
 
         Returns (changes, cursor, more): the cursor passes skipped rows too.
         """
         with self.read_tx() as cur:
-            cur.execute(self.q(f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? ORDER BY server_seq LIMIT ?"),
-                        (after, limit + 1))
+            cur.execute(
+                self.q(f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? ORDER BY server_seq LIMIT ?"),
+                (after, limit + 1),
+            )
             rows = cur.fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
@@ -260,11 +357,24 @@ class Storage(ABC):
             head = self._head(cur)
             cur.execute("SELECT tbl, pk, col, hlc, site_id, value FROM field_state")
             fields = [
-                {"server_seq": 0, "site_id": r[4], "site_seq": 0, "hlc": r[3], "tbl": r[0], "pk": r[1],
-                 "col": r[2], "value": json.loads(r[5]), "base_hlc": None, "operator": None}
+                {
+                    "server_seq": 0,
+                    "site_id": r[4],
+                    "site_seq": 0,
+                    "hlc": r[3],
+                    "tbl": r[0],
+                    "pk": r[1],
+                    "col": r[2],
+                    "value": json.loads(r[5]),
+                    "base_hlc": None,
+                    "operator": None,
+                }
                 for r in cur.fetchall()
             ]
-            cur.execute(self.q(f"SELECT {LOG_COLS} FROM log WHERE tbl IN ({marks}) ORDER BY server_seq"), tuple(tables))
+            cur.execute(
+                self.q(f"SELECT {LOG_COLS} FROM log WHERE tbl IN ({marks}) ORDER BY server_seq"),
+                tuple(tables),
+            )
             rows = [_change(r) for r in cur.fetchall()]
         return fields + rows, head
 
@@ -299,6 +409,15 @@ class Storage(ABC):
 
 
 def _change(r: Any) -> dict[str, Any]:
-    return {"server_seq": int(r[0]), "site_id": r[1], "site_seq": int(r[2]), "hlc": r[3], "tbl": r[4], "pk": r[5],
-            "col": r[6], "value": json.loads(r[7]) if r[7] is not None else None, "base_hlc": r[8],
-            "operator": r[9]}
+    return {
+        "server_seq": int(r[0]),
+        "site_id": r[1],
+        "site_seq": int(r[2]),
+        "hlc": r[3],
+        "tbl": r[4],
+        "pk": r[5],
+        "col": r[6],
+        "value": json.loads(r[7]) if r[7] is not None else None,
+        "base_hlc": r[8],
+        "operator": r[9],
+    }

@@ -157,7 +157,10 @@ class Store:
             if changes:
                 self._broadcast(changes)
 
-        return self._writer.submit(fn, after).result(30.0)
+        try:
+            return self._writer.submit(fn, after).result(30.0)
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: write failed ({exc})") from exc
 
     def set_meta(self, key: str, value: str | None) -> None:
         def job(conn: sqlite3.Connection) -> None:

@@ -60,7 +60,9 @@ def apply_changes(
 
 def _apply_field(conn: sqlite3.Connection, ch: dict[str, Any]) -> bool:
     tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
-    row = conn.execute("SELECT hlc, site_id FROM field_clock WHERE tbl=? AND pk=? AND col=?", (tbl, pk, col)).fetchone()
+    row = conn.execute(
+        "SELECT hlc, site_id FROM field_clock WHERE tbl=? AND pk=? AND col=?", (tbl, pk, col)
+    ).fetchone()
     cur_clock = (row[0], row[1]) if row else None
     incoming = (ch["hlc"], ch["site_id"])
     cur_value: Any = None
@@ -100,7 +102,8 @@ def _apply_row(conn: sqlite3.Connection, ch: dict[str, Any]) -> bool:
 
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value)
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (key, value),
     )
 
 
@@ -130,7 +133,9 @@ def sync_consistency(conn: sqlite3.Connection) -> list[str]:
         problems.append(f"outbox: {other} rows carry another site_id than meta.site_id {site}")
     first_unpushed = conn.execute("SELECT min(site_seq) FROM outbox WHERE pushed=0").fetchone()[0]
     if first_unpushed is not None:
-        late = conn.execute("SELECT count(*) FROM outbox WHERE pushed=1 AND site_seq > ?", (first_unpushed,)).fetchone()[0]
+        late = conn.execute(
+            "SELECT count(*) FROM outbox WHERE pushed=1 AND site_seq > ?", (first_unpushed,)
+        ).fetchone()[0]
         if late:
             problems.append(f"outbox: {late} rows marked pushed after unpushed site_seq {first_unpushed}")
     bad_tbl = conn.execute(

@@ -1,7 +1,7 @@
 """`operator-desk join` and `operator-desk sync` (wired into operator_desk.cli by add_parsers).
 
-    operator-desk join --data-dir D --server URL --token T
-    operator-desk sync --data-dir D [--server URL] [--once]
+operator-desk join --data-dir D --server URL --token T
+operator-desk sync --data-dir D [--server URL] [--once]
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def join(store: Store, server_url: str, token: str) -> dict[str, Any]:
     try:
         site_id, _ = split_token(token)
     except ProtocolError as exc:
-        raise JoinError(f"--token: {exc} (expected the token printed by `operator-desk-server enroll`)") from None
+        raise JoinError(
+            f"--token: {exc} (expected the token printed by `operator-desk-server enroll`)"
+        ) from None
     if not server_url.startswith(("http://", "https://")):
         raise JoinError(f"--server: expected an http(s):// URL, got {server_url!r}")
     old = store.site_id
@@ -100,8 +102,15 @@ def run_sync(args: argparse.Namespace) -> int:
         last: list[str] = []
 
         def report(status: Any) -> None:
-            line = json.dumps({"online": status.online, "waiting": status.waiting, "error": status.error,
-                               "open_conflicts": status.open_conflicts, "last_success_ms": status.last_success_ms})
+            line = json.dumps(
+                {
+                    "online": status.online,
+                    "waiting": status.waiting,
+                    "error": status.error,
+                    "open_conflicts": status.open_conflicts,
+                    "last_success_ms": status.last_success_ms,
+                }
+            )
             if not last or last[-1] != line:
                 last.append(line)
                 print(line, flush=True)

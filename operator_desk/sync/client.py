@@ -49,8 +49,16 @@ class SyncTransport(Protocol):
 class HttpSyncClient:
     """One server, one credential. `transport` lets tests run the ASGI app in-process."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 10.0, verify: bool | str = True,
-                 transport: httpx.BaseTransport | None = None, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        verify: bool | str = True,
+        transport: httpx.BaseTransport | None = None,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         headers = {"Authorization": f"Bearer {token}"}
@@ -58,14 +66,27 @@ class HttpSyncClient:
             client.headers.update(headers)
             self._http = client
         else:
-            self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout, verify=verify,
-                                      transport=transport)
+            self._http = httpx.Client(
+                base_url=self.base_url, headers=headers, timeout=timeout, verify=verify, transport=transport
+            )
 
-    def _call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-              timeout: float | None = None) -> dict[str, Any]:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         try:
-            resp = self._http.request(method, path, json=json, params=params,
-                                      timeout=timeout if timeout is not None else self.timeout)
+            resp = self._http.request(
+                method,
+                path,
+                json=json,
+                params=params,
+                timeout=timeout if timeout is not None else self.timeout,
+            )
         except httpx.TransportError as exc:
             raise OfflineError(f"{self.base_url}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code >= 500:
@@ -82,8 +103,12 @@ class HttpSyncClient:
         return self._call("POST", f"{p.API_PREFIX}/push", json={"changes": changes})
 
     def pull(self, after: int, limit: int = p.DEFAULT_PULL_LIMIT, wait: float = 0.0) -> dict[str, Any]:
-        return self._call("GET", f"{p.API_PREFIX}/pull", params={"after": after, "limit": limit, "wait": wait},
-                          timeout=self.timeout + wait)
+        return self._call(
+            "GET",
+            f"{p.API_PREFIX}/pull",
+            params={"after": after, "limit": limit, "wait": wait},
+            timeout=self.timeout + wait,
+        )
 
     def snapshot(self) -> dict[str, Any]:
         return self._call("GET", f"{p.API_PREFIX}/snapshot", timeout=max(self.timeout, 120.0))
@@ -92,9 +117,13 @@ class HttpSyncClient:
         return self._call("GET", f"{p.API_PREFIX}/status")
 
     def conflicts(self, open_only: bool = False) -> list[dict[str, Any]]:
-        return list(self._call("GET", f"{p.API_PREFIX}/conflicts", params={"open": int(open_only)})["conflicts"])
+        return list(
+            self._call("GET", f"{p.API_PREFIX}/conflicts", params={"open": int(open_only)})["conflicts"]
+        )
 
-    def resolve(self, conflict_id: str, resolution: str, resolved_by: str | None = None, **value: Any) -> dict[str, Any]:
+    def resolve(
+        self, conflict_id: str, resolution: str, resolved_by: str | None = None, **value: Any
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"resolution": resolution, "resolved_by": resolved_by, **value}
         return self._call("POST", f"{p.API_PREFIX}/conflicts/{conflict_id}/resolve", json=body)
 

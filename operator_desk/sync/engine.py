@@ -42,9 +42,17 @@ class SyncStatus:
 class SyncEngine:
     """Keeps one desk in sync with one server. start()/stop(); sync_once() for the CLI and tests."""
 
-    def __init__(self, store: Store, server_url: str | None = None, token: str | None = None, *,
-                 on_status: Callable[[SyncStatus], None] | None = None, client: SyncTransport | None = None,
-                 wait_s: float = 20.0, verify: bool | str = True) -> None:
+    def __init__(
+        self,
+        store: Store,
+        server_url: str | None = None,
+        token: str | None = None,
+        *,
+        on_status: Callable[[SyncStatus], None] | None = None,
+        client: SyncTransport | None = None,
+        wait_s: float = 20.0,
+        verify: bool | str = True,
+    ) -> None:
         if client is None:
             if not server_url or not token:
                 raise ValueError("SyncEngine needs server_url and token (or a client)")
@@ -94,19 +102,37 @@ class SyncEngine:
     # -- one step each --------------------------------------------------------------------------
     def push_once(self) -> int:
         """Push one batch of unpushed outbox rows in site_seq order; mark them after the ack."""
-        rows = self.store.reader().execute(
-            "SELECT site_seq, site_id, hlc, tbl, pk, col, value, base_hlc, operator FROM outbox "
-            "WHERE pushed=0 ORDER BY site_seq LIMIT ?", (PUSH_BATCH,)
-        ).fetchall()
+        rows = (
+            self.store.reader()
+            .execute(
+                "SELECT site_seq, site_id, hlc, tbl, pk, col, value, base_hlc, operator FROM outbox "
+                "WHERE pushed=0 ORDER BY site_seq LIMIT ?",
+                (PUSH_BATCH,),
+            )
+            .fetchall()
+        )
         if not rows:
             return 0
-        batch = [{"site_id": r[1], "site_seq": r[0], "hlc": r[2], "tbl": r[3], "pk": r[4], "col": r[5],
-                  "value": json.loads(r[6]) if r[6] is not None else None, "base_hlc": r[7], "operator": r[8]}
-                 for r in rows]
+        batch = [
+            {
+                "site_id": r[1],
+                "site_seq": r[0],
+                "hlc": r[2],
+                "tbl": r[3],
+                "pk": r[4],
+                "col": r[5],
+                "value": json.loads(r[6]) if r[6] is not None else None,
+                "base_hlc": r[7],
+                "operator": r[8],
+            }
+            for r in rows
+        ]
         self.client.push(batch)  # the server committed before answering
         first, last = rows[0][0], rows[-1][0]
         self.store.raw_write(
-            lambda conn: conn.execute("UPDATE outbox SET pushed=1 WHERE site_seq BETWEEN ? AND ?", (first, last))
+            lambda conn: conn.execute(
+                "UPDATE outbox SET pushed=1 WHERE site_seq BETWEEN ? AND ?", (first, last)
+            )
         )
         return len(rows)
 
@@ -118,7 +144,7 @@ class SyncEngine:
             return self._bootstrap()
         after = int(cursor_text)
         page = self.client.pull(after, PULL_LIMIT, wait)
-        if self._stop.is_set() and self._threads:
+        if self._stop.is_set():
             return 0  # stopped during the long-poll: the store may be closing
         self._check_server(page)
         cursor = int(page["cursor"])
@@ -138,7 +164,9 @@ class SyncEngine:
         if known is not None and known != page["server_id"]:
             # Another server (rebuilt hub): its cursors mean nothing here, start over from its snapshot.
             self.store.raw_write(lambda conn: conn.execute("DELETE FROM meta WHERE key=?", (ap.CURSOR_KEY,)))
-            raise SyncClientError(f"server changed from {known} to {page['server_id']}; re-reading its snapshot")
+            raise SyncClientError(
+                f"server changed from {known} to {page['server_id']}; re-reading its snapshot"
+            )
 
     def _apply(self, changes: list[dict[str, Any]], cursor: int, server_id: str) -> None:
         if changes:
@@ -184,8 +212,10 @@ class SyncEngine:
             return
         self._stop.clear()
         self._dirty.set()
-        self._threads = [threading.Thread(target=self._loop, args=(self._push_step,), name="sync-push", daemon=True),
-                         threading.Thread(target=self._loop, args=(self._pull_step,), name="sync-pull", daemon=True)]
+        self._threads = [
+            threading.Thread(target=self._loop, args=(self._push_step,), name="sync-push", daemon=True),
+            threading.Thread(target=self._loop, args=(self._pull_step,), name="sync-pull", daemon=True),
+        ]
         for t in self._threads:
             t.start()
 

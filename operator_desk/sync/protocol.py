@@ -119,8 +119,9 @@ def _later(a: Any, b: Any) -> Any:
         return max(str(a), str(b))
 
 
-def is_conflict(tbl: str, col: str, base_hlc: str | None, cur_clock: tuple[str, str] | None,
-                cur_value: Any, value: Any) -> bool:
+def is_conflict(
+    tbl: str, col: str, base_hlc: str | None, cur_clock: tuple[str, str] | None, cur_value: Any, value: Any
+) -> bool:
     """A write that did not see the value it replaces. Forward-only fields and conflict records
     themselves merge by rule and never conflict."""
     if cur_clock is None or tbl == "conflicts" or is_forward_only(tbl, col) or not is_record(tbl):
@@ -131,8 +132,12 @@ def is_conflict(tbl: str, col: str, base_hlc: str | None, cur_clock: tuple[str, 
 
 
 def conflict_fields(
-    tbl: str, pk: str, col: str,
-    a: tuple[Any, tuple[str, str]], b: tuple[Any, tuple[str, str]], detected_at: int,
+    tbl: str,
+    pk: str,
+    col: str,
+    a: tuple[Any, tuple[str, str]],
+    b: tuple[Any, tuple[str, str]],
+    detected_at: int,
 ) -> tuple[str, dict[str, Any]]:
     """The conflicts record for two writes (value, (hlc, site)) of one field.
 

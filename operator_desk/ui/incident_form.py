@@ -6,6 +6,7 @@ the open form is kept as a draft every 2 seconds so a killed desk loses nothing 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -31,11 +32,18 @@ from ..domain.errors import DomainError, ValidationError
 from ..domain.ids import new_id
 from ..domain.location import Location
 from ..domain.rules import OpenIncident
+from ..store.database import StoreError
 from . import labels
 from .form_services import FormServices
 from .location_search import LocationSearch, PlaceChoice
 
+log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 2000
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    return text[text.rfind("(") + 1 :].rstrip(")") if "(" in text else text
 DRAFT_KIND = "incident_form"
 
 
@@ -345,7 +353,14 @@ class IncidentForm(QWidget):
         except DomainError as exc:
             self.errors.setText(labels.error(exc.code))
             return None
-        self.sv.drafts.discard(self.draft_id)
+        except StoreError as exc:  # full disk, read-only folder: keep everything typed, say why
+            log.error("incident not saved: %s", exc)
+            self.errors.setText(
+                self.tr("Not saved: the store cannot be written ({detail}). Everything typed stays here; "
+                        "free disk space and press Ctrl+Enter again.").format(detail=_reason(exc))
+            )
+            return None
+        self._safe_discard()
         number = self.sv.incidents.get(incident_id)["number"]
         self.reset()
         self.info.setText(self.tr("Saved {number}").format(number=number))
@@ -394,7 +409,7 @@ class IncidentForm(QWidget):
         text = self.narrative.toPlainText().strip()
         if text:
             self.sv.incidents.add_note(target.id, text)
-        self.sv.drafts.discard(self.draft_id)
+        self._safe_discard()
         self.reset()
         self.info.setText(self.tr("Call attached to {number}").format(number=target.number))
         self.saved.emit(target.id)
@@ -434,8 +449,19 @@ class IncidentForm(QWidget):
     def save_draft(self) -> None:
         if not self.dirty:
             return
-        self.sv.drafts.save(self.draft_id, DRAFT_KIND, self.payload(), ref_id=self.call_id)
+        try:
+            self.sv.drafts.save(self.draft_id, DRAFT_KIND, self.payload(), ref_id=self.call_id)
+        except StoreError as exc:  # the timer tries again in 2 s; the text stays in the form meanwhile
+            log.error("draft not saved: %s", exc)
+            self.info.setText(self.tr("Draft not saved: {detail}").format(detail=_reason(exc)))
+            return
         self.dirty = False
+
+    def _safe_discard(self) -> None:
+        try:
+            self.sv.drafts.discard(self.draft_id)
+        except StoreError as exc:  # a stale draft is harmless: it is offered again, never lost
+            log.error("draft not discarded: %s", exc)
 
     def restore_draft(self) -> bool:
         draft = self.sv.drafts.latest(DRAFT_KIND)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .incident_form import IncidentForm
 from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
 
+log = logging.getLogger(__name__)
 LAYOUT_VERSION = 2  # bump when docks change: an older saved layout is then ignored
 
 
@@ -123,10 +125,26 @@ class MainWindow(QMainWindow):
         act.setObjectName(name)
         act.setShortcuts(keys)
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.triggered.connect(lambda _checked=False: slot())
+        act.triggered.connect(lambda _checked=False: self._guarded(slot))
         menu.addAction(act)
         self.addAction(act)
         return act
+
+    def _guarded(self, slot: Callable[[], object]) -> None:
+        """An operator key never crashes the desk: expected errors are shown in the status bar, the rest
+        logged and shown there too (never a modal dialog mid-call)."""
+        from ..domain.errors import DomainError
+        from ..store.database import StoreError
+        from . import labels
+
+        try:
+            slot()
+        except DomainError as exc:
+            self.statusBar().showMessage(labels.error(exc.code), 8000)
+        except StoreError as exc:
+            log.error("store write failed: %s", exc)
+            self.statusBar().showMessage(self.tr("Not saved: the store cannot be written ({detail})").format(
+                detail=str(exc).split("(")[-1].rstrip(")")), 15000)
 
     def _actions(self) -> None:
         K = QKeySequence

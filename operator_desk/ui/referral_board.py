@@ -129,15 +129,14 @@ class ReferralBoardModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        tr = QCoreApplication.translate
         labels = (
-            tr("ReferralBoard", "Incident"),
-            tr("ReferralBoard", "Agency"),
-            tr("ReferralBoard", "Sent"),
-            tr("ReferralBoard", "Acknowledged"),
-            tr("ReferralBoard", "On scene"),
-            tr("ReferralBoard", "Feedback"),
-            tr("ReferralBoard", "Closed"),
+            QCoreApplication.translate("ReferralBoard", "Incident"),
+            QCoreApplication.translate("ReferralBoard", "Agency"),
+            QCoreApplication.translate("ReferralBoard", "Sent"),
+            QCoreApplication.translate("ReferralBoard", "Acknowledged"),
+            QCoreApplication.translate("ReferralBoard", "On scene"),
+            QCoreApplication.translate("ReferralBoard", "Feedback"),
+            QCoreApplication.translate("ReferralBoard", "Closed"),
         )
         return labels[section] if 0 <= section < len(labels) else None
 

@@ -2,44 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
-    <name></name>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Incident</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Agency</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Sent</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Acknowledged</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>On scene</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Feedback</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>ReferralBoard</source>
-        <comment>Closed</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AgenciesDialog</name>
     <message>
         <source>Agencies</source>
@@ -784,6 +746,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The caller&apos;s phone sent a location: Ctrl+L to use it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the caller&apos;s device location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agencies…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Training</source>
         <translation type="unfinished"></translation>
     </message>
@@ -837,6 +819,18 @@
     </message>
     <message>
         <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Statistics</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -908,6 +902,34 @@
 </context>
 <context>
     <name>ReferralBoard</name>
+    <message>
+        <source>Incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On scene</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Due at %1</source>
         <translation type="unfinished"></translation>
@@ -1363,6 +1385,13 @@
     </message>
     <message>
         <source>All calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TelephonyBinding</name>
+    <message>
+        <source>No device location for this call</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

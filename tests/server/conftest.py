@@ -15,8 +15,10 @@ PG_URL = os.environ.get("OPERATOR_DESK_PG_URL")
 
 BACKENDS = [
     "sqlite",
-    pytest.param("postgres", marks=[pytest.mark.postgres,
-                                    pytest.mark.skipif(not PG_URL, reason="OPERATOR_DESK_PG_URL not set")]),
+    pytest.param(
+        "postgres",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="OPERATOR_DESK_PG_URL not set")],
+    ),
 ]
 
 

@@ -23,7 +23,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from operator_desk.domain.errors import DomainError
 from operator_desk.domain.location import Location
@@ -61,11 +67,17 @@ class SyncModel(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="syncmodel-"))
         self.clock = Clock()
-        self.up = SyncServer(type(self).make_upstream(f"up{self.dir.name[-8:]}"), now_ms=self.clock, hasher=cheap_hasher())
-        self.hubs = [SyncServer(SqliteStorage(self.dir / f"h{i}"), now_ms=self.clock, hasher=cheap_hasher())
-                     for i in (1, 2)]
-        self.relays = [Relay(h, LoopbackClient(self.up, self.up.enroll(f"hub{i}", "hub")["token"]))
-                       for i, h in enumerate(self.hubs)]
+        self.up = SyncServer(
+            type(self).make_upstream(f"up{self.dir.name[-8:]}"), now_ms=self.clock, hasher=cheap_hasher()
+        )
+        self.hubs = [
+            SyncServer(SqliteStorage(self.dir / f"h{i}"), now_ms=self.clock, hasher=cheap_hasher())
+            for i in (1, 2)
+        ]
+        self.relays = [
+            Relay(h, LoopbackClient(self.up, self.up.enroll(f"hub{i}", "hub")["token"]))
+            for i, h in enumerate(self.hubs)
+        ]
         self.stores: list[Store] = []
         self.engines: list[SyncEngine] = []
         for i, hub in enumerate([self.hubs[0], self.hubs[0], self.hubs[1]]):
@@ -101,10 +113,21 @@ class SyncModel(RuleBasedStateMachine):
     # -- desk work ------------------------------------------------------------------------------
     @rule(d=st.integers(0, 2), text=texts)
     def create(self, d: int, text: str) -> None:
-        self.services[d].create({"category": "fire", "priority": "P2", "narrative": text,
-                                 "location": Location(lat=-3.41, lon=114.85, address=text)})
+        self.services[d].create(
+            {
+                "category": "fire",
+                "priority": "P2",
+                "narrative": text,
+                "location": Location(lat=-3.41, lon=114.85, address=text),
+            }
+        )
 
-    @rule(d=st.integers(0, 2), i=st.integers(0, 50), text=texts, field=st.sampled_from(["narrative", "priority"]))
+    @rule(
+        d=st.integers(0, 2),
+        i=st.integers(0, 50),
+        text=texts,
+        field=st.sampled_from(["narrative", "priority"]),
+    )
     def edit(self, d: int, i: int, text: str, field: str) -> None:
         ids = self._incidents(d)
         if not ids:
@@ -248,31 +271,43 @@ class SyncModel(RuleBasedStateMachine):
         for server in [*self.hubs, self.up]:
             assert server.storage.materialize() == states[0], "a server's merged state differs from the desks"
         for store in self.stores:
-            outbox = [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
-                      for r in store.query("SELECT site_seq, hlc, tbl, pk, col, value FROM outbox")]
+            outbox = [
+                (r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+                for r in store.query("SELECT site_seq, hlc, tbl, pk, col, value FROM outbox")
+            ]
             assert store.query("SELECT count(*) FROM outbox WHERE pushed=0")[0][0] == 0
             for server in [self.hubs[0] if store is not self.stores[2] else self.hubs[1], self.up]:
-                logged = [(c["site_seq"], c["hlc"], c["tbl"], c["pk"], c["col"], c["value"])
-                          for c in server.storage.iter_log() if c["site_id"] == store.site_id]
+                logged = [
+                    (c["site_seq"], c["hlc"], c["tbl"], c["pk"], c["col"], c["value"])
+                    for c in server.storage.iter_log()
+                    if c["site_id"] == store.site_id
+                ]
                 assert len(logged) == len(outbox), "a change is missing or logged twice"
                 assert {(*x[:5], json.dumps(x[5], sort_keys=True)) for x in logged} == {
-                    (*x[:5], json.dumps(x[5], sort_keys=True)) for x in outbox}
+                    (*x[:5], json.dumps(x[5], sort_keys=True)) for x in outbox
+                }
         for pk, status in self.furthest.items():
             assert states[0]["incidents"][pk]["status"] == status, "status moved backwards in a merge"
         conflicts = states[0].get("conflicts", {}).values()
         for pk, va, vb in self.expected_conflicts:
             pair = {json.dumps(va), json.dumps(vb)}
-            assert any(c["pk"] == pk and c["col"] == "caller_name" and {c["local_value"], c["remote_value"]} == pair
-                       for c in conflicts), f"no conflict record for concurrent edits {va!r}/{vb!r} of {pk}"
+            assert any(
+                c["pk"] == pk and c["col"] == "caller_name" and {c["local_value"], c["remote_value"]} == pair
+                for c in conflicts
+            ), f"no conflict record for concurrent edits {va!r}/{vb!r} of {pk}"
 
 
 def _run(make_storage: Callable[[str], Storage], examples: int, steps: int) -> None:
     SyncModel.make_upstream = staticmethod(make_storage)  # type: ignore[assignment]
     run_state_machine_as_test(
         SyncModel,
-        settings=settings(max_examples=examples, stateful_step_count=steps, deadline=None,
-                          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+            suppress_health_check=list(HealthCheck),
+        ),
     )
 
 

@@ -38,8 +38,14 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        config = uvicorn.Config(create_app(self.server), host="127.0.0.1", port=self.port, log_level="error",
-                                timeout_graceful_shutdown=1, lifespan="on")
+        config = uvicorn.Config(
+            create_app(self.server),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="error",
+            timeout_graceful_shutdown=1,
+            lifespan="on",
+        )
         self._uv = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._uv.run, daemon=True)
         self._thread.start()

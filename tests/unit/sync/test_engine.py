@@ -21,7 +21,9 @@ from .conftest import LiveServer
 
 
 @pytest.fixture
-def desks(tmp_path: Path, live_server: LiveServer) -> Iterator[list[tuple[Store, SyncEngine, list[SyncStatus]]]]:
+def desks(
+    tmp_path: Path, live_server: LiveServer
+) -> Iterator[list[tuple[Store, SyncEngine, list[SyncStatus]]]]:
     out = []
     for name in ("a", "b"):
         store = Store(tmp_path / name / "desk.sqlite")
@@ -117,8 +119,9 @@ def test_clock_skew_both_ways_is_reported(tmp_path: Path, live_server: LiveServe
         behind.close()
 
 
-def test_join_adopts_the_enrolled_site_and_cli_sync_once(tmp_path: Path, live_server: LiveServer,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_join_adopts_the_enrolled_site_and_cli_sync_once(
+    tmp_path: Path, live_server: LiveServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     from operator_desk.cli import main
 
     data = tmp_path / "desk"
