@@ -96,18 +96,19 @@ mapfile -t SYS_PA < <(ldconfig -p 2>/dev/null | awk '/libportaudio/ { print $NF 
 HIDE=""
 for f in "${SYS_PA[@]}"; do HIDE+="mount --bind /dev/null '$f' && "; done
 
-# Run "$@" with an empty environment and, when possible, with the system PortAudio hidden.
+# CLEAN=(command prefix) runs a command with an empty environment and, when possible, the system
+# PortAudio hidden. unshare, sh and env all exec, so "${CLEAN[@]}" cmd & leaves $! = the command's PID.
 SANDBOX="none"
-run_clean() {
-    local envv=(env -i PATH=/usr/bin:/bin HOME="$WORK/home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
-                XDG_RUNTIME_DIR="$WORK/home")
-    if [[ "$SANDBOX" == "none" ]]; then
-        "${envv[@]}" "$@"
-    else
-        # shellcheck disable=SC2086
-        unshare $SANDBOX sh -c "${HIDE}exec \"\$@\"" sh "${envv[@]}" "$@"
+set_clean() {
+    CLEAN=(env -i PATH=/usr/bin:/bin HOME="$WORK/home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen
+           XDG_RUNTIME_DIR="$WORK/home")
+    if [[ "$SANDBOX" != "none" ]]; then
+        # shellcheck disable=SC2206
+        CLEAN=(unshare $SANDBOX sh -c "${HIDE}exec \"\$@\"" sh "${CLEAN[@]}")
     fi
 }
+run_clean() { "${CLEAN[@]}" "$@"; }
+set_clean
 if [[ ${#SYS_PA[@]} -eq 0 ]]; then
     SANDBOX="none"
     echo "note: this machine has no system libportaudio; the clean environment alone is the proof"
@@ -115,6 +116,7 @@ else
     for opt in "-m" "-r -m"; do
         if unshare $opt sh -c "${HIDE}true" 2>/dev/null; then SANDBOX="$opt"; break; fi
     done
+    set_clean
     if [[ "$SANDBOX" == "none" ]]; then
         echo "WARNING: cannot hide the system PortAudio (no mount namespace: needs root or user namespaces);"
         echo "         falling back to the weaker proof: the library mapped by the desk is the bundled copy."
@@ -195,8 +197,8 @@ run_clean "$APP/operator-desk-server" enroll --data-dir "$WORK/hub" --site smoke
     || fail "operator-desk-server enroll failed"
 grep -q '"token"' "$WORK/enroll.json" || fail "enroll printed no token"
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-run_clean "$APP/operator-desk-server" --data-dir "$WORK/hub" --port "$port" >"$WORK/hub.log" 2>&1 &
-SERVER_PID=$!
+"${CLEAN[@]}" "$APP/operator-desk-server" --data-dir "$WORK/hub" --port "$port" >"$WORK/hub.log" 2>&1 &
+SERVER_PID=$!  # the hub itself (see set_clean), so cleanup() can stop it by this PID
 code=""
 for _ in $(seq 1 50); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" || true)
@@ -205,7 +207,9 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 [[ "$code" == "200" ]] || { cat "$WORK/hub.log" >&2; fail "hub did not answer GET /health (last status '${code}')"; }
-kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+kill -0 "$SERVER_PID" 2>/dev/null && fail "hub (PID $SERVER_PID) still running after SIGTERM"
 SERVER_PID=""
 echo "ok: enroll printed a token; GET /health -> 200 on port $port"
 
