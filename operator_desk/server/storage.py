@@ -17,6 +17,7 @@ from typing import Any
 
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
+from .ingest import ingest_batch
 
 Cursor = Any  # a DB-API cursor (sqlite3 or psycopg): execute / fetchone / fetchall
 
@@ -156,15 +157,7 @@ class Storage(ABC):
         """
         result = IngestResult()
         with self.write_tx() as cur:
-            for i, ch in enumerate(changes):
-                if self._append_log(cur, source, ch, now_ms):
-                    result.accepted += 1
-                    if p.is_record(ch["tbl"]):
-                        self._merge(cur, ch, own_site, clock, now_ms, result)
-                else:
-                    result.duplicates += 1
-                if self.fault_hook is not None:
-                    self.fault_hook(i)
+            ingest_batch(self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result)
             for key, value in (meta or {}).items():
                 self._set_meta(cur, key, value)
             self._set_meta(cur, "hlc", clock.last.encode())
