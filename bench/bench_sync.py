@@ -46,8 +46,10 @@ class Hub:
         self.dir = root / "hub"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([PY, "-m", "operator_desk.server.cli", "--data-dir", str(self.dir),
-                                      "--port", str(self.port)], stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [PY, "-m", "operator_desk.server.cli", "--data-dir", str(self.dir), "--port", str(self.port)],
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -58,8 +60,12 @@ class Hub:
         raise RuntimeError("hub did not start")
 
     def enroll(self, name: str) -> str:
-        out = subprocess.run([PY, "-m", "operator_desk.server.cli", "enroll", "--data-dir", str(self.dir),
-                              "--site", name], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [PY, "-m", "operator_desk.server.cli", "enroll", "--data-dir", str(self.dir), "--site", name],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return str(json.loads(out.stdout)["token"])
 
     def stop(self) -> None:
@@ -82,10 +88,22 @@ def write_changes(store: Store, n: int) -> None:
     def batch(k0: int, k1: int) -> Any:
         def fn(tx: Tx) -> None:
             for k in range(k0, k1):
-                tx.insert_record("calls", {
-                    "site_id": tx.site_id, "caller_number": f"+62812{k:07d}", "caller_raw": f"0812{k:07d}",
-                    "source": "manual", "started_at": now + k, "answered_at": now + k + 5,
-                    "ended_at": now + k + 30, "outcome": "ghost", "operator": tx.operator, "notes": "bench"})
+                tx.insert_record(
+                    "calls",
+                    {
+                        "site_id": tx.site_id,
+                        "caller_number": f"+62812{k:07d}",
+                        "caller_raw": f"0812{k:07d}",
+                        "source": "manual",
+                        "started_at": now + k,
+                        "answered_at": now + k + 5,
+                        "ended_at": now + k + 30,
+                        "outcome": "ghost",
+                        "operator": tx.operator,
+                        "notes": "bench",
+                    },
+                )
+
         return fn
 
     calls = n // 10
@@ -102,8 +120,10 @@ def floor_seconds(store_a: Store, root: Path) -> tuple[float, int]:
         conn = sqlite3.connect(root / name, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("CREATE TABLE log (site_seq INTEGER, site_id TEXT, hlc TEXT, tbl TEXT, pk TEXT, col TEXT, "
-                     "value TEXT, base_hlc TEXT, operator TEXT, UNIQUE(site_id, site_seq))")
+        conn.execute(
+            "CREATE TABLE log (site_seq INTEGER, site_id TEXT, hlc TEXT, tbl TEXT, pk TEXT, col TEXT, "
+            "value TEXT, base_hlc TEXT, operator TEXT, UNIQUE(site_id, site_seq))"
+        )
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO log VALUES (?,?,?,?,?,?,?,?,?)", [tuple(r) for r in rows])
         conn.execute("COMMIT")
@@ -163,8 +183,10 @@ def bench_catch_up(root: Path, hub: Hub) -> dict[str, float]:
     for i in range(5000):  # eight hours of a busy center while desk D is off
         cid = calls.ring(f"0813{i:07d}")
         if i % 10 == 0:
-            iid = incidents.create({"category": "fire", "priority": "P2", "narrative": f"laporan {i}",
-                                    "location": loc}, call_id=cid)
+            iid = incidents.create(
+                {"category": "fire", "priority": "P2", "narrative": f"laporan {i}", "location": loc},
+                call_id=cid,
+            )
             incidents.add_note(iid, "unit berangkat")
             incidents.advance(iid, "referred")
         else:
@@ -203,7 +225,11 @@ def bench_latency(root: Path, hub: Hub, rounds: int = 20) -> dict[str, float]:
     eb.stop()
     for s in (a, b):
         s.close()
-    return {"median_s": statistics.median(lat), "p95_s": sorted(lat)[int(0.95 * (len(lat) - 1))], "max_s": max(lat)}
+    return {
+        "median_s": statistics.median(lat),
+        "p95_s": sorted(lat)[int(0.95 * (len(lat) - 1))],
+        "max_s": max(lat),
+    }
 
 
 def main() -> int:
@@ -215,15 +241,21 @@ def main() -> int:
         hub = Hub(root)
         try:
             tr = bench_transfer(root, hub, args.changes)
-            print(f"transfer  {args.changes} changes A->hub->B: {tr['sync_s']:.2f} s; floor (insert twice + "
-                  f"{tr['bytes'] / 1e6:.1f} MB x2 over loopback): {tr['floor_s']:.3f} s; ratio {tr['ratio']:.1f}x "
-                  f"(target <= 3x)")
+            print(
+                f"transfer  {args.changes} changes A->hub->B: {tr['sync_s']:.2f} s; floor (insert twice + "
+                f"{tr['bytes'] / 1e6:.1f} MB x2 over loopback): {tr['floor_s']:.3f} s; ratio {tr['ratio']:.1f}x "
+                f"(target <= 3x)"
+            )
             cu = bench_catch_up(root, hub)
-            print(f"catch-up  8 h offline (5000 calls, 500 incidents = {cu['changes']} changes): "
-                  f"{cu['catch_up_s']:.2f} s (target < 10 s; writing them took {cu['write_s']:.1f} s)")
+            print(
+                f"catch-up  8 h offline (5000 calls, 500 incidents = {cu['changes']} changes): "
+                f"{cu['catch_up_s']:.2f} s (target < 10 s; writing them took {cu['write_s']:.1f} s)"
+            )
             la = bench_latency(root, hub)
-            print(f"latency   online propagation: median {la['median_s'] * 1000:.0f} ms, p95 "
-                  f"{la['p95_s'] * 1000:.0f} ms, max {la['max_s'] * 1000:.0f} ms (target <= 1 s)")
+            print(
+                f"latency   online propagation: median {la['median_s'] * 1000:.0f} ms, p95 "
+                f"{la['p95_s'] * 1000:.0f} ms, max {la['max_s'] * 1000:.0f} ms (target <= 1 s)"
+            )
         finally:
             hub.stop()
     return 0

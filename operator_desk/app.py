@@ -206,7 +206,9 @@ def create_desk(
     def make_stats() -> Any:
         from .ui.stats_panel import StatsPanel
 
-        return StatsPanel(stats=StatsService(store), now_ms=store.now_ms, zone=zone)
+        panel = StatsPanel(stats=StatsService(store), now_ms=store.now_ms, zone=zone)
+        panel.request_from_widgets()  # the last week, computed on the panel's worker
+        return panel
 
     stats_host = LazyHost(make_stats)
     window = MainWindow(

@@ -202,7 +202,9 @@ class SyncServer:
         if not p.is_append(tbl):
             raise p.ProtocolError(f"{tbl} is not an append-only synced table")
         pk = pk or new_id()
-        self.storage.append_own_tx(tbl, pk, row, own_site=self.site_id, clock=self.clock, now_ms=self.now_ms())
+        self.storage.append_own_tx(
+            tbl, pk, row, own_site=self.site_id, clock=self.clock, now_ms=self.now_ms()
+        )
         self.notifier.notify()
         return pk
 

@@ -21,8 +21,17 @@ if TYPE_CHECKING:
 CHUNK = 400  # bound parameters per IN (...) query
 
 
-def ingest_batch(storage: Storage, cur: Cursor, source: str, changes: list[dict[str, Any]], *, own_site: str,
-                 clock: HybridClock, now_ms: int, result: IngestResult) -> None:
+def ingest_batch(
+    storage: Storage,
+    cur: Cursor,
+    source: str,
+    changes: list[dict[str, Any]],
+    *,
+    own_site: str,
+    clock: HybridClock,
+    now_ms: int,
+    result: IngestResult,
+) -> None:
     q = storage.q
     fresh = _new_changes(storage, cur, changes)
     result.duplicates += len(changes) - len(fresh)
@@ -30,10 +39,26 @@ def ingest_batch(storage: Storage, cur: Cursor, source: str, changes: list[dict[
     if not fresh:
         return
     cur.executemany(
-        q("INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, received_at) "
-          "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
-        [(c["site_id"], c["site_seq"], c["hlc"], c["tbl"], c["pk"], c["col"], json.dumps(c["value"], ensure_ascii=False),
-          c["base_hlc"], c["operator"], source, now_ms) for c in fresh],
+        q(
+            "INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, received_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        ),
+        [
+            (
+                c["site_id"],
+                c["site_seq"],
+                c["hlc"],
+                c["tbl"],
+                c["pk"],
+                c["col"],
+                json.dumps(c["value"], ensure_ascii=False),
+                c["base_hlc"],
+                c["operator"],
+                source,
+                now_ms,
+            )
+            for c in fresh
+        ],
     )
     records = [c for c in fresh if p.is_record(c["tbl"]) and c["tbl"] != "conflicts"]
     state = _load_state(storage, cur, records)
@@ -44,7 +69,9 @@ def ingest_batch(storage: Storage, cur: Cursor, source: str, changes: list[dict[
         current = state.get(key)
         cur_value, cur_clock = (current[0], current[1]) if current else (None, None)
         incoming = (ch["hlc"], ch["site_id"])
-        if current is not None and p.is_conflict(*key[::2], ch["base_hlc"], cur_clock, cur_value, ch["value"]):
+        if current is not None and p.is_conflict(
+            *key[::2], ch["base_hlc"], cur_clock, cur_value, ch["value"]
+        ):
             assert cur_clock is not None
             found.append((*key, (cur_value, cur_clock), (ch["value"], incoming)))
         value, new_clock, changed = p.merge_field(key[0], key[2], cur_value, cur_clock, ch["value"], incoming)
@@ -54,9 +81,14 @@ def ingest_batch(storage: Storage, cur: Cursor, source: str, changes: list[dict[
         if storage.fault_hook is not None:
             storage.fault_hook(i)
     cur.executemany(
-        q("INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
-          "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, value=excluded.value"),
-        [(*k, state[k][1][0], state[k][1][1], json.dumps(state[k][0], ensure_ascii=False)) for k in sorted(dirty)],
+        q(
+            "INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, value=excluded.value"
+        ),
+        [
+            (*k, state[k][1][0], state[k][1][1], json.dumps(state[k][0], ensure_ascii=False))
+            for k in sorted(dirty)
+        ],
     )
     for ch in fresh:
         if ch["tbl"] == "conflicts":
@@ -72,8 +104,10 @@ def _new_changes(storage: Storage, cur: Cursor, changes: list[dict[str, Any]]) -
         by_site.setdefault(c["site_id"], []).append(c["site_seq"])
     known: set[tuple[str, int]] = set()
     for site, seqs in by_site.items():
-        cur.execute(storage.q("SELECT site_seq FROM log WHERE site_id=? AND site_seq BETWEEN ? AND ?"),
-                    (site, min(seqs), max(seqs)))
+        cur.execute(
+            storage.q("SELECT site_seq FROM log WHERE site_id=? AND site_seq BETWEEN ? AND ?"),
+            (site, min(seqs), max(seqs)),
+        )
         known.update((site, int(r[0])) for r in cur.fetchall())
     out = []
     for c in changes:
@@ -84,8 +118,9 @@ def _new_changes(storage: Storage, cur: Cursor, changes: list[dict[str, Any]]) -
     return out
 
 
-def _load_state(storage: Storage, cur: Cursor,
-                records: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[Any, tuple[str, str]]]:
+def _load_state(
+    storage: Storage, cur: Cursor, records: list[dict[str, Any]]
+) -> dict[tuple[str, str, str], tuple[Any, tuple[str, str]]]:
     pks: dict[str, set[str]] = {}
     for c in records:
         pks.setdefault(c["tbl"], set()).add(c["pk"])
@@ -93,10 +128,12 @@ def _load_state(storage: Storage, cur: Cursor,
     for tbl, keys in pks.items():
         ordered = sorted(keys)
         for i in range(0, len(ordered), CHUNK):
-            part = ordered[i:i + CHUNK]
+            part = ordered[i : i + CHUNK]
             cur.execute(
-                storage.q(f"SELECT pk, col, hlc, site_id, value FROM field_state WHERE tbl=? AND pk IN "
-                          f"({','.join('?' * len(part))})"),
+                storage.q(
+                    f"SELECT pk, col, hlc, site_id, value FROM field_state WHERE tbl=? AND pk IN "
+                    f"({','.join('?' * len(part))})"
+                ),
                 (tbl, *part),
             )
             for pk, col, hlc, site, value in cur.fetchall():

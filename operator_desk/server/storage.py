@@ -157,7 +157,9 @@ class Storage(ABC):
         """
         result = IngestResult()
         with self.write_tx() as cur:
-            ingest_batch(self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result)
+            ingest_batch(
+                self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result
+            )
             for key, value in (meta or {}).items():
                 self._set_meta(cur, key, value)
             self._set_meta(cur, "hlc", clock.last.encode())
@@ -290,13 +292,23 @@ class Storage(ABC):
             self._set_meta(cur, "hlc", clock.last.encode())
             return self._head(cur)
 
-    def append_own_tx(self, tbl: str, pk: str, row: dict[str, Any], *, own_site: str, clock: HybridClock,
-                      now_ms: int) -> int:
+    def append_own_tx(
+        self, tbl: str, pk: str, row: dict[str, Any], *, own_site: str, clock: HybridClock, now_ms: int
+    ) -> int:
         """An append-only row made by this server (e.g. an AML device location): one '*' change."""
         with self.write_tx() as cur:
             seq = int(self._meta(cur, "own_seq") or 0) + 1
-            ch = {"site_id": own_site, "site_seq": seq, "hlc": clock.tick().encode(), "tbl": tbl, "pk": pk,
-                  "col": "*", "value": row, "base_hlc": None, "operator": None}
+            ch = {
+                "site_id": own_site,
+                "site_seq": seq,
+                "hlc": clock.tick().encode(),
+                "tbl": tbl,
+                "pk": pk,
+                "col": "*",
+                "value": row,
+                "base_hlc": None,
+                "operator": None,
+            }
             self._append_log(cur, own_site, ch, now_ms)
             self._set_meta(cur, "own_seq", str(seq))
             self._set_meta(cur, "hlc", clock.last.encode())

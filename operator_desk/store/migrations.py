@@ -165,7 +165,7 @@ def m003_shifts_and_referral_timers(db: Database) -> None:
 
 @migrations()
 def m003_sync(db: Database) -> None:
-    """Conflicts become a synced record table (site of the older write kept too); pull cursor index."""
+    """Conflicts become a synced record table: keep the site of the older write too; index open ones."""
     db.execute("ALTER TABLE conflicts ADD COLUMN local_site TEXT")
     db.execute("CREATE INDEX conflicts_open ON conflicts(resolved_at, detected_at)")
 

@@ -87,7 +87,7 @@ def is_json_column(tbl: str, col: str) -> bool:
 
 def wins(incoming: tuple[str, str], current: tuple[str, str] | None) -> bool:
     """Last writer wins: the larger (hlc, site_id) pair. Ties by site_id make it deterministic."""
-    return current is None or incoming[0] > current[0]  # PLANTED BUG
+    return current is None or incoming > current
 
 
 def merge_field(

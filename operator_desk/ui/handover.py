@@ -26,6 +26,7 @@ from ..domain import phone
 from ..domain.errors import DomainError
 from ..domain.timeutil import local
 from ..services.shifts import HandoverItems, ShiftService
+from . import labels
 
 ID_ROLE = 0x0100  # Qt.UserRole
 
@@ -121,7 +122,7 @@ class HandoverView(QWidget):
 
     def _incident_text(self, r: dict[str, Any]) -> str:
         where = r.get("kecamatan_name") or r.get("address") or ""
-        return f"{r['number']}  {r['priority'] or ''}  {r['status']}  {where}".strip()
+        return f"{r['number']}  {r['priority'] or ''}  {labels.status(r['status'])}  {where}".strip()
 
     def _referral_text(self, r: dict[str, Any]) -> str:
         level = self.tr("red") if r["level"] == "red" else self.tr("amber")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ..domain.timeutil import local
@@ -43,7 +43,8 @@ class DeskStatusBar(QStatusBar):
     def update_clock(self) -> None:
         t = local(self.now_ms(), self.zone)
         zone_name = "WITA" if str(self.zone) == "Asia/Makassar" else t.tzname()
-        self.clock.setText(f"{t:%a %d-%m-%Y %H:%M:%S} {zone_name}")
+        day = QLocale().dayName(t.isoweekday(), QLocale.FormatType.ShortFormat)  # "Sab" in Indonesian
+        self.clock.setText(f"{day} {t:%d-%m-%Y %H:%M:%S} {zone_name}")
 
     def set_operator(self, name: str | None) -> None:
         self.operator.setText(

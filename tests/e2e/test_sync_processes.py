@@ -97,18 +97,42 @@ def test_kill_everything_at_random_then_converge(tmp_path: Path) -> None:
     srv = ["-m", "operator_desk.server.cli"]
     hub_cred = run_json(*srv, "enroll", "--data-dir", str(up_dir), "--site", "hub banjar", "--kind", "hub")
     upstream = Proc([*srv, "--data-dir", str(up_dir), "--port", str(up_port)], tmp_path / "up.log")
-    hub = Proc([*srv, "--data-dir", str(hub_dir), "--port", str(hub_port),
-                "--upstream", f"http://127.0.0.1:{up_port}", "--upstream-token", hub_cred["token"]],
-               tmp_path / "hub.log")
+    hub = Proc(
+        [
+            *srv,
+            "--data-dir",
+            str(hub_dir),
+            "--port",
+            str(hub_port),
+            "--upstream",
+            f"http://127.0.0.1:{up_port}",
+            "--upstream-token",
+            hub_cred["token"],
+        ],
+        tmp_path / "hub.log",
+    )
     desks, syncs = [], []
     for i in range(3):
         data = tmp_path / f"desk{i}"
         cred = run_json(*srv, "enroll", "--data-dir", str(hub_dir), "--site", f"desk {i}")
-        run_json("-m", "operator_desk.cli", "join", "--data-dir", str(data), "--server",
-                 f"http://127.0.0.1:{hub_port}", "--token", cred["token"])
+        run_json(
+            "-m",
+            "operator_desk.cli",
+            "join",
+            "--data-dir",
+            str(data),
+            "--server",
+            f"http://127.0.0.1:{hub_port}",
+            "--token",
+            cred["token"],
+        )
         desks.append(data)
-        syncs.append(Proc(["-m", "operator_desk.cli", "sync", "--data-dir", str(data), "--wait", "5"],
-                          tmp_path / f"sync{i}.log"))
+        syncs.append(
+            Proc(
+                ["-m", "operator_desk.cli", "sync", "--data-dir", str(data), "--wait", "5"],
+                tmp_path / f"sync{i}.log",
+            )
+        )
     procs = [upstream, hub, *syncs]
     for proc in procs:
         proc.start()
@@ -116,8 +140,10 @@ def test_kill_everything_at_random_then_converge(tmp_path: Path) -> None:
     wait_http(hub_port)
 
     def write(n: int) -> list[subprocess.Popen]:  # type: ignore[type-arg]
-        return [subprocess.Popen([PY, "-c", WRITER, str(d / "desk.sqlite"), f"op{i}", str(n)])
-                for i, d in enumerate(desks)]
+        return [
+            subprocess.Popen([PY, "-c", WRITER, str(d / "desk.sqlite"), f"op{i}", str(n)])
+            for i, d in enumerate(desks)
+        ]
 
     try:
         for _ in range(6):  # writers run while processes die and come back
@@ -166,7 +192,9 @@ def assert_converged(desks: list[Path], hub_dir: Path, up_dir: Path, timeout: fl
         if waiting == 0 and all(s[0] == first for s in states) and hub_state == first and up_state == first:
             assert len(first["calls"]) == 3 * (6 * 15 + 60)
             return
-        why = f"waiting={waiting}, calls per desk={[len(s[0].get('calls', {})) for s in states]}, " \
-              f"hub={len(hub_state.get('calls', {}))}, upstream={len(up_state.get('calls', {}))}"
+        why = (
+            f"waiting={waiting}, calls per desk={[len(s[0].get('calls', {})) for s in states]}, "
+            f"hub={len(hub_state.get('calls', {}))}, upstream={len(up_state.get('calls', {}))}"
+        )
         time.sleep(0.5)
     raise AssertionError(f"replicas did not converge: {why}")

@@ -312,9 +312,9 @@ def _run(make_storage: Callable[[str], Storage], examples: int, steps: int) -> N
 
 
 def test_replicas_converge_through_hubs_and_upstream(make_storage: Callable[[str], Storage]) -> None:
-    _run(make_storage, examples=12, steps=40)
+    _run(make_storage, examples=30, steps=40)
 
 
 @pytest.mark.parametrize("make_storage", ["sqlite"], indirect=True)
 def test_replicas_converge_long_runs(make_storage: Callable[[str], Storage]) -> None:
-    _run(make_storage, examples=4, steps=120)
+    _run(make_storage, examples=8, steps=120)
