@@ -57,6 +57,13 @@ class Desk:
         return self.source
 
     def close(self) -> None:
+        """Stop everything; the window goes first so nothing paints from a closed store."""
+        try:
+            self.window.form.save_draft()
+            self.window.save_layout()
+            self.window.hide()
+        except RuntimeError:
+            pass  # widgets already deleted
         try:
             self.window.form.save_draft()
             self.window.form._draft_timer.stop()

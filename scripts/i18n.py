@@ -76,8 +76,13 @@ def check(lang: str = "id") -> list[str]:
             shutil.copy(ts_path(lang), copy)
         update(copy, lang)
         problems = untranslated(copy)
-        if not ts_path(lang).with_suffix(".qm").exists():
-            problems.append(f"{ts_path(lang).with_suffix('.qm').name} not compiled")
+        qm = ts_path(lang).with_suffix(".qm")
+        fresh = Path(tmp) / qm.name
+        subprocess.run([tool("lrelease"), str(ts_path(lang)), "-qm", str(fresh)], check=True, capture_output=True)
+        if not qm.exists():
+            problems.append(f"{qm.name} not compiled (run scripts/i18n.py release)")
+        elif qm.read_bytes() != fresh.read_bytes():
+            problems.append(f"{qm.name} is older than {ts_path(lang).name} (run scripts/i18n.py release)")
         return problems
 
 

@@ -8,6 +8,7 @@ operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin]
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import json
 import logging
 import os
@@ -75,6 +76,26 @@ def run_enroll(args: argparse.Namespace) -> int:
     return 0
 
 
+def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
+    """AML intake (POST /aml, answered 2xx always) and recordings (PUT/GET /recordings/{call_id}).
+
+    An AML location becomes a `device_locations` row written by this server: it syncs to every desk,
+    and the desk whose live or recent call has that number attaches it.
+    """
+    from ..telephony.location import parse_any  # the same parsers as `operator-desk location parse`
+    from . import aml_intake, recordings
+
+    def on_location(loc: dict[str, Any]) -> None:
+        server.append_row("device_locations", aml_intake.device_location_row(loc))
+
+    folder = Path(args.data_dir or ".") / "recordings"
+    return [
+        *aml_intake.routes(on_location, parse_any, secret=os.environ.get("OPERATOR_DESK_AML_SECRET"),
+                           counters=server.counters),
+        *recordings.routes(server.authenticate, folder),
+    ]
+
+
 def run_server(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -97,7 +118,7 @@ def run_server(args: argparse.Namespace) -> int:
         )
         starts.append(relay.start)
         stops.append(relay.stop)
-    app = create_app(server, on_startup=starts, on_shutdown=stops)
+    app = create_app(server, on_startup=starts, on_shutdown=stops, extra_routes=extra_routes(server, args))
     config = uvicorn.Config(
         app,
         host=args.host,

@@ -47,6 +47,7 @@ class Store:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._closed = False
         conn = connect(self.path)
         try:
             migrate(conn, self.path)
@@ -85,6 +86,8 @@ class Store:
     # -- reads ----------------------------------------------------------------------------------
     def reader(self) -> sqlite3.Connection:
         """A connection for this thread only (SQLite connections are never shared across threads)."""
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.path)
@@ -186,6 +189,7 @@ class Store:
                 logging.getLogger(__name__).exception("change listener failed")
 
     def close(self) -> None:
+        self._closed = True
         self._writer.close()
         with self._readers_lock:
             for conn in self._readers:

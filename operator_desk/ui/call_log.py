@@ -39,7 +39,7 @@ class CallLogPanel(QWidget):
         self.search.setObjectName("callSearch")
         self.search.setPlaceholderText(self.tr("Search number, name or text (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(240)
+        self.search.setMinimumWidth(170)
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcomeFilter")
         self.outcome.addItem(self.tr("All outcomes"), None)
@@ -50,6 +50,9 @@ class CallLogPanel(QWidget):
         self.category.addItem(self.tr("All categories"), None)
         for c in IncidentCategory:
             self.category.addItem(labels.category(c), str(c))
+        for combo in (self.outcome, self.category):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.use_dates = QCheckBox(self.tr("Dates"), self)
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), self)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..domain import phone
 from ..domain.changes import Changes
 from ..domain.timeutil import local
+from ..store.database import StoreError
 from ..store.store import Store
 from . import labels
 
@@ -231,7 +232,10 @@ class CallLogModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        rec = self._row(index.row())
+        try:
+            rec = self._row(index.row())
+        except StoreError:  # the desk is shutting down
+            return None
         if not rec:
             return None
         col = self.COLUMNS[index.column()]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -31,7 +32,8 @@ from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
 
 log = logging.getLogger(__name__)
-LAYOUT_VERSION = 2  # bump when docks change: an older saved layout is then ignored
+LAYOUT_VERSION = 2
+SCROLLED_DOCKS = frozenset({"incidentDock", "referralDock", "handoverDock"})  # bump when docks change: an older saved layout is then ignored
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +110,14 @@ class MainWindow(QMainWindow):
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if name in SCROLLED_DOCKS:  # tall forms scroll instead of making the window taller than the screen
+            scroll = QScrollArea(dock)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(widget)
+            dock.setWidget(scroll)
+        else:
+            dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable

@@ -2,58 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-import pytest
 from PySide6.QtCore import Qt
 
-SERVER = [sys.executable, "-m", "operator_desk.server.cli"]
-DESK = [sys.executable, "-m", "operator_desk.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_port()
-    data = tmp_path / "hub"
-    proc = subprocess.Popen([*SERVER, "--data-dir", str(data), "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"hub did not start: {proc.stderr.read() if proc.stderr else ''}")
-        yield url, data
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def enrol(hub_dir: Path, url: str, desk_dir: Path, name: str) -> None:
-    out = subprocess.run([*SERVER, "enroll", "--data-dir", str(hub_dir), "--site", name], capture_output=True,
-                         text=True, check=True)
-    token = json.loads(out.stdout)["token"]
-    subprocess.run([*DESK, "join", "--data-dir", str(desk_dir), "--server", url, "--token", token], check=True,
-                   capture_output=True)
+from hub_helpers import enrol  # noqa: E402
 
 
 def test_call_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> None:  # type: ignore[no-untyped-def]
