@@ -245,6 +245,15 @@ def create_desk(
                                      parent=window)
     bridge.changed.connect(phone_binding.on_changes)
     window.add_location_action(phone_binding.take_location)
+
+    def replay(call_id: str) -> None:
+        from .ui.replay_dialog import open_replay
+
+        if open_replay(window, store, data, call_id) is None:
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "This call has no recording"), 4000)
+
+    window.call_log.call_activated.connect(replay)
     bridge.changed.connect(window.on_changes)
 
     def refresh_panels(changes: Changes) -> None:

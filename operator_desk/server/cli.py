@@ -8,12 +8,12 @@ operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin]
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .storage import Storage

@@ -31,6 +31,7 @@ class CallLogPanel(QWidget):
     """Filter bar over the table. Emits `call_selected(call_id)` when the operator picks a row."""
 
     call_selected = Signal(str)
+    call_activated = Signal(str)  # double-click / Enter: open the call (its recording)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +102,7 @@ class CallLogPanel(QWidget):
         self.date_from.dateChanged.connect(lambda _d: self.apply_filter())
         self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(self._activated)
 
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -129,6 +131,11 @@ class CallLogPanel(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
+        call_id = self.model.call_id(index.row())
+        if call_id:
+            self.call_activated.emit(call_id)
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         call_id = self.model.call_id(current.row())

@@ -5,8 +5,8 @@ store, the map and the form (never over a confirmed location by itself), recordi
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from hub_helpers import SERVER, free_port  # noqa: E402
 
+
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()

@@ -6,8 +6,6 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-
 from hub_helpers import enrol  # noqa: E402
 
 
