@@ -73,6 +73,8 @@ class Desk:
             pass  # widgets already deleted
         if self.sync is not None:
             self.sync.stop()
+        if "uploader" in self.extras:
+            self.extras["uploader"].stop(timeout=2.0)
         self.source.stop()
         self.bridge.flush_now()
         self.store.close()
@@ -263,7 +265,11 @@ def create_desk(
             handover.refresh()
 
     bridge.changed.connect(refresh_panels)
-    window.add_admin_menu(lambda: _open_settings(window, data), lambda: _open_agencies(window, agencies, desk))
+    window.add_admin_menu(
+        lambda: _open_settings(window, data),
+        lambda: _open_agencies(window, agencies, desk),
+        lambda: _open_conflicts(window, store),
+    )
     form.saved.connect(lambda incident_id: _finish_emergency(session, incident_id))
     source.start(events)
     if isinstance(source, SimulatorSource):
@@ -303,6 +309,14 @@ def create_desk(
     server = server or store.get_meta("sync_server")  # joined earlier with `operator-desk join`
     if server:
         desk.sync = _start_sync(store, server, bridge)
+        token = store.get_meta("sync_token")
+        if desk.sync is not None and token:
+            from .services.recordings import RecordingUploader
+
+            uploader = RecordingUploader(store, server, token, data)  # files go to the hub in the background
+            uploader.start()
+            phone_binding.uploader = uploader
+            extras["uploader"] = uploader
     form.restore_draft()
     return desk
 
@@ -317,6 +331,13 @@ def _open_settings(window: Any, data: Path) -> None:
         window.statusBar().showMessage(str(exc), 10000)
         current = desk_settings.DeskSettings()
     SettingsDialog(current, data, window).exec()
+
+
+def _open_conflicts(window: Any, store: Store) -> None:
+    from .services.conflicts import ConflictService
+    from .ui.conflicts_dialog import ConflictsDialog
+
+    ConflictsDialog(ConflictService(store), window).exec()
 
 
 def _open_agencies(window: Any, agencies: AgencyService, desk: Desk) -> None:

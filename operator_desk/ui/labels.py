@@ -73,6 +73,10 @@ def error(code: str) -> str:
         "status_backwards": QCoreApplication.translate("Labels", "The status cannot move back"),
         "call_ended": QCoreApplication.translate("Labels", "The call has already ended"),
         "not_found": QCoreApplication.translate("Labels", "Not found"),
+        "supervisor_required": QCoreApplication.translate("Labels", "Only a supervisor may do this"),
+        "conflict_resolved": QCoreApplication.translate("Labels", "Already resolved"),
+        "disposition_required": QCoreApplication.translate("Labels", "Enter the disposition first"),
+        "feedback_required": QCoreApplication.translate("Labels", "The agency's feedback is missing"),
     }
     return names.get(code, code)
 

@@ -252,10 +252,16 @@ class MainWindow(QMainWindow):
         self._action(menu, self.tr("Use the caller's device location"), [QKeySequence("Ctrl+L")], take,
                      "actTakeLocation")
 
-    def add_admin_menu(self, open_settings: Callable[[], object], open_agencies: Callable[[], object]) -> None:
+    def add_admin_menu(
+        self,
+        open_settings: Callable[[], object],
+        open_agencies: Callable[[], object],
+        open_conflicts: Callable[[], object],
+    ) -> None:
         menu = self.menuBar().addMenu(self.tr("&Desk"))
         self._action(menu, self.tr("Settings…"), [], open_settings, "actSettings")
         self._action(menu, self.tr("Agencies…"), [], open_agencies, "actAgencies")
+        self._action(menu, self.tr("Sync conflicts…"), [], open_conflicts, "actConflicts")
 
     def add_training_menu(self, ring: Callable[[], object], hangup: Callable[[], object]) -> None:
         """With the simulator: make calls ring for training and demos."""
