@@ -256,6 +256,16 @@ def create_desk(
                 QCoreApplication.translate("MainWindow", "This call has no recording"), 4000)
 
     window.call_log.call_activated.connect(replay)
+
+    def follow_incident(call_id: str) -> None:
+        """Selecting a call of an incident selects and follows that incident on the map."""
+        panel = extras.get("map")
+        rows = store.query("SELECT incident_id FROM calls WHERE id=?", (call_id,))
+        if panel is not None and rows and rows[0][0]:
+            panel.select_incident(rows[0][0])
+            panel.follow(rows[0][0])
+
+    window.call_log.call_selected.connect(follow_incident)
     bridge.changed.connect(window.on_changes)
 
     def refresh_panels(changes: Changes) -> None:

@@ -1,1410 +1,1496 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
-    <context>
-        <name>AgenciesDialog</name>
-        <message>
-            <source>Agencies</source>
-            <translation>Instansi</translation>
-        </message>
-        <message>
-            <source> min</source>
-            <translation> menit</translation>
-        </message>
-        <message>
-            <source>Active</source>
-            <translation>Aktif</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>Nama</translation>
-        </message>
-        <message>
-            <source>Kind</source>
-            <translation>Jenis</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Telepon</translation>
-        </message>
-        <message>
-            <source>Radio</source>
-            <translation>Radio</translation>
-        </message>
-        <message>
-            <source>WhatsApp</source>
-            <translation>WhatsApp</translation>
-        </message>
-        <message>
-            <source>Categories</source>
-            <translation>Kategori</translation>
-        </message>
-        <message>
-            <source>Kecamatan (none: all)</source>
-            <translation>Kecamatan (kosong: semua)</translation>
-        </message>
-        <message>
-            <source>Acknowledge within</source>
-            <translation>Diterima dalam</translation>
-        </message>
-        <message>
-            <source>Arrive within</source>
-            <translation>Tiba dalam</translation>
-        </message>
-        <message>
-            <source>New</source>
-            <translation>Baru</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>Simpan</translation>
-        </message>
-        <message>
-            <source>Close</source>
-            <translation>Tutup</translation>
-        </message>
-        <message>
-            <source>Only a supervisor can edit the agencies</source>
-            <translation>Hanya supervisor yang dapat mengubah data instansi</translation>
-        </message>
-        <message>
-            <source>Check: %1</source>
-            <translation>Periksa: %1</translation>
-        </message>
-        <message>
-            <source>Not saved: %1</source>
-            <translation>Tidak tersimpan: %1</translation>
-        </message>
-        <message>
-            <source>Saved</source>
-            <translation>Tersimpan</translation>
-        </message>
-    </context>
-    <context>
-        <name>CallLogModel</name>
-        <message>
-            <source>Time</source>
-            <translation>Waktu</translation>
-        </message>
-        <message>
-            <source>Number</source>
-            <translation>Nomor</translation>
-        </message>
-        <message>
-            <source>Outcome</source>
-            <translation>Hasil</translation>
-        </message>
-        <message>
-            <source>Incident</source>
-            <translation>Kejadian</translation>
-        </message>
-        <message>
-            <source>Operator</source>
-            <translation>Operator</translation>
-        </message>
-        <message>
-            <source>Duration</source>
-            <translation>Durasi</translation>
-        </message>
-    </context>
-    <context>
-        <name>CallLogPanel</name>
-        <message>
-            <source>Search number, name or text (Ctrl+F)</source>
-            <translation>Cari nomor, nama atau teks (Ctrl+F)</translation>
-        </message>
-        <message>
-            <source>All outcomes</source>
-            <translation>Semua hasil</translation>
-        </message>
-        <message>
-            <source>All categories</source>
-            <translation>Semua kategori</translation>
-        </message>
-        <message>
-            <source>Dates</source>
-            <translation>Tanggal</translation>
-        </message>
-    </context>
-    <context>
-        <name>CallerHistoryView</name>
-        <message>
-            <source>Incident {number} · {category} · {status} · {when}</source>
-            <translation>Kejadian {number} · {category} · {status} · {when}</translation>
-        </message>
-        <message>
-            <source>Call {when} · {outcome}</source>
-            <translation>Panggilan {when} · {outcome}</translation>
-        </message>
-        <message>
-            <source>First call from this number</source>
-            <translation>Panggilan pertama dari nomor ini</translation>
-        </message>
-    </context>
-    <context>
-        <name>DeskStatusBar</name>
-        <message>
-            <source>Desk {code}</source>
-            <translation>Meja {code}</translation>
-        </message>
-        <message>
-            <source>Local only — no server configured</source>
-            <translation>Hanya lokal — server belum diatur</translation>
-        </message>
-        <message>
-            <source>On duty: {name}</source>
-            <translation>Petugas jaga: {name}</translation>
-        </message>
-        <message>
-            <source>No operator on duty</source>
-            <translation>Tidak ada petugas jaga</translation>
-        </message>
-        <message>
-            <source>SIP</source>
-            <translation>SIP</translation>
-        </message>
-        <message>
-            <source>Simulator</source>
-            <translation>Simulator</translation>
-        </message>
-        <message>
-            <source>Manual entry</source>
-            <translation>Input manual</translation>
-        </message>
-        <message>
-            <source>not registered</source>
-            <translation>belum terdaftar</translation>
-        </message>
-        <message>
-            <source>restarting</source>
-            <translation>memulai ulang</translation>
-        </message>
-        <message>
-            <source>no audio device</source>
-            <translation>tidak ada perangkat audio</translation>
-        </message>
-        <message>
-            <source>PC clock wrong — sync refused</source>
-            <translation>Jam komputer salah — sinkronisasi ditolak</translation>
-        </message>
-        <message>
-            <source>Sync refused: desk not enrolled</source>
-            <translation>Sinkronisasi ditolak: meja belum terdaftar</translation>
-        </message>
-        <message>
-            <source>Online</source>
-            <translation>Online</translation>
-        </message>
-        <message>
-            <source>Offline</source>
-            <translation>Offline</translation>
-        </message>
-        <message>
-            <source>{n} changes waiting</source>
-            <translation>{n} perubahan belum terkirim</translation>
-        </message>
-        <message>
-            <source>last sync {t}</source>
-            <translation>sinkronisasi terakhir {t}</translation>
-        </message>
-        <message>
-            <source>{n} conflicts</source>
-            <translation>{n} konflik</translation>
-        </message>
-    </context>
-    <context>
-        <name>HandoverView</name>
-        <message>
-            <source>Start shift</source>
-            <translation>Mulai shift</translation>
-        </message>
-        <message>
-            <source>End shift and hand over</source>
-            <translation>Akhiri shift dan serah terima</translation>
-        </message>
-        <message>
-            <source>Notes for the next shift</source>
-            <translation>Catatan untuk shift berikutnya</translation>
-        </message>
-        <message>
-            <source>Open incidents</source>
-            <translation>Kejadian terbuka</translation>
-        </message>
-        <message>
-            <source>Overdue referrals</source>
-            <translation>Rujukan terlambat</translation>
-        </message>
-        <message>
-            <source>Call back</source>
-            <translation>Telepon balik</translation>
-        </message>
-        <message>
-            <source>From the previous shift:</source>
-            <translation>Dari shift sebelumnya:</translation>
-        </message>
-        <message>
-            <source>Shift of %1 since %2</source>
-            <translation>Shift %1 sejak %2</translation>
-        </message>
-        <message>
-            <source>No shift started</source>
-            <translation>Shift belum dimulai</translation>
-        </message>
-        <message>
-            <source>(no notes)</source>
-            <translation>(tanpa catatan)</translation>
-        </message>
-        <message>
-            <source>(no earlier handover)</source>
-            <translation>(belum ada serah terima sebelumnya)</translation>
-        </message>
-        <message>
-            <source>red</source>
-            <translation>merah</translation>
-        </message>
-        <message>
-            <source>amber</source>
-            <translation>kuning</translation>
-        </message>
-        <message>
-            <source>%1 at %2 (%3 tries)</source>
-            <translation>%1 pukul %2 (dicoba %3 kali)</translation>
-        </message>
-        <message>
-            <source>Cannot start the shift: %1</source>
-            <translation>Tidak dapat memulai shift: %1</translation>
-        </message>
-        <message>
-            <source>Cannot end the shift: %1</source>
-            <translation>Tidak dapat mengakhiri shift: %1</translation>
-        </message>
-        <message>
-            <source>Handover saved</source>
-            <translation>Serah terima tersimpan</translation>
-        </message>
-    </context>
-    <context>
-        <name>IncidentForm</name>
-        <message>
-            <source>New incident</source>
-            <translation>Kejadian baru</translation>
-        </message>
-        <message>
-            <source>— choose —</source>
-            <translation>— pilih —</translation>
-        </message>
-        <message>
-            <source>No location yet</source>
-            <translation>Lokasi belum ada</translation>
-        </message>
-        <message>
-            <source>Street, house, directions</source>
-            <translation>Jalan, rumah, petunjuk arah</translation>
-        </message>
-        <message>
-            <source>e.g. behind the mosque</source>
-            <translation>mis. belakang masjid</translation>
-        </message>
-        <message>
-            <source>What happened, who is hurt, what is needed</source>
-            <translation>Kejadian apa, siapa terluka, butuh apa</translation>
-        </message>
-        <message>
-            <source>&amp;Attach call to it</source>
-            <translation>&amp;Gabungkan ke situ</translation>
-        </message>
-        <message>
-            <source>Save as &amp;new incident</source>
-            <translation>&amp;Simpan sebagai baru</translation>
-        </message>
-        <message>
-            <source>Save (Ctrl+Enter)</source>
-            <translation>Simpan (Ctrl+Enter)</translation>
-        </message>
-        <message>
-            <source>Refer (Ctrl+R)</source>
-            <translation>Teruskan (Ctrl+R)</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>Kategori</translation>
-        </message>
-        <message>
-            <source>Priority</source>
-            <translation>Prioritas</translation>
-        </message>
-        <message>
-            <source>Place</source>
-            <translation>Lokasi</translation>
-        </message>
-        <message>
-            <source>Address</source>
-            <translation>Alamat</translation>
-        </message>
-        <message>
-            <source>Landmark</source>
-            <translation>Patokan</translation>
-        </message>
-        <message>
-            <source>Caller name</source>
-            <translation>Nama pelapor</translation>
-        </message>
-        <message>
-            <source>Caller number</source>
-            <translation>Nomor pelapor</translation>
-        </message>
-        <message>
-            <source>Narrative</source>
-            <translation>Kronologi</translation>
-        </message>
-        <message>
-            <source>Casualties</source>
-            <translation>Korban</translation>
-        </message>
-        <message>
-            <source>Refer to</source>
-            <translation>Teruskan ke</translation>
-        </message>
-        <message>
-            <source>Replace location?</source>
-            <translation>Ganti lokasi?</translation>
-        </message>
-        <message>
-            <source>The location was already confirmed. Replace it with the new point?</source>
-            <translation>Lokasi sudah dikonfirmasi. Ganti dengan titik yang baru?</translation>
-        </message>
-        <message>
-            <source>Desa {name}</source>
-            <translation>Desa {name}</translation>
-        </message>
-        <message>
-            <source>Kec. {name}</source>
-            <translation>Kec. {name}</translation>
-        </message>
-        <message>
-            <source>Location set</source>
-            <translation>Lokasi ditetapkan</translation>
-        </message>
-        <message>
-            <source>Not saved: the store cannot be written ({detail}). Everything typed stays here; free disk space and press Ctrl+Enter again.</source>
-            <translation>Tidak tersimpan: data tidak dapat ditulis ({detail}). Semua isian tetap di sini; kosongkan ruang disk lalu tekan Ctrl+Enter lagi.</translation>
-        </message>
-        <message>
-            <source>Saved {number}</source>
-            <translation>{number} tersimpan</translation>
-        </message>
-        <message>
-            <source>Possible duplicate: {number} ({category}, {status}) is open nearby. Attach this call to it (Alt+A) or save as new (Alt+N)?</source>
-            <translation>Mungkin duplikat: {number} ({category}, {status}) terbuka di dekat sini. Gabungkan panggilan ini ke situ (Alt+G) atau simpan sebagai baru (Alt+S)?</translation>
-        </message>
-        <message>
-            <source>Call attached to {number}</source>
-            <translation>Panggilan digabungkan ke {number}</translation>
-        </message>
-        <message>
-            <source>Choose a category first: agencies are suggested by category and place</source>
-            <translation>Pilih kategori dulu: instansi disarankan menurut kategori dan lokasi</translation>
-        </message>
-        <message>
-            <source>Will refer to: {names}</source>
-            <translation>Akan diteruskan ke: {names}</translation>
-        </message>
-        <message>
-            <source>Draft not saved: {detail}</source>
-            <translation>Draf tidak tersimpan: {detail}</translation>
-        </message>
-        <message>
-            <source>Draft restored</source>
-            <translation>Draf dipulihkan</translation>
-        </message>
-    </context>
-    <context>
-        <name>IncomingCallBar</name>
-        <message>
-            <source>manual call</source>
-            <translation>panggilan manual</translation>
-        </message>
-        <message>
-            <source>On the line: {who}</source>
-            <translation>Tersambung: {who}</translation>
-        </message>
-        <message>
-            <source>caller hung up</source>
-            <translation>penelepon menutup telepon</translation>
-        </message>
-        <message>
-            <source>F5 ghost · F6 prank · F7 information · F8 wrong number · F9 emergency</source>
-            <translation>F5 kosong · F6 iseng · F7 informasi · F8 salah sambung · F9 darurat</translation>
-        </message>
-        <message>
-            <source>unknown number</source>
-            <translation>nomor tidak dikenal</translation>
-        </message>
-        <message>
-            <source>Ringing: {who}</source>
-            <translation>Berdering: {who}</translation>
-        </message>
-        <message>
-            <source>(+{n} waiting)</source>
-            <translation>(+{n} menunggu)</translation>
-        </message>
-        <message>
-            <source>F2 answer</source>
-            <translation>F2 jawab</translation>
-        </message>
-        <message>
-            <source>No call</source>
-            <translation>Tidak ada panggilan</translation>
-        </message>
-        <message>
-            <source>F2 open a manual call</source>
-            <translation>F2 buka panggilan manual</translation>
-        </message>
-        <message>
-            <source>Repeat prank caller: {n} pranks</source>
-            <translation>Penelepon iseng berulang: {n} kali iseng</translation>
-        </message>
-    </context>
-    <context>
-        <name>Labels</name>
-        <message>
-            <source>Emergency</source>
-            <translation>Darurat</translation>
-        </message>
-        <message>
-            <source>Information</source>
-            <translation>Informasi</translation>
-        </message>
-        <message>
-            <source>Prank</source>
-            <translation>Iseng</translation>
-        </message>
-        <message>
-            <source>Ghost / silent</source>
-            <translation>Kosong / diam</translation>
-        </message>
-        <message>
-            <source>Wrong number</source>
-            <translation>Salah sambung</translation>
-        </message>
-        <message>
-            <source>Test</source>
-            <translation>Uji coba</translation>
-        </message>
-        <message>
-            <source>Abandoned</source>
-            <translation>Tak terjawab</translation>
-        </message>
-        <message>
-            <source>In progress</source>
-            <translation>Berlangsung</translation>
-        </message>
-        <message>
-            <source>Fire</source>
-            <translation>Kebakaran</translation>
-        </message>
-        <message>
-            <source>Medical</source>
-            <translation>Medis/kesehatan</translation>
-        </message>
-        <message>
-            <source>Traffic accident</source>
-            <translation>Kecelakaan lalu lintas</translation>
-        </message>
-        <message>
-            <source>Crime and security</source>
-            <translation>Kriminal dan keamanan</translation>
-        </message>
-        <message>
-            <source>Domestic violence</source>
-            <translation>KDRT</translation>
-        </message>
-        <message>
-            <source>Disaster: flood</source>
-            <translation>Bencana: banjir</translation>
-        </message>
-        <message>
-            <source>Disaster: landslide</source>
-            <translation>Bencana: tanah longsor</translation>
-        </message>
-        <message>
-            <source>Disaster: fallen tree</source>
-            <translation>Bencana: pohon tumbang</translation>
-        </message>
-        <message>
-            <source>Animal: snake</source>
-            <translation>Hewan: ular</translation>
-        </message>
-        <message>
-            <source>Animal: bees</source>
-            <translation>Hewan: tawon/lebah</translation>
-        </message>
-        <message>
-            <source>Utility: electricity (PLN)</source>
-            <translation>Utilitas: listrik (PLN)</translation>
-        </message>
-        <message>
-            <source>Utility: water (PDAM)</source>
-            <translation>Utilitas: air (PDAM)</translation>
-        </message>
-        <message>
-            <source>Utility: street light</source>
-            <translation>Utilitas: lampu jalan</translation>
-        </message>
-        <message>
-            <source>Missing person</source>
-            <translation>Orang hilang</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>Lainnya</translation>
-        </message>
-        <message>
-            <source>New</source>
-            <translation>Baru</translation>
-        </message>
-        <message>
-            <source>Referred</source>
-            <translation>Diteruskan</translation>
-        </message>
-        <message>
-            <source>On scene</source>
-            <translation>Tiba di lokasi</translation>
-        </message>
-        <message>
-            <source>Resolved</source>
-            <translation>Tertangani</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>Ditutup</translation>
-        </message>
-        <message>
-            <source>P1 — life in danger now</source>
-            <translation>P1 — nyawa terancam sekarang</translation>
-        </message>
-        <message>
-            <source>P2 — urgent</source>
-            <translation>P2 — mendesak</translation>
-        </message>
-        <message>
-            <source>P3 — soon</source>
-            <translation>P3 — segera</translation>
-        </message>
-        <message>
-            <source>P4 — can wait</source>
-            <translation>P4 — bisa menunggu</translation>
-        </message>
-        <message>
-            <source>Required</source>
-            <translation>Wajib diisi</translation>
-        </message>
-        <message>
-            <source>Unknown category</source>
-            <translation>Kategori tidak dikenal</translation>
-        </message>
-        <message>
-            <source>Unknown priority</source>
-            <translation>Prioritas tidak dikenal</translation>
-        </message>
-        <message>
-            <source>Coordinates out of range</source>
-            <translation>Koordinat di luar jangkauan</translation>
-        </message>
-        <message>
-            <source>Must be a whole number</source>
-            <translation>Harus bilangan bulat</translation>
-        </message>
-        <message>
-            <source>Too long</source>
-            <translation>Terlalu panjang</translation>
-        </message>
-        <message>
-            <source>The status cannot move back</source>
-            <translation>Status tidak bisa mundur</translation>
-        </message>
-        <message>
-            <source>The call has already ended</source>
-            <translation>Panggilan sudah berakhir</translation>
-        </message>
-        <message>
-            <source>Not found</source>
-            <translation>Tidak ditemukan</translation>
-        </message>
-        <message>
-            <source>Village</source>
-            <translation>Desa</translation>
-        </message>
-        <message>
-            <source>Urban village</source>
-            <translation>Kelurahan</translation>
-        </message>
-        <message>
-            <source>District</source>
-            <translation>Kecamatan</translation>
-        </message>
-        <message>
-            <source>Regency</source>
-            <translation>Kabupaten</translation>
-        </message>
-        <message>
-            <source>Place</source>
-            <translation>Tempat</translation>
-        </message>
-        <message>
-            <source>Landmark</source>
-            <translation>Patokan</translation>
-        </message>
-    </context>
-    <context>
-        <name>LocationSearch</name>
-        <message>
-            <source>Desa, kecamatan, landmark… (a few letters)</source>
-            <translation>Ketik desa, kecamatan, patokan…</translation>
-        </message>
-        <message>
-            <source>Address (no region loaded)</source>
-            <translation>Alamat (data wilayah belum dimuat)</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>Operator Desk — 112</source>
-            <translation>Operator Desk — 112</translation>
-        </message>
-        <message>
-            <source>Incident</source>
-            <translation>Kejadian</translation>
-        </message>
-        <message>
-            <source>Caller history</source>
-            <translation>Riwayat penelepon</translation>
-        </message>
-        <message>
-            <source>Who is on duty?</source>
-            <translation>Siapa petugas jaga?</translation>
-        </message>
-        <message>
-            <source>Duty</source>
-            <translation>Petugas jaga</translation>
-        </message>
-        <message>
-            <source>On duty:</source>
-            <translation>Petugas jaga:</translation>
-        </message>
-        <message>
-            <source>Not saved: the store cannot be written ({detail})</source>
-            <translation>Tidak tersimpan: data tidak dapat ditulis ({detail})</translation>
-        </message>
-        <message>
-            <source>&amp;Call</source>
-            <translation>&amp;Panggilan</translation>
-        </message>
-        <message>
-            <source>Answer / manual call</source>
-            <translation>Jawab / panggilan manual</translation>
-        </message>
-        <message>
-            <source>Ghost / silent</source>
-            <translation>Kosong / diam</translation>
-        </message>
-        <message>
-            <source>Prank</source>
-            <translation>Iseng</translation>
-        </message>
-        <message>
-            <source>Information request</source>
-            <translation>Permintaan informasi</translation>
-        </message>
-        <message>
-            <source>Wrong number</source>
-            <translation>Salah sambung</translation>
-        </message>
-        <message>
-            <source>Emergency: incident form</source>
-            <translation>Darurat: formulir kejadian</translation>
-        </message>
-        <message>
-            <source>&amp;Incident</source>
-            <translation>&amp;Kejadian</translation>
-        </message>
-        <message>
-            <source>Save incident</source>
-            <translation>Simpan kejadian</translation>
-        </message>
-        <message>
-            <source>Refer to agency</source>
-            <translation>Teruskan ke instansi</translation>
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation>&amp;Tampilan</translation>
-        </message>
-        <message>
-            <source>Search the call log</source>
-            <translation>Cari di log panggilan</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>&amp;Bantuan</translation>
-        </message>
-        <message>
-            <source>Operator keys</source>
-            <translation>Tombol operator</translation>
-        </message>
-        <message>
-            <source>No call to close</source>
-            <translation>Tidak ada panggilan untuk ditutup</translation>
-        </message>
-        <message>
-            <source>The caller's phone sent a location: Ctrl+L to use it</source>
-            <translation>Ponsel penelepon mengirim lokasi: Ctrl+L untuk memakainya</translation>
-        </message>
-        <message>
-            <source>Use the caller's device location</source>
-            <translation>Pakai lokasi dari ponsel penelepon</translation>
-        </message>
-        <message>
-            <source>&amp;Desk</source>
-            <translation>&amp;Meja</translation>
-        </message>
-        <message>
-            <source>Settings…</source>
-            <translation>Pengaturan…</translation>
-        </message>
-        <message>
-            <source>Agencies…</source>
-            <translation>Instansi…</translation>
-        </message>
-        <message>
-            <source>&amp;Training</source>
-            <translation>&amp;Latihan</translation>
-        </message>
-        <message>
-            <source>Simulate a ringing call</source>
-            <translation>Simulasi panggilan masuk</translation>
-        </message>
-        <message>
-            <source>Simulate: caller hangs up</source>
-            <translation>Simulasi: penelepon menutup telepon</translation>
-        </message>
-        <message>
-            <source>Answer the ringing call (or open a manual call)</source>
-            <translation>Jawab panggilan yang berdering (atau buka panggilan manual)</translation>
-        </message>
-        <message>
-            <source>Close the call as ghost / silent</source>
-            <translation>Tutup panggilan sebagai kosong / diam</translation>
-        </message>
-        <message>
-            <source>Close the call as prank</source>
-            <translation>Tutup panggilan sebagai iseng</translation>
-        </message>
-        <message>
-            <source>Close the call as information request</source>
-            <translation>Tutup panggilan sebagai permintaan informasi</translation>
-        </message>
-        <message>
-            <source>Close the call as wrong number</source>
-            <translation>Tutup panggilan sebagai salah sambung</translation>
-        </message>
-        <message>
-            <source>Emergency: open the incident form</source>
-            <translation>Darurat: buka formulir kejadian</translation>
-        </message>
-        <message>
-            <source>Save the incident</source>
-            <translation>Simpan kejadian</translation>
-        </message>
-        <message>
-            <source>Refer the incident to an agency</source>
-            <translation>Teruskan kejadian ke instansi</translation>
-        </message>
-        <message>
-            <source>On duty</source>
-            <translation>Petugas jaga</translation>
-        </message>
-        <message>
-            <source>Who is on duty at this desk?</source>
-            <translation>Siapa petugas jaga di meja ini?</translation>
-        </message>
-        <message>
-            <source>Map</source>
-            <translation>Peta</translation>
-        </message>
-        <message>
-            <source>Referrals</source>
-            <translation>Rujukan</translation>
-        </message>
-        <message>
-            <source>Shift handover</source>
-            <translation>Serah terima shift</translation>
-        </message>
-        <message>
-            <source>Statistics</source>
-            <translation>Statistik</translation>
-        </message>
-    </context>
-    <context>
-        <name>MapBinding</name>
-        <message>
-            <source>Add landmark</source>
-            <translation>Tambah patokan</translation>
-        </message>
-        <message>
-            <source>Name of the place:</source>
-            <translation>Nama tempat:</translation>
-        </message>
-    </context>
-    <context>
-        <name>MapHost</name>
-        <message>
-            <source>Loading the region map…</source>
-            <translation>Memuat peta wilayah…</translation>
-        </message>
-        <message>
-            <source>No region pack. Start with --region FOLDER or install one with 'operator-desk region import'.</source>
-            <translation>Paket wilayah belum ada. Jalankan dengan --region FOLDER atau pasang dengan 'operator-desk region import'.</translation>
-        </message>
-    </context>
-    <context>
-        <name>MapPanel</name>
-        <message>
-            <source>N</source>
-            <comment>north arrow</comment>
-            <translation>U</translation>
-        </message>
-        <message>
-            <source>{0} km</source>
-            <translation>{0} km</translation>
-        </message>
-        <message>
-            <source>{0} m</source>
-            <translation>{0} m</translation>
-        </message>
-        <message>
-            <source>±{0} km</source>
-            <translation>±{0} km</translation>
-        </message>
-        <message>
-            <source>±{0} m</source>
-            <translation>±{0} m</translation>
-        </message>
-        <message>
-            <source>{0} s ago</source>
-            <translation>{0} dtk lalu</translation>
-        </message>
-        <message>
-            <source>{0} min ago</source>
-            <translation>{0} mnt lalu</translation>
-        </message>
-        <message>
-            <source>{0} h ago</source>
-            <translation>{0} jam lalu</translation>
-        </message>
-        <message>
-            <source>Add landmark here…</source>
-            <translation>Tambah patokan di sini…</translation>
-        </message>
-        <message>
-            <source>Fit to region</source>
-            <translation>Tampilkan seluruh wilayah</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReferralBoard</name>
-        <message>
-            <source>Incident</source>
-            <translation>Kejadian</translation>
-        </message>
-        <message>
-            <source>Agency</source>
-            <translation>Instansi</translation>
-        </message>
-        <message>
-            <source>Sent</source>
-            <translation>Dikirim</translation>
-        </message>
-        <message>
-            <source>Acknowledged</source>
-            <translation>Diterima</translation>
-        </message>
-        <message>
-            <source>On scene</source>
-            <translation>Tiba di lokasi</translation>
-        </message>
-        <message>
-            <source>Feedback</source>
-            <translation>Laporan balik</translation>
-        </message>
-        <message>
-            <source>Closed</source>
-            <translation>Ditutup</translation>
-        </message>
-        <message>
-            <source>Due at %1</source>
-            <translation>Batas waktu %1</translation>
-        </message>
-        <message>
-            <source>Agency feedback</source>
-            <translation>Laporan balik instansi</translation>
-        </message>
-        <message>
-            <source>Disposition</source>
-            <translation>Penyelesaian</translation>
-        </message>
-        <message>
-            <source>Supervisor override reason</source>
-            <translation>Alasan pengecualian oleh supervisor</translation>
-        </message>
-        <message>
-            <source>Acknowledged (A)</source>
-            <translation>Diterima (A)</translation>
-        </message>
-        <message>
-            <source>On scene (S)</source>
-            <translation>Tiba di lokasi (S)</translation>
-        </message>
-        <message>
-            <source>Feedback (F)</source>
-            <translation>Laporan balik (F)</translation>
-        </message>
-        <message>
-            <source>Close (C)</source>
-            <translation>Tutup (C)</translation>
-        </message>
-        <message>
-            <source>Re-send (R)</source>
-            <translation>Kirim ulang (R)</translation>
-        </message>
-        <message>
-            <source>Escalate (E)</source>
-            <translation>Eskalasi (E)</translation>
-        </message>
-        <message>
-            <source>Escalate to</source>
-            <translation>Eskalasi ke</translation>
-        </message>
-        <message>
-            <source>Close incident</source>
-            <translation>Tutup kejadian</translation>
-        </message>
-        <message>
-            <source>Alert sound unavailable: %1</source>
-            <translation>Suara peringatan tidak tersedia: %1</translation>
-        </message>
-        <message>
-            <source>Select a referral first</source>
-            <translation>Pilih rujukan dulu</translation>
-        </message>
-        <message>
-            <source>Choose the agency to escalate to</source>
-            <translation>Pilih instansi tujuan eskalasi</translation>
-        </message>
-        <message>
-            <source>Recorded</source>
-            <translation>Tercatat</translation>
-        </message>
-        <message>
-            <source>Incident closed</source>
-            <translation>Kejadian ditutup</translation>
-        </message>
-        <message>
-            <source>That step is already recorded</source>
-            <translation>Langkah itu sudah tercatat</translation>
-        </message>
-        <message>
-            <source>That step is already past</source>
-            <translation>Langkah itu sudah lewat</translation>
-        </message>
-        <message>
-            <source>The referral is closed</source>
-            <translation>Rujukan sudah ditutup</translation>
-        </message>
-        <message>
-            <source>The agency's feedback is missing</source>
-            <translation>Laporan balik instansi belum ada</translation>
-        </message>
-        <message>
-            <source>Enter the disposition first</source>
-            <translation>Isi penyelesaian dulu</translation>
-        </message>
-        <message>
-            <source>Only a supervisor can override</source>
-            <translation>Hanya supervisor yang dapat memberi pengecualian</translation>
-        </message>
-        <message>
-            <source>Give the reason for the override</source>
-            <translation>Isi alasan pengecualian</translation>
-        </message>
-        <message>
-            <source>The incident is closed</source>
-            <translation>Kejadian sudah ditutup</translation>
-        </message>
-        <message>
-            <source>Choose another agency</source>
-            <translation>Pilih instansi lain</translation>
-        </message>
-        <message>
-            <source>Not possible: %1</source>
-            <translation>Tidak bisa: %1</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReplayWidget</name>
-        <message>
-            <source>Caller</source>
-            <translation>Penelepon</translation>
-        </message>
-        <message>
-            <source>Operator</source>
-            <translation>Operator</translation>
-        </message>
-        <message>
-            <source>seconds</source>
-            <translation>detik</translation>
-        </message>
-        <message>
-            <source>Play</source>
-            <translation>Putar</translation>
-        </message>
-        <message>
-            <source>Loading…</source>
-            <translation>Memuat…</translation>
-        </message>
-        <message>
-            <source>Pause</source>
-            <translation>Jeda</translation>
-        </message>
-        <message>
-            <source>No audio output device: cannot play the recording.</source>
-            <translation>Tidak ada perangkat keluaran audio: rekaman tidak dapat diputar.</translation>
-        </message>
-        <message>
-            <source>The recording file cannot be read.</source>
-            <translation>Berkas rekaman tidak dapat dibaca.</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <source>Settings</source>
-            <translation>Pengaturan</translation>
-        </message>
-        <message>
-            <source>Telephony</source>
-            <translation>Telepon</translation>
-        </message>
-        <message>
-            <source>Manual entry</source>
-            <translation>Input manual</translation>
-        </message>
-        <message>
-            <source>Simulator (training)</source>
-            <translation>Simulator (latihan)</translation>
-        </message>
-        <message>
-            <source>SIP softphone</source>
-            <translation>Softphone SIP</translation>
-        </message>
-        <message>
-            <source>e.g. sip:10.0.0.5 (empty: direct calls only)</source>
-            <translation>mis. sip:10.0.0.5 (kosong: hanya panggilan langsung)</translation>
-        </message>
-        <message>
-            <source>Call source</source>
-            <translation>Sumber panggilan</translation>
-        </message>
-        <message>
-            <source>SIP registrar</source>
-            <translation>Registrar SIP</translation>
-        </message>
-        <message>
-            <source>SIP user</source>
-            <translation>Pengguna SIP</translation>
-        </message>
-        <message>
-            <source>SIP password</source>
-            <translation>Kata sandi SIP</translation>
-        </message>
-        <message>
-            <source>SIP port</source>
-            <translation>Port SIP</translation>
-        </message>
-        <message>
-            <source>Audio</source>
-            <translation>Audio</translation>
-        </message>
-        <message>
-            <source>Ring tone on</source>
-            <translation>Nada dering aktif</translation>
-        </message>
-        <message>
-            <source>Ring volume</source>
-            <translation>Volume dering</translation>
-        </message>
-        <message>
-            <source>Headset microphone</source>
-            <translation>Mikrofon headset</translation>
-        </message>
-        <message>
-            <source>Microphone level</source>
-            <translation>Level mikrofon</translation>
-        </message>
-        <message>
-            <source>Headset earphone</source>
-            <translation>Earphone headset</translation>
-        </message>
-        <message>
-            <source>Audio devices are not available: {detail}</source>
-            <translation>Perangkat audio tidak tersedia: {detail}</translation>
-        </message>
-        <message>
-            <source>No microphone found.</source>
-            <translation>Mikrofon tidak ditemukan.</translation>
-        </message>
-        <message>
-            <source>System default</source>
-            <translation>Bawaan sistem</translation>
-        </message>
-        <message>
-            <source>{name} (not connected)</source>
-            <translation>{name} (tidak terhubung)</translation>
-        </message>
-        <message>
-            <source>Microphone cannot be opened: {detail}</source>
-            <translation>Mikrofon tidak dapat dibuka: {detail}</translation>
-        </message>
-        <message>
-            <source>Microphone stopped: {detail}</source>
-            <translation>Mikrofon berhenti: {detail}</translation>
-        </message>
-        <message>
-            <source>Settings not saved: {detail}</source>
-            <translation>Pengaturan tidak tersimpan: {detail}</translation>
-        </message>
-    </context>
-    <context>
-        <name>StatsPanel</name>
-        <message>
-            <source>Show</source>
-            <translation>Tampilkan</translation>
-        </message>
-        <message>
-            <source>From</source>
-            <translation>Dari</translation>
-        </message>
-        <message>
-            <source>to</source>
-            <translation>s.d.</translation>
-        </message>
-        <message>
-            <source>Today</source>
-            <translation>Hari ini</translation>
-        </message>
-        <message>
-            <source>7 days</source>
-            <translation>7 hari</translation>
-        </message>
-        <message>
-            <source>30 days</source>
-            <translation>30 hari</translation>
-        </message>
-        <message>
-            <source>Calls by hour of day (WITA)</source>
-            <translation>Panggilan per jam (WITA)</translation>
-        </message>
-        <message>
-            <source>Calls per day</source>
-            <translation>Panggilan per hari</translation>
-        </message>
-        <message>
-            <source>Outcome</source>
-            <translation>Hasil</translation>
-        </message>
-        <message>
-            <source>Calls</source>
-            <translation>Panggilan</translation>
-        </message>
-        <message>
-            <source>Category</source>
-            <translation>Kategori</translation>
-        </message>
-        <message>
-            <source>Incidents</source>
-            <translation>Kejadian</translation>
-        </message>
-        <message>
-            <source>Kecamatan</source>
-            <translation>Kecamatan</translation>
-        </message>
-        <message>
-            <source>Agency</source>
-            <translation>Instansi</translation>
-        </message>
-        <message>
-            <source>Referrals</source>
-            <translation>Rujukan</translation>
-        </message>
-        <message>
-            <source>Ack (med / p90)</source>
-            <translation>Diterima (med / p90)</translation>
-        </message>
-        <message>
-            <source>On scene (med / p90)</source>
-            <translation>Tiba (med / p90)</translation>
-        </message>
-        <message>
-            <source>Feedback (med / p90)</source>
-            <translation>Lap. balik (med / p90)</translation>
-        </message>
-        <message>
-            <source>Escalated</source>
-            <translation>Dieskalasi</translation>
-        </message>
-        <message>
-            <source>Operator</source>
-            <translation>Operator</translation>
-        </message>
-        <message>
-            <source>Answer (med / p90)</source>
-            <translation>Jawab (med / p90)</translation>
-        </message>
-        <message>
-            <source>Handling (med / p90)</source>
-            <translation>Penanganan (med / p90)</translation>
-        </message>
-        <message>
-            <source>Categories</source>
-            <translation>Kategori</translation>
-        </message>
-        <message>
-            <source>Agencies</source>
-            <translation>Instansi</translation>
-        </message>
-        <message>
-            <source>Operators</source>
-            <translation>Operator</translation>
-        </message>
-        <message>
-            <source>Computing…</source>
-            <translation>Menghitung…</translation>
-        </message>
-        <message>
-            <source>Statistics failed: %1</source>
-            <translation>Statistik gagal: %1</translation>
-        </message>
-        <message>
-            <source>Emergency</source>
-            <translation>Darurat</translation>
-        </message>
-        <message>
-            <source>Information</source>
-            <translation>Informasi</translation>
-        </message>
-        <message>
-            <source>Prank</source>
-            <translation>Iseng</translation>
-        </message>
-        <message>
-            <source>Ghost (silent)</source>
-            <translation>Kosong (diam)</translation>
-        </message>
-        <message>
-            <source>Wrong number</source>
-            <translation>Salah sambung</translation>
-        </message>
-        <message>
-            <source>Test</source>
-            <translation>Uji coba</translation>
-        </message>
-        <message>
-            <source>Abandoned</source>
-            <translation>Tak terjawab</translation>
-        </message>
-        <message>
-            <source>In progress</source>
-            <translation>Berlangsung</translation>
-        </message>
-        <message>
-            <source>Fire</source>
-            <translation>Kebakaran</translation>
-        </message>
-        <message>
-            <source>Medical</source>
-            <translation>Medis</translation>
-        </message>
-        <message>
-            <source>Traffic accident</source>
-            <translation>Kecelakaan lalu lintas</translation>
-        </message>
-        <message>
-            <source>Crime / security</source>
-            <translation>Kriminal / keamanan</translation>
-        </message>
-        <message>
-            <source>Domestic violence</source>
-            <translation>KDRT</translation>
-        </message>
-        <message>
-            <source>Flood</source>
-            <translation>Banjir</translation>
-        </message>
-        <message>
-            <source>Landslide</source>
-            <translation>Tanah longsor</translation>
-        </message>
-        <message>
-            <source>Fallen tree</source>
-            <translation>Pohon tumbang</translation>
-        </message>
-        <message>
-            <source>Snake</source>
-            <translation>Ular</translation>
-        </message>
-        <message>
-            <source>Bees</source>
-            <translation>Tawon/lebah</translation>
-        </message>
-        <message>
-            <source>Electricity (PLN)</source>
-            <translation>Listrik (PLN)</translation>
-        </message>
-        <message>
-            <source>Water (PDAM)</source>
-            <translation>Air (PDAM)</translation>
-        </message>
-        <message>
-            <source>Street light</source>
-            <translation>Lampu jalan</translation>
-        </message>
-        <message>
-            <source>Missing person</source>
-            <translation>Orang hilang</translation>
-        </message>
-        <message>
-            <source>Other</source>
-            <translation>Lainnya</translation>
-        </message>
-        <message>
-            <source>%1 calls, %2 incidents, %3 referrals. Answer %4, handling %5 (median / p90, min:s).</source>
-            <translation>%1 panggilan, %2 kejadian, %3 rujukan. Jawab %4, penanganan %5 (median / p90, mnt:dtk).</translation>
-        </message>
-        <message>
-            <source>Updated</source>
-            <translation>Diperbarui</translation>
-        </message>
-        <message>
-            <source>All calls</source>
-            <translation>Semua panggilan</translation>
-        </message>
-    </context>
-    <context>
-        <name>TelephonyBinding</name>
-        <message>
-            <source>No device location for this call</source>
-            <translation>Tidak ada lokasi perangkat untuk panggilan ini</translation>
-        </message>
-    </context>
+<context>
+    <name>AgenciesDialog</name>
+    <message>
+        <source>Agencies</source>
+        <translation>Instansi</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> menit</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktif</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telepon</translation>
+    </message>
+    <message>
+        <source>Radio</source>
+        <translation>Radio</translation>
+    </message>
+    <message>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Kecamatan (none: all)</source>
+        <translation>Kecamatan (kosong: semua)</translation>
+    </message>
+    <message>
+        <source>Acknowledge within</source>
+        <translation>Diterima dalam</translation>
+    </message>
+    <message>
+        <source>Arrive within</source>
+        <translation>Tiba dalam</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Baru</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Simpan</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Tutup</translation>
+    </message>
+    <message>
+        <source>Only a supervisor can edit the agencies</source>
+        <translation>Hanya supervisor yang dapat mengubah data instansi</translation>
+    </message>
+    <message>
+        <source>Check: %1</source>
+        <translation>Periksa: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Tidak tersimpan: %1</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Tersimpan</translation>
+    </message>
+</context>
+<context>
+    <name>CallLogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Waktu</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nomor</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durasi</translation>
+    </message>
+</context>
+<context>
+    <name>CallLogPanel</name>
+    <message>
+        <source>Search number, name or text (Ctrl+F)</source>
+        <translation>Cari nomor, nama atau teks (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>All outcomes</source>
+        <translation>Semua hasil</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>Semua kategori</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>Tanggal</translation>
+    </message>
+</context>
+<context>
+    <name>CallerHistoryView</name>
+    <message>
+        <source>Incident {number} · {category} · {status} · {when}</source>
+        <translation>Kejadian {number} · {category} · {status} · {when}</translation>
+    </message>
+    <message>
+        <source>Call {when} · {outcome}</source>
+        <translation>Panggilan {when} · {outcome}</translation>
+    </message>
+    <message>
+        <source>First call from this number</source>
+        <translation>Panggilan pertama dari nomor ini</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Sync conflicts</source>
+        <translation>Konflik sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Kolom</translation>
+    </message>
+    <message>
+        <source>Older value</source>
+        <translation>Nilai lama</translation>
+    </message>
+    <message>
+        <source>Newer value (shown)</source>
+        <translation>Nilai baru (ditampilkan)</translation>
+    </message>
+    <message>
+        <source>Detected</source>
+        <translation>Terdeteksi</translation>
+    </message>
+    <message>
+        <source>Keep the newer value</source>
+        <translation>Pertahankan nilai baru</translation>
+    </message>
+    <message>
+        <source>Take the older value</source>
+        <translation>Pakai nilai lama</translation>
+    </message>
+    <message>
+        <source>No open conflicts</source>
+        <translation>Tidak ada konflik terbuka</translation>
+    </message>
+    <message>
+        <source>Select a conflict first</source>
+        <translation>Pilih konflik dulu</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Diselesaikan</translation>
+    </message>
+</context>
+<context>
+    <name>DeskStatusBar</name>
+    <message>
+        <source>Desk {code}</source>
+        <translation>Meja {code}</translation>
+    </message>
+    <message>
+        <source>Local only — no server configured</source>
+        <translation>Hanya lokal — server belum diatur</translation>
+    </message>
+    <message>
+        <source>On duty: {name}</source>
+        <translation>Petugas jaga: {name}</translation>
+    </message>
+    <message>
+        <source>No operator on duty</source>
+        <translation>Tidak ada petugas jaga</translation>
+    </message>
+    <message>
+        <source>SIP</source>
+        <translation>SIP</translation>
+    </message>
+    <message>
+        <source>Simulator</source>
+        <translation>Simulator</translation>
+    </message>
+    <message>
+        <source>Manual entry</source>
+        <translation>Input manual</translation>
+    </message>
+    <message>
+        <source>not registered</source>
+        <translation>belum terdaftar</translation>
+    </message>
+    <message>
+        <source>restarting</source>
+        <translation>memulai ulang</translation>
+    </message>
+    <message>
+        <source>no audio device</source>
+        <translation>tidak ada perangkat audio</translation>
+    </message>
+    <message>
+        <source>PC clock wrong — sync refused</source>
+        <translation>Jam komputer salah — sinkronisasi ditolak</translation>
+    </message>
+    <message>
+        <source>Sync refused: desk not enrolled</source>
+        <translation>Sinkronisasi ditolak: meja belum terdaftar</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>{n} changes waiting</source>
+        <translation>{n} perubahan belum terkirim</translation>
+    </message>
+    <message>
+        <source>last sync {t}</source>
+        <translation>sinkronisasi terakhir {t}</translation>
+    </message>
+    <message>
+        <source>{n} conflicts</source>
+        <translation>{n} konflik</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverView</name>
+    <message>
+        <source>Start shift</source>
+        <translation>Mulai shift</translation>
+    </message>
+    <message>
+        <source>End shift and hand over</source>
+        <translation>Akhiri shift dan serah terima</translation>
+    </message>
+    <message>
+        <source>Notes for the next shift</source>
+        <translation>Catatan untuk shift berikutnya</translation>
+    </message>
+    <message>
+        <source>Open incidents</source>
+        <translation>Kejadian terbuka</translation>
+    </message>
+    <message>
+        <source>Overdue referrals</source>
+        <translation>Rujukan terlambat</translation>
+    </message>
+    <message>
+        <source>Call back</source>
+        <translation>Telepon balik</translation>
+    </message>
+    <message>
+        <source>From the previous shift:</source>
+        <translation>Dari shift sebelumnya:</translation>
+    </message>
+    <message>
+        <source>Shift of %1 since %2</source>
+        <translation>Shift %1 sejak %2</translation>
+    </message>
+    <message>
+        <source>No shift started</source>
+        <translation>Shift belum dimulai</translation>
+    </message>
+    <message>
+        <source>(no notes)</source>
+        <translation>(tanpa catatan)</translation>
+    </message>
+    <message>
+        <source>(no earlier handover)</source>
+        <translation>(belum ada serah terima sebelumnya)</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>merah</translation>
+    </message>
+    <message>
+        <source>amber</source>
+        <translation>kuning</translation>
+    </message>
+    <message>
+        <source>%1 at %2 (%3 tries)</source>
+        <translation>%1 pukul %2 (dicoba %3 kali)</translation>
+    </message>
+    <message>
+        <source>Cannot start the shift: %1</source>
+        <translation>Tidak dapat memulai shift: %1</translation>
+    </message>
+    <message>
+        <source>Cannot end the shift: %1</source>
+        <translation>Tidak dapat mengakhiri shift: %1</translation>
+    </message>
+    <message>
+        <source>Handover saved</source>
+        <translation>Serah terima tersimpan</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentForm</name>
+    <message>
+        <source>New incident</source>
+        <translation>Kejadian baru</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— pilih —</translation>
+    </message>
+    <message>
+        <source>No location yet</source>
+        <translation>Lokasi belum ada</translation>
+    </message>
+    <message>
+        <source>Street, house, directions</source>
+        <translation>Jalan, rumah, petunjuk arah</translation>
+    </message>
+    <message>
+        <source>e.g. behind the mosque</source>
+        <translation>mis. belakang masjid</translation>
+    </message>
+    <message>
+        <source>What happened, who is hurt, what is needed</source>
+        <translation>Kejadian apa, siapa terluka, butuh apa</translation>
+    </message>
+    <message>
+        <source>&amp;Attach call to it</source>
+        <translation>&amp;Gabungkan ke situ</translation>
+    </message>
+    <message>
+        <source>Save as &amp;new incident</source>
+        <translation>&amp;Simpan sebagai baru</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>Simpan (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Refer (Ctrl+R)</source>
+        <translation>Teruskan (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioritas</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Lokasi</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Landmark</source>
+        <translation>Patokan</translation>
+    </message>
+    <message>
+        <source>Caller name</source>
+        <translation>Nama pelapor</translation>
+    </message>
+    <message>
+        <source>Caller number</source>
+        <translation>Nomor pelapor</translation>
+    </message>
+    <message>
+        <source>Narrative</source>
+        <translation>Kronologi</translation>
+    </message>
+    <message>
+        <source>Casualties</source>
+        <translation>Korban</translation>
+    </message>
+    <message>
+        <source>Refer to</source>
+        <translation>Teruskan ke</translation>
+    </message>
+    <message>
+        <source>Replace location?</source>
+        <translation>Ganti lokasi?</translation>
+    </message>
+    <message>
+        <source>The location was already confirmed. Replace it with the new point?</source>
+        <translation>Lokasi sudah dikonfirmasi. Ganti dengan titik yang baru?</translation>
+    </message>
+    <message>
+        <source>Desa {name}</source>
+        <translation>Desa {name}</translation>
+    </message>
+    <message>
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
+    </message>
+    <message>
+        <source>Location set</source>
+        <translation>Lokasi ditetapkan</translation>
+    </message>
+    <message>
+        <source>Not saved: the store cannot be written ({detail}). Everything typed stays here; free disk space and press Ctrl+Enter again.</source>
+        <translation>Tidak tersimpan: data tidak dapat ditulis ({detail}). Semua isian tetap di sini; kosongkan ruang disk lalu tekan Ctrl+Enter lagi.</translation>
+    </message>
+    <message>
+        <source>Saved {number}</source>
+        <translation>{number} tersimpan</translation>
+    </message>
+    <message>
+        <source>Possible duplicate: {number} ({category}, {status}) is open nearby. Attach this call to it (Alt+A) or save as new (Alt+N)?</source>
+        <translation>Mungkin duplikat: {number} ({category}, {status}) terbuka di dekat sini. Gabungkan panggilan ini ke situ (Alt+G) atau simpan sebagai baru (Alt+S)?</translation>
+    </message>
+    <message>
+        <source>Call attached to {number}</source>
+        <translation>Panggilan digabungkan ke {number}</translation>
+    </message>
+    <message>
+        <source>Choose a category first: agencies are suggested by category and place</source>
+        <translation>Pilih kategori dulu: instansi disarankan menurut kategori dan lokasi</translation>
+    </message>
+    <message>
+        <source>Will refer to: {names}</source>
+        <translation>Akan diteruskan ke: {names}</translation>
+    </message>
+    <message>
+        <source>Draft not saved: {detail}</source>
+        <translation>Draf tidak tersimpan: {detail}</translation>
+    </message>
+    <message>
+        <source>Draft restored</source>
+        <translation>Draf dipulihkan</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCallBar</name>
+    <message>
+        <source>manual call</source>
+        <translation>panggilan manual</translation>
+    </message>
+    <message>
+        <source>On the line: {who}</source>
+        <translation>Tersambung: {who}</translation>
+    </message>
+    <message>
+        <source>caller hung up</source>
+        <translation>penelepon menutup telepon</translation>
+    </message>
+    <message>
+        <source>F5 ghost · F6 prank · F7 information · F8 wrong number · F9 emergency</source>
+        <translation>F5 kosong · F6 iseng · F7 informasi · F8 salah sambung · F9 darurat</translation>
+    </message>
+    <message>
+        <source>unknown number</source>
+        <translation>nomor tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Ringing: {who}</source>
+        <translation>Berdering: {who}</translation>
+    </message>
+    <message>
+        <source>(+{n} waiting)</source>
+        <translation>(+{n} menunggu)</translation>
+    </message>
+    <message>
+        <source>F2 answer</source>
+        <translation>F2 jawab</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>Tidak ada panggilan</translation>
+    </message>
+    <message>
+        <source>F2 open a manual call</source>
+        <translation>F2 buka panggilan manual</translation>
+    </message>
+    <message>
+        <source>Repeat prank caller: {n} pranks</source>
+        <translation>Penelepon iseng berulang: {n} kali iseng</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Emergency</source>
+        <translation>Darurat</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Informasi</translation>
+    </message>
+    <message>
+        <source>Prank</source>
+        <translation>Iseng</translation>
+    </message>
+    <message>
+        <source>Ghost / silent</source>
+        <translation>Kosong / diam</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>Salah sambung</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Uji coba</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Tak terjawab</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Berlangsung</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Kebakaran</translation>
+    </message>
+    <message>
+        <source>Medical</source>
+        <translation>Medis/kesehatan</translation>
+    </message>
+    <message>
+        <source>Traffic accident</source>
+        <translation>Kecelakaan lalu lintas</translation>
+    </message>
+    <message>
+        <source>Crime and security</source>
+        <translation>Kriminal dan keamanan</translation>
+    </message>
+    <message>
+        <source>Domestic violence</source>
+        <translation>KDRT</translation>
+    </message>
+    <message>
+        <source>Disaster: flood</source>
+        <translation>Bencana: banjir</translation>
+    </message>
+    <message>
+        <source>Disaster: landslide</source>
+        <translation>Bencana: tanah longsor</translation>
+    </message>
+    <message>
+        <source>Disaster: fallen tree</source>
+        <translation>Bencana: pohon tumbang</translation>
+    </message>
+    <message>
+        <source>Animal: snake</source>
+        <translation>Hewan: ular</translation>
+    </message>
+    <message>
+        <source>Animal: bees</source>
+        <translation>Hewan: tawon/lebah</translation>
+    </message>
+    <message>
+        <source>Utility: electricity (PLN)</source>
+        <translation>Utilitas: listrik (PLN)</translation>
+    </message>
+    <message>
+        <source>Utility: water (PDAM)</source>
+        <translation>Utilitas: air (PDAM)</translation>
+    </message>
+    <message>
+        <source>Utility: street light</source>
+        <translation>Utilitas: lampu jalan</translation>
+    </message>
+    <message>
+        <source>Missing person</source>
+        <translation>Orang hilang</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Lainnya</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Baru</translation>
+    </message>
+    <message>
+        <source>Referred</source>
+        <translation>Diteruskan</translation>
+    </message>
+    <message>
+        <source>On scene</source>
+        <translation>Tiba di lokasi</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Tertangani</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Ditutup</translation>
+    </message>
+    <message>
+        <source>P1 — life in danger now</source>
+        <translation>P1 — nyawa terancam sekarang</translation>
+    </message>
+    <message>
+        <source>P2 — urgent</source>
+        <translation>P2 — mendesak</translation>
+    </message>
+    <message>
+        <source>P3 — soon</source>
+        <translation>P3 — segera</translation>
+    </message>
+    <message>
+        <source>P4 — can wait</source>
+        <translation>P4 — bisa menunggu</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>Wajib diisi</translation>
+    </message>
+    <message>
+        <source>Unknown category</source>
+        <translation>Kategori tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Unknown priority</source>
+        <translation>Prioritas tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Coordinates out of range</source>
+        <translation>Koordinat di luar jangkauan</translation>
+    </message>
+    <message>
+        <source>Must be a whole number</source>
+        <translation>Harus bilangan bulat</translation>
+    </message>
+    <message>
+        <source>Too long</source>
+        <translation>Terlalu panjang</translation>
+    </message>
+    <message>
+        <source>The status cannot move back</source>
+        <translation>Status tidak bisa mundur</translation>
+    </message>
+    <message>
+        <source>The call has already ended</source>
+        <translation>Panggilan sudah berakhir</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Tidak ditemukan</translation>
+    </message>
+    <message>
+        <source>Only a supervisor may do this</source>
+        <translation>Hanya supervisor yang boleh</translation>
+    </message>
+    <message>
+        <source>Already resolved</source>
+        <translation>Sudah diselesaikan</translation>
+    </message>
+    <message>
+        <source>Enter the disposition first</source>
+        <translation>Isi penyelesaian dulu</translation>
+    </message>
+    <message>
+        <source>The agency's feedback is missing</source>
+        <translation>Laporan balik instansi belum ada</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Desa</translation>
+    </message>
+    <message>
+        <source>Urban village</source>
+        <translation>Kelurahan</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Regency</source>
+        <translation>Kabupaten</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Tempat</translation>
+    </message>
+    <message>
+        <source>Landmark</source>
+        <translation>Patokan</translation>
+    </message>
+</context>
+<context>
+    <name>LocationSearch</name>
+    <message>
+        <source>Desa, kecamatan, landmark… (a few letters)</source>
+        <translation>Ketik desa, kecamatan, patokan…</translation>
+    </message>
+    <message>
+        <source>Address (no region loaded)</source>
+        <translation>Alamat (data wilayah belum dimuat)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Operator Desk — 112</source>
+        <translation>Operator Desk — 112</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Caller history</source>
+        <translation>Riwayat penelepon</translation>
+    </message>
+    <message>
+        <source>Who is on duty?</source>
+        <translation>Siapa petugas jaga?</translation>
+    </message>
+    <message>
+        <source>Duty</source>
+        <translation>Petugas jaga</translation>
+    </message>
+    <message>
+        <source>On duty:</source>
+        <translation>Petugas jaga:</translation>
+    </message>
+    <message>
+        <source>Not saved: the store cannot be written ({detail})</source>
+        <translation>Tidak tersimpan: data tidak dapat ditulis ({detail})</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>&amp;Panggilan</translation>
+    </message>
+    <message>
+        <source>Answer / manual call</source>
+        <translation>Jawab / panggilan manual</translation>
+    </message>
+    <message>
+        <source>Ghost / silent</source>
+        <translation>Kosong / diam</translation>
+    </message>
+    <message>
+        <source>Prank</source>
+        <translation>Iseng</translation>
+    </message>
+    <message>
+        <source>Information request</source>
+        <translation>Permintaan informasi</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>Salah sambung</translation>
+    </message>
+    <message>
+        <source>Emergency: incident form</source>
+        <translation>Darurat: formulir kejadian</translation>
+    </message>
+    <message>
+        <source>&amp;Incident</source>
+        <translation>&amp;Kejadian</translation>
+    </message>
+    <message>
+        <source>Save incident</source>
+        <translation>Simpan kejadian</translation>
+    </message>
+    <message>
+        <source>Refer to agency</source>
+        <translation>Teruskan ke instansi</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Tampilan</translation>
+    </message>
+    <message>
+        <source>Search the call log</source>
+        <translation>Cari di log panggilan</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Bantuan</translation>
+    </message>
+    <message>
+        <source>Operator keys</source>
+        <translation>Tombol operator</translation>
+    </message>
+    <message>
+        <source>No call to close</source>
+        <translation>Tidak ada panggilan untuk ditutup</translation>
+    </message>
+    <message>
+        <source>The caller's phone sent a location: Ctrl+L to use it</source>
+        <translation>Ponsel penelepon mengirim lokasi: Ctrl+L untuk memakainya</translation>
+    </message>
+    <message>
+        <source>Use the caller's device location</source>
+        <translation>Pakai lokasi dari ponsel penelepon</translation>
+    </message>
+    <message>
+        <source>&amp;Desk</source>
+        <translation>&amp;Meja</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Pengaturan…</translation>
+    </message>
+    <message>
+        <source>Agencies…</source>
+        <translation>Instansi…</translation>
+    </message>
+    <message>
+        <source>Sync conflicts…</source>
+        <translation>Konflik sinkronisasi…</translation>
+    </message>
+    <message>
+        <source>&amp;Training</source>
+        <translation>&amp;Latihan</translation>
+    </message>
+    <message>
+        <source>Simulate a ringing call</source>
+        <translation>Simulasi panggilan masuk</translation>
+    </message>
+    <message>
+        <source>Simulate: caller hangs up</source>
+        <translation>Simulasi: penelepon menutup telepon</translation>
+    </message>
+    <message>
+        <source>Answer the ringing call (or open a manual call)</source>
+        <translation>Jawab panggilan yang berdering (atau buka panggilan manual)</translation>
+    </message>
+    <message>
+        <source>Close the call as ghost / silent</source>
+        <translation>Tutup panggilan sebagai kosong / diam</translation>
+    </message>
+    <message>
+        <source>Close the call as prank</source>
+        <translation>Tutup panggilan sebagai iseng</translation>
+    </message>
+    <message>
+        <source>Close the call as information request</source>
+        <translation>Tutup panggilan sebagai permintaan informasi</translation>
+    </message>
+    <message>
+        <source>Close the call as wrong number</source>
+        <translation>Tutup panggilan sebagai salah sambung</translation>
+    </message>
+    <message>
+        <source>Emergency: open the incident form</source>
+        <translation>Darurat: buka formulir kejadian</translation>
+    </message>
+    <message>
+        <source>Save the incident</source>
+        <translation>Simpan kejadian</translation>
+    </message>
+    <message>
+        <source>Refer the incident to an agency</source>
+        <translation>Teruskan kejadian ke instansi</translation>
+    </message>
+    <message>
+        <source>On duty</source>
+        <translation>Petugas jaga</translation>
+    </message>
+    <message>
+        <source>Who is on duty at this desk?</source>
+        <translation>Siapa petugas jaga di meja ini?</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Peta</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Rujukan</translation>
+    </message>
+    <message>
+        <source>Shift handover</source>
+        <translation>Serah terima shift</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <source>This call has no recording</source>
+        <translation>Panggilan ini tidak punya rekaman</translation>
+    </message>
+</context>
+<context>
+    <name>MapBinding</name>
+    <message>
+        <source>Add landmark</source>
+        <translation>Tambah patokan</translation>
+    </message>
+    <message>
+        <source>Name of the place:</source>
+        <translation>Nama tempat:</translation>
+    </message>
+</context>
+<context>
+    <name>MapHost</name>
+    <message>
+        <source>Loading the region map…</source>
+        <translation>Memuat peta wilayah…</translation>
+    </message>
+    <message>
+        <source>No region pack. Start with --region FOLDER or install one with 'operator-desk region import'.</source>
+        <translation>Paket wilayah belum ada. Jalankan dengan --region FOLDER atau pasang dengan 'operator-desk region import'.</translation>
+    </message>
+</context>
+<context>
+    <name>MapPanel</name>
+    <message>
+        <source>N</source>
+        <comment>north arrow</comment>
+        <translation>U</translation>
+    </message>
+    <message>
+        <source>{0} km</source>
+        <translation>{0} km</translation>
+    </message>
+    <message>
+        <source>{0} m</source>
+        <translation>{0} m</translation>
+    </message>
+    <message>
+        <source>±{0} km</source>
+        <translation>±{0} km</translation>
+    </message>
+    <message>
+        <source>±{0} m</source>
+        <translation>±{0} m</translation>
+    </message>
+    <message>
+        <source>{0} s ago</source>
+        <translation>{0} dtk lalu</translation>
+    </message>
+    <message>
+        <source>{0} min ago</source>
+        <translation>{0} mnt lalu</translation>
+    </message>
+    <message>
+        <source>{0} h ago</source>
+        <translation>{0} jam lalu</translation>
+    </message>
+    <message>
+        <source>Add landmark here…</source>
+        <translation>Tambah patokan di sini…</translation>
+    </message>
+    <message>
+        <source>Fit to region</source>
+        <translation>Tampilkan seluruh wilayah</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralBoard</name>
+    <message>
+        <source>Incident</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Instansi</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Dikirim</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Diterima</translation>
+    </message>
+    <message>
+        <source>On scene</source>
+        <translation>Tiba di lokasi</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>Laporan balik</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Ditutup</translation>
+    </message>
+    <message>
+        <source>Due at %1</source>
+        <translation>Batas waktu %1</translation>
+    </message>
+    <message>
+        <source>Agency feedback</source>
+        <translation>Laporan balik instansi</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>Penyelesaian</translation>
+    </message>
+    <message>
+        <source>Supervisor override reason</source>
+        <translation>Alasan pengecualian oleh supervisor</translation>
+    </message>
+    <message>
+        <source>Acknowledged (A)</source>
+        <translation>Diterima (A)</translation>
+    </message>
+    <message>
+        <source>On scene (S)</source>
+        <translation>Tiba di lokasi (S)</translation>
+    </message>
+    <message>
+        <source>Feedback (F)</source>
+        <translation>Laporan balik (F)</translation>
+    </message>
+    <message>
+        <source>Close (C)</source>
+        <translation>Tutup (C)</translation>
+    </message>
+    <message>
+        <source>Re-send (R)</source>
+        <translation>Kirim ulang (R)</translation>
+    </message>
+    <message>
+        <source>Escalate (E)</source>
+        <translation>Eskalasi (E)</translation>
+    </message>
+    <message>
+        <source>Escalate to</source>
+        <translation>Eskalasi ke</translation>
+    </message>
+    <message>
+        <source>Close incident</source>
+        <translation>Tutup kejadian</translation>
+    </message>
+    <message>
+        <source>Alert sound unavailable: %1</source>
+        <translation>Suara peringatan tidak tersedia: %1</translation>
+    </message>
+    <message>
+        <source>Select a referral first</source>
+        <translation>Pilih rujukan dulu</translation>
+    </message>
+    <message>
+        <source>Choose the agency to escalate to</source>
+        <translation>Pilih instansi tujuan eskalasi</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Tercatat</translation>
+    </message>
+    <message>
+        <source>Incident closed</source>
+        <translation>Kejadian ditutup</translation>
+    </message>
+    <message>
+        <source>That step is already recorded</source>
+        <translation>Langkah itu sudah tercatat</translation>
+    </message>
+    <message>
+        <source>That step is already past</source>
+        <translation>Langkah itu sudah lewat</translation>
+    </message>
+    <message>
+        <source>The referral is closed</source>
+        <translation>Rujukan sudah ditutup</translation>
+    </message>
+    <message>
+        <source>The agency's feedback is missing</source>
+        <translation>Laporan balik instansi belum ada</translation>
+    </message>
+    <message>
+        <source>Enter the disposition first</source>
+        <translation>Isi penyelesaian dulu</translation>
+    </message>
+    <message>
+        <source>Only a supervisor can override</source>
+        <translation>Hanya supervisor yang dapat memberi pengecualian</translation>
+    </message>
+    <message>
+        <source>Give the reason for the override</source>
+        <translation>Isi alasan pengecualian</translation>
+    </message>
+    <message>
+        <source>The incident is closed</source>
+        <translation>Kejadian sudah ditutup</translation>
+    </message>
+    <message>
+        <source>Choose another agency</source>
+        <translation>Pilih instansi lain</translation>
+    </message>
+    <message>
+        <source>Not possible: %1</source>
+        <translation>Tidak bisa: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayDialog</name>
+    <message>
+        <source>Recording of the call</source>
+        <translation>Rekaman panggilan</translation>
+    </message>
+    <message>
+        <source>{number} · {when} · {seconds:.0f} s</source>
+        <translation>{number} · {when} · {seconds:.0f} dtk</translation>
+    </message>
+    <message>
+        <source>Warning: the file does not match the SHA-256 kept with the call</source>
+        <translation>Peringatan: berkas tidak cocok dengan SHA-256 yang tersimpan di panggilan</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayWidget</name>
+    <message>
+        <source>Caller</source>
+        <translation>Penelepon</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>detik</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Putar</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Memuat…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Jeda</translation>
+    </message>
+    <message>
+        <source>No audio output device: cannot play the recording.</source>
+        <translation>Tidak ada perangkat keluaran audio: rekaman tidak dapat diputar.</translation>
+    </message>
+    <message>
+        <source>The recording file cannot be read.</source>
+        <translation>Berkas rekaman tidak dapat dibaca.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Telephony</source>
+        <translation>Telepon</translation>
+    </message>
+    <message>
+        <source>Manual entry</source>
+        <translation>Input manual</translation>
+    </message>
+    <message>
+        <source>Simulator (training)</source>
+        <translation>Simulator (latihan)</translation>
+    </message>
+    <message>
+        <source>SIP softphone</source>
+        <translation>Softphone SIP</translation>
+    </message>
+    <message>
+        <source>e.g. sip:10.0.0.5 (empty: direct calls only)</source>
+        <translation>mis. sip:10.0.0.5 (kosong: hanya panggilan langsung)</translation>
+    </message>
+    <message>
+        <source>Call source</source>
+        <translation>Sumber panggilan</translation>
+    </message>
+    <message>
+        <source>SIP registrar</source>
+        <translation>Registrar SIP</translation>
+    </message>
+    <message>
+        <source>SIP user</source>
+        <translation>Pengguna SIP</translation>
+    </message>
+    <message>
+        <source>SIP password</source>
+        <translation>Kata sandi SIP</translation>
+    </message>
+    <message>
+        <source>SIP port</source>
+        <translation>Port SIP</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Audio</translation>
+    </message>
+    <message>
+        <source>Ring tone on</source>
+        <translation>Nada dering aktif</translation>
+    </message>
+    <message>
+        <source>Ring volume</source>
+        <translation>Volume dering</translation>
+    </message>
+    <message>
+        <source>Headset microphone</source>
+        <translation>Mikrofon headset</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Level mikrofon</translation>
+    </message>
+    <message>
+        <source>Headset earphone</source>
+        <translation>Earphone headset</translation>
+    </message>
+    <message>
+        <source>Audio devices are not available: {detail}</source>
+        <translation>Perangkat audio tidak tersedia: {detail}</translation>
+    </message>
+    <message>
+        <source>No microphone found.</source>
+        <translation>Mikrofon tidak ditemukan.</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Bawaan sistem</translation>
+    </message>
+    <message>
+        <source>{name} (not connected)</source>
+        <translation>{name} (tidak terhubung)</translation>
+    </message>
+    <message>
+        <source>Microphone cannot be opened: {detail}</source>
+        <translation>Mikrofon tidak dapat dibuka: {detail}</translation>
+    </message>
+    <message>
+        <source>Microphone stopped: {detail}</source>
+        <translation>Mikrofon berhenti: {detail}</translation>
+    </message>
+    <message>
+        <source>Settings not saved: {detail}</source>
+        <translation>Pengaturan tidak tersimpan: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>StatsPanel</name>
+    <message>
+        <source>Show</source>
+        <translation>Tampilkan</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Dari</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>s.d.</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hari ini</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 hari</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 hari</translation>
+    </message>
+    <message>
+        <source>Calls by hour of day (WITA)</source>
+        <translation>Panggilan per jam (WITA)</translation>
+    </message>
+    <message>
+        <source>Calls per day</source>
+        <translation>Panggilan per hari</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Panggilan</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Kecamatan</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Instansi</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Rujukan</translation>
+    </message>
+    <message>
+        <source>Ack (med / p90)</source>
+        <translation>Diterima (med / p90)</translation>
+    </message>
+    <message>
+        <source>On scene (med / p90)</source>
+        <translation>Tiba (med / p90)</translation>
+    </message>
+    <message>
+        <source>Feedback (med / p90)</source>
+        <translation>Lap. balik (med / p90)</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>Dieskalasi</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Answer (med / p90)</source>
+        <translation>Jawab (med / p90)</translation>
+    </message>
+    <message>
+        <source>Handling (med / p90)</source>
+        <translation>Penanganan (med / p90)</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Agencies</source>
+        <translation>Instansi</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Menghitung…</translation>
+    </message>
+    <message>
+        <source>Statistics failed: %1</source>
+        <translation>Statistik gagal: %1</translation>
+    </message>
+    <message>
+        <source>Emergency</source>
+        <translation>Darurat</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Informasi</translation>
+    </message>
+    <message>
+        <source>Prank</source>
+        <translation>Iseng</translation>
+    </message>
+    <message>
+        <source>Ghost (silent)</source>
+        <translation>Kosong (diam)</translation>
+    </message>
+    <message>
+        <source>Wrong number</source>
+        <translation>Salah sambung</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Uji coba</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Tak terjawab</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Berlangsung</translation>
+    </message>
+    <message>
+        <source>Fire</source>
+        <translation>Kebakaran</translation>
+    </message>
+    <message>
+        <source>Medical</source>
+        <translation>Medis</translation>
+    </message>
+    <message>
+        <source>Traffic accident</source>
+        <translation>Kecelakaan lalu lintas</translation>
+    </message>
+    <message>
+        <source>Crime / security</source>
+        <translation>Kriminal / keamanan</translation>
+    </message>
+    <message>
+        <source>Domestic violence</source>
+        <translation>KDRT</translation>
+    </message>
+    <message>
+        <source>Flood</source>
+        <translation>Banjir</translation>
+    </message>
+    <message>
+        <source>Landslide</source>
+        <translation>Tanah longsor</translation>
+    </message>
+    <message>
+        <source>Fallen tree</source>
+        <translation>Pohon tumbang</translation>
+    </message>
+    <message>
+        <source>Snake</source>
+        <translation>Ular</translation>
+    </message>
+    <message>
+        <source>Bees</source>
+        <translation>Tawon/lebah</translation>
+    </message>
+    <message>
+        <source>Electricity (PLN)</source>
+        <translation>Listrik (PLN)</translation>
+    </message>
+    <message>
+        <source>Water (PDAM)</source>
+        <translation>Air (PDAM)</translation>
+    </message>
+    <message>
+        <source>Street light</source>
+        <translation>Lampu jalan</translation>
+    </message>
+    <message>
+        <source>Missing person</source>
+        <translation>Orang hilang</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Lainnya</translation>
+    </message>
+    <message>
+        <source>%1 calls, %2 incidents, %3 referrals. Answer %4, handling %5 (median / p90, min:s).</source>
+        <translation>%1 panggilan, %2 kejadian, %3 rujukan. Jawab %4, penanganan %5 (median / p90, mnt:dtk).</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Diperbarui</translation>
+    </message>
+    <message>
+        <source>All calls</source>
+        <translation>Semua panggilan</translation>
+    </message>
+</context>
+<context>
+    <name>TelephonyBinding</name>
+    <message>
+        <source>No device location for this call</source>
+        <translation>Tidak ada lokasi perangkat untuk panggilan ini</translation>
+    </message>
+</context>
 </TS>

@@ -58,3 +58,20 @@ def test_landmark_added_is_searchable_at_once(qtbot, desk: Desk) -> None:  # typ
     assert desk.store.query("SELECT count(*) FROM outbox WHERE tbl='landmarks' AND pk=?", (pk,))[0][0] > 0
     names = [m.name for m in desk.gazetteer.search("masjid karomah", limit=3)]
     assert "Masjid Al Karomah" in names
+
+
+def test_selecting_a_call_follows_its_incident(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    from operator_desk.domain.location import Location
+
+    call = desk.calls.ring("081200001234")
+    inc = desk.incidents.create({"category": "fire", "priority": "P1",
+                                 "location": Location(lat=-3.30, lon=115.10, source="map", confirmed=True)},
+                                call_id=call)
+    panel = desk.extras["map"]
+    followed = []
+    orig = panel.follow
+    panel.follow = lambda pk: (followed.append(pk), orig(pk))
+    log = desk.window.call_log
+    qtbot.waitUntil(lambda: log.model.rowCount() >= 1, timeout=2000)
+    log.table.setCurrentIndex(log.model.index(0, 0))
+    assert followed == [inc]
