@@ -148,15 +148,15 @@ def create_app(
         deadline = time.monotonic() + wait
         while True:
             seen = server.notifier.version
-            page = await run_in_threadpool(server.pull, site, after, limit)
+            page = await run_in_threadpool(server.pull_encoded, site, after, limit)
             remaining = deadline - time.monotonic()
-            if page["changes"] or page["cursor"] != after or remaining <= 0:
-                return JSONResponse(page)
+            if page.count or page.cursor != after or remaining <= 0:
+                return Response(page.body, media_type="application/json")
             await waker.wait(seen, min(remaining, 1.0))
 
     async def snapshot(request: Request) -> Response:
         site = await authed(request)
-        return JSONResponse(await run_in_threadpool(server.snapshot, site))
+        return Response(await run_in_threadpool(server.snapshot_encoded, site), media_type="application/json")
 
     async def status(request: Request) -> Response:
         await authed(request)

@@ -90,8 +90,12 @@ def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
 
     folder = Path(args.data_dir or ".") / "recordings"
     return [
-        *aml_intake.routes(on_location, parse_any, secret=os.environ.get("OPERATOR_DESK_AML_SECRET"),
-                           counters=server.counters),
+        *aml_intake.routes(
+            on_location,
+            parse_any,
+            secret=os.environ.get("OPERATOR_DESK_AML_SECRET"),
+            counters=server.counters,
+        ),
         *recordings.routes(server.authenticate, folder),
     ]
 

@@ -5,10 +5,11 @@ The Starlette app is a thin shell over this class; property tests call it direct
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 
@@ -19,6 +20,14 @@ from .auth import Authenticator, AuthError, require_kind
 from .storage import Site, Storage
 
 UPSTREAM_SOURCE = "upstream"
+
+
+class EncodedPage(NamedTuple):
+    """A pull page as its JSON body, with what the long-poll loop needs to know about it."""
+
+    body: bytes
+    count: int
+    cursor: int
 
 
 def wall_ms() -> int:
@@ -135,33 +144,40 @@ class SyncServer:
     # -- pull -----------------------------------------------------------------------------------
     def pull(self, site: Site, after: int, limit: int = p.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
         """One page of others' changes after the cursor (never blocks; the app long-polls)."""
+        return dict(json.loads(self.pull_encoded(site, after, limit).body))
+
+    def pull_encoded(self, site: Site, after: int, limit: int = p.DEFAULT_PULL_LIMIT) -> EncodedPage:
+        """`pull` as the JSON body the app sends: log values go out as the text they were stored as."""
         require_kind(site, "desk", "hub")
         self.counters["pull_requests"] += 1
         limit = max(1, min(int(limit), p.MAX_PULL_LIMIT))
-        changes, cursor, more = self.storage.pull(max(0, int(after)), limit, exclude_source=site.site_id)
-        return {
-            "changes": changes,
-            "cursor": cursor,
-            "more": more,
-            "server_id": self.site_id,
-            "server_ms": self.now_ms(),
-        }
+        rows, cursor, more = self.storage.pull_rows(max(0, int(after)), limit, exclude_source=site.site_id)
+        changes = [p.encode_change(*r[1:10], server_seq=r[0]) for r in rows]
+        body = p.encode_changes(
+            changes, cursor=cursor, more=more, server_id=self.site_id, server_ms=self.now_ms()
+        )
+        return EncodedPage(body, len(changes), cursor)
 
     def pull_wait(self, site: Site, after: int, limit: int, wait_s: float) -> dict[str, Any]:
         """Blocking long-poll for threads (the ASGI app has its own async version)."""
         deadline = time.monotonic() + max(0.0, min(wait_s, p.MAX_WAIT_S))
         while True:
             seen = self.notifier.version
-            page = self.pull(site, after, limit)
+            page = self.pull_encoded(site, after, limit)
             remaining = deadline - time.monotonic()
-            if page["changes"] or page["cursor"] != after or remaining <= 0:
-                return page
+            if page.count or page.cursor != after or remaining <= 0:
+                return dict(json.loads(page.body))
             self.notifier.wait(seen, min(remaining, 1.0))
 
     def snapshot(self, site: Site) -> dict[str, Any]:
+        return dict(json.loads(self.snapshot_encoded(site)))
+
+    def snapshot_encoded(self, site: Site) -> bytes:
+        """The merged state as one JSON body {"changes", "cursor", "server_id", "server_ms"}."""
         require_kind(site, "desk", "hub")
-        changes, head = self.storage.snapshot()
-        return {"changes": changes, "cursor": head, "server_id": self.site_id, "server_ms": self.now_ms()}
+        rows, head = self.storage.snapshot_rows()
+        changes = [p.encode_change(*r[1:10], server_seq=r[0]) for r in rows]
+        return p.encode_changes(changes, cursor=head, server_id=self.site_id, server_ms=self.now_ms())
 
     # -- conflicts and status -----------------------------------------------------------------
     def conflicts(self, open_only: bool) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ def ingest_batch(
     result.accepted += len(fresh)
     if not fresh:
         return
+    texts = [p.json_text(c["value"]) for c in fresh]  # each value encoded once: log and field_state
     cur.executemany(
         q(
             "INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, received_at) "
@@ -51,50 +52,143 @@ def ingest_batch(
                 c["tbl"],
                 c["pk"],
                 c["col"],
-                json.dumps(c["value"], ensure_ascii=False),
+                text,
                 c["base_hlc"],
                 c["operator"],
                 source,
                 now_ms,
             )
-            for c in fresh
+            for c, text in zip(fresh, texts, strict=True)
         ],
     )
-    records = [c for c in fresh if p.is_record(c["tbl"]) and c["tbl"] != "conflicts"]
-    state = _load_state(storage, cur, records)
+    records = [
+        (c, t) for c, t in zip(fresh, texts, strict=True) if p.is_record(c["tbl"]) and c["tbl"] != "conflicts"
+    ]
+    state = _load_state(storage, cur, [c for c, _ in records])
     dirty: set[tuple[str, str, str]] = set()
     found: list[tuple[str, str, str, tuple[Any, tuple[str, str]], tuple[Any, tuple[str, str]]]] = []
-    for i, ch in enumerate(records):
+    hook = storage.fault_hook
+    for i, (ch, text) in enumerate(records):
         key = (ch["tbl"], ch["pk"], ch["col"])
         current = state.get(key)
         cur_value, cur_clock = (current[0], current[1]) if current else (None, None)
         incoming = (ch["hlc"], ch["site_id"])
-        if current is not None and p.is_conflict(
-            *key[::2], ch["base_hlc"], cur_clock, cur_value, ch["value"]
-        ):
+        value = ch["value"]
+        if current is not None and p.is_conflict(*key[::2], ch["base_hlc"], cur_clock, cur_value, value):
             assert cur_clock is not None
-            found.append((*key, (cur_value, cur_clock), (ch["value"], incoming)))
-        value, new_clock, changed = p.merge_field(key[0], key[2], cur_value, cur_clock, ch["value"], incoming)
+            found.append((*key, (cur_value, cur_clock), (value, incoming)))
+        new_value, new_clock, changed = p.merge_field(key[0], key[2], cur_value, cur_clock, value, incoming)
         if changed:
-            state[key] = (value, new_clock)
+            # the text of the winning value: the incoming one's, else re-encoded (forward-only merge)
+            state[key] = (new_value, new_clock, text if new_value is value else p.json_text(new_value))
             dirty.add(key)
-        if storage.fault_hook is not None:
-            storage.fault_hook(i)
+        if hook is not None:
+            hook(i)
     cur.executemany(
         q(
             "INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
             "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, value=excluded.value"
         ),
-        [
-            (*k, state[k][1][0], state[k][1][1], json.dumps(state[k][0], ensure_ascii=False))
-            for k in sorted(dirty)
-        ],
+        [(*k, state[k][1][0], state[k][1][1], state[k][2]) for k in sorted(dirty)],
     )
     for ch in fresh:
         if ch["tbl"] == "conflicts":
-            storage._merge(cur, ch, own_site, clock, now_ms, result)
+            merge_one(storage, cur, ch, own_site, clock, now_ms, result)
     for tbl, pk, col, a, b in found:
-        storage._write_conflict(cur, tbl, pk, col, a, b, own_site, clock, now_ms, result)
+        write_conflict(storage, cur, tbl, pk, col, a, b, own_site, clock, now_ms, result)
+
+
+def append_log(storage: Storage, cur: Cursor, source: str, ch: dict[str, Any], now_ms: int) -> bool:
+    """One change into the log unless its (site_id, site_seq) is there; True when it was new."""
+    cur.execute(
+        storage.q(
+            "INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, "
+            "received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING "
+            "RETURNING server_seq"
+        ),
+        (
+            ch["site_id"],
+            ch["site_seq"],
+            ch["hlc"],
+            ch["tbl"],
+            ch["pk"],
+            ch["col"],
+            p.json_text(ch["value"]),
+            ch["base_hlc"],
+            ch["operator"],
+            source,
+            now_ms,
+        ),
+    )
+    return cur.fetchone() is not None
+
+
+def merge_one(
+    storage: Storage,
+    cur: Cursor,
+    ch: dict[str, Any],
+    own_site: str,
+    clock: HybridClock,
+    now_ms: int,
+    result: IngestResult,
+) -> None:
+    """Merge one change row by row (conflict records, the server's own writes)."""
+    tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
+    cur.execute(
+        storage.q("SELECT hlc, site_id, value FROM field_state WHERE tbl=? AND pk=? AND col=?"),
+        (tbl, pk, col),
+    )
+    row = cur.fetchone()
+    cur_clock = (row[0], row[1]) if row else None
+    cur_value = json.loads(row[2]) if row else None
+    incoming = (ch["hlc"], ch["site_id"])
+    if row is not None and p.is_conflict(tbl, col, ch["base_hlc"], cur_clock, cur_value, ch["value"]):
+        assert cur_clock is not None
+        write_conflict(
+            storage,
+            cur,
+            tbl,
+            pk,
+            col,
+            (cur_value, cur_clock),
+            (ch["value"], incoming),
+            own_site,
+            clock,
+            now_ms,
+            result,
+        )
+    value, new_clock, changed = p.merge_field(tbl, col, cur_value, cur_clock, ch["value"], incoming)
+    if changed:
+        cur.execute(
+            storage.q(
+                "INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, "
+                "value=excluded.value"
+            ),
+            (tbl, pk, col, new_clock[0], new_clock[1], p.json_text(value)),
+        )
+
+
+def write_conflict(
+    storage: Storage,
+    cur: Cursor,
+    tbl: str,
+    pk: str,
+    col: str,
+    a: tuple[Any, tuple[str, str]],
+    b: tuple[Any, tuple[str, str]],
+    own_site: str,
+    clock: HybridClock,
+    now_ms: int,
+    result: IngestResult,
+) -> None:
+    """Record two writes of one field as a `conflicts` record, once."""
+    cid, fields = p.conflict_fields(tbl, pk, col, a, b, now_ms)
+    cur.execute(storage.q("SELECT 1 FROM field_state WHERE tbl='conflicts' AND pk=? AND col='tbl'"), (cid,))
+    if cur.fetchone() is not None:
+        return  # already recorded (by this server or one below it)
+    storage.write_own(cur, "conflicts", cid, fields, own_site=own_site, clock=clock, now_ms=now_ms)
+    result.conflicts.append(cid)
 
 
 def _new_changes(storage: Storage, cur: Cursor, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -120,11 +214,12 @@ def _new_changes(storage: Storage, cur: Cursor, changes: list[dict[str, Any]]) -
 
 def _load_state(
     storage: Storage, cur: Cursor, records: list[dict[str, Any]]
-) -> dict[tuple[str, str, str], tuple[Any, tuple[str, str]]]:
+) -> dict[tuple[str, str, str], tuple[Any, tuple[str, str], str]]:
+    """(value, clock, value text) of every field the batch's records have."""
     pks: dict[str, set[str]] = {}
     for c in records:
         pks.setdefault(c["tbl"], set()).add(c["pk"])
-    state: dict[tuple[str, str, str], tuple[Any, tuple[str, str]]] = {}
+    state: dict[tuple[str, str, str], tuple[Any, tuple[str, str], str]] = {}
     for tbl, keys in pks.items():
         ordered = sorted(keys)
         for i in range(0, len(ordered), CHUNK):
@@ -137,5 +232,5 @@ def _load_state(
                 (tbl, *part),
             )
             for pk, col, hlc, site, value in cur.fetchall():
-                state[(tbl, pk, col)] = (json.loads(value), (hlc, site))
+                state[(tbl, pk, col)] = (json.loads(value), (hlc, site), value)
     return state

@@ -66,7 +66,7 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "changes": {
                         "type": "array",
-                        "maxItems": 2000,
+                        "maxItems": 5000,
                         "items": {"$ref": "#/components/schemas/Change"},
                     }
                 },

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
-from .ingest import ingest_batch
+from .ingest import append_log, ingest_batch, merge_one
 
 Cursor = Any  # a DB-API cursor (sqlite3 or psycopg): execute / fetchone / fetchall
 
@@ -166,92 +166,6 @@ class Storage(ABC):
             result.head = self._head(cur)
         return result
 
-    def _append_log(self, cur: Cursor, source: str, ch: dict[str, Any], now_ms: int) -> bool:
-        cur.execute(
-            self.q(
-                "INSERT INTO log (site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source, "
-                "received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING "
-                "RETURNING server_seq"
-            ),
-            (
-                ch["site_id"],
-                ch["site_seq"],
-                ch["hlc"],
-                ch["tbl"],
-                ch["pk"],
-                ch["col"],
-                json.dumps(ch["value"], ensure_ascii=False),
-                ch["base_hlc"],
-                ch["operator"],
-                source,
-                now_ms,
-            ),
-        )
-        return cur.fetchone() is not None
-
-    def _merge(
-        self,
-        cur: Cursor,
-        ch: dict[str, Any],
-        own_site: str,
-        clock: HybridClock,
-        now_ms: int,
-        result: IngestResult,
-    ) -> None:
-        tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
-        cur.execute(
-            self.q("SELECT hlc, site_id, value FROM field_state WHERE tbl=? AND pk=? AND col=?"),
-            (tbl, pk, col),
-        )
-        row = cur.fetchone()
-        cur_clock = (row[0], row[1]) if row else None
-        cur_value = json.loads(row[2]) if row else None
-        incoming = (ch["hlc"], ch["site_id"])
-        if row is not None and p.is_conflict(tbl, col, ch["base_hlc"], cur_clock, cur_value, ch["value"]):
-            assert cur_clock is not None
-            self._write_conflict(
-                cur,
-                tbl,
-                pk,
-                col,
-                (cur_value, cur_clock),
-                (ch["value"], incoming),
-                own_site,
-                clock,
-                now_ms,
-                result,
-            )
-        value, new_clock, changed = p.merge_field(tbl, col, cur_value, cur_clock, ch["value"], incoming)
-        if changed:
-            cur.execute(
-                self.q(
-                    "INSERT INTO field_state (tbl, pk, col, hlc, site_id, value) VALUES (?,?,?,?,?,?) "
-                    "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, "
-                    "value=excluded.value"
-                ),
-                (tbl, pk, col, new_clock[0], new_clock[1], json.dumps(value, ensure_ascii=False)),
-            )
-
-    def _write_conflict(
-        self,
-        cur: Cursor,
-        tbl: str,
-        pk: str,
-        col: str,
-        a: tuple[Any, tuple[str, str]],
-        b: tuple[Any, tuple[str, str]],
-        own_site: str,
-        clock: HybridClock,
-        now_ms: int,
-        result: IngestResult,
-    ) -> None:
-        cid, fields = p.conflict_fields(tbl, pk, col, a, b, now_ms)
-        cur.execute(self.q("SELECT 1 FROM field_state WHERE tbl='conflicts' AND pk=? AND col='tbl'"), (cid,))
-        if cur.fetchone() is not None:
-            return  # already recorded (by this server or one below it)
-        self.write_own(cur, "conflicts", cid, fields, own_site=own_site, clock=clock, now_ms=now_ms)
-        result.conflicts.append(cid)
-
     def write_own(
         self,
         cur: Cursor,
@@ -279,8 +193,8 @@ class Storage(ABC):
                 "base_hlc": (base or {}).get(col),
                 "operator": None,
             }
-            self._append_log(cur, own_site, ch, now_ms)
-            self._merge(cur, ch, own_site, clock, now_ms, IngestResult())
+            append_log(self, cur, own_site, ch, now_ms)
+            merge_one(self, cur, ch, own_site, clock, now_ms, IngestResult())
         self._set_meta(cur, "own_seq", str(seq))
 
     def write_own_tx(
@@ -309,7 +223,7 @@ class Storage(ABC):
                 "base_hlc": None,
                 "operator": None,
             }
-            self._append_log(cur, own_site, ch, now_ms)
+            append_log(self, cur, own_site, ch, now_ms)
             self._set_meta(cur, "own_seq", str(seq))
             self._set_meta(cur, "hlc", clock.last.encode())
             return self._head(cur)
@@ -336,15 +250,35 @@ class Storage(ABC):
         Returns (changes, cursor, more): the cursor passes skipped rows too.
         """
         with self.read_tx() as cur:
-            cur.execute(
-                self.q(f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? ORDER BY server_seq LIMIT ?"),
-                (after, limit + 1),
-            )
-            rows = cur.fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        cursor = int(rows[-1][0]) if rows else after
-        return [_change(r) for r in rows if r[10] != exclude_source], cursor, more
+            rows, cursor, more = self._pull_window(cur, after, limit, exclude_source)
+        return [_change(r) for r in rows], cursor, more
+
+    def pull_rows(self, after: int, limit: int, exclude_source: str | None) -> tuple[list[Any], int, bool]:
+        """Like `pull`, as log rows (LOG_COLS order) whose value is still JSON text."""
+        with self.read_tx() as cur:
+            return self._pull_window(cur, after, limit, exclude_source)
+
+    def _pull_window(
+        self, cur: Cursor, after: int, limit: int, exclude_source: str | None
+    ) -> tuple[list[Any], int, bool]:
+        """The window (up to `limit` rows after `after`) is found on the primary key first, so the
+        rows `exclude_source` delivered are left out by the database, not fetched and dropped."""
+        cur.execute(
+            self.q("SELECT server_seq FROM log WHERE server_seq > ? ORDER BY server_seq LIMIT 2 OFFSET ?"),
+            (after, limit - 1),
+        )
+        ends = [int(r[0]) for r in cur.fetchall()]
+        more = len(ends) > 1
+        cursor = ends[0] if ends else max(after, self._head(cur))
+        if cursor == after:
+            return [], after, False
+        sql = f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? AND server_seq <= ?"
+        args: tuple[Any, ...] = (after, cursor)
+        if exclude_source is not None:
+            sql += " AND source <> ?"
+            args += (exclude_source,)
+        cur.execute(self.q(sql + " ORDER BY server_seq"), args)
+        return cur.fetchall(), cursor, more
 
     def iter_log(self, after: int = 0) -> Iterator[dict[str, Any]]:
         while True:
@@ -356,32 +290,28 @@ class Storage(ABC):
 
     def snapshot(self) -> tuple[list[dict[str, Any]], int]:
         """The merged state as changes (one per record field, every append row) and the log head."""
+        rows, head = self.snapshot_rows()
+        return [_change(r) for r in rows], head
+
+    def snapshot_rows(self) -> tuple[list[Any], int]:
+        """`snapshot` as rows in LOG_COLS order (server_seq and site_seq 0 for merged fields), values
+        still JSON text."""
         tables = sorted(p.APPEND_TABLES)
         marks = ",".join("?" * len(tables))
+        fields = (
+            "SELECT 0 AS server_seq, site_id, 0 AS site_seq, hlc, tbl, pk, col, value, "
+            "CAST(NULL AS TEXT) AS base_hlc, CAST(NULL AS TEXT) AS operator, '' AS source FROM field_state"
+        )
         with self.read_tx() as cur:
             head = self._head(cur)
-            cur.execute("SELECT tbl, pk, col, hlc, site_id, value FROM field_state")
-            fields = [
-                {
-                    "server_seq": 0,
-                    "site_id": r[4],
-                    "site_seq": 0,
-                    "hlc": r[3],
-                    "tbl": r[0],
-                    "pk": r[1],
-                    "col": r[2],
-                    "value": json.loads(r[5]),
-                    "base_hlc": None,
-                    "operator": None,
-                }
-                for r in cur.fetchall()
-            ]
+            cur.execute(fields)
+            rows = cur.fetchall()
             cur.execute(
                 self.q(f"SELECT {LOG_COLS} FROM log WHERE tbl IN ({marks}) ORDER BY server_seq"),
                 tuple(tables),
             )
-            rows = [_change(r) for r in cur.fetchall()]
-        return fields + rows, head
+            rows += cur.fetchall()
+        return rows, head
 
     def materialize(self) -> dict[str, dict[str, dict[str, Any]]]:
         """{tbl: {pk: {col: value}}} of every synced row, non-null fields only (compare replicas)."""

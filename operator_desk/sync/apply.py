@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..domain.changes import Changes
@@ -20,6 +20,7 @@ CURSOR_KEY = "sync_cursor"
 SERVER_ID_KEY = "sync_server_id"
 SERVER_URL_KEY = "sync_server"
 TOKEN_KEY = "sync_token"
+CHUNK = 400  # bound parameters per IN (...) query
 
 _placeholders: dict[str, dict[str, Any]] = {}
 
@@ -43,49 +44,103 @@ def apply_changes(
     *,
     fault_hook: Callable[[int], None] | None = None,
 ) -> Changes:
-    """Merge remote changes (LWW per field, status forward, append once). Idempotent."""
+    """Merge remote changes (LWW per field, status forward, append once). Idempotent.
+
+    Batched: the field clocks of the page are read in chunks, merged in Python in page order, and
+    written back with one executemany per (table, set of columns) — one statement per row, so the
+    FTS triggers fire once per row, not once per field.
+    """
     touched = Changes(initiator="sync")
+    fields: list[dict[str, Any]] = []
     for i, ch in enumerate(changes):
         tbl = ch["tbl"]
-        if tbl in RECORD_TABLES and ch["col"] in RECORD_TABLES[tbl]:
-            if _apply_field(conn, ch):
-                touched.add(tbl, ch["pk"])
+        cols = RECORD_TABLES.get(tbl)
+        if cols is not None:
+            if ch["col"] in cols:
+                fields.append(ch)
         elif tbl in APPEND_TABLES and ch["col"] == "*" and _apply_row(conn, ch):
             touched.add(tbl, ch["pk"])
         # anything else comes from a newer schema: skipped (the server keeps it in its log)
         if fault_hook is not None:
             fault_hook(i)
+    if fields:
+        _apply_fields(conn, fields, touched)
     return touched
 
 
-def _apply_field(conn: sqlite3.Connection, ch: dict[str, Any]) -> bool:
-    tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
-    row = conn.execute(
-        "SELECT hlc, site_id FROM field_clock WHERE tbl=? AND pk=? AND col=?", (tbl, pk, col)
-    ).fetchone()
-    cur_clock = (row[0], row[1]) if row else None
-    incoming = (ch["hlc"], ch["site_id"])
-    cur_value: Any = None
-    if cur_clock is not None and p.is_forward_only(tbl, col):
-        got = conn.execute(f"SELECT {col} FROM {tbl} WHERE id=?", (pk,)).fetchone()
-        cur_value = decode_value(tbl, col, got[0]) if got else None
-    value, clock, changed = p.merge_field(tbl, col, cur_value, cur_clock, ch["value"], incoming)
-    if not changed:
-        return False
-    stored = encode_value(tbl, col, value)
-    extra = {k: v for k, v in _not_null_defaults(conn, tbl).items() if k != col}
-    names = ", ".join(["id", col, *extra])
-    marks = ", ".join("?" * (2 + len(extra)))
-    conn.execute(
-        f"INSERT INTO {tbl} ({names}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {col}=excluded.{col}",
-        (pk, stored, *extra.values()),
-    )
-    conn.execute(
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _apply_fields(conn: sqlite3.Connection, fields: list[dict[str, Any]], touched: Changes) -> None:
+    pks: dict[str, set[str]] = {}
+    for ch in fields:
+        pks.setdefault(ch["tbl"], set()).add(ch["pk"])
+    clocks: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for tbl, keys in pks.items():
+        for part in _chunks(sorted(keys)):
+            rows = conn.execute(
+                f"SELECT pk, col, hlc, site_id FROM field_clock WHERE tbl=? AND pk IN ({','.join('?' * len(part))})",
+                (tbl, *part),
+            )
+            for pk, col, hlc, site in rows:
+                clocks[(tbl, pk, col)] = (hlc, site)
+    values = _forward_only_values(conn, fields, clocks)
+    dirty: dict[tuple[str, str], dict[str, Any]] = {}  # (tbl, pk) -> {col: new value}
+    for ch in fields:
+        tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
+        key = (tbl, pk, col)
+        cur_clock = clocks.get(key)
+        value, clock, changed = p.merge_field(
+            tbl, col, values.get(key), cur_clock, ch["value"], (ch["hlc"], ch["site_id"])
+        )
+        if changed:
+            clocks[key] = clock
+            values[key] = value
+            dirty.setdefault((tbl, pk), {})[col] = value
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+    for (tbl, pk), new in dirty.items():
+        names = tuple(sorted(new))
+        groups.setdefault((tbl, names), []).append((pk, *(encode_value(tbl, c, new[c]) for c in names)))
+        touched.add(tbl, pk)
+    for (tbl, names), batch in groups.items():
+        extra = {k: v for k, v in _not_null_defaults(conn, tbl).items() if k not in names}
+        cols = ", ".join(["id", *names, *extra])
+        marks = ", ".join("?" * (1 + len(names) + len(extra)))
+        sets = ", ".join(f"{c}=excluded.{c}" for c in names)
+        tail = tuple(extra.values())
+        conn.executemany(
+            f"INSERT INTO {tbl} ({cols}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {sets}",
+            [r + tail for r in batch] if tail else batch,
+        )
+    conn.executemany(
         "INSERT INTO field_clock (tbl, pk, col, hlc, site_id) VALUES (?,?,?,?,?) "
         "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id",
-        (tbl, pk, col, clock[0], clock[1]),
+        [(tbl, pk, col, *clocks[(tbl, pk, col)]) for (tbl, pk), new in dirty.items() for col in new],
     )
-    return True
+
+
+def _forward_only_values(
+    conn: sqlite3.Connection,
+    fields: list[dict[str, Any]],
+    clocks: dict[tuple[str, str, str], tuple[str, str]],
+) -> dict[tuple[str, str, str], Any]:
+    """Current values of the forward-only fields the page touches (their merge needs the value)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for ch in fields:
+        tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
+        if (tbl, pk, col) in clocks and p.is_forward_only(tbl, col):
+            wanted.setdefault((tbl, col), set()).add(pk)
+    out: dict[tuple[str, str, str], Any] = {}
+    for (tbl, col), keys in wanted.items():
+        for part in _chunks(sorted(keys)):
+            rows = conn.execute(
+                f"SELECT id, {col} FROM {tbl} WHERE id IN ({','.join('?' * len(part))})", tuple(part)
+            )
+            for pk, value in rows:
+                out[(tbl, pk, col)] = decode_value(tbl, col, value)
+    return out
 
 
 def _apply_row(conn: sqlite3.Connection, ch: dict[str, Any]) -> bool:

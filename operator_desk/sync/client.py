@@ -76,6 +76,7 @@ class HttpSyncClient:
         path: str,
         *,
         json: Any = None,
+        content: bytes | None = None,
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
@@ -84,6 +85,8 @@ class HttpSyncClient:
                 method,
                 path,
                 json=json,
+                content=content,
+                headers={"Content-Type": "application/json"} if content is not None else None,
                 params=params,
                 timeout=timeout if timeout is not None else self.timeout,
             )
@@ -101,6 +104,10 @@ class HttpSyncClient:
 
     def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
         return self._call("POST", f"{p.API_PREFIX}/push", json={"changes": changes})
+
+    def push_encoded(self, body: bytes) -> dict[str, Any]:
+        """Push a body already encoded as JSON ({"changes": [...]}, see protocol.encode_changes)."""
+        return self._call("POST", f"{p.API_PREFIX}/push", content=body)
 
     def pull(self, after: int, limit: int = p.DEFAULT_PULL_LIMIT, wait: float = 0.0) -> dict[str, Any]:
         return self._call(

@@ -21,11 +21,12 @@ from ..domain.changes import Changes
 from ..domain.hlc import ClockSkewError, Hlc
 from ..store.store import Store
 from . import apply as ap
+from . import protocol as p
 from .client import HttpSyncClient, SyncClientError, SyncTransport
 
 log = logging.getLogger(__name__)
-PUSH_BATCH = 1000
-PULL_LIMIT = 5000
+PUSH_BATCH = p.MAX_PUSH_BATCH
+PULL_LIMIT = p.MAX_PULL_LIMIT
 
 
 @dataclass(frozen=True)
@@ -113,21 +114,12 @@ class SyncEngine:
         )
         if not rows:
             return 0
-        batch = [
-            {
-                "site_id": r[1],
-                "site_seq": r[0],
-                "hlc": r[2],
-                "tbl": r[3],
-                "pk": r[4],
-                "col": r[5],
-                "value": json.loads(r[6]) if r[6] is not None else None,
-                "base_hlc": r[7],
-                "operator": r[8],
-            }
-            for r in rows
-        ]
-        self.client.push(batch)  # the server committed before answering
+        # The outbox value is already JSON text: it goes into the body as it is, never decoded.
+        body = p.encode_changes([p.encode_change(r[1], r[0], *r[2:]) for r in rows])
+        if isinstance(self.client, HttpSyncClient):
+            self.client.push_encoded(body)  # the server committed before answering
+        else:  # an in-process transport takes the changes as objects
+            self.client.push(json.loads(body)["changes"])
         first, last = rows[0][0], rows[-1][0]
         self.store.raw_write(
             lambda conn: conn.execute(

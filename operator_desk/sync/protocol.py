@@ -19,20 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from ..domain.hlc import Hlc
 from ..domain.rules import later_status
 from ..store.schema import APPEND_TABLES, FORWARD_ONLY, JSON_COLUMNS, RECORD_TABLES
 
 API_PREFIX = "/v1"
 PROTOCOL_VERSION = 1
-MAX_PUSH_BATCH = 2000
+MAX_PUSH_BATCH = 5000
 DEFAULT_PULL_LIMIT = 2000
 MAX_PULL_LIMIT = 10000
 MAX_WAIT_S = 30.0
+MAX_SEQ = 2**63 - 1  # a 64-bit database integer
 CONFLICT_NS = uuid.UUID("6f1c2a4e-2f57-4c1b-9a51-112112112112")
 
 # Error codes carried in {"error": code, "detail": text} bodies.
@@ -167,36 +168,116 @@ def _as_text(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_HLC = re.compile(r"[0-9]{13}-[0-9]{5}")
+
+
+def _bad_hlc(name: str, text: Any) -> ProtocolError:
+    if not isinstance(text, str) or len(text) != 19:
+        return ProtocolError(f"change.{name}: expected '<ms:013d>-<counter:05d>', got {text!r}")
+    return ProtocolError(f"change.{name}: not a hybrid logical clock: {text!r}")
+
+
 def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
-    """Check one incoming change; returns a normalised copy. Raises ProtocolError naming the field."""
+    """Check one incoming change; returns a normalised copy. Raises ProtocolError naming the field.
+
+    Runs once per pushed change, so it uses plain type checks and one compiled pattern per clock.
+    """
     if not isinstance(change, dict):
         raise ProtocolError("change must be an object")
-    out = {k: change.get(k) for k in CHANGE_FIELDS}
-    tbl, col = out["tbl"], out["col"]
-    if not isinstance(tbl, str) or not (is_record(tbl) or is_append(tbl)):
+    get = change.get
+    tbl, col, pk, seq = get("tbl"), get("col"), get("pk"), get("site_seq")
+    hlc, base, site, value, operator = (
+        get("hlc"),
+        get("base_hlc"),
+        get("site_id"),
+        get("value"),
+        get("operator"),
+    )
+    if type(tbl) is not str or not (tbl in RECORD_TABLES or tbl in APPEND_TABLES):
         raise ProtocolError(f"change.tbl: {tbl!r} is not a synced table")
-    if is_append(tbl):
-        if col != "*" or not isinstance(out["value"], dict):
+    if tbl in APPEND_TABLES:
+        if col != "*" or not isinstance(value, dict):
             raise ProtocolError(f"change.col: append table {tbl} takes col '*' and an object value")
-    elif col not in RECORD_TABLES[tbl]:
+    elif type(col) is not str or col not in RECORD_TABLES[tbl]:
         raise ProtocolError(f"change.col: {tbl} has no synced field {col!r}")
-    if not isinstance(out["pk"], str) or not out["pk"]:
+    if type(pk) is not str or not pk:
         raise ProtocolError("change.pk: a non-empty string is required")
-    if not isinstance(out["site_seq"], int) or isinstance(out["site_seq"], bool) or out["site_seq"] < 1:
+    if type(seq) is not int or not 1 <= seq <= MAX_SEQ:
         raise ProtocolError("change.site_seq: a positive integer is required")
-    for name in ("hlc", "base_hlc"):
-        text = out[name]
-        if text is None and name == "base_hlc":
-            continue
-        if not isinstance(text, str) or len(text) != 19:
-            raise ProtocolError(f"change.{name}: expected '<ms:013d>-<counter:05d>', got {text!r}")
-        try:
-            Hlc.decode(text)
-        except ValueError:
-            raise ProtocolError(f"change.{name}: not a hybrid logical clock: {text!r}") from None
-    if need_origin and (not isinstance(out["site_id"], str) or not out["site_id"]):
+    if type(hlc) is not str or _HLC.fullmatch(hlc) is None:
+        raise _bad_hlc("hlc", hlc)
+    if base is not None and (type(base) is not str or _HLC.fullmatch(base) is None):
+        raise _bad_hlc("base_hlc", base)
+    if operator is not None and type(operator) is not str:
+        raise ProtocolError(f"change.operator: a string or null is required, got {operator!r}")
+    if need_origin and (type(site) is not str or not site):
         raise ProtocolError("change.site_id: a relayed change must name its origin site")
-    return out
+    return {
+        "site_id": site,
+        "site_seq": seq,
+        "hlc": hlc,
+        "tbl": tbl,
+        "pk": pk,
+        "col": col,
+        "value": value,
+        "base_hlc": base,
+        "operator": operator,
+    }
+
+
+# -- wire text ---------------------------------------------------------------------------------------
+# Values travel as JSON text from the outbox to the server log and from the log to the desk: the
+# bodies are assembled from that text instead of decoding and re-encoding every value.
+_str_text = json.encoder.encode_basestring  # the C encoder json.dumps(ensure_ascii=False) uses
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def json_text(value: Any) -> str:
+    """Exactly json.dumps(value, ensure_ascii=False), with fast paths for strings, ints and null."""
+    kind = type(value)
+    if kind is str:
+        return _str_text(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _opt_text(value: str | None) -> str:
+    return "null" if value is None else _str_text(value)
+
+
+def encode_change(
+    site_id: str,
+    site_seq: int,
+    hlc: str,
+    tbl: str,
+    pk: str,
+    col: str,
+    value_text: str | None,
+    base_hlc: str | None,
+    operator: str | None,
+    server_seq: int | None = None,
+) -> str:
+    """One change as wire JSON; `value_text` is the value already encoded (None: JSON null).
+
+    Called once per change on every push and pull: the strings go straight to the C encoder (it
+    raises TypeError on a non-string, so a bad row cannot produce a malformed body).
+    """
+    head = "{" if server_seq is None else f'{{"server_seq":{int(server_seq)},'
+    return (
+        f'{head}"site_id":{_str_text(site_id)},'
+        f'"site_seq":{int(site_seq)},"hlc":{_str_text(hlc)},"tbl":{_str_text(tbl)},"pk":{_str_text(pk)},'
+        f'"col":{_str_text(col)},"value":{"null" if value_text is None else value_text},'
+        f'"base_hlc":{_opt_text(base_hlc)},"operator":{_opt_text(operator)}}}'
+    )
+
+
+def encode_changes(changes: list[str], **fields: Any) -> bytes:
+    """A body {"changes": [...], **fields} from encoded changes."""
+    rest = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in fields.items())
+    return f'{{"changes":[{",".join(changes)}]{rest}}}'.encode()
 
 
 def token_digest(token: str) -> str:
