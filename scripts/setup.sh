@@ -27,7 +27,7 @@ PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 extras="."
-[ "${1:-}" = "--dev" ] && extras=".[dev,sip]"
+[ "${1:-}" = "--dev" ] && extras=".[dev,sip,build]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" 2>&1 \
   | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import operator_desk, PySide6, sqlite_utils" \
