@@ -17,9 +17,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import NotFound
 from ..store.store import Store
@@ -37,6 +35,10 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class RecordingService:
@@ -115,6 +117,8 @@ class RecordingUploader:
         self.store = store
         self.service = RecordingService(store, data_dir)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        import httpx  # here, not at module level: a desk without a hub never pays for it
+
         self.client = client or httpx.Client(
             base_url=server_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, connect=5.0)
         )
@@ -203,7 +207,7 @@ class RecordingUploader:
                 content=_chunks(path),
                 headers={SHA256_HEADER: sha256, "Content-Type": "audio/flac"},
             )
-        except httpx.HTTPError as exc:
+        except httpx_error() as exc:
             self.stats.last_error = "unreachable"
             log.info("recording %s: hub unreachable (%s); will retry", call_id, exc)
             return "retry"
@@ -233,6 +237,12 @@ class RecordingUploader:
             )
 
         self.store.raw_write(job)
+
+
+def httpx_error() -> type[Exception]:
+    import httpx
+
+    return httpx.HTTPError
 
 
 def _chunks(path: Path) -> Iterator[bytes]:

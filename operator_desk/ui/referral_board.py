@@ -9,6 +9,7 @@ player; a player that fails (no sound device) only shows a status line.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -70,20 +71,32 @@ class AlertPlayer(Protocol):
 
 
 class ToneAlert:
-    """Short beeps made with numpy, played through sounddevice without blocking the GUI thread."""
+    """Short beeps made with numpy, played through sounddevice on a worker thread: the GUI thread never
+    pays for importing PortAudio or opening a device. Failures go to `on_error` (any thread)."""
 
     RATE = 44_100
 
-    def play(self, level: str) -> None:
-        import numpy as np
-        import sounddevice as sd  # imported here: PortAudio may be missing on a desk
+    def __init__(self) -> None:
+        self.on_error: Callable[[str], None] | None = None
 
-        beeps, freq = (3, 1320.0) if level == RED else (1, 880.0)
-        t = np.arange(int(self.RATE * 0.15)) / self.RATE
-        beep = 0.3 * np.sin(2 * np.pi * freq * t) * np.hanning(t.size)
-        gap = np.zeros(int(self.RATE * 0.08))
-        tone = np.concatenate([np.concatenate([beep, gap]) for _ in range(beeps)]).astype(np.float32)
-        sd.play(tone, self.RATE)  # returns at once; the stream plays on PortAudio's thread
+    def play(self, level: str) -> None:
+        threading.Thread(target=self._play, args=(level,), name="alert-tone", daemon=True).start()
+
+    def _play(self, level: str) -> None:
+        try:
+            import numpy as np
+            import sounddevice as sd  # imported here: PortAudio may be missing on a desk
+
+            beeps, freq = (3, 1320.0) if level == RED else (1, 880.0)
+            t = np.arange(int(self.RATE * 0.15)) / self.RATE
+            beep = 0.3 * np.sin(2 * np.pi * freq * t) * np.hanning(t.size)
+            gap = np.zeros(int(self.RATE * 0.08))
+            tone = np.concatenate([np.concatenate([beep, gap]) for _ in range(beeps)]).astype(np.float32)
+            sd.play(tone, self.RATE)  # returns at once; the stream plays on PortAudio's thread
+        except Exception as exc:  # noqa: BLE001 - no device, no PortAudio: tell, never crash
+            log.warning("alert sound failed: %s", exc)
+            if self.on_error is not None:
+                self.on_error(str(exc))
 
 
 def _hhmm(ms: int | None) -> str:
@@ -177,6 +190,7 @@ class ReferralBoard(QWidget):
 
     stepRecorded = Signal(str, str)  # referral id, step ("acknowledged", …, "resent", "escalated")
     alertRaised = Signal(str, str)  # referral id, level ("amber" or "red")
+    _alertFailed = Signal(str)
 
     def __init__(
         self,
@@ -193,6 +207,9 @@ class ReferralBoard(QWidget):
         self.referrals, self.agencies, self.incidents = referrals, agencies, incidents
         self.now_ms = now_ms
         self.alert: AlertPlayer = alert if alert is not None else ToneAlert()
+        if isinstance(self.alert, ToneAlert):
+            self.alert.on_error = self._alertFailed.emit  # from the tone's thread to this one
+        self._alertFailed.connect(self._show_alert_failure)
         self._alerted: dict[tuple[str, str], str] = {}
         self.model = ReferralBoardModel(self)
         self.table = QTableView(self)
@@ -284,9 +301,10 @@ class ReferralBoard(QWidget):
             self.alert.play(level)
         except Exception as exc:  # noqa: BLE001 - no device, no PortAudio: tell, never crash
             log.warning("alert sound failed: %s", exc)
-            self.status.setText(
-                self.tr("Alert sound unavailable: %1").replace("%1", str(exc).splitlines()[0][:80])
-            )
+            self._show_alert_failure(str(exc))
+
+    def _show_alert_failure(self, detail: str) -> None:
+        self.status.setText(self.tr("Alert sound unavailable: %1").replace("%1", (detail.splitlines() or [""])[0][:80]))
 
     # -- selection ------------------------------------------------------------------------------------
     def selected_id(self) -> str | None:
