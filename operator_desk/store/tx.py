@@ -93,8 +93,7 @@ class Tx:
         names = ", ".join(["id", *values])
         marks = ", ".join("?" * (len(values) + 1))
         self.conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", (pk, *values.values()))
-        for col in values:
-            self._outbox(table, pk, col, fields[col], base_hlc=None)
+        self._outbox_many(table, pk, [(col, fields[col], None) for col in values])
         self.changes.add(table, pk)
         return pk
 
@@ -166,23 +165,26 @@ class Tx:
         self._audit_head[0] = digest
 
     def _outbox(self, table: str, pk: str, col: str, value: Any, base_hlc: str | None) -> None:
-        hlc = self.clock.tick().encode()
-        self.conn.execute(
+        self._outbox_many(table, pk, [(col, value, base_hlc)])
+
+    def _outbox_many(self, table: str, pk: str, items: list[tuple[str, Any, str | None]]) -> None:
+        """One outbox row per (col, value, base_hlc), and the field clocks, in two statements."""
+        rows = []
+        clocks = []
+        for col, value, base_hlc in items:
+            hlc = self.clock.tick().encode()
+            rows.append(
+                (self.site_id, hlc, table, pk, col, json.dumps(value, ensure_ascii=False), base_hlc, self.operator)
+            )
+            if col != "*":
+                clocks.append((table, pk, col, hlc, self.site_id))
+        self.conn.executemany(
             "INSERT INTO outbox (site_id, hlc, tbl, pk, col, value, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?)",
-            (
-                self.site_id,
-                hlc,
-                table,
-                pk,
-                col,
-                json.dumps(value, ensure_ascii=False),
-                base_hlc,
-                self.operator,
-            ),
+            rows,
         )
-        if col != "*":
-            self.conn.execute(
+        if clocks:
+            self.conn.executemany(
                 "INSERT INTO field_clock (tbl, pk, col, hlc, site_id) VALUES (?,?,?,?,?) "
                 "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id",
-                (table, pk, col, hlc, self.site_id),
+                clocks,
             )
