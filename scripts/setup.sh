@@ -28,7 +28,13 @@ command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 extras="."
 [ "${1:-}" = "--dev" ] && extras=".[dev,sip,build]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" 2>&1 \
-  | grep -v "^WARNING: Location" || true
+# Reinstall only when the pins changed (a stamp per pyproject + lock + extras): later runs start at once.
+stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)-${extras//[^a-z]/}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" 2>&1 \
+    | grep -v -E "^WARNING: Location|BuildBackendWarning|^ *(!!|\*+|corresp|return|with strategy|Please|By 20|See https|or your builds|name as your|Editable install)" || true
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
 .venv/bin/python -c "import operator_desk, PySide6, sqlite_utils" \
   || { echo "setup: the Python environment is incomplete" >&2; exit 1; }

@@ -313,8 +313,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1440, 900)
         if state is None:  # first start: a big map, the board low and short
-            if "mapDock" in self.docks:
-                self.resizeDocks([self.docks["mapDock"]], [520], Qt.Orientation.Horizontal)
+            wide = [self.docks[n] for n in ("mapDock", "incidentDock") if n in self.docks]
+            self.resizeDocks(wide, [480, 400][: len(wide)], Qt.Orientation.Horizontal)
             lows = [d for n, d in self.docks.items() if n in ("referralDock", "handoverDock", "statsDock")]
             if lows:
                 self.resizeDocks(lows[:1], [230], Qt.Orientation.Vertical)
