@@ -210,7 +210,7 @@ def create_desk(
     from .ui.referral_board import ReferralBoard
 
     board = ReferralBoard(referrals=referrals, agencies=agencies, incidents=incidents, now_ms=store.now_ms)
-    handover = HandoverView(shifts=ShiftService(store), now_ms=store.now_ms)
+    handover = LazyHost(lambda: HandoverView(shifts=ShiftService(store), now_ms=store.now_ms))  # built when shown
 
     def make_stats() -> Any:
         from .ui.stats_panel import StatsPanel
@@ -271,8 +271,10 @@ def create_desk(
     def refresh_panels(changes: Changes) -> None:
         if changes.touches("referrals", "incidents", "agencies"):
             board.refresh()
-        if changes.touches("incidents", "referrals", "calls", "shifts", "shift_handovers"):
-            handover.refresh()
+        if handover.widget is not None and changes.touches(
+            "incidents", "referrals", "calls", "shifts", "shift_handovers"
+        ):
+            handover.widget.refresh()
 
     bridge.changed.connect(refresh_panels)
     window.add_admin_menu(
