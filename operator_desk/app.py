@@ -277,6 +277,8 @@ def create_desk(
             handover.widget.refresh()
 
     bridge.changed.connect(refresh_panels)
+    stats_host.follow(window.docks["statsDock"])
+    handover.follow(window.docks["handoverDock"])
     window.add_admin_menu(
         lambda: _open_settings(window, data),
         lambda: _open_agencies(window, agencies, desk),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 
 class LazyHost(QWidget):
@@ -24,6 +24,13 @@ class LazyHost(QWidget):
             self._layout.addWidget(self.widget)
         return self.widget
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        self.ensure()
-        super().showEvent(event)
+    def follow(self, dock: QDockWidget) -> None:
+        """Build when the dock becomes visible to the operator (its tab selected, or undocked).
+
+        Not on showEvent: tabbed docks all get one at the window's first show, selected tab or not.
+        """
+        dock.visibilityChanged.connect(lambda visible: visible and QTimer.singleShot(0, self._build_if_seen))
+
+    def _build_if_seen(self) -> None:
+        if self.widget is None and self.isVisible() and not self.visibleRegion().isEmpty():
+            self.ensure()
