@@ -10,6 +10,7 @@ from ..store.database import StoreError, connect
 from ..store.migrations import migrations
 from ..store.schema import APPEND_TABLES, RECORD_TABLES
 from ..store.tx import audit_hash
+from ..sync.apply import sync_consistency
 
 
 def check_store(path: Path) -> dict[str, Any]:
@@ -30,14 +31,9 @@ def check_store(path: Path) -> dict[str, Any]:
         problems.extend(f"migration not applied: {m}" for m in missing)
         checks["audit"] = _check_audit(conn, problems)
         checks["outbox"] = _check_outbox(conn, problems)
-        try:
-            from ..sync.consistency import sync_consistency  # optional until the sync layer ships it
-        except ImportError:
-            sync_consistency = None
-        if sync_consistency is not None:
-            extra = sync_consistency(conn)
-            checks["sync"] = {"problems": len(extra)}
-            problems.extend(extra)
+        extra = sync_consistency(conn)
+        checks["sync"] = {"problems": len(extra)}
+        problems.extend(extra)
         checks["counts"] = {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("calls", "incidents", "referrals")

@@ -161,11 +161,22 @@ def test_kill_everything_at_random_then_converge(tmp_path: Path) -> None:
         hub.start()
         wait_http(hub_port)
         assert_converged(desks, hub_dir, up_dir, timeout=90)
+        for data in desks:  # every desk's store is whole after all the SIGKILLs
+            report = json.loads(run_check(data))
+            assert report["ok"], report["problems"]
         logs = " ".join((tmp_path / f"sync{i}.log").read_text() for i in range(3))
         assert '"error": "offline"' in logs and '"waiting": 0' in logs  # the desks saw the outage
     finally:
         for proc in procs:
             proc.stop()
+
+
+def run_check(data: Path) -> str:
+    """`operator-desk check` as an administrator would run it; read-only, alongside running syncs."""
+    res = subprocess.run([PY, "-m", "operator_desk.cli", "check", "--data-dir", str(data)], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return res.stdout
 
 
 def desk_state(data: Path) -> tuple[dict, int]:  # type: ignore[type-arg]
