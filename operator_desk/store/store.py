@@ -73,6 +73,16 @@ class Store:
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, default))
         return default
 
+    def adopt_site_id(self, site_id: str) -> None:
+        """Take the site id a hub enrolled this desk under (`operator-desk join`).
+
+        The caller has already relabelled the outbox and field clocks in the store; this updates the
+        running Store: new writes carry the new id and its audit chain continues from its last row.
+        """
+        self.site_id = site_id
+        head = self.query("SELECT hash FROM audit WHERE site_id=? ORDER BY seq DESC LIMIT 1", (site_id,))
+        self._audit_head[0] = head[0][0] if head else ""
+
     @property
     def site_code(self) -> str:
         """The desk's short code in incident numbers (BJR-<code>-…): set explicitly, or made from site_id.

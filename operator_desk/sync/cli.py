@@ -54,10 +54,7 @@ def join(store: Store, server_url: str, token: str) -> dict[str, Any]:
 
     store.raw_write(job)
     if old != site_id:
-        # The running Store caches its identity; its audit chain continues under the new id.
-        store.site_id = site_id
-        head = store.query("SELECT hash FROM audit WHERE site_id=? ORDER BY seq DESC LIMIT 1", (site_id,))
-        store._audit_head[0] = head[0][0] if head else ""
+        store.adopt_site_id(site_id)
     return {"site_id": site_id, "server": server_url.rstrip("/"), "previous_site_id": old}
 
 
