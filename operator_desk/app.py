@@ -219,7 +219,7 @@ def create_desk(
         panel.request_from_widgets()  # the last week, computed on the panel's worker
         return panel
 
-    stats_host = LazyHost(make_stats)
+    stats_host = LazyHost(make_stats, name="statsPanel")
     window = MainWindow(
         extra_docks=[
             ("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host),

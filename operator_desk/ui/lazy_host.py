@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 
 class LazyHost(QWidget):
-    """Builds its widget with `factory()` the first time it is shown; `widget` is None until then."""
+    """Builds its widget with `factory()` the first time it is shown; `widget` is None until then.
 
-    def __init__(self, factory: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+    With `name` the host carries the panel's objectName, and any attribute it does not have itself is
+    taken from the panel (built on that first use): `findChild(QWidget, "statsPanel").request(...)`
+    works whether or not the operator has opened the tab yet.
+    """
+
+    def __init__(self, factory: Callable[[], QWidget], name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.factory = factory
         self.widget: QWidget | None = None
+        if name:
+            self.setObjectName(name)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -23,6 +31,11 @@ class LazyHost(QWidget):
             self.widget = self.factory()
             self._layout.addWidget(self.widget)
         return self.widget
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("factory", "widget"):
+            raise AttributeError(name)
+        return getattr(self.ensure(), name)
 
     def follow(self, dock: QDockWidget) -> None:
         """Build when the dock becomes visible to the operator (its tab selected, or undocked).
