@@ -21,7 +21,7 @@ from . import labels
 
 PAGE = 200
 CACHE_ROWS = 2000
-FETCH_BLOCK = 64
+FETCH_BLOCK = 48  # about what a view shows at once
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -116,6 +116,7 @@ class CallLogModel(QAbstractTableModel):
         return [(r[0], r[1]) for r in self.store.reader().execute(sql, params)]
 
     def reload(self) -> None:
+        self._outcome_names: dict[str | None, str] = {}
         self.beginResetModel()
         self._page = _Page()
         self._cache.clear()
@@ -218,13 +219,13 @@ class CallLogModel(QAbstractTableModel):
         block = [i for i in self._page.ids[row : row + FETCH_BLOCK] if i not in self._cache]
         marks = ",".join("?" * len(block))
         rows = self.store.reader().execute(
-            "SELECT c.*, i.number AS incident_number, i.category AS category FROM calls c "
+            "SELECT c.id, c.caller_number, c.caller_raw, c.started_at, c.answered_at, c.ended_at, c.outcome, "
+            "c.operator, c.incident_id, i.number AS incident_number, i.category AS category FROM calls c "
             f"LEFT JOIN incidents i ON i.id = c.incident_id WHERE c.id IN ({marks})",
             block,
         )
         for r in rows:
             rec = dict(r)
-            rec["_display"] = [self._display(rec, c) for c in self.COLUMNS]  # formatted once per row
             self._cache[rec["id"]] = rec
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
@@ -240,7 +241,10 @@ class CallLogModel(QAbstractTableModel):
             return None
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return rec["_display"][index.column()]
+            shown = rec.get("_display")
+            if shown is None:  # formatted once per row, when it is first painted
+                shown = rec["_display"] = [self._display(rec, c) for c in self.COLUMNS]
+            return shown[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return rec.get("id")
         if role == Qt.ItemDataRole.ToolTipRole and col == "incident":
@@ -253,7 +257,11 @@ class CallLogModel(QAbstractTableModel):
         if col == "number":
             return phone.display(rec.get("caller_number")) or rec.get("caller_raw") or "—"
         if col == "outcome":
-            return labels.outcome(rec.get("outcome"))
+            code = rec.get("outcome")
+            name = self._outcome_names.get(code)
+            if name is None:  # 7 codes: translate each once per reload, not per row
+                name = self._outcome_names[code] = labels.outcome(code)
+            return name
         if col == "incident":
             return rec.get("incident_number") or ""
         if col == "operator":
