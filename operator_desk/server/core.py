@@ -105,12 +105,17 @@ class SyncServer:
         relay = site.kind == "hub"
         changes = [p.validate_change(c, need_origin=relay) for c in raw]
         if not relay:
-            for ch in changes:
-                if ch["site_id"] not in (None, site.site_id):
-                    raise AuthError(
-                        f"change.site_id {ch['site_id']!r} is not this credential's site", p.E_FORBIDDEN
-                    )
-                ch["site_id"] = site.site_id
+            own = site.site_id
+            for i, ch in enumerate(changes):
+                if ch["site_id"] != own:
+                    if ch["site_id"] is not None:
+                        raise AuthError(
+                            f"change.site_id {ch['site_id']!r} is not this credential's site", p.E_FORBIDDEN
+                        )
+                    changes[i] = {
+                        **ch,
+                        "site_id": own,
+                    }  # a copy: validate_change may return the caller's dict
         return self.ingest(site.site_id, changes)
 
     def ingest(
@@ -151,8 +156,11 @@ class SyncServer:
         require_kind(site, "desk", "hub")
         self.counters["pull_requests"] += 1
         limit = max(1, min(int(limit), p.MAX_PULL_LIMIT))
-        rows, cursor, more = self.storage.pull_rows(max(0, int(after)), limit, exclude_source=site.site_id)
-        changes = [p.encode_change(*r[1:10], server_seq=r[0]) for r in rows]
+        after = max(0, int(after))
+        changes, cursor, more = self.storage.pull_json(after, limit, exclude_source=site.site_id)
+        if changes is None:  # a stored value the database will not read as JSON: encode here
+            rows, cursor, more = self.storage.pull_rows(after, limit, exclude_source=site.site_id)
+            changes = [p.encode_change(*r[1:10], server_seq=r[0]) for r in rows]
         body = p.encode_changes(
             changes, cursor=cursor, more=more, server_id=self.site_id, server_ms=self.now_ms()
         )

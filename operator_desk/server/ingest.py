@@ -71,11 +71,17 @@ def ingest_batch(
     for i, (ch, text) in enumerate(records):
         key = (ch["tbl"], ch["pk"], ch["col"])
         current = state.get(key)
-        cur_value, cur_clock = (current[0], current[1]) if current else (None, None)
+        if current is None:
+            # a field the server has not seen yet (the common case): no conflict, the write wins
+            state[key] = (ch["value"], (ch["hlc"], ch["site_id"]), text)
+            dirty.add(key)
+            if hook is not None:
+                hook(i)
+            continue
+        cur_value, cur_clock = current[0], current[1]
         incoming = (ch["hlc"], ch["site_id"])
         value = ch["value"]
-        if current is not None and p.is_conflict(*key[::2], ch["base_hlc"], cur_clock, cur_value, value):
-            assert cur_clock is not None
+        if p.is_conflict(*key[::2], ch["base_hlc"], cur_clock, cur_value, value):
             found.append((*key, (cur_value, cur_clock), (value, incoming)))
         new_value, new_clock, changed = p.merge_field(key[0], key[2], cur_value, cur_clock, value, incoming)
         if changed:
@@ -203,6 +209,8 @@ def _new_changes(storage: Storage, cur: Cursor, changes: list[dict[str, Any]]) -
             (site, min(seqs), max(seqs)),
         )
         known.update((site, int(r[0])) for r in cur.fetchall())
+    if not known and sum(len(set(seqs)) for seqs in by_site.values()) == len(changes):
+        return changes  # nothing seen before and no repeats within the batch (every first delivery)
     out = []
     for c in changes:
         key = (c["site_id"], c["site_seq"])

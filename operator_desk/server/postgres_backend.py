@@ -36,6 +36,12 @@ class PostgresStorage(Storage):
     """One connection per thread; `schema` isolates test databases inside one cluster."""
 
     backend = "postgresql"
+    change_json_sql = (
+        "json_build_object('server_seq', server_seq, 'site_id', site_id, 'site_seq', site_seq, 'hlc', hlc, "
+        "'tbl', tbl, 'pk', pk, 'col', col, 'value', value::json, 'base_hlc', base_hlc, "
+        "'operator', operator)::text"
+    )
+    json_errors = (psycopg.Error,)
 
     def __init__(self, url: str, schema: str | None = None) -> None:
         super().__init__()

@@ -30,6 +30,7 @@ class SqliteStorage(Storage):
     """The default backend. Durable before the ack: WAL with synchronous=FULL."""
 
     backend = "sqlite"
+    json_errors = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
         super().__init__()

@@ -45,11 +45,22 @@ class IngestResult:
 
 LOG_COLS = "server_seq, site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source"
 
+# One log row as its pull wire JSON, built by the database (C) instead of per change in Python.
+# `value` is stored as JSON text and embedded as JSON; key order and spacing may differ per backend.
+CHANGE_JSON_SQLITE = (
+    "json_object('server_seq', server_seq, 'site_id', site_id, 'site_seq', site_seq, 'hlc', hlc, "
+    "'tbl', tbl, 'pk', pk, 'col', col, 'value', json(value), 'base_hlc', base_hlc, 'operator', operator)"
+)
+
 
 class Storage(ABC):
     """What the server needs from a database. Each method is one transaction."""
 
     backend = "abstract"
+    # SQL of one log row as wire JSON (see CHANGE_JSON_SQLITE); errors the database raises when a
+    # stored value is not strict JSON (Python's json wrote NaN/Infinity): pulls then encode in Python.
+    change_json_sql = CHANGE_JSON_SQLITE
+    json_errors: tuple[type[Exception], ...] = ()
     # Test hook: called after each ingested change; raising there simulates a crash mid-batch.
     fault_hook: Callable[[int], None] | None = None
 
@@ -258,8 +269,22 @@ class Storage(ABC):
         with self.read_tx() as cur:
             return self._pull_window(cur, after, limit, exclude_source)
 
+    def pull_json(
+        self, after: int, limit: int, exclude_source: str | None
+    ) -> tuple[list[str] | None, int, bool]:
+        """Like `pull_rows`, each change as its wire JSON text built by the database; None instead of
+        the list when the database refuses a stored value (the caller encodes `pull_rows` itself)."""
+        try:
+            with self.read_tx() as cur:
+                rows, cursor, more = self._pull_window(
+                    cur, after, limit, exclude_source, self.change_json_sql
+                )
+        except self.json_errors:
+            return None, after, False
+        return [r[0] for r in rows], cursor, more
+
     def _pull_window(
-        self, cur: Cursor, after: int, limit: int, exclude_source: str | None
+        self, cur: Cursor, after: int, limit: int, exclude_source: str | None, select: str = LOG_COLS
     ) -> tuple[list[Any], int, bool]:
         """The window (up to `limit` rows after `after`) is found on the primary key first, so the
         rows `exclude_source` delivered are left out by the database, not fetched and dropped."""
@@ -272,7 +297,7 @@ class Storage(ABC):
         cursor = ends[0] if ends else max(after, self._head(cur))
         if cursor == after:
             return [], after, False
-        sql = f"SELECT {LOG_COLS} FROM log WHERE server_seq > ? AND server_seq <= ?"
+        sql = f"SELECT {select} FROM log WHERE server_seq > ? AND server_seq <= ?"
         args: tuple[Any, ...] = (after, cursor)
         if exclude_source is not None:
             sql += " AND source <> ?"

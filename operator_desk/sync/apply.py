@@ -92,13 +92,17 @@ def _apply_fields(conn: sqlite3.Connection, fields: list[dict[str, Any]], touche
         tbl, pk, col = ch["tbl"], ch["pk"], ch["col"]
         key = (tbl, pk, col)
         cur_clock = clocks.get(key)
-        value, clock, changed = p.merge_field(
-            tbl, col, values.get(key), cur_clock, ch["value"], (ch["hlc"], ch["site_id"])
-        )
-        if changed:
-            clocks[key] = clock
-            values[key] = value
-            dirty.setdefault((tbl, pk), {})[col] = value
+        if cur_clock is None:  # a field this desk has not seen (the common case): the write wins
+            value, clock = ch["value"], (ch["hlc"], ch["site_id"])
+        else:
+            value, clock, changed = p.merge_field(
+                tbl, col, values.get(key), cur_clock, ch["value"], (ch["hlc"], ch["site_id"])
+            )
+            if not changed:
+                continue
+        clocks[key] = clock
+        values[key] = value
+        dirty.setdefault((tbl, pk), {})[col] = value
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for (tbl, pk), new in dirty.items():
         names = tuple(sorted(new))

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,8 +27,15 @@ from . import protocol as p
 from .client import HttpSyncClient, SyncClientError, SyncTransport
 
 log = logging.getLogger(__name__)
+_OUTBOX_WHERE = "FROM outbox WHERE pushed=0 AND site_seq > ? ORDER BY site_seq LIMIT ?"
+_OUTBOX_ROWS = f"SELECT site_seq, site_id, hlc, tbl, pk, col, value, base_hlc, operator {_OUTBOX_WHERE}"
+_OUTBOX_JSON = (
+    "SELECT site_seq, json_object('site_id', site_id, 'site_seq', site_seq, 'hlc', hlc, 'tbl', tbl, "
+    "'pk', pk, 'col', col, 'value', json(value), 'base_hlc', base_hlc, 'operator', operator) " + _OUTBOX_WHERE
+)
 PUSH_BATCH = p.MAX_PUSH_BATCH
 PULL_LIMIT = p.MAX_PULL_LIMIT
+PULL_PAGE = 2500  # pipelined catch-up (pull_all): pages small enough that fetching overlaps applying
 
 
 @dataclass(frozen=True)
@@ -103,30 +112,73 @@ class SyncEngine:
     # -- one step each --------------------------------------------------------------------------
     def push_once(self) -> int:
         """Push one batch of unpushed outbox rows in site_seq order; mark them after the ack."""
-        rows = (
-            self.store.reader()
-            .execute(
-                "SELECT site_seq, site_id, hlc, tbl, pk, col, value, base_hlc, operator FROM outbox "
-                "WHERE pushed=0 ORDER BY site_seq LIMIT ?",
-                (PUSH_BATCH,),
-            )
-            .fetchall()
-        )
-        if not rows:
+        batch = self._read_batch(None)
+        if batch is None:
             return 0
-        # The outbox value is already JSON text: it goes into the body as it is, never decoded.
-        body = p.encode_changes([p.encode_change(r[1], r[0], *r[2:]) for r in rows])
+        rows, body = batch
+        self._send(body)
+        self._mark_pushed(rows[0][0], rows[-1][0])
+        return len(rows)
+
+    def push_all(self) -> int:
+        """Push every unpushed row, pipelined: while the server ingests and commits one batch, the
+        next one is read and encoded and the previous ack is marked. One request in flight at a
+        time, so the server still ingests in site_seq order (its conflict check relies on it); a
+        batch is marked pushed only after its own ack."""
+        if not isinstance(self.client, HttpSyncClient):
+            pushed = 0
+            while not self._stop.is_set() and (n := self.push_once()):
+                pushed += n
+            return pushed
+        pushed = 0
+        batch = self._read_batch(None)
+        acked: tuple[int, int] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-send") as pool:
+            while batch is not None and not self._stop.is_set():
+                rows, body = batch
+                sent = pool.submit(self._send, body)
+                if acked is not None:
+                    self._mark_pushed(*acked)
+                    acked = None
+                batch = self._read_batch(rows[-1][0])
+                sent.result()  # raises what the request raised: this batch stays unpushed
+                acked = (rows[0][0], rows[-1][0])
+                pushed += len(rows)
+        if acked is not None:
+            self._mark_pushed(*acked)
+        return pushed
+
+    def _read_batch(self, after: int | None) -> tuple[list[Any], bytes] | None:
+        """Up to PUSH_BATCH unpushed rows (after site_seq `after`) and their push body; each row starts
+        with its site_seq. The outbox value is already JSON text: it goes into the body as it is."""
+        args = (-1 if after is None else after, PUSH_BATCH)
+        conn = self.store.reader()
+        try:  # SQLite builds each change's JSON (C) ...
+            rows = conn.execute(_OUTBOX_JSON, args).fetchall()
+        except sqlite3.OperationalError:  # ... unless a value is not strict JSON (NaN): Python does
+            rows = conn.execute(_OUTBOX_ROWS, args).fetchall()
+            if not rows:
+                return None
+            enc = p.encode_change
+            return rows, p.encode_changes(
+                [enc(r[1], r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+            )
+        if not rows:
+            return None
+        return rows, p.encode_changes([r[1] for r in rows])
+
+    def _send(self, body: bytes) -> None:
         if isinstance(self.client, HttpSyncClient):
             self.client.push_encoded(body)  # the server committed before answering
         else:  # an in-process transport takes the changes as objects
             self.client.push(json.loads(body)["changes"])
-        first, last = rows[0][0], rows[-1][0]
+
+    def _mark_pushed(self, first: int, last: int) -> None:
         self.store.raw_write(
             lambda conn: conn.execute(
                 "UPDATE outbox SET pushed=1 WHERE site_seq BETWEEN ? AND ?", (first, last)
             )
         )
-        return len(rows)
 
     def pull_once(self, wait: float = 0.0) -> int:
         """Fetch one page after the stored cursor and apply it with the new cursor in one transaction."""
@@ -144,6 +196,42 @@ class SyncEngine:
             return 0
         self._apply(page["changes"], cursor, page["server_id"])
         return len(page["changes"]) or (1 if page.get("more") else 0)
+
+    def pull_all(self, max_rounds: int = 10_000) -> int:
+        """Pull until the server has nothing more, pipelined: the next page (after this page's cursor)
+        is fetched and decoded while this one is applied. Each page is still applied together with
+        its own cursor in one transaction, in cursor order; a page fetched ahead of a failed apply
+        is dropped."""
+        if ap.get_meta(self.store.reader(), ap.CURSOR_KEY) is None or not isinstance(
+            self.client, HttpSyncClient
+        ):
+            pulled = 0
+            for _ in range(max_rounds):
+                n = self.pull_once(0.0)
+                pulled += n
+                if not n:
+                    break
+            return pulled
+        pulled = 0
+        after = int(ap.get_meta(self.store.reader(), ap.CURSOR_KEY) or 0)
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-fetch") as pool:
+            ahead = pool.submit(self.client.pull, after, PULL_PAGE, 0.0)
+            for _ in range(max_rounds):
+                page = ahead.result()
+                if self._stop.is_set():
+                    break
+                self._check_server(page)
+                cursor = int(page["cursor"])
+                if not page["changes"] and cursor == after:
+                    break
+                ahead = pool.submit(self.client.pull, cursor, PULL_PAGE, 0.0)
+                self._apply(page["changes"], cursor, page["server_id"])
+                after = cursor
+                n = len(page["changes"]) or (1 if page.get("more") else 0)
+                pulled += n
+                if not n:
+                    break
+        return pulled
 
     def _bootstrap(self) -> int:
         """A desk that never pulled starts from the server's snapshot (merged state, not the log)."""
@@ -182,16 +270,8 @@ class SyncEngine:
         """Push everything, then pull until the server has nothing more (CLI --once, tests)."""
         pushed = pulled = 0
         try:
-            for _ in range(max_rounds):
-                n = self.push_once()
-                pushed += n
-                if not n:
-                    break
-            for _ in range(max_rounds):
-                n = self.pull_once(0.0)
-                pulled += n
-                if not n:
-                    break
+            pushed = self.push_all()
+            pulled = self.pull_all(max_rounds)
         except (SyncClientError, ClockSkewError) as exc:
             self._failed(exc)
             raise
@@ -225,8 +305,7 @@ class SyncEngine:
     def _push_step(self) -> None:
         self._dirty.wait(5.0)  # woken by a local commit; the timeout retries rows left by a failure
         self._dirty.clear()
-        while not self._stop.is_set() and self.push_once():
-            pass
+        self.push_all()
         self._ok()
 
     def _pull_step(self) -> None:

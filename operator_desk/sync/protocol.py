@@ -49,6 +49,7 @@ NO_CONFLICT_FIELDS: frozenset[tuple[str, str]] = frozenset(
 )
 
 CHANGE_FIELDS = ("site_id", "site_seq", "hlc", "tbl", "pk", "col", "value", "base_hlc", "operator")
+_FIELD_SET = frozenset(CHANGE_FIELDS)
 
 
 class ProtocolError(ValueError):
@@ -178,7 +179,8 @@ def _bad_hlc(name: str, text: Any) -> ProtocolError:
 
 
 def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
-    """Check one incoming change; returns a normalised copy. Raises ProtocolError naming the field.
+    """Check one incoming change; returns it normalised (the change itself when it has exactly the wire
+    fields, else a copy with those). Raises ProtocolError naming the field.
 
     Runs once per pushed change, so it uses plain type checks and one compiled pattern per clock.
     """
@@ -212,6 +214,8 @@ def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
         raise ProtocolError(f"change.operator: a string or null is required, got {operator!r}")
     if need_origin and (type(site) is not str or not site):
         raise ProtocolError("change.site_id: a relayed change must name its origin site")
+    if len(change) == len(CHANGE_FIELDS) and _FIELD_SET.issuperset(change):
+        return change  # exactly the wire fields (every push from a desk): already normalised
     return {
         "site_id": site,
         "site_seq": seq,
