@@ -240,6 +240,7 @@ def create_desk(
         window.duty.setCurrentText(store.operator)
     events = QtCallEvents(window)
     events.status.connect(status.set_source)
+    from .ui import desk_actions
     from .ui.telephony_binding import TelephonyBinding
 
     extras: dict[str, Any] = {}
@@ -280,14 +281,14 @@ def create_desk(
     stats_host.follow(window.docks["statsDock"])
     handover.follow(window.docks["handoverDock"])
     window.add_admin_menu(
-        lambda: _open_settings(window, data),
-        lambda: _open_agencies(window, agencies, desk),
-        lambda: _open_conflicts(window, store),
+        lambda: desk_actions.open_settings(window, data),
+        lambda: desk_actions.open_agencies(window, agencies, desk.region),
+        lambda: desk_actions.open_conflicts(window, store),
     )
     form.saved.connect(lambda incident_id: _finish_emergency(session, incident_id))
     source.start(events)
     if isinstance(source, SimulatorSource):
-        _training(window, source, store)
+        desk_actions.add_training(window, source, store)
     desk = Desk(
         store,
         calls,
@@ -333,56 +334,6 @@ def create_desk(
             extras["uploader"] = uploader
     form.restore_draft()
     return desk
-
-
-def _open_settings(window: Any, data: Path) -> None:
-    from . import settings as desk_settings
-    from .ui.settings_dialog import SettingsDialog
-
-    try:
-        current = desk_settings.load(data)
-    except ValueError as exc:  # a broken settings file: say which, start from defaults
-        window.statusBar().showMessage(str(exc), 10000)
-        current = desk_settings.DeskSettings()
-    SettingsDialog(current, data, window).exec()
-
-
-def _open_conflicts(window: Any, store: Store) -> None:
-    from .services.conflicts import ConflictService
-    from .ui.conflicts_dialog import ConflictsDialog
-
-    ConflictsDialog(ConflictService(store), window).exec()
-
-
-def _open_agencies(window: Any, agencies: AgencyService, desk: Desk) -> None:
-    from .ui.agencies_dialog import AgenciesDialog
-
-    kec = [(k.code, k.name) for k in desk.region.kecamatan] if desk.region is not None else []
-    AgenciesDialog(agencies, kecamatan=kec, parent=window).exec()
-
-
-def _training(window: Any, sim: SimulatorSource, store: Store) -> None:
-    """Training menu: a ring from a number of the log (so the caller history shows) or a new one."""
-    import random
-
-    rng = random.Random()
-
-    def ring() -> None:
-        rows = store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
-        number = (
-            rows[0][0]
-            if rows and rng.random() < 0.6
-            else "08" + "".join(rng.choice("0123456789") for _ in range(10))
-        )
-        sim.ring(number)
-
-    def hangup() -> None:
-        if window.session.ringing:
-            ext = window.session.ringing[0].ext_id
-            if ext:
-                sim.caller_hangup(ext)
-
-    window.add_training_menu(ring, hangup)
 
 
 def install_region(desk: Desk, reg: Any, gaz: Any, geo: Any) -> None:

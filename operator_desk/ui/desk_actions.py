@@ -1,0 +1,59 @@
+"""What the desk's menus open: settings, agencies, sync conflicts, and the training simulator."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from ..services.agencies import AgencyService
+from ..store.store import Store
+from ..telephony.source import SimulatorSource
+
+
+def open_settings(window: Any, data: Path) -> None:
+    from .. import settings as desk_settings
+    from .settings_dialog import SettingsDialog
+
+    try:
+        current = desk_settings.load(data)
+    except ValueError as exc:  # a broken settings file: say which, start from defaults
+        window.statusBar().showMessage(str(exc), 10000)
+        current = desk_settings.DeskSettings()
+    SettingsDialog(current, data, window).exec()
+
+
+def open_conflicts(window: Any, store: Store) -> None:
+    from ..services.conflicts import ConflictService
+    from .conflicts_dialog import ConflictsDialog
+
+    ConflictsDialog(ConflictService(store), window).exec()
+
+
+def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:
+    from .agencies_dialog import AgenciesDialog
+
+    kec = [(k.code, k.name) for k in region.kecamatan] if region is not None else []
+    AgenciesDialog(agencies, kecamatan=kec, parent=window).exec()
+
+
+def add_training(window: Any, sim: SimulatorSource, store: Store) -> None:
+    """Training menu: a ring from a number of the log (so the caller history shows) or a new one."""
+    rng = random.Random()
+
+    def ring() -> None:
+        rows = store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
+        number = (
+            rows[0][0]
+            if rows and rng.random() < 0.6
+            else "08" + "".join(rng.choice("0123456789") for _ in range(10))
+        )
+        sim.ring(number)
+
+    def hangup() -> None:
+        if window.session.ringing:
+            ext = window.session.ringing[0].ext_id
+            if ext:
+                sim.caller_hangup(ext)
+
+    window.add_training_menu(ring, hangup)
