@@ -62,10 +62,6 @@ class Desk:
             self.window.form.save_draft()
             self.window.save_layout()
             self.window.hide()
-        except RuntimeError:
-            pass  # widgets already deleted
-        try:
-            self.window.form.save_draft()
             self.window.form._draft_timer.stop()
             self.window.status._tick.stop()
             self.extras["board"].stop()

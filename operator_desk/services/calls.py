@@ -108,13 +108,6 @@ class CallService:
         """The caller hung up before an answer: a callback item for the shift."""
         self.close(call_id, CallOutcome.ABANDONED)
 
-    def set_device_location(self, call_id: str, location: dict[str, Any]) -> None:
-        def fn(tx: Tx) -> None:
-            tx.update_record("calls", call_id, {"device_location": location})
-            tx.audit("call_device_location", "calls", call_id)
-
-        self.store.write(fn)
-
     def get(self, call_id: str) -> dict[str, Any]:
         rows = self.store.query("SELECT * FROM calls WHERE id=?", (call_id,))
         if not rows:

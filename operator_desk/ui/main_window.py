@@ -230,12 +230,6 @@ class MainWindow(QMainWindow):
             # shown, never taken by itself: the operator confirms with Ctrl+L
             self.form.info.setText(self.tr("The caller's phone sent a location: Ctrl+L to use it"))
 
-    def incident_saved(self, _incident_id: str) -> None:
-        """The form saved: the call it came from ends as an emergency attached to the incident."""
-        if self.session.current is not None and self.form.call_id is None:
-            self.session.current = None
-            self.session._notify()
-
     def refresh_call(self) -> None:
         s = self.session
         live = s.current or (s.ringing[0] if s.ringing else None)

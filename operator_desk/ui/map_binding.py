@@ -51,11 +51,19 @@ class MapBinding(QObject):
         """The region arrived (perhaps from a worker thread): landmarks become searchable."""
         self.gazetteer = gazetteer
         self.geocoder = geocoder
-        if gazetteer is not None:
-            for lm in self.landmarks.all():
-                gazetteer.add_landmark(
+        self._indexed: set[str] = set()
+        self._index_landmarks()
+
+    def _index_landmarks(self) -> None:
+        """Put landmarks not yet in the gazetteer into it (each once)."""
+        if self.gazetteer is None:
+            return
+        for lm in self.landmarks.all():
+            if lm["id"] not in self._indexed:
+                self.gazetteer.add_landmark(
                     lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=lm["id"]
                 )
+                self._indexed.add(lm["id"])
 
     def refresh(self) -> None:
         marks = ",".join("?" * len(OPEN_STATUSES))
@@ -85,13 +93,8 @@ class MapBinding(QObject):
     def on_changes(self, changes: Changes) -> None:
         if changes.touches("incidents"):
             self.refresh()
-        if changes.initiator != "local" and changes.touches("landmarks") and self.gazetteer is not None:
-            known = {lm["id"] for lm in self.landmarks.all()}
-            for pk in changes.ids.get("landmarks", set()) & known:
-                lm = next(x for x in self.landmarks.all() if x["id"] == pk)
-                self.gazetteer.add_landmark(
-                    lm["name"], lm["lat"], lm["lon"], lm.get("kecamatan_code"), code=pk
-                )
+        if changes.initiator != "local" and changes.touches("landmarks"):
+            self._index_landmarks()  # landmarks added on other desks become searchable here too
 
     def clicked(self, lat: float, lon: float) -> None:
         self.form.set_point(lat, lon, source="map")
@@ -115,4 +118,5 @@ class MapBinding(QObject):
         )
         if self.gazetteer is not None:
             self.gazetteer.add_landmark(name, lat, lon, place.kecamatan_code if place else None, code=pk)
+            self._indexed.add(pk)
         return pk

@@ -75,3 +75,19 @@ def test_selecting_a_call_follows_its_incident(qtbot, desk: Desk) -> None:  # ty
     qtbot.waitUntil(lambda: log.model.rowCount() >= 1, timeout=2000)
     log.table.setCurrentIndex(log.model.index(0, 0))
     assert followed == [inc]
+
+
+def test_landmark_from_another_desk_is_searchable_once(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    from operator_desk.domain.changes import Changes
+
+    binding = desk.extras["map_binding"]
+
+    def job(conn):  # type: ignore[no-untyped-def]  # as the sync apply writes it
+        conn.execute("INSERT INTO landmarks (id, name, kind, lat, lon) VALUES "
+                     "('lm-remote', 'Jembatan Pasayangan', 'bridge', -3.4170, 114.8480)")
+
+    desk.store.raw_write(job)
+    for _ in range(2):  # e.g. the insert, then a later edit of it
+        binding.on_changes(Changes(initiator="sync", ids={"landmarks": {"lm-remote"}}))
+    hits = [m for m in desk.gazetteer.search("jembatan pasayangan", limit=5) if m.name == "Jembatan Pasayangan"]
+    assert len(hits) == 1
