@@ -20,8 +20,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import med_ms, p95_ms  # noqa: E402
-from big_store import big_store  # noqa: E402
+from _util import med_ms, p95_ms
+from big_store import big_store
 
 FLOOR_SQL = (
     "SELECT id, started_at, outcome, incident_id, operator FROM calls "

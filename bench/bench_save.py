@@ -11,11 +11,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import med_ms, p95_ms, report, timeit  # noqa: E402
+from _util import med_ms, p95_ms, report, timeit
 
-from operator_desk.domain.location import Location  # noqa: E402
-from operator_desk.services.incidents import IncidentService  # noqa: E402
-from operator_desk.store.store import Store  # noqa: E402
+from operator_desk.domain.location import Location
+from operator_desk.services.incidents import IncidentService
+from operator_desk.store.store import Store
 
 N = 300
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import med_ms, report, timeit  # noqa: E402
-from big_store import big_store  # noqa: E402
-from PySide6.QtCore import QCoreApplication  # noqa: E402
+from _util import med_ms, report, timeit
+from big_store import big_store
+from PySide6.QtCore import QCoreApplication
 
-from operator_desk.store.store import Store  # noqa: E402
-from operator_desk.ui.call_log_model import PAGE, CallFilter, CallLogModel  # noqa: E402
+from operator_desk.store.store import Store
+from operator_desk.ui.call_log_model import PAGE, CallFilter, CallLogModel
 
 QUERIES = {
     "number fragment": CallFilter(text="81234"),

@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from operator_desk.domain.ids import new_id  # noqa: E402
-from operator_desk.services.stats import compute_stats, day_bounds  # noqa: E402
-from operator_desk.store.database import connect  # noqa: E402
-from operator_desk.store.store import Store  # noqa: E402
+from operator_desk.domain.ids import new_id
+from operator_desk.services.stats import compute_stats, day_bounds
+from operator_desk.store.database import connect
+from operator_desk.store.store import Store
 
 OUTCOMES = (
     ("ghost", 0.44),

@@ -1,14 +1,15 @@
-"""Rules of the work, pure: validation codes, status moves, duplicate detection."""
+"""Rules of the work, pure: validation codes, status moves and closing, who may do what, duplicates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .enums import OPEN_STATUSES, CallOutcome, IncidentCategory, IncidentStatus, Priority
-from .errors import StatusRegression, ValidationError
+from .errors import DomainError, StatusRegression, ValidationError
 from .location import Location, distance_m
+from .records import Referral, StatusEvent
 
 DUPLICATE_RADIUS_M = 1000.0
 DUPLICATE_WINDOW_MS = 60 * 60 * 1000
@@ -58,6 +59,9 @@ def can_advance(current: str, wanted: str) -> bool:
 
 
 def check_advance(current: str, wanted: str) -> None:
+    """A forward move (or staying put) is allowed; codes `unknown_status`, `status_backwards`."""
+    if wanted not in IncidentStatus.__members__.values():
+        raise DomainError("unknown_status", f"unknown incident status {wanted!r}", "status")
     if not can_advance(current, wanted):
         raise StatusRegression(current, wanted)
 
@@ -65,6 +69,98 @@ def check_advance(current: str, wanted: str) -> None:
 def later_status(a: str, b: str) -> str:
     """The merge rule for `status`: the one further along wins."""
     return a if IncidentStatus(a).rank >= IncidentStatus(b).rank else b
+
+
+# -- who may do what ---------------------------------------------------------------------------------
+# The roster role decides today (operators.role); the log-in issue replaces the role source, not the table.
+SUPERVISOR = "supervisor"
+OVERRIDE_CLOSE = "override_close"  # close without every agency's feedback
+REOPEN = "reopen"  # bring a resolved or closed incident back to work
+POLICY: Mapping[str, frozenset[str]] = {
+    OVERRIDE_CLOSE: frozenset({SUPERVISOR}),
+    REOPEN: frozenset({SUPERVISOR}),
+}
+
+
+def may(role: str | None, action: str) -> bool:
+    """True when `role` may perform `action` (an action missing from POLICY is allowed to nobody)."""
+    return role is not None and role in POLICY.get(action, frozenset())
+
+
+# -- closing -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClosePlan:
+    """What closing an incident does: the referrals that close with it, and whether it is an override."""
+
+    close_referrals: tuple[str, ...]
+    override: bool
+
+
+def closes_with_incident(referral: Referral) -> bool:
+    """Every referral not yet closed closes with its incident (escalated ones are closed already)."""
+    return referral.status != "closed"
+
+
+def plan_close(
+    status: str,
+    disposition: str | None,
+    referrals: Sequence[Referral],
+    override_reason: str | None,
+    role: str | None,
+    *,
+    force_override: bool = False,
+) -> ClosePlan:
+    """Raise DomainError unless the incident may close now; say what closing does.
+
+    A close needs a disposition and the feedback of every agency still following it (referrals not
+    escalated). Without that (or when `force_override`), a supervisor's override with a reason.
+    Codes: `incident_closed`, `disposition_required`, `feedback_required` (a referral without the
+    agency's feedback, or no referral at all), `override_reason_required`, `supervisor_required`.
+    """
+    if status == IncidentStatus.CLOSED:
+        raise DomainError("incident_closed", "the incident is already closed", "status")
+    if not (disposition or "").strip():
+        raise DomainError("disposition_required", "closing an incident needs a disposition", "disposition")
+    live = [r for r in referrals if not r.escalated_to]
+    missing = [r for r in live if r.feedback_at is None]
+    to_close = tuple(r.id for r in referrals if closes_with_incident(r))
+    if live and not missing and not force_override:
+        return ClosePlan(to_close, override=False)
+    if override_reason is None:
+        raise DomainError(
+            "feedback_required",
+            f"{len(missing)} referral(s) without the agency's feedback"
+            if live
+            else "the incident was never referred: closing needs a supervisor's override",
+            "feedback",
+        )
+    if not override_reason.strip():
+        raise DomainError("override_reason_required", "a supervisor override needs a reason", "override")
+    if not may(role, OVERRIDE_CLOSE):
+        raise DomainError("supervisor_required", "only a supervisor can override a close", "override")
+    return ClosePlan(to_close, override=True)
+
+
+# -- reopening -----------------------------------------------------------------------------------------
+def check_reopen(status: str, reason: str | None, role: str | None) -> None:
+    """Raise DomainError unless the incident may be reopened now by someone of `role`.
+
+    Codes: `incident_open` (it is not resolved or closed), `reopen_reason_required`, `supervisor_required`.
+    """
+    if status in OPEN_STATUSES:
+        raise DomainError("incident_open", "the incident is still open", "status")
+    if not (reason or "").strip():
+        raise DomainError("reopen_reason_required", "reopening needs a reason", "reason")
+    if not may(role, REOPEN):
+        raise DomainError("supervisor_required", "only a supervisor can reopen an incident", "status")
+
+
+def reopen_target(history: Sequence[StatusEvent]) -> str:
+    """The status a reopened incident goes back to: the last open status it held (else `new`)."""
+    for event in reversed(history):
+        if event.status_to in OPEN_STATUSES:
+            return event.status_to
+    return str(IncidentStatus.NEW)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from shapely.geometry import mapping, shape
 
 from .build import RawPack
 from .errors import RegionError
+from .packwrite import write_pack
 from .rawio import read_gazetteer_csv, read_geojson
 
 # Kab. Banjar polygon bounds (114.499..115.596 E, -3.729..-2.830) padded by ~0.1 degree and rounded
@@ -147,8 +148,6 @@ def convert_banjar(src: str | Path, dst: str | Path) -> Path:
 
     Licences and SOURCES.txt are copied along: the OSM-derived POIs are ODbL (attribution required).
     """
-    from .pack import write_pack  # pack imports this module for layout detection
-
     src, dst = Path(src), Path(dst)
     if not is_banjar_layout(src):
         raise RegionError(

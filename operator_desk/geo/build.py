@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import shapely
+from shapely.errors import ShapelyError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -101,9 +102,11 @@ def _geometry(feat: Any, label: str, where: str, allowed: tuple[str, ...]) -> Ba
     if not isinstance(geom, dict) or geom.get("type") not in allowed:
         kind = geom.get("type") if isinstance(geom, dict) else None
         raise RegionError(label, f"{where}: geometry must be {' or '.join(allowed)}, got {kind}")
+    # What shape() raises on malformed coordinates (fuzzed): KeyError/IndexError, TypeError, ValueError,
+    # OverflowError (huge integers), AttributeError, GEOSException/EmptyPartError/GeometryTypeError.
     try:
         g = shape(geom)
-    except Exception as exc:  # shapely raises several types on malformed coordinates
+    except (LookupError, TypeError, ValueError, ArithmeticError, AttributeError, ShapelyError) as exc:
         raise RegionError(label, f"{where}: malformed coordinates ({exc})") from None
     if g.is_empty:
         raise RegionError(label, f"{where}: empty geometry")

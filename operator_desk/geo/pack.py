@@ -69,7 +69,6 @@ out as a proper pack. ``import_region`` validates a pack (either layout) and ins
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -77,23 +76,13 @@ import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import tomli_w
-
 from .banjar import convert_banjar, is_banjar_layout, read_banjar
 from .build import META_FILE, RawPack, build_region
 from .errors import RegionError
 from .model import Region
-from .rawio import read_gazetteer_csv, read_geojson, write_gazetteer_csv
+from .packwrite import DEFAULT_FILES, write_pack
+from .rawio import read_gazetteer_csv, read_geojson
 
-DEFAULT_FILES = {
-    "kabupaten": "kabupaten.geojson",
-    "kecamatan": "kecamatan.geojson",
-    "desa": "desa.geojson",
-    "gazetteer": "gazetteer.csv",
-    "pois": "pois.geojson",
-    "lines": "lines.geojson",
-    "basemap": "basemap.mbtiles",
-}
 OPTIONAL_LAYERS = ("pois", "lines", "basemap")
 INSTALL_DIR = "region"
 __all__ = ["convert_banjar", "import_region", "load_region", "read_pack", "region_summary", "write_pack"]
@@ -169,32 +158,6 @@ def load_region(path: str | Path) -> Region:
         raise RegionError(str(path), "region pack folder not found")
     raw = read_banjar(path) if is_banjar_layout(path) else read_pack(path)
     return build_region(raw)
-
-
-def _dump_geojson(data: dict[str, Any], target: Path) -> None:
-    target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def write_pack(raw: RawPack, dst: Path) -> None:
-    """Write `raw` as a pack folder at `dst` with the default file names (validated first)."""
-    build_region(raw)  # never write a pack we would refuse to load
-    dst.mkdir(parents=True, exist_ok=True)
-    meta = {k: v for k, v in raw.meta.items() if k != "files"}
-    meta.setdefault("format_version", 1)
-    files = {k: v for k, v in DEFAULT_FILES.items() if k != "basemap"}
-    for layer in ("kabupaten", "kecamatan", "desa", "pois", "lines"):
-        data = getattr(raw, layer)
-        if data is None:
-            files.pop(layer)
-        else:
-            _dump_geojson(data, dst / files[layer])
-    rows: list[dict[str, Any]] = [r for _, r in raw.gazetteer]
-    write_gazetteer_csv(dst / files["gazetteer"], rows)
-    if raw.basemap is not None:
-        shutil.copyfile(raw.basemap, dst / DEFAULT_FILES["basemap"])
-        files["basemap"] = DEFAULT_FILES["basemap"]
-    meta["files"] = files
-    (dst / META_FILE).write_text(tomli_w.dumps(meta), encoding="utf-8")
 
 
 def _copy_pack(src: Path, dst: Path) -> None:

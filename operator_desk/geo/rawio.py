@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import RegionError
 
@@ -27,7 +27,7 @@ def read_geojson(path: Path, label: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise RegionError(label, f"line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})") from None
     check_feature_collection(data, label)
-    return data
+    return cast("dict[str, Any]", data)
 
 
 def check_feature_collection(data: Any, label: str) -> None:

@@ -110,7 +110,9 @@ class ReverseGeocoder:
             self._fallback(pts, lat, lon, todo, out, dist)
         return out, dist
 
-    def _assign_hits(self, pts: NDArray, pi: NDArray, gi: NDArray, out: NDArray) -> None:
+    def _assign_hits(
+        self, pts: NDArray[np.object_], pi: NDArray[np.intp], gi: NDArray[np.intp], out: NDArray[np.int64]
+    ) -> None:
         counts = np.bincount(pi, minlength=out.size)
         single = counts[pi] == 1
         out[pi[single]] = gi[single]
@@ -123,7 +125,13 @@ class ReverseGeocoder:
             out[mp[first]] = mg[first]
 
     def _fallback(
-        self, pts: NDArray, lat: NDArray, lon: NDArray, todo: NDArray, out: NDArray, dist: NDArray
+        self,
+        pts: NDArray[np.object_],
+        lat: NDArray[np.float64],
+        lon: NDArray[np.float64],
+        todo: NDArray[np.intp],
+        out: NDArray[np.int64],
+        dist: NDArray[np.float64],
     ) -> None:
         inside = shapely.contains_xy(self._kab, lon[todo], lat[todo])
         near = todo[~inside]

@@ -115,7 +115,7 @@ def routes(
     async def intake(request: Request) -> Response:
         try:
             return await handle(request)
-        except Exception as exc:  # noqa: BLE001 - the contract is "always 2xx"
+        except Exception as exc:  # the contract is "always 2xx"
             log.exception("AML intake failed")
             return discard(R_INTERNAL, f"{type(exc).__name__}")
 
@@ -148,7 +148,7 @@ def routes(
                 await on_location(loc)
             else:
                 await run_in_threadpool(on_location, loc)
-        except Exception as exc:  # noqa: BLE001 - logged; the sender still gets 2xx
+        except Exception as exc:  # logged; the sender still gets 2xx
             log.exception("AML on_location callback failed")
             return discard(R_CALLBACK_FAILED, f"{type(exc).__name__}: {exc}")
         count("aml_accepted")

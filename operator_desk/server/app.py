@@ -2,12 +2,17 @@
 
 Long-poll pulls wait on the server's Notifier (woken after each committed ingest) and re-check the
 database at least once a second, so a change committed by another process is seen too.
+
+Every request is bounded (server/limits.py): bodies by size while they are read (413), JSON by
+nesting (400), query numbers by range (400); authentication goes through the AuthGate (429/503 for
+floods of wrong tokens). Any error a client can cause is a 4xx naming the problem.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,9 +25,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..sync import protocol as p
+from . import limits
+from .auth import E_BUSY, E_RATE_LIMITED, RateLimited, require_kind
 from .core import SyncServer
 from .openapi import OPENAPI
-from .storage import Site
+from .records import Site
 
 STATUS_BY_CODE = {
     p.E_UNAUTHORIZED: 401,
@@ -30,7 +37,22 @@ STATUS_BY_CODE = {
     p.E_CLOCK_SKEW: 409,
     p.E_NOT_FOUND: 404,
     p.E_BAD_REQUEST: 400,
+    E_RATE_LIMITED: 429,
+    E_BUSY: 503,
+    limits.E_TOO_LARGE: 413,
+    limits.E_TIMEOUT: 408,
 }
+
+
+def client_host(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class _Waker:
@@ -69,8 +91,21 @@ class _Waker:
             await asyncio.wait_for(event.wait(), timeout)
 
 
-def error(code: str, detail: str) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=STATUS_BY_CODE.get(code, 400))
+def error(code: str, detail: str, status: int | None = None, retry_after: float | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
+    return JSONResponse(
+        {"error": code, "detail": detail[:500]},
+        status_code=status or STATUS_BY_CODE.get(code, 400),
+        headers=headers,
+    )
+
+
+def protocol_error(exc: p.ProtocolError) -> JSONResponse:
+    status = exc.status if isinstance(exc, limits.LimitError) else None
+    retry = exc.retry_after if isinstance(exc, RateLimited) else None
+    if exc.code == E_BUSY and retry is None:
+        retry = 1.0
+    return error(exc.code, str(exc), status, retry)
 
 
 def create_app(
@@ -83,7 +118,12 @@ def create_app(
     waker = _Waker(server)
 
     async def authed(request: Request) -> Site:
-        return await run_in_threadpool(server.authenticate, request.headers.get("authorization"))
+        return await server.gate.authenticate(request.headers.get("authorization"), client_host(request))
+
+    async def admin(request: Request) -> Site:
+        site = await authed(request)
+        require_kind(site, "admin")
+        return site
 
     def guarded(
         handler: Callable[[Request], Awaitable[Response]],
@@ -92,17 +132,18 @@ def create_app(
             try:
                 return await handler(request)
             except p.ProtocolError as exc:
-                return error(exc.code, str(exc))
-            except (ValueError, json.JSONDecodeError) as exc:
+                return protocol_error(exc)
+            except (ValueError, json.JSONDecodeError, UnicodeError) as exc:
                 return error(p.E_BAD_REQUEST, str(exc))
+            except RecursionError:
+                return error(p.E_BAD_REQUEST, "body: nested too deeply")
+            except OverflowError as exc:
+                return error(p.E_BAD_REQUEST, f"a number is out of range ({exc})")
 
         return run
 
-    async def body_json(request: Request) -> Any:
-        try:
-            return json.loads(await request.body())
-        except json.JSONDecodeError as exc:
-            raise p.ProtocolError(f"body: not JSON ({exc.msg})") from None
+    async def body_json(request: Request, limit: int = limits.MAX_SMALL_BODY) -> Any:
+        return limits.parse_json(await limits.read_body(request, limit))
 
     async def health(request: Request) -> Response:
         head = await run_in_threadpool(server.storage.head)
@@ -117,6 +158,8 @@ def create_app(
         )
 
     async def metrics(request: Request) -> Response:
+        if not is_loopback(client_host(request)):
+            await admin(request)  # from another machine: an admin credential
         lines = [f"operator_desk_sync_{k}_total {v}" for k, v in sorted(server.counters.items())]
         lines.append(f"operator_desk_sync_head {await run_in_threadpool(server.storage.head)}")
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
@@ -129,22 +172,26 @@ def create_app(
         if site.kind != "admin":
             raise p.ProtocolError("only an admin credential may enrol sites", p.E_FORBIDDEN)
         body = await body_json(request)
+        shape = "body: expected {'name': str, 'kind': 'desk'|'hub'|'admin'|'wall', 'supervisor'?: bool}"
         if not isinstance(body, dict):
-            raise p.ProtocolError("body: expected {'name': str, 'kind': 'desk'|'hub'}")
-        out = await run_in_threadpool(server.enroll, str(body.get("name", "")), str(body.get("kind", "desk")))
+            raise p.ProtocolError(shape)
+        name, kind, sup = body.get("name"), body.get("kind", "desk"), body.get("supervisor", False)
+        if not isinstance(name, str) or not isinstance(kind, str) or not isinstance(sup, bool):
+            raise p.ProtocolError(shape)
+        out = await run_in_threadpool(server.enroll, name, kind, sup)
         return JSONResponse(out, status_code=201)
 
     async def push(request: Request) -> Response:
         site = await authed(request)
-        body = await body_json(request)
+        body = await body_json(request, limits.MAX_PUSH_BODY)
         return JSONResponse(await run_in_threadpool(server.push, site, body))
 
     async def pull(request: Request) -> Response:
         site = await authed(request)
         qp = request.query_params
-        after = int(qp.get("after", "0"))
-        limit = int(qp.get("limit", str(p.DEFAULT_PULL_LIMIT)))
-        wait = max(0.0, min(float(qp.get("wait", "0")), p.MAX_WAIT_S))
+        after = limits.query_int(qp, "after", 0, 0, p.MAX_SEQ)
+        limit = limits.query_int(qp, "limit", p.DEFAULT_PULL_LIMIT, 1, p.MAX_PULL_LIMIT)
+        wait = limits.query_float(qp, "wait", 0.0, 0.0, p.MAX_WAIT_S)
         deadline = time.monotonic() + wait
         while True:
             seen = server.notifier.version
@@ -167,6 +214,23 @@ def create_app(
         open_only = request.query_params.get("open", "0") in ("1", "true", "yes")
         return JSONResponse({"conflicts": await run_in_threadpool(server.conflicts, open_only)})
 
+    async def admin_sites(request: Request) -> Response:
+        await admin(request)
+        return JSONResponse({"sites": await run_in_threadpool(server.sites)})
+
+    async def admin_revoke(request: Request) -> Response:
+        await admin(request)
+        out = await run_in_threadpool(server.set_flag, request.path_params["site"], "revoked", True)
+        return JSONResponse(out)
+
+    async def admin_supervisor(request: Request) -> Response:
+        await admin(request)
+        body = await body_json(request)
+        if not isinstance(body, dict) or not isinstance(body.get("on"), bool):
+            raise p.ProtocolError("body: expected {'on': true|false}")
+        out = await run_in_threadpool(server.set_flag, request.path_params["site"], "supervisor", body["on"])
+        return JSONResponse(out)
+
     async def resolve(request: Request) -> Response:
         site = await authed(request)
         body = await body_json(request)
@@ -185,6 +249,9 @@ def create_app(
         Route(f"{v}/status", guarded(status), methods=["GET"]),
         Route(f"{v}/conflicts", guarded(conflicts), methods=["GET"]),
         Route(f"{v}/conflicts/{{conflict_id}}/resolve", guarded(resolve), methods=["POST"]),
+        Route(f"{v}/admin/sites", guarded(admin_sites), methods=["GET"]),
+        Route(f"{v}/admin/sites/{{site}}/revoke", guarded(admin_revoke), methods=["POST"]),
+        Route(f"{v}/admin/sites/{{site}}/supervisor", guarded(admin_supervisor), methods=["POST"]),
     ]
 
     routes += extra_routes or []  # e.g. AML intake, recordings (mounted by the composition)

@@ -1,11 +1,21 @@
-"""What the server does, apart from HTTP: push, pull, snapshot, status, conflicts.
+"""What the server does, apart from HTTP: push, pull, snapshot, status, conflicts, credentials.
 
 The Starlette app is a thin shell over this class; property tests call it directly.
+
+Authority (until accounts with roles exist; see README "Security"): a desk credential writes
+- `calls.*` only of calls it created (another desk's call: 403 naming it; the batch is refused);
+- no `operators` or `agencies` rows (admin credential only) and no `conflicts` fields unless the hub
+  flags the desk supervisor: such changes are set aside (table `refused`, listed in the push
+  answer, /v1/status and `operator-desk-server sites`), the rest of the batch goes on;
+- at most CONFLICT_BURST conflict records, then CONFLICT_RATE per second: past that its conflicting
+  writes are still logged and merged but recorded only as a count (`conflict_floods` in /v1/status).
+A hub credential relays changes its own hub already checked.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,10 +26,15 @@ from argon2 import PasswordHasher
 from ..domain.hlc import MAX_SKEW_MS, Hlc, HybridClock
 from ..domain.ids import new_id
 from ..sync import protocol as p
-from .auth import Authenticator, AuthError, require_kind
-from .storage import Site, Storage
+from .auth import Authenticator, AuthError, AuthGate, Bucket, require_kind
+from .records import Cursor, Site
+from .storage import Storage
 
+log = logging.getLogger(__name__)
 UPSTREAM_SOURCE = "upstream"
+ADMIN_TABLES = frozenset({"operators", "agencies"})  # rows only from an admin credential
+CONFLICT_BURST = 100
+CONFLICT_RATE = 100 / 600  # conflict records per second and site after the burst
 
 
 class EncodedPage(NamedTuple):
@@ -82,20 +97,57 @@ class SyncServer:
             "duplicates": 0,
             "conflicts": 0,
             "clock_skew_rejections": 0,
+            "changes_refused": 0,
+            "conflicts_suppressed": 0,
         }
+        self.gate = AuthGate(self.auth, self.counters)
+        self.conflict_budget = Bucket(CONFLICT_BURST, CONFLICT_RATE)
+        self.conflict_floods: dict[str, int] = {}
 
     # -- credentials ----------------------------------------------------------------------------
-    def enroll(self, name: str, kind: str = "desk") -> dict[str, str]:
-        site, token = self.auth.enroll(name, kind, self.now_ms())
-        return {"site_id": site.site_id, "token": token, "kind": site.kind, "name": site.name}
+    def enroll(self, name: str, kind: str = "desk", supervisor: bool = False) -> dict[str, Any]:
+        site, token = self.auth.enroll(name, kind, self.now_ms(), supervisor)
+        return {
+            "site_id": site.site_id,
+            "token": token,
+            "kind": site.kind,
+            "name": site.name,
+            "supervisor": site.supervisor,
+        }
 
     def authenticate(self, authorization: str | None) -> Site:
         return self.auth.verify(authorization)
 
+    def find_site(self, name_or_id: str) -> Site:
+        """The one site with this id or name; ProtocolError (404, or 400 when the name is ambiguous)."""
+        found = self.storage.find_sites(name_or_id)
+        if not found:
+            raise p.ProtocolError(f"no site named {name_or_id!r}", p.E_NOT_FOUND)
+        if len(found) > 1:
+            ids = ", ".join(s.site_id for s in found)
+            raise p.ProtocolError(f"{len(found)} sites are named {name_or_id!r} ({ids}): give the site id")
+        return found[0]
+
+    def set_flag(self, name_or_id: str, flag: str, on: bool = True) -> dict[str, Any]:
+        """Revoke a credential (`revoked`) or flag a desk supervisor; honoured within a second."""
+        site = self.find_site(name_or_id)
+        if flag == "supervisor" and site.kind != "desk":
+            raise p.ProtocolError(f"only a desk can be flagged supervisor ({site.name} is a {site.kind})")
+        self.storage.set_site_flag(site.site_id, flag, on)
+        self.auth.forget(site.site_id)
+        return {"site_id": site.site_id, "name": site.name, "kind": site.kind, flag: on}
+
+    def sites(self) -> list[dict[str, Any]]:
+        self.auth.flush_all_seen()
+        out = self.storage.sites()
+        for s in out:
+            s["conflicts_suppressed"] = self.conflict_floods.get(s["site_id"], 0)
+        return out
+
     # -- push -----------------------------------------------------------------------------------
     def push(self, site: Site, body: Any) -> dict[str, Any]:
         """Ingest a batch from a desk (origin = its credential) or a hub (origin kept per change)."""
-        require_kind(site, "desk", "hub")
+        require_kind(site, "desk", "hub", "admin")
         self.counters["push_requests"] += 1
         if not isinstance(body, dict) or not isinstance(body.get("changes"), list):
             raise p.ProtocolError("body: expected {'changes': [...]}")
@@ -103,7 +155,12 @@ class SyncServer:
         if len(raw) > p.MAX_PUSH_BATCH:
             raise p.ProtocolError(f"changes: at most {p.MAX_PUSH_BATCH} per push, got {len(raw)}")
         relay = site.kind == "hub"
-        changes = [p.validate_change(c, need_origin=relay) for c in raw]
+        changes = []
+        for i, c in enumerate(raw):
+            try:
+                changes.append(p.validate_change(c, need_origin=relay))
+            except p.ProtocolError as exc:
+                raise p.ProtocolError(f"changes[{i}]: {exc}", exc.code) from None
         if not relay:
             own = site.site_id
             for i, ch in enumerate(changes):
@@ -116,10 +173,75 @@ class SyncServer:
                         **ch,
                         "site_id": own,
                     }  # a copy: validate_change may return the caller's dict
-        return self.ingest(site.site_id, changes)
+        if relay:
+            return self.ingest(site.site_id, changes)
+        changes, refused = self._authority(site, changes)
+        if refused:
+            self.storage.set_aside(site.site_id, refused, self.now_ms())
+            self.counters["changes_refused"] += len(refused)
+            log.warning(
+                "site %s (%s): %d changes set aside (%s)",
+                site.name,
+                site.site_id,
+                len(refused),
+                ", ".join(sorted({r for _, r in refused})),
+            )
+        allowance = int(self.conflict_budget.level(site.site_id))
+        out = self.ingest(
+            site.site_id,
+            changes,
+            authorize=None if site.kind == "admin" else self._owns_calls,
+            conflict_allowance=allowance,
+            origin=site.site_id,
+        )
+        out["refused"] = [
+            {"site_seq": c["site_seq"], "tbl": c["tbl"], "pk": c["pk"], "col": c["col"], "reason": r}
+            for c, r in refused
+        ]
+        return out
+
+    def _authority(
+        self, site: Site, changes: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], str]]]:
+        """(changes to ingest, changes set aside with the reason) for a desk or admin credential."""
+        if site.kind == "admin":
+            return changes, []
+        keep: list[dict[str, Any]] = []
+        refused: list[tuple[dict[str, Any], str]] = []
+        for ch in changes:
+            tbl = ch["tbl"]
+            if tbl in ADMIN_TABLES:
+                refused.append((ch, f"{tbl}_needs_admin"))
+            elif tbl == "conflicts" and not site.supervisor:
+                refused.append((ch, "conflicts_need_supervisor"))
+            else:
+                keep.append(ch)
+        return keep, refused
+
+    def _owns_calls(self, cur: Cursor, changes: list[dict[str, Any]]) -> None:
+        """Inside the ingest transaction: every calls.* change is by the site that created the call."""
+        calls = [c for c in changes if c["tbl"] == "calls"]
+        if not calls:
+            return
+        owners = self.storage.call_owners(cur, [c["pk"] for c in calls])
+        for c in calls:
+            owner = owners.setdefault(c["pk"], c["site_id"])  # a new call belongs to its first writer
+            if owner != c["site_id"]:
+                raise AuthError(
+                    f"change site_seq {c['site_seq']}: call {c['pk']} belongs to site {owner}, "
+                    f"not to {c['site_id']} (calls.{c['col']})",
+                    p.E_FORBIDDEN,
+                )
 
     def ingest(
-        self, source: str, changes: list[dict[str, Any]], meta: dict[str, str] | None = None
+        self,
+        source: str,
+        changes: list[dict[str, Any]],
+        meta: dict[str, str] | None = None,
+        *,
+        authorize: Callable[[Cursor, list[dict[str, Any]]], None] | None = None,
+        conflict_allowance: int | None = None,
+        origin: str | None = None,
     ) -> dict[str, Any]:
         if changes:
             top = max(changes, key=lambda c: c["hlc"])["hlc"]
@@ -131,11 +253,30 @@ class SyncServer:
                 )
             self.clock.observe(Hlc.decode(top))
         result = self.storage.ingest(
-            source, changes, own_site=self.site_id, clock=self.clock, now_ms=self.now_ms(), meta=meta
+            source,
+            changes,
+            own_site=self.site_id,
+            clock=self.clock,
+            now_ms=self.now_ms(),
+            meta=meta,
+            authorize=authorize,
+            conflict_allowance=conflict_allowance,
         )
         self.counters["changes_accepted"] += result.accepted
         self.counters["duplicates"] += result.duplicates
         self.counters["conflicts"] += len(result.conflicts)
+        if origin is not None and result.conflicts:
+            self.conflict_budget.spend(origin, len(result.conflicts))
+        if result.conflicts_suppressed:
+            key = origin or source
+            self.counters["conflicts_suppressed"] += result.conflicts_suppressed
+            self.conflict_floods[key] = self.conflict_floods.get(key, 0) + result.conflicts_suppressed
+            log.warning(
+                "site %s: %d conflicting writes past the limit of %d conflict records (logged, not recorded)",
+                key,
+                result.conflicts_suppressed,
+                CONFLICT_BURST,
+            )
         if result.accepted or meta:
             self.notifier.notify()
         return {
@@ -156,7 +297,7 @@ class SyncServer:
         require_kind(site, "desk", "hub")
         self.counters["pull_requests"] += 1
         limit = max(1, min(int(limit), p.MAX_PULL_LIMIT))
-        after = max(0, int(after))
+        after = max(0, min(int(after), p.MAX_SEQ))
         changes, cursor, more = self.storage.pull_json(after, limit, exclude_source=site.site_id)
         if changes is None:  # a stored value the database will not read as JSON: encode here
             rows, cursor, more = self.storage.pull_rows(after, limit, exclude_source=site.site_id)
@@ -192,8 +333,16 @@ class SyncServer:
         return self.storage.conflicts(open_only)
 
     def resolve(self, site: Site, conflict_id: str, body: Any) -> dict[str, Any]:
-        """A supervisor's decision, written as an edit of the conflict record (and of the field)."""
+        """A supervisor's decision, written as an edit of the conflict record (and of the field).
+
+        Only an admin credential or a desk the hub flags supervisor may decide."""
         require_kind(site, "desk", "admin")
+        if site.kind == "desk" and not site.supervisor:
+            raise AuthError(
+                f"desk {site.name!r} may not resolve conflicts: it needs an admin credential or a desk "
+                "flagged supervisor (operator-desk-server supervisor --site NAME)",
+                p.E_FORBIDDEN,
+            )
         if not isinstance(body, dict) or not isinstance(body.get("resolution"), str):
             raise p.ProtocolError("body: expected {'resolution': str, 'resolved_by': str, 'value'?: any}")
         found = [c for c in self.storage.conflicts() if c["id"] == conflict_id]
@@ -205,6 +354,7 @@ class SyncServer:
             "resolved_by": body.get("resolved_by") or site.name,
             "resolved_at": now,
         }
+        p.validate_resolution(found[0], body, fields)  # the value must fit its column (400 otherwise)
         if "value" in body:
             c = found[0]
             self.storage.write_own_tx(
@@ -240,7 +390,8 @@ class SyncServer:
             "head": self.storage.head(),
             "log_changes": counts["log"],
             "open_conflicts": len(self.storage.conflicts(open_only=True)),
-            "sites": self.storage.sites(),
+            "sites": self.sites(),
+            "conflict_floods": dict(self.conflict_floods),
             "server_ms": self.now_ms(),
             "upstream": {
                 "push_cursor": int(self.storage.get_meta("up_push_cursor") or 0),

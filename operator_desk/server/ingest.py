@@ -10,13 +10,12 @@ path, which touches only the `conflicts` table.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
-
-if TYPE_CHECKING:
-    from .storage import Cursor, IngestResult, Storage
+from .records import Cursor, IngestResult
+from .records import LogWriter as Storage
 
 CHUNK = 400  # bound parameters per IN (...) query
 
@@ -193,6 +192,9 @@ def write_conflict(
     cur.execute(storage.q("SELECT 1 FROM field_state WHERE tbl='conflicts' AND pk=? AND col='tbl'"), (cid,))
     if cur.fetchone() is not None:
         return  # already recorded (by this server or one below it)
+    if result.conflict_allowance is not None and len(result.conflicts) >= result.conflict_allowance:
+        result.conflicts_suppressed += 1  # a flood from one site: logged and merged, not recorded
+        return
     storage.write_own(cur, "conflicts", cid, fields, own_site=own_site, clock=clock, now_ms=now_ms)
     result.conflicts.append(cid)
 

@@ -29,6 +29,9 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS field_state (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
         hlc TEXT NOT NULL, site_id TEXT NOT NULL, value TEXT, PRIMARY KEY (tbl, pk, col))""",
     """CREATE INDEX IF NOT EXISTS log_tbl ON log(tbl, server_seq)""",
+    """CREATE TABLE IF NOT EXISTS refused (site_id TEXT NOT NULL, site_seq BIGINT NOT NULL, tbl TEXT NOT NULL,
+        pk TEXT NOT NULL, col TEXT NOT NULL, value TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
+        received_at BIGINT NOT NULL, PRIMARY KEY (site_id, site_seq))""",
 )
 
 
@@ -55,6 +58,7 @@ class PostgresStorage(Storage):
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (INGEST_LOCK,))
             for sql in SCHEMA:
                 conn.execute(sql)
+        self._migrate()
 
     def _conn(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
@@ -70,6 +74,9 @@ class PostgresStorage(Storage):
 
     def q(self, sql: str) -> str:
         return sql.replace("?", "%s")
+
+    def _add_column(self, cur: Cursor, table: str, column: str, decl: str) -> None:
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {decl}")
 
     @contextmanager
     def write_tx(self) -> Iterator[Cursor]:

@@ -23,6 +23,9 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS field_state (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
         hlc TEXT NOT NULL, site_id TEXT NOT NULL, value TEXT, PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID""",
     """CREATE INDEX IF NOT EXISTS log_tbl ON log(tbl, server_seq)""",
+    """CREATE TABLE IF NOT EXISTS refused (site_id TEXT NOT NULL, site_seq INTEGER NOT NULL, tbl TEXT NOT NULL,
+        pk TEXT NOT NULL, col TEXT NOT NULL, value TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
+        received_at INTEGER NOT NULL, PRIMARY KEY (site_id, site_seq))""",
 )
 
 
@@ -44,6 +47,7 @@ class SqliteStorage(Storage):
         conn = self._conn()
         for sql in SCHEMA:
             conn.execute(sql)
+        self._migrate()
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -59,6 +63,11 @@ class SqliteStorage(Storage):
 
     def q(self, sql: str) -> str:
         return sql
+
+    def _add_column(self, cur: Cursor, table: str, column: str, decl: str) -> None:
+        cur.execute(f"PRAGMA table_info({table})")
+        if column not in {r[1] for r in cur.fetchall()}:
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     @contextmanager
     def write_tx(self) -> Iterator[Cursor]:

@@ -1,8 +1,9 @@
 """The server's storage: one interface, SQL shared by the SQLite and PostgreSQL backends.
 
-Tables: `sites` (enrolled desks and hubs with argon2 token hashes), `log` (every change once,
-numbered by `server_seq`, unique by its origin `(site_id, site_seq)`), `field_state` (the merged
-value and clock of every record field: conflict detection and snapshots), `meta`.
+Tables: `sites` (enrolled desks and hubs with argon2 token hashes, revoked and supervisor flags, last
+seen), `log` (every change once, numbered by `server_seq`, unique by its origin `(site_id, site_seq)`),
+`field_state` (the merged value and clock of every record field: conflict detection and snapshots),
+`refused` (pushed changes the hub set aside: a credential without the authority for them), `meta`.
 """
 
 from __future__ import annotations
@@ -12,36 +13,21 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
 from .ingest import append_log, ingest_batch, merge_one
+from .records import Cursor, IngestResult, Site
 
-Cursor = Any  # a DB-API cursor (sqlite3 or psycopg): execute / fetchone / fetchall
+__all__ = ["Cursor", "IngestResult", "Site", "Storage"]
 
-
-@dataclass(frozen=True)
-class Site:
-    """An enrolled desk, hub or admin: its id comes from the credential, never from a body."""
-
-    site_id: str
-    name: str
-    kind: str  # "desk" | "hub" | "admin"
-    token_hash: str
-    revoked: bool = False
-
-
-@dataclass
-class IngestResult:
-    """What one push did: new changes, duplicates skipped, conflicts written, the log head."""
-
-    accepted: int = 0
-    duplicates: int = 0
-    conflicts: list[str] = field(default_factory=list)
-    head: int = 0
-
+# Columns added after the first release: (table, column, SQL type and default).
+ADDED_COLUMNS = (
+    ("sites", "supervisor", "INTEGER NOT NULL DEFAULT 0"),
+    ("sites", "last_seen", "BIGINT"),
+)
+SITE_COLS = "site_id, name, kind, token_hash, revoked, supervisor"
 
 LOG_COLS = "server_seq, site_id, site_seq, hlc, tbl, pk, col, value, base_hlc, operator, source"
 
@@ -83,6 +69,15 @@ class Storage(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def _add_column(self, cur: Cursor, table: str, column: str, decl: str) -> None:
+        """ALTER TABLE … ADD COLUMN unless the column is there."""
+
+    def _migrate(self) -> None:
+        with self.write_tx() as cur:
+            for table, column, decl in ADDED_COLUMNS:
+                self._add_column(cur, table, column, decl)
+
     # -- meta and sites -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         with self.read_tx() as cur:
@@ -117,26 +112,58 @@ class Storage(ABC):
         with self.write_tx() as cur:
             cur.execute(
                 self.q(
-                    "INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked) VALUES (?,?,?,?,?,0)"
+                    "INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked, supervisor) "
+                    "VALUES (?,?,?,?,?,0,?)"
                 ),
-                (site.site_id, site.name, site.kind, site.token_hash, now_ms),
+                (site.site_id, site.name, site.kind, site.token_hash, now_ms, int(site.supervisor)),
             )
 
     def get_site(self, site_id: str) -> Site | None:
         with self.read_tx() as cur:
-            cur.execute(
-                self.q("SELECT site_id, name, kind, token_hash, revoked FROM sites WHERE site_id=?"),
-                (site_id,),
-            )
+            cur.execute(self.q(f"SELECT {SITE_COLS} FROM sites WHERE site_id=?"), (site_id,))
             row = cur.fetchone()
-        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
+        return None if row is None else _site(row)
+
+    def find_sites(self, name_or_id: str) -> list[Site]:
+        """The site with this id, else every site with this name."""
+        with self.read_tx() as cur:
+            cur.execute(self.q(f"SELECT {SITE_COLS} FROM sites WHERE site_id=?"), (name_or_id,))
+            rows = cur.fetchall()
+            if not rows:
+                cur.execute(
+                    self.q(f"SELECT {SITE_COLS} FROM sites WHERE name=? ORDER BY created_at"), (name_or_id,)
+                )
+                rows = cur.fetchall()
+        return [_site(r) for r in rows]
+
+    def set_site_flag(self, site_id: str, flag: str, on: bool) -> None:
+        """Set `revoked` or `supervisor` of one site (takes effect within a second, no restart)."""
+        if flag not in ("revoked", "supervisor"):
+            raise ValueError(f"unknown site flag {flag!r}")
+        with self.write_tx() as cur:
+            cur.execute(self.q(f"UPDATE sites SET {flag}=? WHERE site_id=?"), (int(on), site_id))
+
+    def touch_sites(self, seen: dict[str, int]) -> None:
+        """Record when sites were last seen (batched by the authenticator)."""
+        if not seen:
+            return
+        with self.write_tx() as cur:
+            cur.executemany(
+                self.q("UPDATE sites SET last_seen=? WHERE site_id=? AND (last_seen IS NULL OR last_seen<?)"),
+                [(ms, site, ms) for site, ms in seen.items()],
+            )
 
     def sites(self) -> list[dict[str, Any]]:
         with self.read_tx() as cur:
-            cur.execute("SELECT site_id, name, kind, created_at, revoked FROM sites ORDER BY created_at")
+            cur.execute(
+                "SELECT site_id, name, kind, created_at, revoked, supervisor, last_seen FROM sites "
+                "ORDER BY created_at"
+            )
             rows = cur.fetchall()
             cur.execute("SELECT site_id, max(site_seq), count(*) FROM log GROUP BY site_id")
             seen = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+            cur.execute("SELECT site_id, count(*) FROM refused GROUP BY site_id")
+            refused = {r[0]: int(r[1]) for r in cur.fetchall()}
         return [
             {
                 "site_id": r[0],
@@ -144,11 +171,71 @@ class Storage(ABC):
                 "kind": r[2],
                 "created_at": r[3],
                 "revoked": bool(r[4]),
+                "supervisor": bool(r[5]),
+                "last_seen_ms": r[6],
                 "max_site_seq": seen.get(r[0], (0, 0))[0],
                 "changes": seen.get(r[0], (0, 0))[1],
+                "refused": refused.get(r[0], 0),
             }
             for r in rows
         ]
+
+    # -- authority --------------------------------------------------------------------------------
+    def call_owners(self, cur: Cursor, pks: list[str]) -> dict[str, str]:
+        """{call id: the site that wrote it} for the calls the hub holds (a call has one writer)."""
+        out: dict[str, str] = {}
+        ordered = sorted(set(pks))
+        for i in range(0, len(ordered), 400):
+            part = ordered[i : i + 400]
+            cur.execute(
+                self.q(
+                    f"SELECT pk, site_id FROM field_state WHERE tbl='calls' AND pk IN ({','.join('?' * len(part))})"
+                ),
+                tuple(part),
+            )
+            for pk, site in cur.fetchall():
+                out.setdefault(pk, site)
+        return out
+
+    def call_info(self, call_id: str) -> dict[str, Any] | None:
+        """{"owner": site id, col: value …} of one call the hub holds, or None."""
+        with self.read_tx() as cur:
+            cur.execute(
+                self.q("SELECT col, site_id, value FROM field_state WHERE tbl='calls' AND pk=?"), (call_id,)
+            )
+            rows = cur.fetchall()
+        if not rows:
+            return None
+        info: dict[str, Any] = {"owner": rows[0][1]}
+        for col, _site_id, value in rows:
+            info[col] = json.loads(value) if value is not None else None
+        return info
+
+    def set_aside(self, source: str, refused: list[tuple[dict[str, Any], str]], now_ms: int) -> None:
+        """Keep pushed changes the hub refused (change, reason): visible, never merged or relayed."""
+        if not refused:
+            return
+        with self.write_tx() as cur:
+            cur.executemany(
+                self.q(
+                    "INSERT INTO refused (site_id, site_seq, tbl, pk, col, value, reason, source, received_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING"
+                ),
+                [
+                    (
+                        c["site_id"],
+                        c["site_seq"],
+                        c["tbl"],
+                        c["pk"],
+                        c["col"],
+                        p.json_text(c["value"]),
+                        reason,
+                        source,
+                        now_ms,
+                    )
+                    for c, reason in refused
+                ],
+            )
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest(
@@ -160,14 +247,19 @@ class Storage(ABC):
         clock: HybridClock,
         now_ms: int,
         meta: dict[str, str] | None = None,
+        authorize: Callable[[Cursor, list[dict[str, Any]]], None] | None = None,
+        conflict_allowance: int | None = None,
     ) -> IngestResult:
         """Append new changes to the log and merge them, in one transaction; duplicates are skipped.
 
         `source` is the site that delivered the batch (a desk, a hub, or the upstream marker); pulls
         leave out a requester's own deliveries. Conflicts become server-origin `conflicts` changes.
+        `authorize(cur, changes)` runs first inside the transaction (it raises to refuse the batch).
         """
-        result = IngestResult()
+        result = IngestResult(conflict_allowance=conflict_allowance)
         with self.write_tx() as cur:
+            if authorize is not None:
+                authorize(cur, changes)
             ingest_batch(
                 self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result
             )
@@ -366,6 +458,10 @@ class Storage(ABC):
             cur.execute("SELECT count(DISTINCT pk) FROM field_state WHERE tbl='conflicts'")
             conflicts = int(cur.fetchone()[0])
         return {"log": total, "conflicts": conflicts}
+
+
+def _site(r: Any) -> Site:
+    return Site(r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]))
 
 
 def _change(r: Any) -> dict[str, Any]:

@@ -59,15 +59,22 @@ SUPERVISOR_ROLE = "supervisor"
 MAX_MINUTES = 24 * 60
 
 
-def is_supervisor(conn: sqlite3.Connection, operator: str | None) -> bool:
-    """True when the operator (by roster id or name) is an active supervisor."""
+def roster_role(conn: sqlite3.Connection, operator: str | None) -> str | None:
+    """The role of the operator (by roster id or name) among active roster entries; a supervisor entry
+    wins over another of the same name. None when not on the roster. (The log-in issue replaces this.)"""
     if not operator:
-        return False
+        return None
     row = conn.execute(
-        "SELECT 1 FROM operators WHERE (id=? OR name=?) AND role=? AND coalesce(active, 1)=1 LIMIT 1",
+        "SELECT role FROM operators WHERE (id=? OR name=?) AND coalesce(active, 1)=1 "
+        "ORDER BY role = ? DESC LIMIT 1",
         (operator, operator, SUPERVISOR_ROLE),
     ).fetchone()
-    return row is not None
+    return None if row is None else row[0]
+
+
+def is_supervisor(conn: sqlite3.Connection, operator: str | None) -> bool:
+    """True when the operator (by roster id or name) is an active supervisor."""
+    return roster_role(conn, operator) == SUPERVISOR_ROLE
 
 
 def _minutes(value: Any) -> int | None | str:

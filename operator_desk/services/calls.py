@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain import phone
 from ..domain.enums import CallOutcome, CallSourceKind
 from ..domain.errors import DomainError, NotFound
+from ..domain.ids import new_id
+from ..domain.records import IncidentSummary
 from ..domain.rules import validate_outcome
+from ..store.repositories import IncidentRepository
 from ..store.store import Store
 from ..store.tx import Tx
 
@@ -22,7 +26,7 @@ class CallerHistory:
 
     number: str | None
     calls: list[dict[str, Any]] = field(default_factory=list)
-    incidents: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[IncidentSummary] = field(default_factory=list)
     total_calls: int = 0
     prank_count: int = 0
     ghost_count: int = 0
@@ -38,15 +42,26 @@ class CallService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def _submit(self, fn: Any, wait: bool) -> Any:
+        """Run a write: wait for it, or (wait=False, the operator's keys) return its Future at once.
+
+        Times are taken when the command is given, not when the writer gets to it."""
+        return self.store.write(fn) if wait else self.store.write_async(fn)
+
     def ring(
         self,
         number_raw: str,
         source: str = CallSourceKind.MANUAL,
         device_location: dict[str, Any] | None = None,
         started_at: int | None = None,
-    ) -> str:
+        *,
+        call_id: str | None = None,
+        wait: bool = True,
+    ) -> Any:
+        """Log a ringing call; returns its id (or, with wait=False, the Future of the write)."""
         e164 = phone.normalise(number_raw)
         at = started_at if started_at is not None else self.store.now_ms()
+        pk_wanted = call_id or new_id()
 
         def fn(tx: Tx) -> str:
             pk = tx.insert_record(
@@ -59,13 +74,16 @@ class CallService:
                     "started_at": at,
                     "device_location": device_location,
                 },
+                pk=pk_wanted,
             )
             tx.audit("call_ring", "calls", pk, {"number": e164})
             return pk
 
-        return self.store.write(fn)
+        return self._submit(fn, wait)
 
-    def answer(self, call_id: str) -> None:
+    def answer(self, call_id: str, *, wait: bool = True) -> Future[None] | None:
+        at = self.store.now_ms()
+
         def fn(tx: Tx) -> None:
             row = tx.one("SELECT answered_at, ended_at FROM calls WHERE id=?", (call_id,))
             if row is None:
@@ -73,16 +91,23 @@ class CallService:
             if row["ended_at"] is not None:
                 raise DomainError("call_ended", "the call has already ended", "call")
             if row["answered_at"] is None:
-                tx.update_record("calls", call_id, {"answered_at": tx.now_ms(), "operator": tx.operator})
+                tx.update_record("calls", call_id, {"answered_at": at, "operator": tx.operator})
                 tx.audit("call_answer", "calls", call_id)
 
-        self.store.write(fn)
+        return self._submit(fn, wait)
 
     def close(
-        self, call_id: str, outcome: str, notes: str | None = None, incident_id: str | None = None
-    ) -> None:
+        self,
+        call_id: str,
+        outcome: str,
+        notes: str | None = None,
+        incident_id: str | None = None,
+        *,
+        wait: bool = True,
+    ) -> Future[None] | None:
         """End the call with its outcome. Closing twice keeps the first end time."""
         checked = validate_outcome(outcome)
+        at = self.store.now_ms()
 
         def fn(tx: Tx) -> None:
             row = tx.one("SELECT ended_at, answered_at FROM calls WHERE id=?", (call_id,))
@@ -90,9 +115,9 @@ class CallService:
                 raise NotFound("call", call_id)
             fields: dict[str, Any] = {"outcome": str(checked)}
             if row["ended_at"] is None:
-                fields["ended_at"] = tx.now_ms()
+                fields["ended_at"] = at
             if checked != CallOutcome.ABANDONED and row["answered_at"] is None:
-                fields["answered_at"] = fields.get("ended_at", tx.now_ms())
+                fields["answered_at"] = fields.get("ended_at", at)
             if checked != CallOutcome.ABANDONED:
                 fields["operator"] = tx.operator
             if notes is not None:
@@ -102,11 +127,26 @@ class CallService:
             tx.update_record("calls", call_id, fields)
             tx.audit("call_close", "calls", call_id, {"outcome": str(checked)})
 
-        self.store.write(fn)
+        return self._submit(fn, wait)
 
-    def abandon(self, call_id: str) -> None:
+    def abandon(self, call_id: str, *, wait: bool = True) -> Future[None] | None:
         """The caller hung up before an answer: a callback item for the shift."""
-        self.close(call_id, CallOutcome.ABANDONED)
+        return self.close(call_id, CallOutcome.ABANDONED, wait=wait)
+
+    def any_calls(self) -> bool:
+        return bool(self.store.query("SELECT 1 FROM calls LIMIT 1"))
+
+    def known_operators(self, limit: int = 20) -> list[str]:
+        """Names that took calls here (the on-duty box offers them)."""
+        rows = self.store.query(
+            "SELECT DISTINCT operator FROM calls WHERE operator IS NOT NULL LIMIT ?", (limit,)
+        )
+        return [str(r[0]) for r in rows]
+
+    def random_caller(self) -> str | None:
+        """A number from the log (the training simulator rings it so the caller history shows)."""
+        rows = self.store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
+        return str(rows[0][0]) if rows else None
 
     def get(self, call_id: str) -> dict[str, Any]:
         rows = self.store.query("SELECT * FROM calls WHERE id=?", (call_id,))
@@ -137,13 +177,5 @@ class CallService:
                 (e164, exclude_call, HISTORY_LIMIT),
             )
         ]
-        hist.incidents = [
-            dict(r)
-            for r in db.execute(
-                "SELECT DISTINCT i.id, i.number, i.category, i.status, i.created_at FROM incidents i "
-                "WHERE i.caller_number=? OR i.id IN (SELECT incident_id FROM calls WHERE caller_number=? "
-                "AND incident_id IS NOT NULL) ORDER BY i.created_at DESC LIMIT ?",
-                (e164, e164, HISTORY_LIMIT),
-            )
-        ]
+        hist.incidents = IncidentRepository(db).of_caller(e164, HISTORY_LIMIT)
         return hist

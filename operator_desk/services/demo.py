@@ -2,7 +2,7 @@
 
 Outcome mix follows public reports (most calls ghost or prank, a few emergencies). Emergencies get an
 incident placed at a real desa of the region, referrals to the agency suggested for the category,
-status events and notes. Deterministic for a seed.
+status moves through the incident lifecycle (events and audit rows as at a desk) and notes. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any
 from ..domain import phone
 from ..domain.enums import CallOutcome, IncidentCategory, IncidentStatus
 from ..domain.location import Location
+from ..store.repositories import insert_incident
 from ..store.store import Store
 from ..store.tx import Tx
 from .agencies import KIND_FOR_CATEGORY, AgencyService
+from .lifecycle import IncidentLifecycle
 
 OUTCOME_WEIGHTS: tuple[tuple[str, float], ...] = (
     (CallOutcome.GHOST, 0.44),
@@ -104,6 +106,7 @@ def generate_demo(
     from .operators import OperatorService
 
     rng = random.Random(seed)
+    lifecycle = IncidentLifecycle(store)
     AgencyService(store).ensure_defaults()
     OperatorService(store).ensure_demo_roster()
     agencies = [dict(r) for r in store.query("SELECT id, kind, name FROM agencies WHERE active=1")]
@@ -174,30 +177,26 @@ def generate_demo(
                 )
             )
         )
-        pk = tx.insert_record(
-            "incidents",
+        pk = insert_incident(
+            tx,
             {
                 "number": incident_number("DEMO", store.site_code, day, prefix_seq[key]),
                 "site_id": tx.site_id,
                 "category": str(cat),
                 "priority": rng.choice(("P1", "P2", "P2", "P3", "P3", "P4")),
-                "status": str(status),
+                "status": str(IncidentStatus.NEW),
                 "location": loc.to_dict(),
                 "caller_name": rng.choice(("", "Pak Udin", "Bu Ani")),
                 "caller_number": phone.normalise(raw),
                 "narrative": NARRATIVES[cat],
                 "casualties": rng.choice((0, 0, 1, 2)),
-                "disposition": "handled" if status == IncidentStatus.CLOSED else None,
                 "created_at": t + 30_000,
                 "updated_at": end_t,
                 "created_by": op,
                 "updated_by": op,
             },
         )
-        tx.append(
-            "status_events",
-            {"incident_id": pk, "status_from": None, "status_to": "new", "at": t + 30_000, "operator": op},
-        )
+        lifecycle.created_in(tx, pk, t + 30_000)
         if status != IncidentStatus.NEW:
             kinds = KIND_FOR_CATEGORY.get(cat, ())
             match = [a for a in agencies if a["kind"] in kinds] or agencies
@@ -218,16 +217,9 @@ def generate_demo(
             )
             tx.append("referral_events", {"referral_id": rid, "step": "sent", "at": sent, "operator": op})
             counts["referrals"] += 1
-            tx.append(
-                "status_events",
-                {
-                    "incident_id": pk,
-                    "status_from": "new",
-                    "status_to": str(status),
-                    "at": sent,
-                    "operator": op,
-                },
-            )
+            # the status moves by the lifecycle's rules (a closed one has its agency's feedback above)
+            disposition = "handled" if status == IncidentStatus.CLOSED else None
+            lifecycle.advance_in(tx, pk, status, disposition, at=sent)
         tx.append(
             "incident_notes",
             {

@@ -148,6 +148,10 @@ class DeviceLocationService:
 
         return self.store.write(fn) if ids else {}
 
+    def get(self, location_id: str) -> dict[str, Any] | None:
+        rows = self.store.query("SELECT * FROM device_locations WHERE id=?", (location_id,))
+        return dict(rows[0]) if rows else None
+
     def for_number(self, number_raw: str, limit: int = 20) -> list[dict[str, Any]]:
         """The latest fixes of a number, newest first (for the caller panel and the map)."""
         e164 = phone.normalise(number_raw)

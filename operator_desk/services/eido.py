@@ -6,11 +6,11 @@ Category codes are mapped to EIDO-style incident type text; the local code is ke
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..domain.errors import NotFound
 from ..domain.timeutil import ms_to_iso
+from ..store.repositories import IncidentRepository, ReferralRepository
 from ..store.store import Store
 
 EIDO_SCHEMA = "https://raw.githubusercontent.com/NENA911/NENA-STA-021/main/schemas/eido.schema.json"
@@ -25,10 +25,9 @@ STATUS_TEXT = {
 
 def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
     db = store.reader()
-    inc = db.execute("SELECT * FROM incidents WHERE id=?", (incident_id,)).fetchone()
-    if inc is None:
-        raise NotFound("incident", incident_id)
-    loc = json.loads(inc["location"] or "{}")
+    incidents = IncidentRepository(db)
+    inc = incidents.require(incident_id)
+    loc = inc.location.to_dict()
     loc_id = f"urn:emergency:uid:locid:{inc['id']}"
     location: dict[str, Any] = {
         "componentIdentifier": loc_id,
@@ -56,14 +55,8 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
     calls = db.execute(
         "SELECT * FROM calls WHERE incident_id=? ORDER BY started_at", (incident_id,)
     ).fetchall()
-    notes = db.execute(
-        "SELECT * FROM incident_notes WHERE incident_id=? ORDER BY at", (incident_id,)
-    ).fetchall()
-    refs = db.execute(
-        "SELECT r.*, a.name AS agency_name FROM referrals r LEFT JOIN agencies a ON a.id=r.agency_id "
-        "WHERE r.incident_id=? ORDER BY r.sent_at",
-        (incident_id,),
-    ).fetchall()
+    notes = incidents.notes(incident_id)
+    refs = ReferralRepository(db).board_of_incident(incident_id)
     return {
         "$schema": EIDO_SCHEMA,
         "eidoMessageIdentifier": f"urn:emergency:uid:eidoid:{inc['id']}:{inc['updated_at']}",
@@ -117,10 +110,12 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
 
 def export_eido(store: Store, number: str | None = None) -> list[dict[str, Any]]:
     """All incidents, or the one with this human number."""
+    incidents = IncidentRepository(store.reader())
     if number is not None:
-        rows = store.query("SELECT id FROM incidents WHERE number=?", (number,))
-        if not rows:
+        found = incidents.id_of_number(number)
+        if found is None:
             raise NotFound("incident", number)
+        ids = [found]
     else:
-        rows = store.query("SELECT id FROM incidents ORDER BY created_at")
-    return [incident_to_eido(store, r["id"]) for r in rows]
+        ids = incidents.ids_by_creation()
+    return [incident_to_eido(store, pk) for pk in ids]

@@ -8,60 +8,53 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from ..domain.tables import TABLE, Table
 from ..domain.timeutil import ms_to_iso
 from ..store.store import Store
 
-CALL_FIELDS = (
-    "id",
-    "caller_number",
-    "caller_raw",
-    "source",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "outcome",
-    "incident_id",
-    "site_id",
-    "operator",
-    "notes",
+
+def _fields(table: Table, *extra: str) -> tuple[str, ...]:
+    """The id, then the declared columns marked for export, then derived ones (`extra`)."""
+    return (table.pk, *(c.name for c in table.columns if c.export), *extra)
+
+
+# Incidents also export their location's parts: the generated columns and the address.
+CALL_FIELDS = _fields(TABLE["calls"])
+INCIDENT_FIELDS = _fields(TABLE["incidents"], *TABLE["incidents"].generated, "address")
+TIME_FIELDS = frozenset(
+    c.name for t in (TABLE["calls"], TABLE["incidents"]) for c in t.columns if c.type == "time"
 )
-INCIDENT_FIELDS = (
-    "id",
-    "number",
-    "category",
-    "priority",
-    "status",
-    "lat",
-    "lon",
-    "desa_code",
-    "kecamatan_code",
-    "address",
-    "caller_name",
-    "caller_number",
-    "narrative",
-    "casualties",
-    "disposition",
-    "created_at",
-    "updated_at",
-    "created_by",
-    "updated_by",
-    "site_id",
-)
-TIME_FIELDS = frozenset({"started_at", "answered_at", "ended_at", "created_at", "updated_at"})
+_INCIDENT_SQL_FIELDS = tuple(f for f in INCIDENT_FIELDS if f != "address")
+
+
+def _time(value: object) -> object:
+    """Epoch ms as ISO 8601; a stored value that is not a time is exported as it is (`check` lists it)."""
+    return ms_to_iso(value) if type(value) is int and 0 <= value < 253_402_300_800_000 else value
 
 
 def iter_calls(store: Store) -> Iterator[dict[str, Any]]:
     cur = store.reader().execute(f"SELECT {', '.join(CALL_FIELDS)} FROM calls ORDER BY started_at, id")
     for row in cur:
-        yield {k: (ms_to_iso(row[k]) if k in TIME_FIELDS else row[k]) for k in CALL_FIELDS}
+        yield {k: (_time(row[k]) if k in TIME_FIELDS else row[k]) for k in CALL_FIELDS}
 
 
 def iter_incidents(store: Store) -> Iterator[dict[str, Any]]:
+    # The address is read in Python: json_extract raises on a location that is not JSON.
     cur = store.reader().execute(
-        "SELECT *, json_extract(location, '$.address') AS address FROM incidents ORDER BY created_at, id"
+        f"SELECT {', '.join(_INCIDENT_SQL_FIELDS)}, location FROM incidents ORDER BY created_at, id"
     )
     for row in cur:
-        yield {k: (ms_to_iso(row[k]) if k in TIME_FIELDS else row[k]) for k in INCIDENT_FIELDS}
+        out = {k: (_time(row[k]) if k in TIME_FIELDS else row[k]) for k in _INCIDENT_SQL_FIELDS}
+        out["address"] = _address(row["location"])
+        yield out
+
+
+def _address(location: str | None) -> object:
+    try:
+        loc = json.loads(location) if location else None
+    except ValueError:
+        return None
+    return loc.get("address") if isinstance(loc, dict) else None
 
 
 def write_records(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO) -> int:

@@ -1,25 +1,27 @@
-"""Incidents: create from a call, edit with field clocks, advance status, notes, duplicates."""
+"""Incidents: create from a call, edit with field clocks, notes, duplicates; status moves delegate to
+the lifecycle (services/lifecycle.py) and the SQL lives in store/repositories.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..domain.enums import OPEN_STATUSES, CallOutcome, IncidentStatus
+from ..domain.enums import CallOutcome, IncidentStatus
 from ..domain.errors import NotFound
 from ..domain.ids import incident_number
 from ..domain.location import Location
+from ..domain.records import Incident
 from ..domain.rules import (
     DUPLICATE_WINDOW_MS,
     OpenIncident,
-    check_advance,
     find_duplicates,
     validate_incident,
 )
 from ..domain.timeutil import WITA, local
+from ..store.repositories import IncidentRepository, insert_incident, update_incident
 from ..store.store import Store
 from ..store.tx import Tx
+from .lifecycle import IncidentLifecycle
 
 EDITABLE = (
     "category",
@@ -36,10 +38,20 @@ EDITABLE = (
 class IncidentService:
     """Commands on incidents. Location is stored as one JSON value (one merge unit)."""
 
-    def __init__(self, store: Store, prefix: str = "BJR", zone: ZoneInfo = WITA) -> None:
+    def __init__(
+        self,
+        store: Store,
+        prefix: str = "BJR",
+        zone: ZoneInfo = WITA,
+        lifecycle: IncidentLifecycle | None = None,
+    ) -> None:
         self.store = store
         self.prefix = prefix
         self.zone = zone
+        self.lifecycle = lifecycle or IncidentLifecycle(store)
+
+    def _repo(self) -> IncidentRepository:
+        return IncidentRepository(self.store.reader())
 
     def _next_number(self, tx: Tx, at_ms: int) -> str:
         day = local(at_ms, self.zone)
@@ -72,17 +84,8 @@ class IncidentService:
                 created_by=tx.operator,
                 updated_by=tx.operator,
             )
-            pk = tx.insert_record("incidents", record)
-            tx.append(
-                "status_events",
-                {
-                    "incident_id": pk,
-                    "status_from": None,
-                    "status_to": "new",
-                    "at": now,
-                    "operator": tx.operator,
-                },
-            )
+            pk = insert_incident(tx, record)
+            self.lifecycle.created_in(tx, pk, now)
             tx.audit(
                 "incident_create",
                 "incidents",
@@ -111,7 +114,7 @@ class IncidentService:
         """Attach a call to an existing incident (a second report of the same fire)."""
 
         def fn(tx: Tx) -> None:
-            if tx.one("SELECT 1 FROM incidents WHERE id=?", (incident_id,)) is None:
+            if not IncidentRepository(tx.conn).exists(incident_id):
                 raise NotFound("incident", incident_id)
             self._attach(tx, call_id, incident_id)
 
@@ -126,56 +129,41 @@ class IncidentService:
             data["location"] = data["location"].to_dict()
 
         def fn(tx: Tx) -> dict[str, Any]:
-            current = self._row(tx, incident_id)
+            current = IncidentRepository(tx.conn).require(incident_id)
             merged = {**current, **data}
-            merged["location"] = Location.from_dict(merged.get("location"))
+            merged["location"] = (
+                Location.from_dict(merged.get("location")) if "location" in data else current.location
+            )
             validate_incident(merged)
-            changed = tx.update_record("incidents", incident_id, data, seen)
+            changed = update_incident(tx, incident_id, data, seen)
             if changed:
-                tx.update_record(
-                    "incidents", incident_id, {"updated_at": tx.now_ms(), "updated_by": tx.operator}
-                )
+                update_incident(tx, incident_id, {"updated_at": tx.now_ms(), "updated_by": tx.operator})
                 tx.audit("incident_update", "incidents", incident_id, {"fields": sorted(changed)})
             return changed
 
         return self.store.write(fn)
 
     def advance(self, incident_id: str, status: str, disposition: str | None = None) -> None:
-        """Move the status forward (never back); every move is an event row.
+        """Move the status forward (never back); see `IncidentLifecycle.advance`.
 
-        Closing follows the referral rules (a disposition and every agency's feedback); a supervisor's
-        override goes through `ReferralService.close_incident`.
+        Closing follows the referral rules (a disposition and every agency's feedback) and closes the
+        open referrals, exactly as `ReferralService.close_incident` does.
         """
-        from .referrals import check_can_close
+        self.lifecycle.advance(incident_id, status, disposition)
 
-        def fn(tx: Tx) -> None:
-            current = self._row(tx, incident_id)["status"]
-            check_advance(current, status)
-            if current == status:
-                return
-            if status == IncidentStatus.CLOSED:
-                check_can_close(tx, incident_id, disposition, None)
-            fields: dict[str, Any] = {"status": status, "updated_at": tx.now_ms(), "updated_by": tx.operator}
-            if disposition is not None:
-                fields["disposition"] = disposition
-            tx.update_record("incidents", incident_id, fields)
-            tx.append(
-                "status_events",
-                {
-                    "incident_id": incident_id,
-                    "status_from": current,
-                    "status_to": status,
-                    "at": tx.now_ms(),
-                    "operator": tx.operator,
-                },
-            )
-            tx.audit("incident_status", "incidents", incident_id, {"from": current, "to": status})
+    def resolve(self, incident_id: str) -> None:
+        self.lifecycle.resolve(incident_id)
 
-        self.store.write(fn)
+    def close(self, incident_id: str, disposition: str, override_reason: str | None = None) -> None:
+        self.lifecycle.close(incident_id, disposition, override_reason)
+
+    def reopen(self, incident_id: str, reason: str) -> str:
+        """Supervisor only; returns the status the incident is back in."""
+        return self.lifecycle.reopen(incident_id, reason)
 
     def add_note(self, incident_id: str, text: str) -> str:
         def fn(tx: Tx) -> str:
-            self._row(tx, incident_id)
+            IncidentRepository(tx.conn).require(incident_id)
             pk = tx.append(
                 "incident_notes",
                 {"incident_id": incident_id, "at": tx.now_ms(), "operator": tx.operator, "text": text},
@@ -185,47 +173,16 @@ class IncidentService:
 
         return self.store.write(fn)
 
-    @staticmethod
-    def _row(tx: Tx, incident_id: str) -> dict[str, Any]:
-        row = tx.one("SELECT * FROM incidents WHERE id=?", (incident_id,))
-        if row is None:
-            raise NotFound("incident", incident_id)
-        out = dict(row)
-        out["location"] = json.loads(out["location"]) if out.get("location") else None
-        return out
-
-    def get(self, incident_id: str) -> dict[str, Any]:
-        rows = self.store.query("SELECT * FROM incidents WHERE id=?", (incident_id,))
-        if not rows:
-            raise NotFound("incident", incident_id)
-        out = dict(rows[0])
-        out["location"] = Location.from_dict(json.loads(out["location"]) if out["location"] else None)
-        return out
+    def get(self, incident_id: str) -> Incident:
+        return self._repo().require(incident_id)
 
     def field_clock(self, incident_id: str) -> dict[str, str]:
-        rows = self.store.query(
-            "SELECT col, hlc FROM field_clock WHERE tbl='incidents' AND pk=?", (incident_id,)
-        )
-        return {r["col"]: r["hlc"] for r in rows}
+        return self._repo().field_clock(incident_id)
 
     def duplicates(self, category: str, location: Location, at_ms: int | None = None) -> list[OpenIncident]:
         """Open incidents of the same category near in space (1 km or same desa) and time (60 min)."""
         at = at_ms if at_ms is not None else self.store.now_ms()
-        marks = ",".join("?" * len(OPEN_STATUSES))
-        rows = self.store.query(
-            f"SELECT id, number, category, status, created_at, location FROM incidents "
-            f"WHERE category=? AND status IN ({marks}) AND created_at BETWEEN ? AND ?",
-            (category, *sorted(OPEN_STATUSES), at - DUPLICATE_WINDOW_MS, at + DUPLICATE_WINDOW_MS),
+        candidates = self._repo().open_candidates(
+            category, at - DUPLICATE_WINDOW_MS, at + DUPLICATE_WINDOW_MS
         )
-        candidates = [
-            OpenIncident(
-                r["id"],
-                r["number"],
-                r["category"],
-                r["status"],
-                r["created_at"],
-                Location.from_dict(json.loads(r["location"]) if r["location"] else None),
-            )
-            for r in rows
-        ]
         return find_duplicates(category, location, at, candidates)

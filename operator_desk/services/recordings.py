@@ -85,6 +85,28 @@ class RecordingService:
         except OSError:
             return False
 
+    def open_for_replay(self, call_id: str) -> ReplayItem | None:
+        """What a replay needs: the call, its file and whether it still matches its hash.
+
+        Opening a recording is personal-data access, so it is audited (with the verdict) here, once.
+        Slow (hashes the file): run it off the GUI thread. None when the call has no recording.
+        """
+        rows = self.store.query("SELECT * FROM calls WHERE id=?", (call_id,))
+        if not rows or not rows[0]["recording_path"]:
+            return None
+        call = dict(rows[0])
+        path = self.resolve(call["recording_path"])
+        verified = path.exists() and self.verify(call_id)
+        self.store.write(lambda tx: tx.audit("recording_replay", "calls", call_id, {"verified": verified}))
+        return ReplayItem(call, path, verified)
+
+
+@dataclass(frozen=True)
+class ReplayItem:
+    call: dict[str, Any]
+    path: Path
+    verified: bool
+
 
 @dataclass
 class UploadStats:
@@ -155,7 +177,7 @@ class RecordingUploader:
             try:
                 self.run_once()
                 failures = 0 if not self.stats.last_error else failures + 1
-            except Exception:  # noqa: BLE001 - the thread must survive anything and retry
+            except Exception:  # the thread must survive anything and retry
                 log.exception("recording upload round failed")
                 failures += 1
             wait = self.poll_s if failures == 0 else min(self.max_backoff_s, 2.0**failures)

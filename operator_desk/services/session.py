@@ -1,19 +1,25 @@
 """The operator's current call: what rings, what is answered, how it ends. Qt-free.
 
 A call source reports rings and hang-ups; the operator's keys become commands here. Every step is
-written to the store at once, so a killed desk keeps the ring, the answer and the outcome.
+handed to the store's writer at once (a killed desk keeps the ring, the answer and the outcome) but
+never waited for: the operator's next key is not held up by a write. Writes of one desk are applied in
+the order they were given; one that fails is reported to the `write_failed` listeners (any thread).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
 from ..domain.enums import CallOutcome, CallSourceKind
+from ..domain.ids import new_id
 from ..telephony.source import CallSource
 from .calls import CallService
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class LiveCall:
@@ -37,9 +43,34 @@ class DeskSession:
         self.current: LiveCall | None = None
         self.recent_ext: dict[str, str] = {}  # source handle -> call id, for events after the hang-up
         self._listeners: list[Callable[[], None]] = []
+        self.write_failed: list[Callable[[BaseException], None]] = []
+        self._pending: set[Future[object]] = set()
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
+
+    def _track(self, future: Future[object]) -> None:
+        """Keep an eye on a write handed to the store; report it if it fails."""
+        self._pending.add(future)
+
+        def done(f: Future[object]) -> None:
+            self._pending.discard(f)
+            exc = f.exception()
+            if exc is None:
+                return
+            log.error("call write failed: %s", exc, exc_info=exc)
+            for listener in list(self.write_failed):
+                listener(exc)
+
+        future.add_done_callback(done)
+
+    def wait_written(self, timeout: float = 10.0) -> None:
+        """Block until every write given so far is committed (tests, shutdown, the CLI)."""
+        for f in list(self._pending):
+            try:
+                f.result(timeout)
+            except Exception:  # noqa: BLE001 - already reported to write_failed
+                pass
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
@@ -47,7 +78,9 @@ class DeskSession:
 
     # -- events from the call source (on the GUI thread, marshalled by the UI) ---------------------
     def ring(self, ext_id: str, number_raw: str, device_location: dict[str, Any] | None = None) -> LiveCall:
-        call_id = self.calls.ring(number_raw, source=self.source.kind, device_location=device_location)
+        call_id = new_id()
+        self._track(self.calls.ring(number_raw, source=self.source.kind, device_location=device_location,
+                                    call_id=call_id, wait=False))
         live = LiveCall(call_id, ext_id, number_raw, device_location=device_location)
         self.ringing.append(live)
         self.recent_ext[ext_id] = call_id
@@ -60,7 +93,7 @@ class DeskSession:
         for live in self.ringing:
             if live.ext_id == ext_id:
                 self.ringing.remove(live)
-                self.calls.abandon(live.call_id)  # a callback item for the shift
+                self._track(self.calls.abandon(live.call_id, wait=False))  # a callback item for the shift
                 self._notify()
                 return
         if self.current is not None and self.current.ext_id == ext_id:
@@ -86,12 +119,13 @@ class DeskSession:
             return self.current
         if self.ringing:
             live = self.ringing.pop(0)
-            self.calls.answer(live.call_id)
+            self._track(self.calls.answer(live.call_id, wait=False))
             if live.ext_id is not None:
                 self.source.answer(live.ext_id)
         else:
-            call_id = self.calls.ring("", source=CallSourceKind.MANUAL)
-            self.calls.answer(call_id)
+            call_id = new_id()
+            self._track(self.calls.ring("", source=CallSourceKind.MANUAL, call_id=call_id, wait=False))
+            self._track(self.calls.answer(call_id, wait=False))
             live = LiveCall(call_id, None, "")
         live.answered = True
         self.current = live
@@ -105,7 +139,7 @@ class DeskSession:
             if not self.ringing:
                 return None
             live = self.answer()
-        self.calls.close(live.call_id, outcome, notes=notes, incident_id=incident_id)
+        self._track(self.calls.close(live.call_id, outcome, notes=notes, incident_id=incident_id, wait=False))
         if live.ext_id is not None and not live.caller_gone:
             self.source.hangup(live.ext_id)
         self.current = None

@@ -15,19 +15,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain.enums import IncidentStatus
 from ..domain.errors import DomainError, NotFound
+from ..domain.records import IncidentSummary, OverdueReferral
+from ..store.repositories import IncidentRepository
 from ..store.store import Store
 from ..store.tx import Tx
 from .referrals import ReferralService
 
 CALLBACK_WINDOW_MS = 24 * 3_600_000
 
-OPEN_INCIDENTS_SQL = (
-    "SELECT id, number, category, priority, status, created_at, "
-    "json_extract(location, '$.kecamatan_name') AS kecamatan_name, json_extract(location, '$.address') AS address "
-    "FROM incidents WHERE status != ? ORDER BY created_at, id"
-)
 CALLBACKS_SQL = """
 SELECT c.caller_number, max(c.started_at) AS last_at, count(*) AS attempts, max(c.caller_raw) AS caller_raw
 FROM calls c
@@ -40,10 +36,10 @@ GROUP BY c.caller_number ORDER BY last_at
 
 @dataclass
 class HandoverItems:
-    """What is open at a moment, as plain rows (dicts) for the view and ids for the record."""
+    """What is open at a moment, as typed rows for the view (callbacks: plain rows) and ids for the record."""
 
-    open_incidents: list[dict[str, Any]] = field(default_factory=list)
-    overdue_referrals: list[dict[str, Any]] = field(default_factory=list)
+    open_incidents: list[IncidentSummary] = field(default_factory=list)
+    overdue_referrals: list[OverdueReferral] = field(default_factory=list)
     callbacks: list[dict[str, Any]] = field(default_factory=list)
 
     def ids(self) -> dict[str, list[str]]:
@@ -119,7 +115,7 @@ class ShiftService:
     def items(self, now_ms: int | None = None, callback_window_ms: int = CALLBACK_WINDOW_MS) -> HandoverItems:
         """The open items at `now_ms`."""
         now = now_ms if now_ms is not None else self.store.now_ms()
-        incidents = [dict(r) for r in self.store.query(OPEN_INCIDENTS_SQL, (str(IncidentStatus.CLOSED),))]
+        incidents = IncidentRepository(self.store.reader()).not_closed()
         callbacks = [dict(r) for r in self.store.query(CALLBACKS_SQL, (now - callback_window_ms,))]
         return HandoverItems(incidents, self.referrals.overdue(now), callbacks)
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain.enums import CallOutcome
 from ..domain.timeutil import WITA
+from ..store.repositories import IncidentRepository, ReferralRepository
 from ..store.store import Store
 
 HOUR_MS = 3_600_000
@@ -156,16 +157,6 @@ ADDITIONAL_REPORTS_SQL = (
     "AND EXISTS (SELECT 1 FROM calls e WHERE e.incident_id = c.incident_id AND "
     "(e.started_at < c.started_at OR (e.started_at = c.started_at AND e.id < c.id)))"
 )
-INCIDENTS_SQL = (
-    "SELECT category, priority, kecamatan_code, json_extract(location, '$.kecamatan_name'), count(*) "
-    "FROM incidents WHERE created_at >= ? AND created_at < ? GROUP BY category, priority, kecamatan_code"
-)
-REFERRALS_SQL = (
-    "SELECT r.agency_id, a.name, a.kind, r.acknowledged_at - r.sent_at, r.on_scene_at - r.sent_at, "
-    "r.feedback_at - r.sent_at, r.closed_at IS NOT NULL, r.escalated_to IS NOT NULL, "
-    "coalesce(r.resend_count, 0) > 0, coalesce(r.reopen_count, 0) > 0 "
-    "FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.sent_at >= ? AND r.sent_at < ?"
-)
 
 
 def compute_stats(conn: sqlite3.Connection, from_ms: int, to_ms: int, zone: ZoneInfo = WITA) -> Stats:
@@ -223,7 +214,7 @@ def _incidents(conn: sqlite3.Connection, st: Stats, rng: tuple[int, int]) -> Non
     cats: dict[str, int] = defaultdict(int)
     prios: dict[str, int] = defaultdict(int)
     kec: dict[str | None, list[Any]] = {}
-    for category, priority, code, name, n in conn.execute(INCIDENTS_SQL, rng):
+    for category, priority, code, name, n in IncidentRepository(conn).counts_in(*rng):
         cats[category or "other"] += n
         prios[priority or "-"] += n
         entry = kec.setdefault(code, [code, name, 0])
@@ -239,9 +230,9 @@ def _incidents(conn: sqlite3.Connection, st: Stats, rng: tuple[int, int]) -> Non
 
 def _referrals(conn: sqlite3.Connection, st: Stats, rng: tuple[int, int]) -> None:
     per: dict[str | None, tuple[AgencyStats, list[int], list[int], list[int]]] = {}
-    for agency_id, name, kind, ack, scene, fb, closed, escalated, resent, reopened in conn.execute(
-        REFERRALS_SQL, rng
-    ):
+    for agency_id, name, kind, ack, scene, fb, closed, escalated, resent, reopened in ReferralRepository(
+        conn
+    ).period_rows(*rng):
         a, acks, scenes, fbs = per.setdefault(
             agency_id, (AgencyStats(agency_id, name or "?", kind), [], [], [])
         )

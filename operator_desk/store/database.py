@@ -6,11 +6,51 @@ import re
 import sqlite3
 from pathlib import Path
 
+from ..domain.errors import DeskError, ErrorCode
+
 BUSY_TIMEOUT_MS = 5000
 
 
-class StoreError(Exception):
-    """The store cannot be opened or written (wrong file, full disk, read-only folder)."""
+class StoreError(DeskError):
+    """The store cannot be opened or written (wrong file, full disk, read-only folder).
+
+    `code` says which (an ErrorCode.STORE_*): given by the raiser, else read from the SQLite error
+    behind it (`raise StoreError(...) from exc`: its `sqlite_errorname`) or from the message. The
+    message keeps SQLite's own text for the log and the command line; the UI shows only the code.
+    """
+
+    def __init__(self, message: str, code: ErrorCode | None = None) -> None:
+        Exception.__init__(self, message)
+        self.detail = message
+        self._code = code
+
+    @property
+    def code(self) -> str:
+        return self._code or self._classify()
+
+    @code.setter
+    def code(self, value: str) -> None:
+        self._code = ErrorCode(value)
+
+    def _classify(self) -> ErrorCode:
+        cause = self.__cause__ or self.__context__
+        name = str(getattr(cause, "sqlite_errorname", "") or "")
+        text = f"{self.detail} {cause or ''}".lower()
+        if self.detail.endswith("the store is closed"):
+            return ErrorCode.STORE_CLOSED
+        if "no store here" in self.detail or "no desk store" in self.detail:
+            return ErrorCode.STORE_MISSING
+        if name == "SQLITE_FULL" or "disk is full" in text:
+            return ErrorCode.STORE_FULL
+        if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+            return ErrorCode.STORE_READ_ONLY
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
+            t in text for t in ("not a database", "malformed", "not an operator desk store")
+        ):
+            return ErrorCode.STORE_CORRUPT
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+            return ErrorCode.STORE_BUSY
+        return ErrorCode.STORE_NOT_WRITABLE
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:

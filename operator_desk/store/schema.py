@@ -1,130 +1,78 @@
-"""How each synced table merges. Shared by the local writer and the sync apply.
+"""How each synced table merges, derived from the one declaration in domain/tables.py.
 
 - RECORD tables merge per field, last writer wins by (hlc, site_id); `status` only moves forward.
-- APPEND tables are insert-only rows that never conflict (notes, events, audit).
-Local-only tables (drafts, outbox, meta, field_clock) never leave the desk.
+- APPEND tables are insert-only rows that never conflict (notes, events).
+Local-only tables (drafts, outbox, meta, field_clock, audit, quarantine) never leave the desk.
+
+The names below stay for the callers that read them; `schema_problems` compares the declaration with
+a migrated file (`operator-desk check`, and a unit test on a fresh store).
 """
 
 from __future__ import annotations
 
-RECORD_TABLES: dict[str, tuple[str, ...]] = {
-    "calls": (
-        "site_id",
-        "caller_number",
-        "caller_raw",
-        "source",
-        "started_at",
-        "answered_at",
-        "ended_at",
-        "outcome",
-        "incident_id",
-        "operator",
-        "notes",
-        "device_location",
-        "recording_path",
-        "recording_duration_s",
-        "recording_sha256",
-    ),
-    "callers": ("number", "name", "notes", "flag"),
-    "incidents": (
-        "number",
-        "site_id",
-        "category",
-        "priority",
-        "status",
-        "location",
-        "caller_name",
-        "caller_number",
-        "narrative",
-        "casualties",
-        "disposition",
-        "created_at",
-        "updated_at",
-        "created_by",
-        "updated_by",
-    ),
-    "referrals": (
-        "incident_id",
-        "agency_id",
-        "sent_at",
-        "acknowledged_at",
-        "on_scene_at",
-        "feedback_at",
-        "closed_at",
-        "feedback",
-        "status",
-        "operator",
-        "escalated_to",
-        "resent_at",
-        "resend_count",
-        "reopened_at",
-        "reopen_count",
-    ),
-    "agencies": (
-        "name",
-        "kind",
-        "phone",
-        "radio",
-        "whatsapp",
-        "categories",
-        "kecamatan_codes",
-        "ack_minutes",
-        "arrive_minutes",
-        "active",
-    ),
-    "operators": ("name", "role", "active"),
-    "shifts": ("operator", "site_id", "started_at", "ended_at", "handover_id"),
-    "landmarks": ("name", "kind", "lat", "lon", "desa_code", "kecamatan_code", "created_by", "created_at"),
-    # Written by the sync server when it ingests a write that did not see the value it replaces;
-    # resolved by a supervisor on a desk. Syncs like any record so every replica has the same set.
-    "conflicts": (
-        "tbl",
-        "pk",
-        "col",
-        "local_value",
-        "local_hlc",
-        "local_site",
-        "remote_value",
-        "remote_hlc",
-        "remote_site",
-        "detected_at",
-        "resolved_at",
-        "resolved_by",
-        "resolution",
-    ),
-}
+import sqlite3
 
-APPEND_TABLES: dict[str, tuple[str, ...]] = {
-    "incident_notes": ("incident_id", "at", "operator", "text"),
-    "status_events": ("incident_id", "status_from", "status_to", "at", "operator"),
-    "referral_events": ("referral_id", "step", "at", "operator", "detail"),
-    "shift_handovers": ("operator", "started_at", "ended_at", "notes", "open_items"),
-    # Device locations as received (AML SMS/HTTPS, PIDF-LO); `call_id` is the call it was attached to.
-    "device_locations": (
-        "number",
-        "lat",
-        "lon",
-        "radius_m",
-        "time",
-        "method",
-        "source",
-        "received_at",
-        "call_id",
-    ),
-}
+from ..domain.tables import TABLE, TABLES, synced
+
+RECORD_TABLES: dict[str, tuple[str, ...]] = synced("record")
+APPEND_TABLES: dict[str, tuple[str, ...]] = synced("append")
 
 JSON_COLUMNS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("incidents", "location"),
-        ("calls", "device_location"),
-        ("agencies", "categories"),
-        ("agencies", "kecamatan_codes"),
-        ("shift_handovers", "open_items"),
-    }
+    (t.name, c.name) for t in TABLES for c in t.columns if c.is_json
 )
 
-FORWARD_ONLY: frozenset[tuple[str, str]] = frozenset({("incidents", "status")})
+FORWARD_ONLY: frozenset[tuple[str, str]] = frozenset(
+    (t.name, c.name) for t in TABLES for c in t.columns if c.forward_only
+)
 
 
 def is_synced(table: str) -> bool:
     return table in RECORD_TABLES or table in APPEND_TABLES
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """Where the migrated file and the declaration disagree: a missing or undeclared column, a type or
+    NOT NULL that differs, a missing table. Empty when they match."""
+    problems: list[str] = []
+    for t in TABLES:
+        rows = conn.execute(f"PRAGMA table_xinfo({t.name})").fetchall()
+        if not rows:
+            problems.append(f"schema: table {t.name} is declared but missing from the store")
+            continue
+        # hidden: 0 a stored column, 2/3 a generated one (virtual/stored)
+        stored = {r[1]: r for r in rows if r[6] == 0}
+        generated = {r[1] for r in rows if r[6] in (2, 3)}
+        declared = {c.name: c for c in t.columns}
+        for name in sorted(set(stored) - set(declared) - {t.pk}):
+            problems.append(f"schema: {t.name}.{name} is in the store but not declared")
+        if t.pk not in stored:
+            problems.append(f"schema: {t.name} has no primary key column {t.pk}")
+        elif not stored[t.pk][5]:
+            problems.append(f"schema: {t.name}.{t.pk} is not the primary key")
+        for name, col in declared.items():
+            row = stored.get(name)
+            if row is None:
+                problems.append(f"schema: {t.name}.{name} is declared but missing from the store")
+                continue
+            if (row[2] or "").upper() != col.sql_type:
+                problems.append(f"schema: {t.name}.{name} is {row[2] or 'untyped'}, declared {col.sql_type}")
+            if bool(row[3]) == col.nullable:
+                want = "nullable" if col.nullable else "NOT NULL"
+                problems.append(f"schema: {t.name}.{name} should be {want}")
+        if generated != set(t.generated):
+            problems.append(
+                f"schema: {t.name} generated columns {sorted(generated)} differ from the declared "
+                f"{sorted(t.generated)}"
+            )
+    return problems
+
+
+__all__ = [
+    "APPEND_TABLES",
+    "FORWARD_ONLY",
+    "JSON_COLUMNS",
+    "RECORD_TABLES",
+    "TABLE",
+    "is_synced",
+    "schema_problems",
+]

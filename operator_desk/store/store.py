@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..domain.changes import Changes
+from ..domain.changes import Changes, current_initiator
 from ..domain.hlc import Hlc, HybridClock
 from ..domain.ids import new_id
 from .database import StoreError, connect, migrate
@@ -93,6 +93,11 @@ class Store:
         explicit = self.get_meta("site_code")
         return explicit or "D" + self.site_id.replace("-", "")[-4:].upper()
 
+    @property
+    def closed(self) -> bool:
+        """True after `close()`: reads and writes raise StoreError."""
+        return self._closed
+
     # -- reads ----------------------------------------------------------------------------------
     def reader(self) -> sqlite3.Connection:
         """A connection for this thread only (SQLite connections are never shared across threads)."""
@@ -118,8 +123,13 @@ class Store:
         """`listener(changes)` runs on the writer thread after each commit: marshal, don't work."""
         self._listeners.append(listener)
 
-    def write_async(self, fn: Callable[[Tx], T], operator: str | None = None) -> Future[T]:
+    def write_async(
+        self, fn: Callable[[Tx], T], operator: str | None = None, *, background: bool = False
+    ) -> Future[T]:
+        """Queue fn(tx) on the writer. Writes are interactive (an operator waits for them) unless
+        `background=True`: bulk or bookkeeping work that every interactive write may overtake."""
         who = operator if operator is not None else self.operator
+        initiator = current_initiator()  # read on the submitting thread: the view that asked
 
         def job(conn: sqlite3.Connection) -> tuple[T, Changes]:
             tx = Tx(
@@ -130,6 +140,7 @@ class Store:
                 now_ms=self.now_ms,
                 audit_head=list(self._audit_head),
             )
+            tx.changes.initiator = initiator
             result = fn(tx)
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
@@ -144,7 +155,7 @@ class Store:
             self._audit_head[0] = self._pending_head
             self._broadcast(pair[1])
 
-        inner = self._writer.submit(job, after)
+        inner = self._writer.submit(job, after, background=background)
 
         def done(f: Future[Any]) -> None:
             exc = f.exception()
@@ -156,22 +167,38 @@ class Store:
         inner.add_done_callback(done)
         return outer
 
-    def write(self, fn: Callable[[Tx], T], operator: str | None = None, timeout: float = 30.0) -> T:
-        """Run fn(tx) in one durable transaction and wait for it."""
+    def write(
+        self,
+        fn: Callable[[Tx], T],
+        operator: str | None = None,
+        timeout: float = 30.0,
+        *,
+        background: bool = False,
+    ) -> T:
+        """Run fn(tx) in one durable transaction and wait for it (see `write_async` for `background`)."""
         try:
-            return self.write_async(fn, operator).result(timeout)
+            return self.write_async(fn, operator, background=background).result(timeout)
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: write failed ({exc})") from exc
 
-    def raw_write(self, fn: Callable[[sqlite3.Connection], T], changes: Changes | None = None) -> T:
-        """A write that bypasses the outbox (sync apply, drafts, meta). Use with care."""
+    def raw_write(
+        self,
+        fn: Callable[[sqlite3.Connection], T],
+        changes: Changes | None = None,
+        *,
+        background: bool = True,
+    ) -> T:
+        """A write that bypasses the outbox (sync apply, drafts, meta). Use with care.
+
+        Bookkeeping by default: it runs after every interactive write already queued, so keep each
+        job short (a few milliseconds) or an operator's next write waits for it."""
 
         def after(_: Any) -> None:
             if changes:
                 self._broadcast(changes)
 
         try:
-            return self._writer.submit(fn, after).result(30.0)
+            return self._writer.submit(fn, after, background=background).result(30.0)
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: write failed ({exc})") from exc
 
@@ -193,10 +220,15 @@ class Store:
         for listener in list(self._listeners):
             try:
                 listener(changes)
-            except Exception:  # noqa: BLE001 - one bad view must not stop the others
+            except Exception:  # one bad view must not stop the others
                 import logging
 
                 logging.getLogger(__name__).exception("change listener failed")
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Wait until every write submitted so far (both lanes) has committed. Tests and shutdown."""
+        if not self._closed:
+            self._writer.submit(lambda conn: None, None, background=True).result(timeout)
 
     def close(self) -> None:
         self._closed = True

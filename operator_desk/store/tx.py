@@ -67,7 +67,7 @@ class Tx:
         self.operator = operator
         self.clock = clock
         self.now_ms = now_ms
-        self.changes = Changes(initiator="local")
+        self.changes = Changes(origin="local")
         self._audit_head = audit_head  # one-element list shared with the Store: last hash of this site
 
     # -- reads inside the transaction ---------------------------------------------------------

@@ -2,13 +2,19 @@
 
 Runs on the store's writer thread inside the transaction that also moves the pull cursor, so a
 crash leaves either both or neither. No outbox rows: these changes already have an origin.
+
+Every change is validated against the table declaration first (sync/protocol.validate_change): one
+that does not fit (from an older or broken hub) is set aside in the local `quarantine` table with
+the reason, and the rest of the page is applied. A desk never crashes on what it pulls.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from ..domain.changes import Changes
@@ -21,6 +27,15 @@ SERVER_ID_KEY = "sync_server_id"
 SERVER_URL_KEY = "sync_server"
 TOKEN_KEY = "sync_token"
 CHUNK = 400  # bound parameters per IN (...) query
+MAX_QUARANTINE_TEXT = 64 * 1024  # the raw change kept in the quarantine is cut here
+
+
+@dataclass
+class Applied(Changes):
+    """The Changes of an applied page, and how many of its changes were set aside (quarantined)."""
+
+    quarantined: int = 0
+
 
 _placeholders: dict[str, dict[str, Any]] = {}
 
@@ -40,32 +55,83 @@ def _not_null_defaults(conn: sqlite3.Connection, tbl: str) -> dict[str, Any]:
 
 def apply_changes(
     conn: sqlite3.Connection,
-    changes: Iterable[dict[str, Any]],
+    changes: Iterable[Any],
     *,
     fault_hook: Callable[[int], None] | None = None,
-) -> Changes:
+    now_ms: int | None = None,
+) -> Applied:
     """Merge remote changes (LWW per field, status forward, append once). Idempotent.
+
+    A change that does not fit its table's declaration is quarantined, not applied; the returned
+    `Applied.quarantined` counts the ones this call set aside (a re-delivered one counts once).
 
     Batched: the field clocks of the page are read in chunks, merged in Python in page order, and
     written back with one executemany per (table, set of columns) — one statement per row, so the
     FTS triggers fire once per row, not once per field.
     """
-    touched = Changes(initiator="sync")
+    touched = Applied(origin="sync")
     fields: list[dict[str, Any]] = []
-    for i, ch in enumerate(changes):
+    validate, append_tables, change_error = p.validate_change, APPEND_TABLES, p.ChangeError
+    for i, raw in enumerate(changes):
+        try:
+            ch = validate(raw, need_origin=True)
+        except change_error as exc:
+            at = now_ms if now_ms is not None else int(time.time() * 1000)
+            touched.quarantined += quarantine(conn, raw, exc, at)
+            if fault_hook is not None:
+                fault_hook(i)
+            continue
         tbl = ch["tbl"]
-        cols = RECORD_TABLES.get(tbl)
-        if cols is not None:
-            if ch["col"] in cols:
-                fields.append(ch)
-        elif tbl in APPEND_TABLES and ch["col"] == "*" and _apply_row(conn, ch):
-            touched.add(tbl, ch["pk"])
-        # anything else comes from a newer schema: skipped (the server keeps it in its log)
+        if tbl in append_tables:
+            if _apply_row(conn, ch):
+                touched.add(tbl, ch["pk"])
+        else:
+            fields.append(ch)  # validated: a known column of a record table
         if fault_hook is not None:
             fault_hook(i)
     if fields:
         _apply_fields(conn, fields, touched)
     return touched
+
+
+def quarantine(conn: sqlite3.Connection, raw: Any, error: p.ChangeError, at_ms: int) -> int:
+    """Set one refused change aside (once per origin); returns 1 when it was new."""
+    text = json.dumps(raw, ensure_ascii=True, sort_keys=True, default=repr)  # ASCII: any surrogate fits
+    truncated = len(text) > MAX_QUARANTINE_TEXT
+    get = raw.get if isinstance(raw, dict) else {}.get
+    server_seq = get("server_seq")
+    cur = conn.execute(
+        "INSERT INTO quarantine (at, site_id, site_seq, server_seq, tbl, col, field, reason, change, truncated) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING",
+        (
+            at_ms,
+            _plain_text(error.site_id),
+            error.site_seq if _int64(error.site_seq) else None,
+            server_seq if _int64(server_seq) else None,
+            _plain_text(error.tbl),
+            _plain_text(error.col),
+            error.field,
+            str(error),
+            text[:MAX_QUARANTINE_TEXT] if truncated else text,
+            int(truncated),
+        ),
+    )
+    return cur.rowcount if cur.rowcount > 0 else 0
+
+
+def _plain_text(x: Any) -> str | None:
+    if type(x) is not str:
+        return None
+    return x[:200].encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _int64(x: Any) -> bool:
+    return type(x) is int and -(2**63) <= x < 2**63
+
+
+def quarantined_count(conn: sqlite3.Connection) -> int:
+    """How many pulled changes this desk has set aside (for the status bar and `check`)."""
+    return int(conn.execute("SELECT count(*) FROM quarantine").fetchone()[0])
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -1,7 +1,7 @@
 """The desk's sync engine: pushes right after each local commit, long-polls for others' changes.
 
 Two daemon threads (push, pull), each with its own read connection; every write goes through the
-store's writer (`raw_write`) so views hear a `Changes(initiator="sync")`. Offline: retry with
+store's writer (`raw_write`) so views hear a `Changes(origin="sync")`. Offline: retry with
 capped exponential backoff. Status goes to `on_status(SyncStatus)` from those threads — the UI
 must marshal it to its own thread.
 """
@@ -36,6 +36,7 @@ _OUTBOX_JSON = (
 PUSH_BATCH = p.MAX_PUSH_BATCH
 PULL_LIMIT = p.MAX_PULL_LIMIT
 PULL_PAGE = 2500  # pipelined catch-up (pull_all): pages small enough that fetching overlaps applying
+APPLY_CHUNK = 250  # changes per apply transaction: a few milliseconds, the longest an operator's write waits
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class SyncEngine:
         if changed and self.on_status is not None:
             try:
                 self.on_status(new)
-            except Exception:  # noqa: BLE001 - a broken view must not stop sync
+            except Exception:  # a broken view must not stop sync
                 log.exception("sync status listener failed")
 
     def _ok(self) -> None:
@@ -106,7 +107,7 @@ class SyncEngine:
         self._update(online=code not in ("offline", "error"), error=code)
 
     def _on_commit(self, changes: Changes) -> None:
-        if changes.initiator != "sync":
+        if changes.origin != "sync":
             self._dirty.set()
 
     # -- one step each --------------------------------------------------------------------------
@@ -236,7 +237,7 @@ class SyncEngine:
     def _bootstrap(self) -> int:
         """A desk that never pulled starts from the server's snapshot (merged state, not the log)."""
         snap = self.client.snapshot()
-        self._apply(snap["changes"], int(snap["cursor"]), snap["server_id"])
+        self._apply(snap["changes"], int(snap["cursor"]), snap["server_id"], log_page=False)
         return max(1, len(snap["changes"]))
 
     def _check_server(self, page: dict[str, Any]) -> None:
@@ -248,23 +249,54 @@ class SyncEngine:
                 f"server changed from {known} to {page['server_id']}; re-reading its snapshot"
             )
 
-    def _apply(self, changes: list[dict[str, Any]], cursor: int, server_id: str) -> None:
+    def _apply(
+        self, changes: list[dict[str, Any]], cursor: int, server_id: str, *, log_page: bool = True
+    ) -> None:
+        """Apply one page in bounded transactions of APPLY_CHUNK changes, so that an operator's write
+        never waits long behind sync (the writer runs interactive writes first, but never interrupts
+        a job).
+
+        Each chunk commits together with the cursor advanced only as far as it is fully applied: to
+        the server_seq of the chunk's last change on a log page (the page is in server_seq order and
+        the rows it leaves out are this desk's own), to the page's cursor with the last chunk. A
+        snapshot (`log_page=False`) moves the cursor only with its last chunk. A crash between chunks
+        re-pulls from the stored cursor and re-applies (apply is idempotent). Views hear one
+        `Changes` per chunk; the UI bridge coalesces them.
+        """
         if changes:
             top = max(c["hlc"] for c in changes)
             self.store.clock.observe(Hlc.decode(top))  # ClockSkewError: this PC's clock is behind
+        n = len(changes)
+        starts = list(range(0, n, APPLY_CHUNK)) or [0]
+        prev_seq = -1
+        for k, start in enumerate(starts):
+            if k and self._stop.is_set():
+                return  # stopping: what is committed is consistent with its cursor
+            chunk = changes[start : start + APPLY_CHUNK]
+            last = k == len(starts) - 1
+            chunk_cursor: int | None = cursor
+            if not last:
+                chunk_cursor, prev_seq = _chunk_cursor(chunk, prev_seq, cursor) if log_page else (None, prev_seq)
+            self._apply_chunk(chunk, start, chunk_cursor, server_id)
+
+    def _apply_chunk(
+        self, chunk: list[dict[str, Any]], offset: int, cursor: int | None, server_id: str
+    ) -> None:
         hook = self.fault_hook
         clock = self.store.clock
+        chunk_hook = None if hook is None else (lambda i: hook(offset + i))
 
         def job(conn: Any) -> Changes:
-            touched = ap.apply_changes(conn, changes, fault_hook=hook)
-            ap.set_meta(conn, ap.CURSOR_KEY, str(cursor))
+            touched = ap.apply_changes(conn, chunk, fault_hook=chunk_hook)
+            if cursor is not None:
+                ap.set_meta(conn, ap.CURSOR_KEY, str(cursor))
             ap.set_meta(conn, ap.SERVER_ID_KEY, server_id)
             ap.set_meta(conn, "hlc", clock.last.encode())
             return touched
 
         # raw_write broadcasts the Changes it was given after the commit: the job fills it in by then.
-        holder = Changes(initiator="sync")
-        self.store.raw_write(lambda conn: holder.merge(job(conn)), holder)
+        holder = Changes(origin="sync")
+        self.store.raw_write(lambda conn: holder.merge(job(conn)), holder, background=True)
 
     def sync_once(self, max_rounds: int = 10_000) -> dict[str, int]:
         """Push everything, then pull until the server has nothing more (CLI --once, tests)."""
@@ -325,7 +357,7 @@ class SyncEngine:
                 failures += 1
                 self._failed(exc)
                 self._stop.wait(min(30.0, 0.25 * 2 ** min(failures, 7)) * (0.5 + random.random() / 2))
-            except Exception as exc:  # noqa: BLE001 - keep syncing; the store may be briefly busy
+            except Exception as exc:  # keep syncing; the store may be briefly busy
                 if self._stop.is_set():
                     break
                 failures += 1
@@ -333,6 +365,18 @@ class SyncEngine:
                 self._failed(exc)
                 self._stop.wait(min(30.0, 0.5 * 2 ** min(failures, 6)))
         log.debug("sync thread %s stopped", threading.current_thread().name)
+
+
+def _chunk_cursor(chunk: list[dict[str, Any]], prev: int, page_cursor: int) -> tuple[int | None, int]:
+    """The cursor after a fully applied chunk of a log page: its last change's server_seq, when every
+    change of the chunk carries one, rising, within the page. Otherwise None (the cursor stays where
+    it is until the page's last chunk), and `prev` becomes unusable for the chunks after it."""
+    for ch in chunk:
+        seq = ch.get("server_seq")
+        if type(seq) is not int or not prev < seq <= page_cursor:
+            return None, page_cursor + 1
+        prev = seq
+    return prev, prev
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:

@@ -24,8 +24,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain import tables
 from ..domain.rules import later_status
-from ..store.schema import APPEND_TABLES, FORWARD_ONLY, JSON_COLUMNS, RECORD_TABLES
+
+RECORD_TABLES = tables.synced("record")
+APPEND_TABLES = tables.synced("append")
+JSON_COLUMNS = frozenset((t.name, c.name) for t in tables.TABLES for c in t.columns if c.is_json)
+FORWARD_ONLY = frozenset((t.name, c.name) for t in tables.TABLES for c in t.columns if c.forward_only)
 
 API_PREFIX = "/v1"
 PROTOCOL_VERSION = 1
@@ -58,6 +63,28 @@ class ProtocolError(ValueError):
     def __init__(self, message: str, code: str = E_BAD_REQUEST) -> None:
         super().__init__(message)
         self.code = code
+
+
+class ChangeError(ProtocolError):
+    """One change does not fit the declaration of its table. The message names the change by its
+    origin (site/seq), the table and column, and the problem; the parts are attributes too."""
+
+    def __init__(self, change: Any, field: str, problem: str) -> None:
+        get = change.get if isinstance(change, dict) else {}.get
+        site, seq, tbl, col = get("site_id"), get("site_seq"), get("tbl"), get("col")
+        origin = f"{_short(site) if site is not None else '?'}/{_short(seq) if seq is not None else '?'}"
+        where = f"{_short(tbl)}.{_short(col)}" if field == "value" else f"change.{field}"
+        # backslashreplace: a lone surrogate in a name must not break the JSON answer or a TEXT column
+        text = f"change {origin}: {where}: {problem}".encode("utf-8", "backslashreplace").decode("utf-8")
+        super().__init__(text)
+        self.site_id, self.site_seq, self.tbl, self.col = site, seq, tbl, col
+        self.field = field
+        self.problem = problem
+
+
+def _short(x: Any) -> str:
+    text = x if isinstance(x, str) else repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)
@@ -172,20 +199,36 @@ def _as_text(value: Any) -> Any:
 _HLC = re.compile(r"[0-9]{13}-[0-9]{5}")
 
 
-def _bad_hlc(name: str, text: Any) -> ProtocolError:
+def _bad_hlc(change: Any, name: str, text: Any) -> ChangeError:
     if not isinstance(text, str) or len(text) != 19:
-        return ProtocolError(f"change.{name}: expected '<ms:013d>-<counter:05d>', got {text!r}")
-    return ProtocolError(f"change.{name}: not a hybrid logical clock: {text!r}")
+        return ChangeError(change, name, f"expected '<ms:013d>-<counter:05d>', got {_short(text)}")
+    return ChangeError(change, name, f"not a hybrid logical clock: {_short(text)}")
+
+
+MAX_KEY_CHARS = 200  # pk, site_id, operator: ids and names, never documents
+
+
+def _unencodable(text: str) -> bool:
+    """A lone surrogate (JSON "\\ud800") cannot be stored as TEXT nor sent back as UTF-8."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
-    """Check one incoming change; returns it normalised (the change itself when it has exactly the wire
-    fields, else a copy with those). Raises ProtocolError naming the field.
+    """Check one incoming change against the wire format and the declaration of its table (type,
+    allowed values, size, plausible times); returns it normalised (the change itself when it has
+    exactly the wire fields, else a copy with those). Raises ChangeError naming the change and field.
 
-    Runs once per pushed change, so it uses plain type checks and one compiled pattern per clock.
+    Runs once per change at the hub's push and at every desk's apply, so it uses plain type checks,
+    one compiled pattern per clock and one compiled check per column (domain/tables.py).
     """
     if not isinstance(change, dict):
-        raise ProtocolError("change must be an object")
+        raise ChangeError({}, "*", f"a change must be an object, got {type(change).__name__}")
     get = change.get
     tbl, col, pk, seq = get("tbl"), get("col"), get("pk"), get("site_seq")
     hlc, base, site, value, operator = (
@@ -196,24 +239,44 @@ def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
         get("operator"),
     )
     if type(tbl) is not str or not (tbl in RECORD_TABLES or tbl in APPEND_TABLES):
-        raise ProtocolError(f"change.tbl: {tbl!r} is not a synced table")
+        raise ChangeError(change, "tbl", f"{_short(tbl)} is not a synced table")
     if tbl in APPEND_TABLES:
         if col != "*" or not isinstance(value, dict):
-            raise ProtocolError(f"change.col: append table {tbl} takes col '*' and an object value")
+            raise ChangeError(change, "col", f"append table {tbl} takes col '*' and an object value")
     elif type(col) is not str or col not in RECORD_TABLES[tbl]:
-        raise ProtocolError(f"change.col: {tbl} has no synced field {col!r}")
-    if type(pk) is not str or not pk:
-        raise ProtocolError("change.pk: a non-empty string is required")
+        raise ChangeError(change, "col", f"{tbl} has no synced field {_short(repr(col))}")
+    if type(pk) is not str or not pk or len(pk) > MAX_KEY_CHARS or _unencodable(pk):
+        raise ChangeError(
+            change, "pk", f"a non-empty string of at most {MAX_KEY_CHARS} characters is required"
+        )
     if type(seq) is not int or not 1 <= seq <= MAX_SEQ:
-        raise ProtocolError("change.site_seq: a positive integer is required")
+        raise ChangeError(change, "site_seq", "a positive 64-bit integer is required")
     if type(hlc) is not str or _HLC.fullmatch(hlc) is None:
-        raise _bad_hlc("hlc", hlc)
+        raise _bad_hlc(change, "hlc", hlc)
     if base is not None and (type(base) is not str or _HLC.fullmatch(base) is None):
-        raise _bad_hlc("base_hlc", base)
-    if operator is not None and type(operator) is not str:
-        raise ProtocolError(f"change.operator: a string or null is required, got {operator!r}")
-    if need_origin and (type(site) is not str or not site):
-        raise ProtocolError("change.site_id: a relayed change must name its origin site")
+        raise _bad_hlc(change, "base_hlc", base)
+    if operator is not None and (
+        type(operator) is not str or len(operator) > MAX_KEY_CHARS or _unencodable(operator)
+    ):
+        raise ChangeError(
+            change, "operator", f"a string of at most {MAX_KEY_CHARS} characters or null is required"
+        )
+    if site is not None and (
+        type(site) is not str or not site or len(site) > MAX_KEY_CHARS or _unencodable(site)
+    ):
+        raise ChangeError(
+            change, "site_id", f"a non-empty string of at most {MAX_KEY_CHARS} characters is required"
+        )
+    if need_origin and site is None:
+        raise ChangeError(change, "site_id", "a relayed change must name its origin site")
+    if col == "*":
+        bad = tables.check_row(tbl, value)
+        if bad is not None:
+            raise ChangeError({**change, "col": bad[0]}, "value", bad[1])
+    else:
+        problem = tables.check_value(tbl, col, value)
+        if problem is not None:
+            raise ChangeError(change, "value", problem)
     if len(change) == len(CHANGE_FIELDS) and _FIELD_SET.issuperset(change):
         return change  # exactly the wire fields (every push from a desk): already normalised
     return {
@@ -227,6 +290,23 @@ def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
         "base_hlc": base,
         "operator": operator,
     }
+
+
+def validate_field(tbl: str, col: str, value: Any) -> None:
+    """One field value written outside a change (a conflict resolution): the same rules, ChangeError."""
+    problem = tables.check_value(tbl, col, value)
+    if problem is not None:
+        raise ChangeError({"tbl": tbl, "col": col}, "value", problem)
+
+
+def top_hlc(changes: list[Any]) -> str | None:
+    """The largest well-formed hlc of a page (a malformed one must not decide the clock check)."""
+    top = None
+    for c in changes:
+        h = c.get("hlc") if isinstance(c, dict) else None
+        if type(h) is str and (top is None or h > top) and _HLC.fullmatch(h) is not None:
+            top = h
+    return top
 
 
 # -- wire text ---------------------------------------------------------------------------------------
@@ -295,3 +375,12 @@ def split_token(token: str) -> tuple[str, str]:
     if not sep or not site_id or not secret:
         raise ProtocolError("malformed token", E_UNAUTHORIZED)
     return site_id, secret
+
+
+def validate_resolution(conflict: dict[str, Any], body: dict[str, Any], fields: dict[str, Any]) -> None:
+    """A conflict resolution (POST /v1/conflicts/{id}/resolve): its `value` must fit the column of
+    the conflict, and the resolution fields the `conflicts` declaration. Raises ChangeError."""
+    for col, value in fields.items():
+        validate_field("conflicts", col, value)
+    if "value" in body:
+        validate_field(str(conflict["tbl"]), str(conflict["col"]), body["value"])

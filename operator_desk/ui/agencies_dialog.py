@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..domain.enums import AgencyKind, IncidentCategory
 from ..domain.errors import DomainError, ValidationError
 from ..services.agencies import AgencyService
+from .errors import error_label
 
 
 def _checked(widget: QListWidget) -> list[str]:
@@ -185,7 +186,7 @@ class AgenciesDialog(QDialog):
             )
             return
         except DomainError as exc:
-            self.status.setText(self.tr("Not saved: %1").replace("%1", exc.code))
+            self.status.setText(self.tr("Not saved: %1").replace("%1", error_label(exc.code)))
             return
         self.reload(select=pk)
         self.status.setText(self.tr("Saved"))

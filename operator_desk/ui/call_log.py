@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.enums import CallOutcome, IncidentCategory
 from ..domain.timeutil import WITA
-from ..store.store import Store
+from ..services.call_log import CallLogQuery
 from . import labels
 from .call_log_model import CallFilter, CallLogModel
 
@@ -28,14 +28,20 @@ SEARCH_DEBOUNCE_MS = 150
 
 
 class CallLogPanel(QWidget):
-    """Filter bar over the table. Emits `call_selected(call_id)` when the operator picks a row."""
+    """Filter bar over the table. Emits `call_selected(call_id)` when the operator picks a row.
+
+    The selected call stays selected (without a new `call_selected`) when the model reloads, e.g.
+    after a big sync batch.
+    """
 
     call_selected = Signal(str)
     call_activated = Signal(str)  # double-click / Enter: open the call (its recording)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, query: CallLogQuery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = CallLogModel(store, self)
+        self.model = CallLogModel(query, self)
+        self._kept: str | None = None  # the call selected before a reload
+        self._restoring = False
         self.search = QLineEdit(self)
         self.search.setObjectName("callSearch")
         self.search.setPlaceholderText(self.tr("Search number, name or text (Ctrl+F)"))
@@ -103,6 +109,8 @@ class CallLogPanel(QWidget):
         self.date_to.dateChanged.connect(lambda _d: self.apply_filter())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(self._activated)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._restore_selection)
 
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -112,8 +120,7 @@ class CallLogPanel(QWidget):
     @staticmethod
     def _day_ms(d: QDate) -> int:
         """Midnight of a WITA day, as UTC epoch ms (days are the region's days)."""
-        dt = datetime.combine(d.toPython(), time(0), tzinfo=WITA)
-        return int(dt.timestamp() * 1000)
+        return int(datetime(d.year(), d.month(), d.day(), tzinfo=WITA).timestamp() * 1000)
 
     def current_filter(self) -> CallFilter:
         flt = CallFilter(
@@ -139,5 +146,19 @@ class CallLogPanel(QWidget):
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         call_id = self.model.call_id(current.row())
-        if call_id:
+        if call_id and not self._restoring:
             self.call_selected.emit(call_id)
+
+    def _remember_selection(self) -> None:
+        self._kept = self.model.call_id(self.table.currentIndex().row())
+
+    def _restore_selection(self) -> None:
+        kept, self._kept = self._kept, None
+        row = None if kept is None else self.model.row_of(kept)
+        if row is None:
+            return
+        self._restoring = True
+        try:
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        finally:
+            self._restoring = False

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..domain.timeutil import local
 from ..services.conflicts import KEEP_NEWER, TAKE_OLDER, ConflictService
-from . import labels
+from .errors import error_label
 
 
 def _text(value: Any) -> str:
@@ -90,7 +90,7 @@ class ConflictsDialog(QDialog):
         try:
             self.service.resolve(self.rows[row]["id"], choice)
         except DomainError as exc:
-            self.message.setText(labels.error(exc.code))
+            self.message.setText(error_label(exc.code))
             return False
         self.refresh()
         self.message.setText(self.tr("Resolved"))

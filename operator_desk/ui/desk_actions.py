@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from pathlib import Path
 from typing import Any
 
 from ..services.agencies import AgencyService
-from ..store.store import Store
+from ..services.calls import CallService
+from ..services.conflicts import ConflictService
 from ..telephony.source import SimulatorSource
 
 
@@ -17,17 +19,20 @@ def open_settings(window: Any, data: Path) -> None:
 
     try:
         current = desk_settings.load(data)
-    except ValueError as exc:  # a broken settings file: say which, start from defaults
-        window.statusBar().showMessage(str(exc), 10000)
+    except ValueError as exc:  # a broken settings file: the file and key to the log, defaults meanwhile
+        from ..domain.errors import ErrorCode
+        from .errors import error_label
+
+        logging.getLogger(__name__).warning("settings not loaded: %s", exc)
+        window.statusBar().showMessage(error_label(ErrorCode.SETTINGS_INVALID), 10000)
         current = desk_settings.DeskSettings()
     SettingsDialog(current, data, window).exec()
 
 
-def open_conflicts(window: Any, store: Store) -> None:
-    from ..services.conflicts import ConflictService
+def open_conflicts(window: Any, conflicts: ConflictService) -> None:
     from .conflicts_dialog import ConflictsDialog
 
-    ConflictsDialog(ConflictService(store), window).exec()
+    ConflictsDialog(conflicts, window).exec()
 
 
 def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:
@@ -37,17 +42,13 @@ def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:
     AgenciesDialog(agencies, kecamatan=kec, parent=window).exec()
 
 
-def add_training(window: Any, sim: SimulatorSource, store: Store) -> None:
+def add_training(window: Any, sim: SimulatorSource, calls: CallService) -> None:
     """Training menu: a ring from a number of the log (so the caller history shows) or a new one."""
     rng = random.Random()
 
     def ring() -> None:
-        rows = store.query("SELECT caller_raw FROM calls WHERE caller_raw != '' ORDER BY random() LIMIT 1")
-        number = (
-            rows[0][0]
-            if rows and rng.random() < 0.6
-            else "08" + "".join(rng.choice("0123456789") for _ in range(10))
-        )
+        known = calls.random_caller() if rng.random() < 0.6 else None
+        number = known or "08" + "".join(rng.choice("0123456789") for _ in range(10))
         sim.ring(number)
 
     def hangup() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..services.agencies import AgencyService
 from ..services.drafts import DraftService
@@ -12,7 +13,17 @@ from ..services.referrals import ReferralService
 from .location_search import GazetteerLike
 
 # (desa_code, desa_name, kecamatan_code, kecamatan_name) of a point, or None outside the region.
-Locate = Callable[[float, float], tuple[str | None, str | None, str | None, str | None] | None]
+Place = tuple[str | None, str | None, str | None, str | None]
+Locate = Callable[[float, float], Place | None]
+
+
+class RegionLike(Protocol):
+    """What the form reads of the desk's region (core.RegionContext); the pack may arrive later."""
+
+    @property
+    def gazetteer(self) -> GazetteerLike | None: ...
+
+    def locate(self, lat: float, lon: float) -> Place | None: ...
 
 
 @dataclass
@@ -21,5 +32,12 @@ class FormServices:
     referrals: ReferralService
     agencies: AgencyService
     drafts: DraftService
-    gazetteer: GazetteerLike | None = None
-    locate: Locate | None = None
+    region: RegionLike | None = None
+
+    @property
+    def gazetteer(self) -> GazetteerLike | None:
+        return self.region.gazetteer if self.region is not None else None
+
+    @property
+    def locate(self) -> Locate | None:
+        return self.region.locate if self.region is not None else None

@@ -27,6 +27,7 @@ from ..domain.errors import DomainError
 from ..domain.timeutil import local
 from ..services.shifts import HandoverItems, ShiftService
 from . import labels
+from .errors import error_label
 
 ID_ROLE = 0x0100  # Qt.UserRole
 
@@ -152,7 +153,7 @@ class HandoverView(QWidget):
         try:
             sid = self.shifts.start()
         except DomainError as exc:
-            self.status.setText(self.tr("Cannot start the shift: %1").replace("%1", exc.code))
+            self.status.setText(self.tr("Cannot start the shift: %1").replace("%1", error_label(exc.code)))
             return
         self.refresh()
         self.shiftStarted.emit(sid)
@@ -165,7 +166,7 @@ class HandoverView(QWidget):
         try:
             hid = self.shifts.end(current["id"], self.notes.toPlainText(), self.now_ms())
         except DomainError as exc:
-            self.status.setText(self.tr("Cannot end the shift: %1").replace("%1", exc.code))
+            self.status.setText(self.tr("Cannot end the shift: %1").replace("%1", error_label(exc.code)))
             return
         self.notes.clear()
         self.status.setText(self.tr("Handover saved"))

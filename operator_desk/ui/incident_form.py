@@ -34,16 +34,12 @@ from ..domain.location import Location
 from ..domain.rules import OpenIncident
 from ..store.database import StoreError
 from . import labels
+from .errors import error_label
 from .form_services import FormServices
 from .location_search import LocationSearch, PlaceChoice
 
 log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 2000
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    return text[text.rfind("(") + 1 :].rstrip(")") if "(" in text else text
 DRAFT_KIND = "incident_form"
 
 
@@ -357,13 +353,13 @@ class IncidentForm(QWidget):
             self._show_errors(exc)
             return None
         except DomainError as exc:
-            self.errors.setText(labels.error(exc.code))
+            self.errors.setText(error_label(exc.code))
             return None
-        except StoreError as exc:  # full disk, read-only folder: keep everything typed, say why
-            log.error("incident not saved: %s", exc)
+        except StoreError as exc:  # full disk, read-only folder: keep everything typed, say why (SQLite's text: log)
+            log.error("incident not saved: %s (%s)", exc.code, exc)
             self.errors.setText(
-                self.tr("Not saved: the store cannot be written ({detail}). Everything typed stays here; "
-                        "free disk space and press Ctrl+Enter again.").format(detail=_reason(exc))
+                self.tr("Not saved: {reason}. Everything typed stays here; "
+                        "fix it and press Ctrl+Enter again.").format(reason=error_label(exc.code))
             )
             return None
         self._safe_discard()
@@ -382,7 +378,7 @@ class IncidentForm(QWidget):
             "narrative": self.tr("Narrative"),
         }
         self.errors.setText(
-            "; ".join(f"{names.get(f, f)}: {labels.error(c)}" for f, c in exc.problems.items())
+            "; ".join(f"{names.get(f, f)}: {error_label(c)}" for f, c in exc.problems.items())
         )
         focus = {
             "category": self.category,
@@ -452,14 +448,18 @@ class IncidentForm(QWidget):
         data["place_text"] = self.place.edit.text()
         return data
 
+    def stop(self) -> None:
+        """Shutdown: no more draft saves (call save_draft() first to keep what is typed)."""
+        self._draft_timer.stop()
+
     def save_draft(self) -> None:
         if not self.dirty:
             return
         try:
             self.sv.drafts.save(self.draft_id, DRAFT_KIND, self.payload(), ref_id=self.call_id)
         except StoreError as exc:  # the timer tries again in 2 s; the text stays in the form meanwhile
-            log.error("draft not saved: %s", exc)
-            self.info.setText(self.tr("Draft not saved: {detail}").format(detail=_reason(exc)))
+            log.error("draft not saved: %s (%s)", exc.code, exc)
+            self.info.setText(self.tr("Draft not saved: {reason}").format(reason=error_label(exc.code)))
             return
         self.dirty = False
 

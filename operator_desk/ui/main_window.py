@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.changes import Changes
 from ..domain.enums import CallOutcome
 from ..services.calls import CallService
 from ..services.session import DeskSession
@@ -140,20 +139,23 @@ class MainWindow(QMainWindow):
         return act
 
     def _guarded(self, slot: Callable[[], object]) -> None:
-        """An operator key never crashes the desk: expected errors are shown in the status bar, the rest
-        logged and shown there too (never a modal dialog mid-call)."""
-        from ..domain.errors import DomainError
-        from ..store.database import StoreError
-        from . import labels
+        """An operator key never crashes the desk. A DeskError shows the translated label of its code in
+        the status bar; anything else is logged with its traceback and a short translated message is
+        shown there too. Never a modal dialog mid-call, never the exception's own text (that is logged)."""
+        from ..domain.errors import DeskError, DomainError
+        from .errors import code_of, report
 
+        bar = self.statusBar()
         try:
             slot()
-        except DomainError as exc:
-            self.statusBar().showMessage(labels.error(exc.code), 8000)
-        except StoreError as exc:
-            log.error("store write failed: %s", exc)
-            self.statusBar().showMessage(self.tr("Not saved: the store cannot be written ({detail})").format(
-                detail=str(exc).split("(")[-1].rstrip(")")), 15000)
+        except DomainError as exc:  # a refusal of the work's rules: say which, briefly
+            report(exc, lambda text: bar.showMessage(text, 8000), log)
+        except DeskError as exc:  # the store, audio, sync: the label of the code; SQLite's own text to the log
+            not_saved = code_of(exc).startswith("store_")
+            report(exc, lambda text: bar.showMessage(
+                self.tr("Not saved: {reason}").format(reason=text) if not_saved else text, 15000), log)
+        except Exception as exc:  # noqa: BLE001 - the operator-key boundary: log + generic message, no crash
+            report(exc, lambda text: bar.showMessage(text, 15000), log)
 
     def _actions(self) -> None:
         K = QKeySequence
@@ -291,8 +293,12 @@ class MainWindow(QMainWindow):
             self.duty.setCurrentText(name.strip())
             self.on_operator(name.strip())
 
-    def on_changes(self, changes: Changes) -> None:
-        self.call_log.model.apply_changes(changes)
+    def show_error(self, exc: BaseException) -> None:
+        """A failure reported from a background write or task: its translated label in the status bar
+        (details in the desk log), never raw library text."""
+        from .errors import report
+
+        report(exc, lambda text: self.statusBar().showMessage(text, 15000))
 
     # -- layout memory (geometry only; everything else is typed settings) -----------------------------
     def _settings(self) -> QSettings:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError
+from ..domain.records import BoardRow
 from ..domain.timeutil import local
 from ..services.agencies import AgencyService
 from ..services.incidents import IncidentService
@@ -114,11 +115,11 @@ class ReferralBoardModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[BoardRow] = []
         self.timers: list[dict[str, StepTimer]] = []
         self.now = 0
 
-    def set_rows(self, rows: list[dict[str, Any]], now: int) -> None:
+    def set_rows(self, rows: list[BoardRow], now: int) -> None:
         self.beginResetModel()
         self.rows = rows
         self.now = now
@@ -131,10 +132,10 @@ class ReferralBoardModel(QAbstractTableModel):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(
@@ -267,7 +268,7 @@ class ReferralBoard(QWidget):
     def refresh(self) -> None:
         """Reload the open referrals (keeps the selected one selected)."""
         keep = self.selected_id()
-        self.model.set_rows(self.referrals.open_board(), self.now_ms())
+        self.model.set_rows(self.referrals.board.open_rows(), self.now_ms())
         if keep:
             self.select(keep)
         elif self.model.rows and not self.table.currentIndex().isValid():
@@ -303,8 +304,11 @@ class ReferralBoard(QWidget):
             log.warning("alert sound failed: %s", exc)
             self._show_alert_failure(str(exc))
 
-    def _show_alert_failure(self, detail: str) -> None:
-        self.status.setText(self.tr("Alert sound unavailable: %1").replace("%1", (detail.splitlines() or [""])[0][:80]))
+    def _show_alert_failure(self, detail: str) -> None:  # `detail` is PortAudio's text: logged, never shown
+        from ..domain.errors import ErrorCode
+        from .errors import error_label
+
+        self.status.setText(error_label(ErrorCode.ALERT_SOUND_UNAVAILABLE))
 
     # -- selection ------------------------------------------------------------------------------------
     def selected_id(self) -> str | None:
@@ -322,7 +326,7 @@ class ReferralBoard(QWidget):
                 return True
         return False
 
-    def _selected_row(self) -> dict[str, Any] | None:
+    def _selected_row(self) -> BoardRow | None:
         idx = self.table.currentIndex()
         return self.model.rows[idx.row()] if idx.isValid() and idx.row() < len(self.model.rows) else None
 
@@ -331,11 +335,7 @@ class ReferralBoard(QWidget):
         self.escalate_to.clear()
         if row is None:
             return
-        kec = None
-        try:
-            kec = self.incidents.get(row["incident_id"])["location"].kecamatan_code
-        except DomainError:
-            pass
+        kec = row.get("kecamatan_code")
         suggested = self.agencies.suggest(row.get("category") or "", kec)
         ids = {a["id"] for a in suggested}
         for a in suggested + [a for a in self.agencies.all() if a["id"] not in ids]:
@@ -410,7 +410,11 @@ class ReferralBoard(QWidget):
             "incident_closed": self.tr("The incident is closed"),
             "same_agency": self.tr("Choose another agency"),
         }
-        return texts.get(code, self.tr("Not possible: %1").replace("%1", code))
+        if code in texts:
+            return texts[code]
+        from .errors import error_label
+
+        return error_label(code)
 
     def stop(self) -> None:
         """Stop the tick timer (the main window calls it on close)."""

@@ -139,7 +139,7 @@ class ReplayWidget(QWidget):
         except AudioDeviceError as exc:
             self._show_error(exc.code)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         self._timer.stop()
         self._player.close()
         super().closeEvent(event)
@@ -199,7 +199,11 @@ class ReplayWidget(QWidget):
             "no_audio_device": self.tr("No audio output device: cannot play the recording."),
             "recording_unreadable": self.tr("The recording file cannot be read."),
         }
-        self._status.setText(texts.get(code, code))
+        if code not in texts:
+            from .errors import error_label
+
+            texts[code] = error_label(code)
+        self._status.setText(texts[code])
         self.failed.emit(code)
         self._update_button()
 

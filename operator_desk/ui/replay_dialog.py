@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from ..domain import phone
 from ..domain.timeutil import local
-from ..services.recordings import RecordingService
-from ..store.store import Store
+from ..services.recordings import ReplayItem
 
 
 class ReplayDialog(QDialog):
@@ -48,16 +47,8 @@ class ReplayDialog(QDialog):
         self.loaded_s = seconds
 
 
-def open_replay(parent: QWidget, store: Store, data_dir: Path, call_id: str) -> ReplayDialog | None:
-    """Open the replay of this call if it has a recording; None (and a status message) otherwise."""
-    rows = store.query("SELECT * FROM calls WHERE id=?", (call_id,))
-    if not rows or not rows[0]["recording_path"]:
-        return None
-    call = dict(rows[0])
-    recordings = RecordingService(store, data_dir)
-    path = recordings.resolve(call["recording_path"])
-    verified = path.exists() and recordings.verify(call_id)
-    store.write(lambda tx: tx.audit("recording_replay", "calls", call_id, {"verified": verified}))
-    dialog = ReplayDialog(call, path, verified, parent)
+def open_replay(parent: QWidget, item: ReplayItem) -> ReplayDialog:
+    """Show the replay of a recording found (and audited) by RecordingService.open_for_replay."""
+    dialog = ReplayDialog(item.call, item.path, item.verified, parent)
     dialog.show()
     return dialog

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from operator_desk import settings as desk_settings
+from operator_desk.domain.errors import ErrorCode
 from operator_desk.settings import CALL_SOURCES, AudioSettings, DeskSettings, SettingsError
 from operator_desk.telephony.audio.devices import AudioDevice, LevelMeter, list_devices
 from operator_desk.telephony.audio.dsp import SILENCE_DBFS
+from operator_desk.ui.errors import error_label, message_for
 
 log = logging.getLogger(__name__)
 
@@ -134,10 +136,11 @@ class SettingsDialog(QDialog):
         devices: list[AudioDevice] = []
         try:
             devices = list_devices(rescan=False)  # rescan would cut a ring tone that is playing
-        except Exception as exc:  # AudioDeviceError (no PortAudio) or anything PortAudio throws
+        except Exception as exc:  # noqa: BLE001 - AudioDeviceError (no PortAudio) or anything PortAudio throws
             log.info("audio devices unavailable: %s", exc)
             self._show_audio_problem(
-                self.tr("Audio devices are not available: {detail}").format(detail=str(exc))
+                self.tr("Audio devices are not available: {reason}").format(
+                    reason=message_for(exc, ErrorCode.NO_AUDIO_DEVICE))
             )
         audio = self.settings.audio
         inputs = [d.name for d in devices if d.max_input_channels > 0]
@@ -161,7 +164,7 @@ class SettingsDialog(QDialog):
         self.audio_status.setStyleSheet("color: #b00020")
 
     # -- level meter ------------------------------------------------------------------------------
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.start_meter()
 
@@ -172,9 +175,9 @@ class SettingsDialog(QDialog):
         try:
             meter = LevelMeter(device)
             meter.start()
-        except Exception as exc:  # AudioDeviceError, PortAudioError, OSError: never a crash
+        except Exception as exc:  # noqa: BLE001 - AudioDeviceError, PortAudioError, OSError: never a crash
             log.info("level meter on %r failed: %s", device, exc)
-            self._show_audio_problem(self.tr("Microphone cannot be opened: {detail}").format(detail=str(exc)))
+            self._show_audio_problem(message_for(exc, ErrorCode.INPUT_DEVICE_UNAVAILABLE))
             return False
         self._meter = meter
         self.audio_status.setText("")
@@ -186,7 +189,7 @@ class SettingsDialog(QDialog):
         if self._meter is not None:
             try:
                 self._meter.stop()
-            except Exception:  # noqa: BLE001 - closing a dead stream must not stop the dialog
+            except Exception:  # closing a dead stream must not stop the dialog
                 log.info("level meter close failed", exc_info=True)
             self._meter = None
         self.level.setValue(0)
@@ -198,7 +201,8 @@ class SettingsDialog(QDialog):
             self.level.setValue(dbfs_to_percent(self._meter.level_dbfs()))
         except Exception as exc:  # noqa: BLE001 - a device unplugged while the dialog is open
             self.stop_meter()
-            self._show_audio_problem(self.tr("Microphone stopped: {detail}").format(detail=str(exc)))
+            log.info("level meter stopped: %s", exc)
+            self._show_audio_problem(error_label(ErrorCode.AUDIO_DEVICE_LOST))
 
     def done(self, result: int) -> None:  # accept, reject and Esc all end here
         self.stop_meter()
@@ -228,7 +232,8 @@ class SettingsDialog(QDialog):
             desk_settings.save(new, self.data_dir)
         except (SettingsError, OSError) as exc:
             log.warning("settings not saved: %s", exc)
-            self.error.setText(self.tr("Settings not saved: {detail}").format(detail=str(exc)))
+            self.error.setText(self.tr("Settings not saved: {reason}").format(
+                reason=message_for(exc, ErrorCode.STORE_NOT_WRITABLE)))
             self.error.show()
             return
         self.saved_settings = new

@@ -64,10 +64,10 @@ class RowsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.headers)
 
     def headerData(
@@ -252,7 +252,9 @@ class StatsPanel(QWidget):
         if req != self._latest:
             return  # an older request finished after a newer one was made: latest wins
         if isinstance(result, Exception):
-            self.status.setText(self.tr("Statistics failed: %1").replace("%1", str(result)[:100]))
+            from .errors import report  # the traceback to the desk log, a translated label on the screen
+
+            report(result, lambda text: self.status.setText(self.tr("Statistics failed: %1").replace("%1", text)))
             return
         assert isinstance(result, Stats)
         self.apply(result)

@@ -9,8 +9,12 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from ..domain.errors import ErrorCode
 from ..domain.timeutil import local
 from ..telephony.source import SourceStatus
+from .errors import error_label
+
+_SIP_CODES = {c for c in ErrorCode if c.name.startswith("SIP_")}
 
 
 class DeskStatusBar(QStatusBar):
@@ -40,6 +44,15 @@ class DeskStatusBar(QStatusBar):
         self._tick.start()
         self.update_clock()
 
+    def set_zone(self, zone: ZoneInfo) -> None:
+        """The region arrived: the clock and 'last sync' show its time zone."""
+        self.zone = zone
+        self.update_clock()
+
+    def stop(self) -> None:
+        """Shutdown: the clock stops ticking."""
+        self._tick.stop()
+
     def update_clock(self) -> None:
         t = local(self.now_ms(), self.zone)
         zone_name = "WITA" if str(self.zone) == "Asia/Makassar" else t.tzname()
@@ -55,12 +68,10 @@ class DeskStatusBar(QStatusBar):
         names = {"sip": self.tr("SIP"), "simulator": self.tr("Simulator"), "manual": self.tr("Manual entry")}
         text = names.get(status.kind, status.kind)
         if not status.ready:
-            detail = {
-                "not_registered": self.tr("not registered"),
-                "worker_crashed": self.tr("restarting"),
-                "no_audio_device": self.tr("no audio device"),
-            }.get(status.detail, status.detail)
-            text += " — " + detail
+            if status.detail in _SIP_CODES:  # "SIP not registered": the label names SIP itself
+                text = error_label(status.detail)
+            else:
+                text += " — " + (error_label(status.detail) if status.detail else self.tr("not ready"))
             self.source.setStyleSheet("color: #b71c1c; font-weight: bold;")
         else:
             self.source.setStyleSheet("")
@@ -76,11 +87,9 @@ class DeskStatusBar(QStatusBar):
         waiting = getattr(status, "waiting", 0)
         last = getattr(status, "last_success_ms", None)
         conflicts = getattr(status, "open_conflicts", 0)
-        if error == "clock_skew":
-            text = self.tr("PC clock wrong — sync refused")
-        elif error == "unauthorized":
-            text = self.tr("Sync refused: desk not enrolled")
-        elif getattr(status, "online", False):
+        if error and error != ErrorCode.SYNC_OFFLINE:  # clock skew, not enrolled, refused: the label
+            text = error_label(error)
+        elif getattr(status, "online", False) and not error:
             text = self.tr("Online")
         else:
             text = self.tr("Offline")

@@ -1,75 +1,131 @@
-"""One background-task helper: fn runs on the pool, `done` gets its result on the GUI thread.
+"""The one runner for background work started from the GUI (Picard's `run_task`, Anki's `CollectionOp`).
 
-Workers take and return plain data, never widgets. `LatestOnly` drops results of superseded requests.
+`runner.run(fn, done)` runs `fn()` on the runner's own thread pool and hands its result to `done` on
+the GUI thread; an exception goes to `failed` (default: the runner's error handler, which logs it and
+shows a short translated message). Writes started by a view pass `initiator=view`: the change-set of
+the write then names the view, and the bridge does not echo it back. `key=` keeps only the newest
+request of that key (a search typed letter by letter, a statistics period changed twice): results of
+superseded requests are dropped. Workers take and return plain data, never widgets.
+
+Every part of the desk uses this runner: operator writes (incident save, notes, referrals, landmarks,
+replay audit), statistics, replay loading and the region pack. `shutdown()` waits for what is running.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from ..domain.changes import initiated_by
 
 log = logging.getLogger(__name__)
+ErrorHandler = Callable[[BaseException], None]
 
 
 class _Relay(QObject):
+    """Lives on the GUI thread; the worker emits, Qt queues the call to the GUI thread."""
+
     finished = Signal(object, object)  # result, exception
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], relay: _Relay, initiator: object | None) -> None:
         super().__init__()
         self.fn = fn
         self.relay = relay
+        self.initiator = initiator
 
     def run(self) -> None:
         try:
-            result = self.fn()
-        except Exception as exc:  # delivered to the GUI thread, logged there
+            with initiated_by(self.initiator):
+                result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which logs and reports it
             self.relay.finished.emit(None, exc)
             return
         self.relay.finished.emit(result, None)
 
 
-_relays: set[_Relay] = set()
+class TaskRunner(QObject):
+    """Background work with results delivered on the GUI thread. One per desk (see ui/compose.py)."""
 
+    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self.pool.setExpiryTimeout(2000)
+        self.on_error: ErrorHandler = lambda exc: log.error("background task failed", exc_info=exc)
+        self._relays: set[_Relay] = set()
+        self._generation: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._closed = False
 
-def run_task(
-    fn: Callable[[], Any],
-    done: Callable[[Any], None],
-    failed: Callable[[BaseException], None] | None = None,
-    pool: QThreadPool | None = None,
-) -> None:
-    relay = _Relay()
-    _relays.add(relay)
-
-    def finish(result: Any, exc: BaseException | None) -> None:
-        _relays.discard(relay)
-        if exc is not None:
-            log.error("background task failed", exc_info=exc)
-            if failed is not None:
-                failed(exc)
+    def run(
+        self,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: ErrorHandler | None = None,
+        *,
+        initiator: object | None = None,
+        key: str | None = None,
+    ) -> None:
+        """GUI thread: start `fn` in the background. See the module docstring."""
+        if self._closed:
+            log.warning("task after shutdown ignored: %r", fn)
             return
-        done(result)
+        generation = None
+        if key is not None:
+            generation = self._generation[key] = self._generation.get(key, 0) + 1
+        relay = _Relay()
+        self._relays.add(relay)
 
-    relay.finished.connect(finish)
-    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))
-
-
-class LatestOnly:
-    """Run recomputations so that only the newest request's result is delivered."""
-
-    def __init__(self) -> None:
-        self._generation = 0
-
-    def run(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self._generation += 1
-        mine = self._generation
-
-        def deliver(result: Any) -> None:
-            if mine == self._generation:
+        @Slot(object, object)
+        def finish(result: Any, exc: BaseException | None) -> None:
+            self._relays.discard(relay)
+            relay.deleteLater()
+            if self._closed:
+                return
+            if key is not None and self._generation.get(key) != generation:
+                return  # superseded by a newer request of the same key
+            if exc is not None:
+                if failed is not None:
+                    log.info("background task failed: %s", exc, exc_info=exc)
+                    failed(exc)
+                else:
+                    self.on_error(exc)
+                return
+            if done is not None:
                 done(result)
 
-        run_task(fn, deliver)
+        relay.finished.connect(finish)
+        self.pool.start(_Task(fn, relay, initiator))
+
+    def busy(self) -> int:
+        """Tasks started whose result has not been delivered yet."""
+        return len(self._relays)
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the workers are idle (tests, shutdown). Results are delivered by the event loop."""
+        return bool(self.pool.waitForDone(timeout_ms))
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Drop queued tasks, wait for running ones; nothing is delivered afterwards."""
+        self._closed = True
+        self.pool.clear()
+        ok = self.wait(timeout_ms)
+        self._relays.clear()
+        return ok
+
+
+_default: TaskRunner | None = None
+
+
+def default_runner() -> TaskRunner:
+    """The runner for widgets built outside a desk (dialogs in tests); a desk passes its own."""
+    global _default
+    if _default is None:
+        _default = TaskRunner()
+    return _default

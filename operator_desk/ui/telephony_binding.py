@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject
 
 from ..domain.changes import Changes
 from ..services.device_location import DeviceLocationService
-from ..services.recordings import RecordingService
+from ..services.recordings import RecordingService, RecordingUploader
 from ..services.session import DeskSession
-from ..store.store import Store
 from .call_events import QtCallEvents
+from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +25,27 @@ class TelephonyBinding(QObject):
     """Owns the wiring of one call source's events (all arrive here on the GUI thread)."""
 
     def __init__(
-        self, events: QtCallEvents, session: DeskSession, store: Store, window: Any, data_dir: Any,
-        get_map: Callable[[], Any], uploader: Any = None, parent: QObject | None = None,
+        self,
+        events: QtCallEvents,
+        session: DeskSession,
+        locations: DeviceLocationService,
+        recordings: RecordingService,
+        window: Any,
+        runner: TaskRunner,
+        get_map: Callable[[], Any],
+        get_uploader: Callable[[], RecordingUploader | None] = lambda: None,
+        now_ms: Callable[[], int] | None = None,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.get_map = get_map
         self.session = session
-        self.store = store
         self.window = window
-        self.uploader = uploader
-        self.locations = DeviceLocationService(store)
-        self.recordings = RecordingService(store, data_dir)
+        self.runner = runner
+        self.get_uploader = get_uploader
+        self.locations = locations
+        self.recordings = recordings
+        self.now_ms = now_ms or locations.store.now_ms
         events.ring.connect(self.ring)
         events.caller_hangup.connect(session.caller_hangup)
         events.device_location.connect(self.device_location)
@@ -46,38 +56,56 @@ class TelephonyBinding(QObject):
         live = self.session.ring(ext_id, number, None)
         if location:  # PIDF-LO in the INVITE: stored like any device location, then shown
             loc = {**location, "number": location.get("number") or number}
-            self.locations.record(loc, self.store.now_ms())
-            self.session.device_location_attached(live.call_id, loc)
+            at = self.now_ms()
+            self.session.device_location_attached(live.call_id, loc)  # shown at once, stored behind
+            self.runner.run(lambda: self.locations.record(loc, at), initiator=self)
 
     def device_location(self, number: str, location: dict[str, Any]) -> None:
         loc = {**location, "number": location.get("number") or number}
-        try:
-            call_id = self.locations.record(loc, self.store.now_ms())
-        except ValueError as exc:
+        at = self.now_ms()
+
+        def attached(call_id: str | None) -> None:
+            if call_id:
+                self.session.device_location_attached(call_id, loc)
+
+        def discarded(exc: BaseException) -> None:
             log.warning("device location discarded: %s", exc)
-            return
-        if call_id:
-            self.session.device_location_attached(call_id, loc)
+
+        self.runner.run(lambda: self.locations.record(loc, at), attached, discarded, initiator=self)
 
     def recording(self, ext_id: str, path: str, duration_s: float, sha256: str) -> None:
         call_id = self.session.recent_ext.get(ext_id)
         if call_id is None:
             log.warning("recording %s for an unknown call %s", path, ext_id)
             return
-        self.recordings.attach(call_id, path, duration_s, sha256)
-        if self.uploader is not None:
-            self.uploader.wake()
+        def uploaded(_: object) -> None:
+            uploader = self.get_uploader()
+            if uploader is not None:
+                uploader.wake()
+
+        self.runner.run(lambda: self.recordings.attach(call_id, path, duration_s, sha256), uploaded,
+                        initiator=self)
 
     def on_changes(self, changes: Changes) -> None:
         """Device locations that arrived through the hub (AML intake) attach to this desk's live call."""
         ids = changes.ids.get("device_locations")
-        if changes.initiator == "local" or not ids:
+        if changes.origin == "local" or not ids:
             return
-        attached = self.locations.attach_synced(ids)
-        for location_id, call_id in attached.items():
-            row = self.store.query("SELECT * FROM device_locations WHERE id=?", (location_id,))
-            if row:
-                self.session.device_location_attached(call_id, dict(row[0]))
+        wanted = set(ids)
+
+        def attach() -> list[tuple[str, dict[str, Any]]]:
+            out = []
+            for location_id, call_id in self.locations.attach_synced(wanted).items():
+                row = self.locations.get(location_id)
+                if row is not None:
+                    out.append((call_id, row))
+            return out
+
+        def show(found: list[tuple[str, dict[str, Any]]]) -> None:
+            for call_id, row in found:
+                self.session.device_location_attached(call_id, row)
+
+        self.runner.run(attach, show, initiator=self)
 
     def show_caller(self) -> None:
         """The map shows where the caller's phone says it is, with its accuracy and age."""

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hub_helpers import SERVER, free_port  # noqa: E402
+from hub_helpers import SERVER, free_port
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def test_aml_form_at_hub_attaches_to_live_call(qtbot, tmp_path: Path, hub, banja
         desk.simulator.ring("0812-3456-7890")
         desk.window.answer()
         shown = []
-        panel = desk.extras["map"]
+        panel = desk.ui.map_panel
         orig = panel.set_caller_location
         panel.set_caller_location = lambda *a: (shown.append(a), orig(*a))
         now_ms = int(time.time() * 1000)

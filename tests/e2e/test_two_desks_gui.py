@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from hub_helpers import enrol  # noqa: E402
+from hub_helpers import enrol
 
 
 def test_call_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> None:  # type: ignore[no-untyped-def]

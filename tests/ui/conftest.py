@@ -28,5 +28,6 @@ def press(qtbot, desk: Desk):  # type: ignore[no-untyped-def]
     def _press(k, modifier=None) -> None:  # type: ignore[no-untyped-def]
         target = QApplication.focusWidget() or desk.window
         qtbot.keyClick(target, k, modifier or Qt.KeyboardModifier.NoModifier)
+        desk.settle()  # the key's writes run off the GUI thread: let them land before the test looks
 
     return _press

@@ -9,6 +9,7 @@ from operator_desk.app import Desk
 
 
 def _calls(desk: Desk) -> list[dict]:
+    desk.settle()
     return [dict(r) for r in desk.store.query("SELECT * FROM calls ORDER BY started_at")]
 
 

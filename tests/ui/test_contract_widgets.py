@@ -18,8 +18,8 @@ def test_stats_panel_found_before_its_tab_is_opened_computes(qtbot, desk: Desk) 
     import datetime as dt
 
     panel = desk.window.findChild(QWidget, "statsPanel")
-    assert desk.extras["stats"].widget is None  # nothing built yet: pyqtgraph not paid at start-up
+    assert desk.ui.stats.widget is None  # nothing built yet: pyqtgraph not paid at start-up
     today = dt.date.today()
     with qtbot.waitSignal(panel.resultApplied, timeout=10_000):
         panel.request(today - dt.timedelta(days=7), today)
-    assert desk.extras["stats"].widget is not None
+    assert desk.ui.stats.widget is not None

@@ -32,4 +32,5 @@ def test_training_menu_rings_and_hangs_up(qtbot, desk: Desk) -> None:  # type: i
     assert len(desk.session.ringing) == 1
     desk.window.findChild(QAction, "actSimHangup").trigger()
     assert desk.session.ringing == []
+    desk.settle()
     assert desk.store.query("SELECT outcome FROM calls")[0][0] == "abandoned"

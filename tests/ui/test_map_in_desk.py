@@ -8,7 +8,7 @@ from operator_desk.app import Desk
 
 
 def test_map_click_sets_incident_location(qtbot, desk: Desk, press) -> None:  # type: ignore[no-untyped-def]
-    panel = desk.extras["map"]
+    panel = desk.ui.map_panel
     form = desk.window.form
     press(Qt.Key.Key_F2)
     press(Qt.Key.Key_F9)
@@ -36,7 +36,7 @@ def test_map_click_sets_incident_location(qtbot, desk: Desk, press) -> None:  # 
 def test_saved_incident_appears_on_map(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     from operator_desk.domain.location import Location
 
-    binding = desk.extras["map_binding"]
+    binding = desk.ui.map_binding
     seen = []
     orig = binding.panel.set_incidents
     binding.panel.set_incidents = lambda rows: (seen.append(rows), orig(rows))
@@ -52,12 +52,17 @@ def test_saved_incident_appears_on_map(qtbot, desk: Desk) -> None:  # type: igno
 
 
 def test_landmark_added_is_searchable_at_once(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
-    binding = desk.extras["map_binding"]
-    pk = binding.save_landmark("Masjid Al Karomah", -3.4139, 114.8553, kind="mosque")
-    assert desk.store.query("SELECT name FROM landmarks WHERE id=?", (pk,))[0][0] == "Masjid Al Karomah"
+    binding = desk.ui.map_binding
+    binding.save_landmark("Masjid Al Karomah", -3.4139, 114.8553, kind="mosque")
+
+    def names() -> list[str]:
+        return [m.name for m in desk.gazetteer.search("masjid karomah", limit=3)]
+
+    qtbot.waitUntil(lambda: "Masjid Al Karomah" in names(), timeout=3000)  # searchable once it is saved
+    rows = desk.store.query("SELECT id FROM landmarks WHERE name='Masjid Al Karomah'")
+    assert len(rows) == 1
+    pk = rows[0][0]
     assert desk.store.query("SELECT count(*) FROM outbox WHERE tbl='landmarks' AND pk=?", (pk,))[0][0] > 0
-    names = [m.name for m in desk.gazetteer.search("masjid karomah", limit=3)]
-    assert "Masjid Al Karomah" in names
 
 
 def test_selecting_a_call_follows_its_incident(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
@@ -67,20 +72,20 @@ def test_selecting_a_call_follows_its_incident(qtbot, desk: Desk) -> None:  # ty
     inc = desk.incidents.create({"category": "fire", "priority": "P1",
                                  "location": Location(lat=-3.30, lon=115.10, source="map", confirmed=True)},
                                 call_id=call)
-    panel = desk.extras["map"]
+    panel = desk.ui.map_panel
     followed = []
     orig = panel.follow
     panel.follow = lambda pk: (followed.append(pk), orig(pk))
     log = desk.window.call_log
     qtbot.waitUntil(lambda: log.model.rowCount() >= 1, timeout=2000)
     log.table.setCurrentIndex(log.model.index(0, 0))
-    assert followed == [inc]
+    qtbot.waitUntil(lambda: followed == [inc], timeout=2000)  # looked up off the GUI thread
 
 
 def test_landmark_from_another_desk_is_searchable_once(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
     from operator_desk.domain.changes import Changes
 
-    binding = desk.extras["map_binding"]
+    binding = desk.ui.map_binding
 
     def job(conn):  # type: ignore[no-untyped-def]  # as the sync apply writes it
         conn.execute("INSERT INTO landmarks (id, name, kind, lat, lon) VALUES "
@@ -88,6 +93,12 @@ def test_landmark_from_another_desk_is_searchable_once(qtbot, desk: Desk) -> Non
 
     desk.store.raw_write(job)
     for _ in range(2):  # e.g. the insert, then a later edit of it
-        binding.on_changes(Changes(initiator="sync", ids={"landmarks": {"lm-remote"}}))
-    hits = [m for m in desk.gazetteer.search("jembatan pasayangan", limit=5) if m.name == "Jembatan Pasayangan"]
-    assert len(hits) == 1
+        binding.on_changes(Changes(origin="sync", ids={"landmarks": {"lm-remote"}}))
+        desk.settle()
+
+    def hits() -> list:  # type: ignore[type-arg]
+        return [m for m in desk.gazetteer.search("jembatan pasayangan", limit=5) if m.name == "Jembatan Pasayangan"]
+
+    qtbot.waitUntil(lambda: bool(hits()), timeout=3000)
+    desk.settle()
+    assert len(hits()) == 1

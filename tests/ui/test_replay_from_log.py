@@ -32,8 +32,15 @@ def _open_from_log(qtbot, desk: Desk):  # type: ignore[no-untyped-def]
     table.setFocus()
     table.setCurrentIndex(desk.window.call_log.model.index(0, 0))
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    dialogs = [w for w in QApplication.topLevelWidgets() if w.objectName() == "replayDialog" and w.isVisible()]
-    return dialogs[-1] if dialogs else None
+
+    def dialogs() -> list:  # type: ignore[type-arg]
+        return [w for w in QApplication.topLevelWidgets() if w.objectName() == "replayDialog" and w.isVisible()]
+
+    try:  # the file is hashed and the replay audited off the GUI thread, then the dialog opens
+        qtbot.waitUntil(lambda: bool(dialogs()), timeout=3000)
+    except AssertionError:
+        return None
+    return dialogs()[-1]
 
 
 def test_enter_on_recorded_call_opens_replay_and_audits(qtbot, desk: Desk, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -7,18 +7,18 @@ from typing import Any
 
 import numpy as np
 
+from ...domain.errors import DeskError
 from .dsp import SILENCE_DBFS, rms_dbfs
 from .ringbuffer import SampleRing
 
 DeviceSpec = int | str | None  # PortAudio index, a name (substring), or None for the default
 
 
-class AudioDeviceError(RuntimeError):
-    """A device could not be opened; `code` is what the status bar maps to text."""
+class AudioDeviceError(DeskError, RuntimeError):
+    """A device could not be opened; `code` (an ErrorCode) is what the UI shows, `message` goes to the log."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(code, message)
 
 
 @dataclass(frozen=True)

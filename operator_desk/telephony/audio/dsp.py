@@ -51,7 +51,8 @@ class ToneGenerator:
         step = 2.0 * math.pi * self.freq_hz / self.samplerate
         phases = self._phase + step * np.arange(n)
         self._phase = float((self._phase + step * n) % (2.0 * math.pi))
-        return (np.sin(phases) * self.amplitude * 32767.0).astype(np.int16)
+        samples: np.ndarray = (np.sin(phases) * self.amplitude * 32767.0).astype(np.int16)
+        return samples
 
 
 def resample_linear(samples: np.ndarray, n_out: int) -> np.ndarray:

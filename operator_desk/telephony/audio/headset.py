@@ -55,7 +55,7 @@ class Headset:
         try:
             check(device=device, channels=1, samplerate=self.bridge_rate, dtype="int16")
             return self.bridge_rate
-        except Exception:
+        except (sd.PortAudioError, ValueError):  # the bridge rate is not supported
             return int(sd.query_devices(device, kind)["default_samplerate"])
 
     def open(self) -> str:
@@ -79,7 +79,7 @@ class Headset:
                     ear.read_into(outdata[:, 0])  # PortAudio thread: copy only
 
                 self._start(sd.OutputStream, self.output_device, self.out_rate, on_output)
-        except Exception:
+        except Exception:  # noqa: BLE001 - PortAudio/device boundary: report a code, never crash
             self.close()
             self.status = "no_audio_device"
             return self.status
@@ -138,5 +138,5 @@ class Headset:
             try:
                 stream.abort()
                 stream.close()
-            except Exception:  # the device may already be gone
+            except Exception:  # noqa: BLE001 - best-effort close; the device may already be gone
                 pass

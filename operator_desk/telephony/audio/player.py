@@ -156,5 +156,5 @@ class FilePlayer:
             try:
                 stream.abort()
                 stream.close()
-            except Exception:  # a device that vanished may fail to close
+            except Exception:  # noqa: BLE001 - best-effort close; a vanished device may fail to close
                 pass

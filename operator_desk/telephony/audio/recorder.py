@@ -89,7 +89,7 @@ class CallRecorder:
             try:
                 self._file.write(block)
                 self._frames += len(block)
-            except Exception:  # disk full, file removed: keep the call going, report a code
+            except (OSError, RuntimeError):  # disk full, file removed (LibsndfileError): keep the call going
                 self._error = "write_failed"
 
     def close(self) -> RecordingResult:
@@ -100,7 +100,7 @@ class CallRecorder:
             self._thread.join(timeout=10)
             try:
                 self._file.close()
-            except Exception:
+            except (OSError, RuntimeError):  # LibsndfileError, disk full
                 self._error = self._error or "write_failed"
         return RecordingResult(
             path=str(self.path),

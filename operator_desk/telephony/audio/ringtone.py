@@ -14,7 +14,7 @@ DEFAULT_PATTERN: tuple[tuple[float, float], ...] = ((0.4, 0.2), (0.4, 2.0))
 
 
 def ring_cycle(
-    freq_hz: float, samplerate: int, pattern=DEFAULT_PATTERN, amplitude: float = 0.4
+    freq_hz: float, samplerate: int, pattern: tuple[tuple[float, float], ...] = DEFAULT_PATTERN, amplitude: float = 0.4
 ) -> np.ndarray:
     """One full cycle of the ring pattern as float32 samples, with 5 ms fades against clicks."""
     parts = []
@@ -41,7 +41,7 @@ class RingTone:
         device: DeviceSpec = None,
         freq_hz: float = 880.0,
         samplerate: int = 48000,
-        pattern=DEFAULT_PATTERN,
+        pattern: tuple[tuple[float, float], ...] = DEFAULT_PATTERN,
     ) -> None:
         self.device = device
         self.samplerate = samplerate
@@ -85,5 +85,5 @@ class RingTone:
         if stream is not None:
             try:
                 stream.close()
-            except Exception:  # a device that vanished may fail to close; nothing left to do
+            except Exception:  # noqa: BLE001 - best-effort close of a vanished device; nothing left to do
                 pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import cast
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -111,7 +112,7 @@ def parse_pidf(
 
 def _parse_xml(document: str | bytes) -> Element:
     try:
-        return fromstring(document, forbid_dtd=True)
+        return cast(Element, fromstring(document, forbid_dtd=True))  # defusedxml ships no types
     except (ParseError, DefusedXmlException, ValueError) as exc:
         # ValueError covers text that cannot be encoded for expat (lone surrogates).
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__

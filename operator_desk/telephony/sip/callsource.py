@@ -194,7 +194,7 @@ class SipCallSource(CallSource):
             if self._ring_tone is not None:
                 try:
                     self._ring_tone.start()
-                except Exception as exc:  # no ring device: the call still rings on screen
+                except Exception as exc:  # noqa: BLE001 - no ring device: the call still rings on screen
                     log.warning("ring tone: %s", exc)
             events.on_ring(ext_id, str(message.get("number", "")), message.get("location"))
         elif ev == "caller_hangup":

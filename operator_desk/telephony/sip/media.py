@@ -45,7 +45,7 @@ class BridgePort(pj.AudioMediaPort):
         self._operator_source = source
 
     # --- PJSIP clock thread -------------------------------------------------------------------
-    def onFrameRequested(self, frame: pj.MediaFrame) -> None:  # noqa: N802 - PJSIP's name
+    def onFrameRequested(self, frame: pj.MediaFrame) -> None:
         try:
             samples = self._operator_source(self.frame_samples)
             if self._pending_operator is not None and self.recorder is not None:
@@ -57,10 +57,10 @@ class BridgePort(pj.AudioMediaPort):
             frame.size = len(data)
             frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
             self.ticks += 1
-        except Exception:
+        except Exception:  # noqa: BLE001 - PJSIP media callback: nothing may escape into C++
             self.callback_errors += 1
 
-    def onFrameReceived(self, frame: pj.MediaFrame) -> None:  # noqa: N802 - PJSIP's name
+    def onFrameReceived(self, frame: pj.MediaFrame) -> None:
         try:
             if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO and frame.size > 0:
                 caller = np.frombuffer(bytes(frame.buf), dtype="<i2")
@@ -74,5 +74,5 @@ class BridgePort(pj.AudioMediaPort):
             recorder = self.recorder
             if recorder is not None:
                 recorder.push(caller, operator if operator is not None else self._silence)
-        except Exception:
+        except Exception:  # noqa: BLE001 - PJSIP media callback: nothing may escape into C++
             self.callback_errors += 1

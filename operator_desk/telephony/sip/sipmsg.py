@@ -86,7 +86,7 @@ def device_location(message: str) -> dict[str, Any] | None:
         from operator_desk.telephony.location import parse_any
 
         location = parse_any(message)
-    except Exception as exc:  # LocationParseError or a parser bug: never block the ring
+    except Exception as exc:  # noqa: BLE001 - LocationParseError or a parser bug: never block the ring
         log.warning("PIDF-LO in INVITE not usable: %s", exc)
         return None
     return location.to_json()

@@ -48,10 +48,10 @@ class DeskCall(pj.Call):
         self.local_hangup = False
         self.held = False
 
-    def onCallState(self, prm: pj.OnCallStateParam) -> None:  # noqa: N802
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
         self.stack.on_call_state(self)
 
-    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:  # noqa: N802
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         self.stack.on_media_state(self)
 
 
@@ -62,10 +62,10 @@ class DeskAccount(pj.Account):
         super().__init__()
         self.stack = stack
 
-    def onRegState(self, prm: pj.OnRegStateParam) -> None:  # noqa: N802
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
         self.stack.on_reg_state(self, int(prm.code))
 
-    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:  # noqa: N802
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self.stack.on_incoming(self, prm)
 
 
@@ -149,7 +149,7 @@ class SipStack:
             try:
                 call.local_hangup = True
                 call.hangup(pj.CallOpParam(True))
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort hangup at shutdown (pj.Error)
                 pass
         deadline = time.monotonic() + 1.0
         while self.calls and time.monotonic() < deadline:

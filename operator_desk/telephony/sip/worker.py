@@ -74,7 +74,7 @@ def run(stdin: BinaryIO, out: BinaryIO) -> int:
     stack = SipStack(cfg, emit)
     try:
         stack.start()
-    except Exception as exc:  # pj.Error: port in use, bad registrar URI ...
+    except Exception as exc:  # noqa: BLE001 - pj.Error: port in use, bad registrar URI ...
         emit({"ev": "status", "ready": False, "detail": "sip_start_failed", "reason": _reason(exc)})
         return EXIT_START_FAILED
 
@@ -104,7 +104,7 @@ def run(stdin: BinaryIO, out: BinaryIO) -> int:
                     raise CommandError("unknown_command")
             except CommandError as exc:
                 emit({"ev": "error", "cmd": name, "ext_id": ext_id, "detail": str(exc)})
-            except Exception as exc:  # pj.Error from PJSIP: report, keep serving
+            except Exception as exc:  # noqa: BLE001 - command loop: pj.Error from PJSIP is reported, keep serving
                 emit({"ev": "error", "cmd": name, "ext_id": ext_id, "detail": _reason(exc)})
     stack.shutdown()
     emit({"ev": "bye"})
@@ -116,7 +116,7 @@ def _reason(exc: BaseException) -> str:
     if callable(info):
         try:
             return str(info())
-        except Exception:
+        except Exception:  # noqa: BLE001 - formatting an error must not raise another
             pass
     return f"{type(exc).__name__}: {exc}"
 

@@ -216,7 +216,7 @@ class MapPanel(QWidget):
     def _repaint_static(self) -> None:
         self._invalidate()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         r = self._renderer
         dpr = self.devicePixelRatioF()
         if dpr != r.dpr:
@@ -238,7 +238,7 @@ class MapPanel(QWidget):
             p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         p.end()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         vp = self._renderer.viewport
         vp.width, vp.height = max(1, self.width()), max(1, self.height())
         if self._auto_fit:
@@ -261,13 +261,13 @@ class MapPanel(QWidget):
         self._auto_fit = False
         self._invalidate()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = self._last = event.position()
             self._dragging = False
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None or self._last is None or not (event.buttons() & Qt.MouseButton.LeftButton):
             return
         pos = event.position()
@@ -282,7 +282,7 @@ class MapPanel(QWidget):
         self._renderer.viewport.pan_px(d.x(), d.y())
         self._user_moved()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         was_drag, self._press, self._last = self._dragging, None, None
@@ -297,7 +297,7 @@ class MapPanel(QWidget):
         if hit is not None:
             self.incident_clicked.emit(hit)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+    def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / WHEEL_NOTCH
         if steps == 0:
             return
@@ -306,7 +306,7 @@ class MapPanel(QWidget):
         self._user_moved()
         event.accept()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         vp = self._renderer.viewport
         step = KEY_PAN_PX * (4 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
         pans = {
@@ -341,7 +341,7 @@ class MapPanel(QWidget):
         fit.triggered.connect(self.fit_region)
         return menu
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.build_context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()

@@ -138,7 +138,7 @@ def test_attach_synced_only_own_site(store: Store, clock: FakeClock) -> None:
     clock.advance(15_000)
     svc = DeviceLocationService(store)
 
-    def arrive(conn, pk: str, number: str) -> None:  # noqa: ANN001 - what sync/apply does for an append row
+    def arrive(conn, pk: str, number: str) -> None:  # what sync/apply does for an append row
         conn.execute(
             "INSERT INTO device_locations (id, number, lat, lon, radius_m, time, method, source, received_at, "
             "call_id) VALUES (?,?,?,?,?,?,?,?,?,NULL)",

@@ -51,7 +51,7 @@ def test_a_call_on_one_desk_reaches_the_other_within_seconds(desks) -> None:  # 
     assert wait_until(lambda: b.query("SELECT count(*) FROM calls WHERE id=?", (call,))[0][0] == 1, 10)
     latency = time.monotonic() - t0
     assert latency < 5.0
-    assert any(c.initiator == "sync" and call in c.ids.get("calls", set()) for c in heard)
+    assert any(c.origin == "sync" and call in c.ids.get("calls", set()) for c in heard)
     assert wait_until(lambda: ea.status.waiting == 0 and ea.status.online, 5)
     assert replica_state(a.reader())["calls"] == replica_state(b.reader())["calls"]
     assert seen_b and seen_b[-1].error is None and seen_b[-1].last_success_ms

@@ -1,0 +1,265 @@
+"""The Qt-free half of the composition root: everything a desk is made of except its widgets.
+
+`build_core(...)` makes the store, the services, the call source and its session, the region context
+and (when the desk is joined to a hub) the sync engine and the recordings uploader. The command line,
+the benchmarks and the tests use it without Qt; `ui.compose.build_ui(core)` puts the window on top,
+and `app.create_desk` (CONTRACT.md) does both. Every part that owns a thread has its own shutdown and
+`Core.close()` calls them in order: sources first (nothing new arrives), then sync, then the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from . import paths
+from .domain.timeutil import WITA
+from .services.agencies import AgencyService
+from .services.calls import CallService
+from .services.drafts import DraftService
+from .services.incidents import IncidentService
+from .services.referrals import ReferralService
+from .services.session import DeskSession
+from .store.store import Store
+from .telephony.source import CallSource, ManualSource, SimulatorSource
+
+if TYPE_CHECKING:
+    from .geo.gazetteer import Gazetteer
+    from .geo.model import Region
+    from .geo.reverse import ReverseGeocoder
+    from .services.recordings import RecordingUploader
+    from .sync.engine import SyncEngine, SyncStatus
+
+log = logging.getLogger("operator_desk")
+
+# (desa_code, desa_name, kecamatan_code, kecamatan_name) of a point, or None outside the region.
+Place = tuple[str | None, str | None, str | None, str | None]
+
+
+class RegionContext:
+    """The desk's region: pack, gazetteer, reverse geocoder, time zone and incident-number prefix.
+
+    Parts that need the region are given this object when they are built and read it when they work;
+    the pack itself (~0.5 s of numpy/shapely) may arrive later from a worker (`install`), and whoever
+    must redraw then subscribes. Nothing is patched into a part after it was built.
+    """
+
+    def __init__(self, path: Path | None, *, prefix: str = "OD", zone: ZoneInfo = WITA) -> None:
+        self.path = path
+        self.region: Region | None = None
+        self.gazetteer: Gazetteer | None = None
+        self.geocoder: ReverseGeocoder | None = None
+        self.zone = zone
+        self.prefix = prefix
+        self.failed: BaseException | None = None
+        self._listeners: list[Callable[[RegionContext], None]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self.region is not None
+
+    def subscribe(self, listener: Callable[[RegionContext], None]) -> None:
+        """`listener(ctx)` runs once the region is installed (at once if it already is)."""
+        self._listeners.append(listener)
+        if self.loaded:
+            listener(self)
+
+    def load(self) -> tuple[Region, Gazetteer, ReverseGeocoder] | None:
+        """Read and index the pack (any thread; slow). None when the desk has no region."""
+        if self.path is None:
+            return None
+        from .geo.gazetteer import Gazetteer
+        from .geo.pack import load_region
+        from .geo.reverse import ReverseGeocoder
+
+        reg = load_region(self.path)
+        return reg, Gazetteer.from_region(reg), ReverseGeocoder(reg)
+
+    def install(self, loaded: tuple[Region, Gazetteer, ReverseGeocoder] | None) -> None:
+        """Make the loaded region current and tell the listeners (call on the thread that owns them)."""
+        if loaded is None:
+            return
+        with self._lock:
+            self.region, self.gazetteer, self.geocoder = loaded
+            self.zone = ZoneInfo(self.region.timezone)
+            self.prefix = self.region.site_code_prefix
+        for listener in list(self._listeners):
+            listener(self)
+
+    def locate(self, lat: float, lon: float) -> Place | None:
+        """Reverse geocoding of a point to its desa/kecamatan; None without a region or outside it."""
+        geo = self.geocoder
+        if geo is None:
+            return None
+        p = geo.locate(lat, lon)
+        return None if p is None else (p.desa_code, p.desa_name, p.kecamatan_code, p.kecamatan_name)
+
+
+@dataclass
+class Core:
+    """A desk without its window. Built by `build_core`; `close()` stops what it started."""
+
+    data_dir: Path
+    store: Store
+    region: RegionContext
+    calls: CallService
+    incidents: IncidentService
+    referrals: ReferralService
+    agencies: AgencyService
+    drafts: DraftService
+    source: CallSource
+    session: DeskSession
+    server: str | None = None
+    sync: SyncEngine | None = None
+    uploader: RecordingUploader | None = None
+    sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
+    _closed: bool = False
+
+    @property
+    def simulator(self) -> SimulatorSource:
+        if not isinstance(self.source, SimulatorSource):
+            raise AttributeError("this desk does not use the simulator call source")
+        return self.source
+
+    def set_operator(self, name: str) -> None:
+        """The operator on duty: every change from now on records this name."""
+        name = name.strip()
+        if name and name != self.store.operator:
+            self.store.operator = name
+            self.store.set_meta("operator", name)
+
+    def on_sync_status(self, status: SyncStatus) -> None:
+        for listener in list(self.sync_listeners):
+            listener(status)
+
+    def start_sync(self) -> None:
+        """Start the engine (and the recordings uploader) when the desk has a hub; idempotent."""
+        if self.sync is not None or not self.server:
+            return
+        from .sync.engine import SyncEngine, SyncStatus
+
+        token = self.store.get_meta("sync_token")
+        if not token:
+            self.on_sync_status(SyncStatus(online=False, error="unauthorized"))
+            return
+        self.sync = SyncEngine(self.store, self.server, token, on_status=self.on_sync_status)
+        self.sync.start()
+        from .services.recordings import RecordingUploader
+
+        self.uploader = RecordingUploader(self.store, self.server, token, self.data_dir)
+        self.uploader.start()
+
+    def close(self) -> None:
+        """Stop the call source, sync and the uploader, then close the store. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.source.stop()
+        if self.sync is not None:
+            self.sync.stop()
+        if self.uploader is not None:
+            self.uploader.stop(timeout=2.0)
+        self.store.close()
+
+
+def call_source_kind(explicit: str | None, data: Path) -> str:
+    """--call-source, else the settings file, else manual entry."""
+    if explicit:
+        return explicit
+    from . import settings as desk_settings
+
+    try:
+        return desk_settings.load(data).call_source
+    except ValueError:
+        log.exception("settings unreadable; manual call entry")
+        return "manual"
+
+
+def make_source(kind: str, data: Path) -> CallSource:
+    if kind == "simulator":
+        return SimulatorSource()
+    if kind == "sip":
+        from . import settings as desk_settings
+        from .telephony.audio.ringtone import RingTone
+        from .telephony.sip import SipCallSource
+
+        cfg = desk_settings.load(data)
+        return SipCallSource(
+            desk_settings.sip_config(cfg, data),
+            worker_log=data / "logs" / "sip-worker.log",
+            ring_tone=RingTone(cfg.audio.ring_device),
+        )
+    return ManualSource()
+
+
+def build_core(
+    data_dir: Path | str,
+    region: Path | str | None = None,
+    call_source: str | None = "simulator",
+    server: str | None = None,
+    operator: str | None = None,
+    demo: bool = False,
+    now_ms: Callable[[], int] | None = None,
+    load_region: bool = True,
+    start_sync: bool = True,
+    **store_options: Any,
+) -> Core:
+    """Build a desk's core over `data_dir` (created if missing). No Qt.
+
+    With `load_region=False` the region pack is left for the caller to load (`core.region.load()` on a
+    worker, then `core.region.install(...)`), so a window can show before it is ready.
+    """
+    data = Path(data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    store = Store(paths.store_path(data), **({"now_ms": now_ms} if now_ms else {}), **store_options)
+    try:
+        if operator:
+            store.operator = operator
+            store.set_meta("operator", operator)
+        ctx = RegionContext(paths.default_region(data, region), prefix=store.get_meta("region_prefix") or "OD")
+        calls = CallService(store)
+        incidents = IncidentService(store, prefix=ctx.prefix, zone=ctx.zone)
+        referrals = ReferralService(store)
+        agencies = AgencyService(store)
+        agencies.ensure_defaults()
+        drafts = DraftService(store)
+
+        def region_installed(c: RegionContext) -> None:
+            incidents.prefix, incidents.zone = c.prefix, c.zone  # numbers and WITA days follow the pack
+            if store.get_meta("region_prefix") != c.prefix:
+                store.set_meta("region_prefix", c.prefix)
+
+        ctx.subscribe(region_installed)
+        if demo and not calls.any_calls():
+            from .services.demo import generate_demo
+            from .services.places import places_from_region
+
+            generate_demo(store, calls=600, days=7, places=places_from_region(ctx.path))
+        source = make_source(call_source_kind(call_source, data), data)
+        core = Core(
+            data_dir=data,
+            store=store,
+            region=ctx,
+            calls=calls,
+            incidents=incidents,
+            referrals=referrals,
+            agencies=agencies,
+            drafts=drafts,
+            source=source,
+            session=DeskSession(calls, source),
+            server=server or store.get_meta("sync_server"),  # joined earlier with `operator-desk join`
+        )
+        if load_region:
+            ctx.install(ctx.load())
+    except BaseException:
+        store.close()
+        raise
+    if start_sync:
+        core.start_sync()
+    return core

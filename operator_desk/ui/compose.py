@@ -1,0 +1,283 @@
+"""The Qt half of the composition root: the window and its views over a built `Core`.
+
+`build_ui(core)` makes the bridge, the task runner, the views and the bindings, declares every view's
+subscription to the bridge in one place (`_subscribe`), and returns a `DeskUi` whose `close()` stops
+its timers and waits for its background work. No view holds the store: they get services and query
+objects, and every write or slow read they start runs on the task runner.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from ..core import Core, RegionContext
+from ..services.conflicts import ConflictService
+from ..services.device_location import DeviceLocationService
+from ..services.landmarks import LandmarkService
+from ..services.map_view import MapIncidents
+from ..services.recordings import RecordingService
+from ..services.shifts import ShiftService
+from ..services.stats import StatsService
+from ..telephony.source import SimulatorSource
+from . import desk_actions
+from .bridge import Bridge
+from .call_events import QtCallEvents
+from .form_services import FormServices
+from .incident_form import IncidentForm
+from .lazy_host import LazyHost
+from .main_window import MainWindow
+from .map_host import MapHost
+from .referral_board import ReferralBoard
+from .status import DeskStatusBar
+from .tasks import TaskRunner
+from .telephony_binding import TelephonyBinding
+
+if TYPE_CHECKING:
+    from .map import MapPanel
+    from .map_binding import MapBinding
+
+log = logging.getLogger(__name__)
+REGION_DELAY_MS = 50
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+@dataclass
+class DeskUi:
+    """The widgets of one desk and what drives them."""
+
+    core: Core
+    window: MainWindow
+    bridge: Bridge
+    runner: TaskRunner
+    status: DeskStatusBar
+    form: IncidentForm
+    board: ReferralBoard
+    handover: LazyHost
+    stats: LazyHost
+    map_host: MapHost
+    telephony: TelephonyBinding
+    events: QtCallEvents
+    map_panel: MapPanel | None = None
+    map_binding: MapBinding | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        """Wait until every write and background task given so far has finished and been delivered
+        (tests, the screenshot, shutdown). Not for use in a slot."""
+        app = QCoreApplication.instance()
+        for _ in range(3):
+            self.core.session.wait_written(timeout_s)
+            self.runner.wait(int(timeout_s * 1000))
+            self.core.store.drain(timeout_s)
+            if app is not None:
+                app.processEvents()
+            self.bridge.flush_now()
+            if app is not None:
+                app.processEvents()
+            if not self.runner.busy():
+                break
+
+    def close(self) -> None:
+        """Save the draft and the layout, stop timers and background work. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.form.save_draft()
+            self.window.save_layout()
+            self.window.hide()
+            self.form.stop()
+            self.status.stop()
+            self.board.stop()
+            handover = self.handover.widget
+            if handover is not None and hasattr(handover, "stop"):
+                handover.stop()
+            stats = self.stats.widget
+            if stats is not None and hasattr(stats, "stop"):
+                stats.stop()
+        except RuntimeError:
+            log.warning("widgets already deleted at close")
+        self.runner.shutdown()
+        self.bridge.flush_now()
+        self.bridge.stop()
+
+
+def build_ui(core: Core, *, background: bool = False) -> DeskUi:
+    """Compose the window over `core` (needs a QApplication). With `background=True` a region that is
+    not loaded yet loads on the task runner after the first paint."""
+    store = core.store
+    ctx = core.region
+    runner = TaskRunner()
+    bridge = Bridge()
+    store.subscribe(bridge.post)
+    form = IncidentForm(FormServices(core.incidents, core.referrals, core.agencies, core.drafts, region=ctx))
+    status = DeskStatusBar(store.site_code, ctx.zone, store.now_ms)
+    status.set_operator(store.operator)
+    board = ReferralBoard(referrals=core.referrals, agencies=core.agencies, incidents=core.incidents,
+                          now_ms=store.now_ms)
+    shifts = ShiftService(store, core.referrals)
+    handover = LazyHost(lambda: _make_handover(shifts, store.now_ms))  # built when first shown
+    stats_service = StatsService(store, zone=ctx.zone)
+    stats = LazyHost(lambda: _make_stats(stats_service, store.now_ms, ctx), name="statsPanel")
+    map_host = MapHost()
+    from .call_log import CallLogPanel
+    from ..services.call_log import CallLogQuery
+
+    window = MainWindow(
+        extra_docks=[
+            ("mapDock", _tr("Map"), map_host),
+            ("referralDock", _tr("Referrals"), board),
+            ("handoverDock", _tr("Shift handover"), handover),
+            ("statsDock", _tr("Statistics"), stats),
+        ],
+        session=core.session,
+        calls=core.calls,
+        call_log=CallLogPanel(CallLogQuery(store)),
+        form=form,
+        status=status,
+        settings_path=core.data_dir / "window.ini",
+        operators=sorted(set(core.calls.known_operators()) | ({store.operator} - {None})),
+        on_operator=lambda name: _set_operator(core, status, name),
+    )
+    if store.operator:
+        window.duty.setCurrentText(store.operator)
+    events = QtCallEvents(window)
+    events.status.connect(status.set_source)
+    recordings = RecordingService(store, core.data_dir)
+    telephony = TelephonyBinding(
+        events, core.session, DeviceLocationService(store), recordings, window, runner,
+        get_map=lambda: ui.map_panel, get_uploader=lambda: core.uploader, now_ms=store.now_ms, parent=window,
+    )
+    window.add_location_action(telephony.take_location)
+    ui = DeskUi(core, window, bridge, runner, status, form, board, handover, stats, map_host, telephony, events)
+    runner.on_error = lambda exc: _show_failure(window, exc)
+    core.session.write_failed.append(bridge.write_failed.emit)
+    bridge.write_failed.connect(lambda exc: _show_failure(window, exc))
+
+    def replay(call_id: str) -> None:
+        from .replay_dialog import open_replay
+
+        def show(item: Any) -> None:
+            if item is None:
+                window.statusBar().showMessage(_tr("This call has no recording"), 4000)
+            else:
+                open_replay(window, item)
+
+        runner.run(lambda: recordings.open_for_replay(call_id), show, key="replay")
+
+    window.call_log.call_activated.connect(replay)
+
+    def follow_incident(call_id: str) -> None:
+        """Selecting a call of an incident selects and follows that incident on the map."""
+
+        def follow(incident_id: str | None) -> None:
+            if ui.map_panel is not None and incident_id:
+                ui.map_panel.select_incident(incident_id)
+                ui.map_panel.follow(incident_id)
+
+        runner.run(lambda: core.calls.get(call_id).get("incident_id"), follow, key="follow-incident")
+
+    window.call_log.call_selected.connect(follow_incident)
+    stats.follow(window.docks["statsDock"])
+    handover.follow(window.docks["handoverDock"])
+    conflicts = ConflictService(store)
+    window.add_admin_menu(
+        lambda: desk_actions.open_settings(window, core.data_dir),
+        lambda: desk_actions.open_agencies(window, core.agencies, ctx.region),
+        lambda: desk_actions.open_conflicts(window, conflicts),
+    )
+    form.saved.connect(lambda incident_id: _finish_emergency(core, incident_id))
+    _subscribe(ui)
+    core.source.start(events)
+    if isinstance(core.source, SimulatorSource):
+        desk_actions.add_training(window, core.source, core.calls)
+    ctx.subscribe(lambda c: _region_installed(ui, c))
+    if ctx.path is None:
+        map_host.no_region()
+    elif not ctx.loaded and background:
+        # Start once the event loop runs, so the first paint of the window does not share the GIL with
+        # the imports of numpy and shapely on the worker.
+        QTimer.singleShot(REGION_DELAY_MS, lambda: runner.run(ctx.load, ctx.install, lambda exc: _region_failed(ui, exc)))
+    elif not ctx.loaded:
+        ctx.install(ctx.load())
+    core.sync_listeners.append(bridge.sync_status.emit)
+    bridge.sync_status.connect(status.set_sync)
+    form.restore_draft()
+    return ui
+
+
+def _subscribe(ui: DeskUi) -> None:
+    """Every view's subscription to the bridge, in one place: which tables each one redraws for."""
+    b = ui.bridge
+    b.subscribe(ui.window.call_log.model.apply_changes, "calls", "incidents",
+                owner=ui.window.call_log.model)
+    b.subscribe(lambda _ch: ui.board.refresh(), "referrals", "incidents", "agencies", owner=ui.board)
+    b.subscribe(ui.telephony.on_changes, "device_locations")
+    b.subscribe(lambda ch: _handover_changed(ui, ch), "incidents", "referrals", "calls", "shifts",
+                "shift_handovers", owner=ui.handover)
+
+
+def _handover_changed(ui: DeskUi, _changes: Any) -> None:
+    widget = ui.handover.widget
+    if widget is not None:
+        widget.refresh()
+
+
+def _region_installed(ui: DeskUi, ctx: RegionContext) -> None:
+    """The region pack is there: place search, the status clock's zone, the map."""
+    from .map import MapPanel
+    from .map_binding import MapBinding
+
+    assert ctx.region is not None
+    ui.form.place.set_gazetteer(ctx.gazetteer)
+    ui.status.set_zone(ctx.zone)
+    panel = MapPanel(ctx.region)
+    ui.map_host.set_panel(panel)
+    binding = MapBinding(panel, MapIncidents(ui.core.store), ui.form, LandmarkService(ui.core.store), ctx,
+                         ui.runner, parent=ui.window)
+    ui.bridge.subscribe(binding.on_changes, "incidents", "landmarks")
+    ui.map_panel, ui.map_binding = panel, binding
+
+
+def _region_failed(ui: DeskUi, exc: BaseException) -> None:
+    log.error("region pack failed to load", exc_info=exc)
+    ui.map_host.no_region()
+    ui.window.statusBar().showMessage(_tr("The region pack cannot be read; see the desk log"), 15000)
+
+
+def _set_operator(core: Core, status: DeskStatusBar, name: str) -> None:
+    core.set_operator(name)
+    status.set_operator(core.store.operator)
+
+
+def _finish_emergency(core: Core, incident_id: str) -> None:
+    """The form saved or attached: the current call ends as an emergency of that incident."""
+    if core.session.current is not None:
+        core.session.finish_emergency(incident_id)
+
+
+def _show_failure(window: MainWindow, exc: BaseException) -> None:
+    """A background write or task failed: a short translated line; details are in the desk log."""
+    window.show_error(exc)
+
+
+def _make_handover(shifts: ShiftService, now_ms: Any) -> Any:
+    from .handover import HandoverView
+
+    return HandoverView(shifts=shifts, now_ms=now_ms)
+
+
+def _make_stats(stats: StatsService, now_ms: Any, ctx: RegionContext) -> Any:
+    from .stats_panel import StatsPanel
+
+    stats.zone = ctx.zone
+    panel = StatsPanel(stats=stats, now_ms=now_ms, zone=ctx.zone)
+    panel.request_from_widgets()  # the last week, computed on the panel's worker
+    return panel
