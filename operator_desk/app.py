@@ -179,7 +179,8 @@ def run_gui(args: argparse.Namespace) -> int:
     data = paths.data_dir(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
     setup_logging(data)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     install_translator(app, args.lang)
     install_excepthook(log, main_window_notifier(app))
     try:
@@ -192,7 +193,7 @@ def run_gui(args: argparse.Namespace) -> int:
             demo=args.demo,
             background=not args.screenshot,
         )
-    except Exception as exc:  # noqa: BLE001 - a clear one-line reason at start, details in the log
+    except Exception as exc:
         log.exception("desk failed to start")
         print(f"operator-desk: cannot start: {exc}", file=sys.stderr)
         return 2

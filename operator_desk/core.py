@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import paths
@@ -208,7 +208,6 @@ def build_core(
     now_ms: Callable[[], int] | None = None,
     load_region: bool = True,
     start_sync: bool = True,
-    **store_options: Any,
 ) -> Core:
     """Build a desk's core over `data_dir` (created if missing). No Qt.
 
@@ -217,7 +216,7 @@ def build_core(
     """
     data = Path(data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    store = Store(paths.store_path(data), **({"now_ms": now_ms} if now_ms else {}), **store_options)
+    store = Store(paths.store_path(data), now_ms=now_ms) if now_ms else Store(paths.store_path(data))
     try:
         if operator:
             store.operator = operator

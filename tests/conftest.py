@@ -105,11 +105,31 @@ def _calling_place() -> str:
     return first
 
 
+def _ms_left(deadline: float) -> int:
+    return max(0, int((deadline - time.monotonic()) * 1000))
+
+
 def _alive(obj: Any, probe: str) -> bool:
     try:
         return bool(getattr(obj, probe)())
     except RuntimeError:  # the C++ object is gone: it cannot run
         return False
+
+
+class _Started:
+    """What a test started, with where. A Qt object owned by a parent (or the global pool) is held
+    strongly: its wrapper may otherwise vanish while C++ keeps it running. A parentless one is held
+    weakly, so the check does not keep alive (and running) what Python would have destroyed."""
+
+    def __init__(self) -> None:
+        self.owned: dict[Any, list[str]] = {}
+        self.loose: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+
+    def add(self, obj: Any, place: str, owned: bool) -> None:
+        (self.owned if owned else self.loose).setdefault(obj, []).append(place)
+
+    def items(self) -> list[tuple[Any, list[str]]]:
+        return [*self.owned.items(), *self.loose.items()]
 
 
 def _uses_qt(request: pytest.FixtureRequest) -> bool:
@@ -129,10 +149,7 @@ def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
     from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, QTimer
 
     monkeypatch = pytest.MonkeyPatch()
-    timers: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-    single_shots: list[tuple[Any, str]] = []
-    qthreads: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
-    pools: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
+    timers, qthreads, pools = _Started(), _Started(), _Started()
     base_timer_start = QTimer.start
     base_single_shot = QTimer.singleShot
     base_thread_start = QThread.start
@@ -140,7 +157,7 @@ def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
     gui_thread = QThread.currentThread()
 
     def timer_start(self: Any, *args: Any) -> None:
-        timers[self] = _calling_place()
+        timers.add(self, _calling_place(), self.parent() is not None)
         base_timer_start(self, *args)
 
     def single_shot(msec: Any, *rest: Any) -> None:
@@ -168,15 +185,15 @@ def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
         functor = args[0]
         t.timeout.connect(lambda: functor())
         t.timeout.connect(t.deleteLater)
-        single_shots.append((t, _calling_place()))
+        timers.add(t, _calling_place(), True)  # parentless too: Qt's own single shot outlives its caller
         base_timer_start(t, msec)
 
     def thread_start(self: Any, *args: Any) -> None:
-        qthreads[self] = _calling_place()
+        qthreads.add(self, _calling_place(), self.parent() is not None)
         base_thread_start(self, *args)
 
     def pool_start(self: Any, *args: Any, **kwargs: Any) -> None:
-        pools.setdefault(self, []).append(_calling_place())
+        pools.add(self, _calling_place(), self.parent() is not None or self == QThreadPool.globalInstance())
         base_pool_start(self, *args, **kwargs)
 
     monkeypatch.setattr(QTimer, "start", timer_start)
@@ -191,23 +208,23 @@ def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
     problems: list[str] = []
     deadline = time.monotonic() + LEAK_GRACE_S
     global_pool = QThreadPool.globalInstance()
-    for pool, places in list(pools.items()):
+    for pool, places in pools.items():
         # Idle workers of a pool (the global one's especially) are process-wide and expire on their
         # own; only a task still running is this test's leak.
-        if not pool.waitForDone(max(0, int((deadline - time.monotonic()) * 1000))):
-            which = "the global thread pool" if pool is global_pool else f"pool {pool!r}"
-            problems.append(f"a task still running on {which}, started at: " + "; ".join(sorted(set(places))))
+        if _alive(pool, "activeThreadCount") and not pool.waitForDone(_ms_left(deadline)):
+            which = "the global thread pool" if pool == global_pool else f"pool {pool!r}"
+            problems.append(f"a task still running on {which}, started at " + "; ".join(sorted(set(places))))
             pool.clear()
-    for thread, place in list(qthreads.items()):
-        if _alive(thread, "isRunning"):
+    for thread, places in qthreads.items():
+        if _alive(thread, "isRunning") and not thread.wait(_ms_left(deadline)):
+            problems.append(f"QThread still running, started at {places[-1]}")
             thread.quit()
-            if not thread.wait(max(0, int((deadline - time.monotonic()) * 1000))):
-                problems.append(f"QThread still running, started at {place}")
-    for timer, place in [*timers.items(), *single_shots]:
+            thread.wait(1000)
+    for timer, places in timers.items():
         if _alive(timer, "isActive"):
             problems.append(
                 f"QTimer still active ({'single shot' if timer.isSingleShot() else 'repeating'}, "
-                f"{timer.interval()} ms), started at {place}"
+                f"{timer.interval()} ms), started at {places[-1]}"
             )
             timer.stop()
     if problems and allowed is None:

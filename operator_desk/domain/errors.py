@@ -66,6 +66,9 @@ class ErrorCode(StrEnum):
     # -- the work: calls, incidents, referrals, shifts, conflicts ----------------------------------
     NOT_FOUND = "not_found"
     STATUS_BACKWARDS = "status_backwards"
+    UNKNOWN_STATUS = "unknown_status"
+    INCIDENT_OPEN = "incident_open"  # reopening an incident that is not resolved or closed
+    REOPEN_REASON_REQUIRED = "reopen_reason_required"
     CALL_ENDED = "call_ended"
     INCIDENT_CLOSED = "incident_closed"
     DISPOSITION_REQUIRED = "disposition_required"

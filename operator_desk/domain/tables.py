@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .enums import (
     AgencyKind,
@@ -463,15 +463,13 @@ def _compile(col: Column) -> Check:
         return check_bool
     shape = "object" if kind == "location" else col.shape
     want: type = dict if shape == "object" else list
+    what = "an object" if shape == "object" else "a list"
     items, limit = col.items, col.max_bytes
 
     def check_json(v: Any) -> str | None:
-        if type(v) is not want:
-            return (
-                null()
-                if v is None
-                else f"expected {'an object' if want is dict else 'a list'}, got {_kind(v)}"
-            )
+        got = type(v)  # compared apart from v, so that v stays Any for the checks below
+        if got is not want:
+            return null() if v is None else f"expected {what}, got {_kind(v)}"
         budget = [limit]
         problem = _json_problem(v, 0, budget)
         if problem:
@@ -481,7 +479,7 @@ def _compile(col: Column) -> Check:
         if items is not None and any(type(x) is not str or x not in items for x in v):
             return "a list item that is not an allowed value"
         if kind == "location":
-            return _location_problem(v)
+            return _location_problem(cast(dict[str, Any], v))
         return None
 
     return check_json

@@ -267,9 +267,6 @@ class AuthGate:
         finally:
             self._slots.release()
 
-    async def __call__(self, authorization: str | None, addr: str) -> Site:
-        return await self.authenticate(authorization, addr)
-
 
 class RateLimited(AuthError):
     """Too many failures: answered 429 with Retry-After."""

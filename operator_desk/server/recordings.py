@@ -6,6 +6,12 @@ place (os.replace), so a cut connection never leaves a half file under the final
 of the same bytes is a no-op (idempotent: the desk may retry after a lost answer); different bytes
 for a stored call are refused with 409 — a recording is evidence and is never overwritten.
 
+With `call_info` (the hub passes its log's view of the call): only the desk that took the call may
+upload its recording (403 naming the owner; 404 while the call has not synced yet, the desk retries),
+the hash must be the call record's `recording_sha256` (409), and the size is bounded by the call's
+recording duration. In every case the content must be a FLAC that decodes (soundfile, 415) and, when
+the duration is known, lasts roughly as long (422).
+
 Mount (in server/app.py, next to the sync routes)::
 
     from .recordings import routes as recording_routes
@@ -18,6 +24,7 @@ forbidden) for a bad credential and return the site otherwise (`SyncServer.authe
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import re
@@ -26,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import soundfile
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -40,7 +48,36 @@ MAX_BYTES = 512 * 1024 * 1024  # a 4-hour 2-channel FLAC at 8 kHz is ~250 MB; re
 SUFFIX = ".flac"
 _CALL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_AUTH_STATUS = {p.E_UNAUTHORIZED: 401, p.E_FORBIDDEN: 403}
+_AUTH_STATUS = {p.E_UNAUTHORIZED: 401, p.E_FORBIDDEN: 403, "rate_limited": 429, "busy": 503}
+MAX_RATE = 48_000  # samples per second per channel a recording may have
+SLACK_S = 2.0  # "roughly the call's duration": ± this, or ± 10 %
+
+
+class NotFlac(ValueError):
+    """The content is not a FLAC that decodes."""
+
+
+def flac_duration(path: Path) -> float:
+    """Seconds of audio in a FLAC file, decoding every frame; NotFlac otherwise."""
+    try:
+        info = soundfile.info(str(path))
+        if info.format != "FLAC":
+            raise NotFlac(f"content is {info.format}, not FLAC")
+        frames = 0
+        for block in soundfile.blocks(str(path), blocksize=1 << 16, dtype="int16"):
+            frames += len(block)
+    except (soundfile.LibsndfileError, RuntimeError) as exc:
+        raise NotFlac(f"content is not a FLAC that decodes ({exc})") from None
+    if info.samplerate <= 0:
+        raise NotFlac("content has no sample rate")
+    return frames / info.samplerate
+
+
+def size_limit(duration_s: float | None, max_bytes: int) -> int:
+    """Bytes a recording of this duration may take (never more than uncompressed 2 × 16 bit)."""
+    if duration_s is None:
+        return max_bytes
+    return min(max_bytes, int((duration_s + 10) * MAX_RATE * 2 * 2) + 65536)
 
 
 def _err(status: int, code: str, detail: str) -> JSONResponse:
@@ -56,25 +93,55 @@ def _file_sha256(path: Path) -> str:
 
 
 def routes(
-    authenticate: Callable[[str | None], Any], recordings_dir: Path | str, *, max_bytes: int = MAX_BYTES
+    authenticate: Callable[..., Any],
+    recordings_dir: Path | str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    call_info: Callable[[str], dict[str, Any] | None] | None = None,
 ) -> list[Route]:
-    """PUT and GET /recordings/{call_id}; GET answers {"call_id", "sha256", "size"} or 404."""
-    folder = Path(recordings_dir)
+    """PUT and GET /recordings/{call_id}; GET answers {"call_id", "sha256", "size"} or 404.
 
-    async def check_auth(request: Request) -> Response | None:
+    `authenticate(authorization_header)` returns the site (a coroutine function gets the client
+    address too: the hub's AuthGate). `call_info(call_id)` is {"owner": site id, column: value} of a
+    call the hub holds, or None."""
+    folder = Path(recordings_dir)
+    is_async = inspect.iscoroutinefunction(authenticate)
+
+    async def check_auth(request: Request) -> Any:
+        header = request.headers.get("authorization")
         try:
-            await run_in_threadpool(authenticate, request.headers.get("authorization"))
+            if is_async:
+                return await authenticate(header, request.client.host if request.client else "?")
+            return await run_in_threadpool(authenticate, header)
         except p.ProtocolError as exc:
             return _err(_AUTH_STATUS.get(exc.code, 401), exc.code, str(exc))
-        return None
+
+    async def check_call(site: Any, call_id: str, claimed: str) -> tuple[float | None, Response | None]:
+        """(the recording's expected duration, None) or (None, a refusal)."""
+        if call_info is None:
+            return None, None
+        info = await run_in_threadpool(call_info, call_id)
+        if info is None:
+            return None, _err(404, p.E_NOT_FOUND, f"call {call_id} is not known to this hub yet; retry after sync")
+        if info["owner"] != site.site_id:
+            return None, _err(
+                403,
+                p.E_FORBIDDEN,
+                f"call {call_id} was taken by site {info['owner']}; site {site.site_id} may not upload its recording",
+            )
+        sha = info.get("recording_sha256")
+        if isinstance(sha, str) and sha and sha != claimed:
+            return None, _err(409, "recording_mismatch", f"the call record of {call_id} holds SHA-256 {sha}")
+        duration = info.get("recording_duration_s")
+        return (float(duration) if isinstance(duration, (int, float)) and duration >= 0 else None), None
 
     def target(call_id: str) -> Path | None:
         return folder / f"{call_id}{SUFFIX}" if _CALL_ID.fullmatch(call_id) else None
 
     async def put(request: Request) -> Response:
-        denied = await check_auth(request)
-        if denied is not None:
-            return denied
+        site = await check_auth(request)
+        if isinstance(site, Response):
+            return site
         call_id = request.path_params["call_id"]
         final = target(call_id)
         if final is None:
@@ -82,6 +149,13 @@ def routes(
         claimed = (request.headers.get(SHA256_HEADER) or "").strip().lower()
         if not _SHA256.fullmatch(claimed):
             return _err(400, p.E_BAD_REQUEST, f"{SHA256_HEADER}: expected 64 hex digits")
+        expected, refused = await check_call(site, call_id, claimed)
+        if refused is not None:
+            return refused
+        limit = size_limit(expected, max_bytes)
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return _err(413, "too_large", f"recording of {declared} bytes is larger than the limit of {limit}")
         await run_in_threadpool(folder.mkdir, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{call_id}-", suffix=".part", dir=folder)
         tmp = Path(tmp_name)
@@ -90,8 +164,8 @@ def routes(
             with os.fdopen(fd, "wb") as f:
                 async for chunk in request.stream():
                     size += len(chunk)
-                    if size > max_bytes:
-                        return _err(413, "too_large", f"recording larger than {max_bytes} bytes")
+                    if size > limit:
+                        return _err(413, "too_large", f"recording larger than {limit} bytes")
                     digest.update(chunk)
                     await run_in_threadpool(f.write, chunk)
                 await run_in_threadpool(f.flush)
@@ -99,6 +173,16 @@ def routes(
             got = digest.hexdigest()
             if got != claimed:
                 return _err(422, "sha256_mismatch", f"body hashes to {got}, header says {claimed}")
+            try:
+                seconds = await run_in_threadpool(flac_duration, tmp)
+            except NotFlac as exc:
+                return _err(415, "not_flac", str(exc))
+            if expected is not None and abs(seconds - expected) > max(SLACK_S, 0.1 * expected):
+                return _err(
+                    422,
+                    "wrong_duration",
+                    f"the recording lasts {seconds:.1f} s; the call's recording is {expected:.1f} s",
+                )
             if final.exists():
                 stored = await run_in_threadpool(_file_sha256, final)
                 if stored == got:
@@ -119,7 +203,7 @@ def routes(
 
     async def get(request: Request) -> Response:
         denied = await check_auth(request)
-        if denied is not None:
+        if isinstance(denied, Response):
             return denied
         call_id = request.path_params["call_id"]
         final = target(call_id)

@@ -44,16 +44,18 @@ class DeskSession:
         self.recent_ext: dict[str, str] = {}  # source handle -> call id, for events after the hang-up
         self._listeners: list[Callable[[], None]] = []
         self.write_failed: list[Callable[[BaseException], None]] = []
-        self._pending: set[Future[object]] = set()
+        self._pending: set[Future[Any]] = set()
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
-    def _track(self, future: Future[object]) -> None:
+    def _track(self, future: Future[Any] | None) -> None:
         """Keep an eye on a write handed to the store; report it if it fails."""
+        if future is None:  # a write that was waited for (wait=True) has nothing left to watch
+            return
         self._pending.add(future)
 
-        def done(f: Future[object]) -> None:
+        def done(f: Future[Any]) -> None:
             self._pending.discard(f)
             exc = f.exception()
             if exc is None:

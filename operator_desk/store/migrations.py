@@ -199,12 +199,14 @@ def m010_recordings(db: Database) -> None:
 def m011_quarantine(db: Database) -> None:
     """Pulled changes that do not fit the table declaration, set aside instead of applied (local only).
 
-    `change` is the raw change as JSON text (ASCII-escaped, cut at 64 KB: `truncated` = 1); `reason`
-    names the field and the problem; (site_id, site_seq) is its origin when it had a usable one.
+    `change` is the raw change as JSON text (ASCII-escaped, cut at 64 KB: `truncated` = 1) and
+    `digest` its SHA-256 (a re-delivered change is kept once); `reason` names the field and the
+    problem; site_id/site_seq/server_seq are its origin and position when it had usable ones (a
+    snapshot's changes carry site_seq 0).
     """
     db.execute(
         """CREATE TABLE quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
-            site_id TEXT, site_seq INTEGER, server_seq INTEGER, tbl TEXT, col TEXT, field TEXT,
-            reason TEXT NOT NULL, change TEXT NOT NULL, truncated INTEGER NOT NULL DEFAULT 0,
-            UNIQUE (site_id, site_seq))"""
+            digest TEXT NOT NULL UNIQUE, site_id TEXT, site_seq INTEGER, server_seq INTEGER, tbl TEXT,
+            col TEXT, field TEXT, reason TEXT NOT NULL, change TEXT NOT NULL,
+            truncated INTEGER NOT NULL DEFAULT 0)"""
     )

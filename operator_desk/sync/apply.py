@@ -10,6 +10,7 @@ the reason, and the rest of the page is applied. A desk never crashes on what it
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -74,7 +75,7 @@ def apply_changes(
     validate, append_tables, change_error = p.validate_change, APPEND_TABLES, p.ChangeError
     for i, raw in enumerate(changes):
         try:
-            ch = validate(raw, need_origin=True)
+            ch = validate(raw, need_origin=True, min_seq=0)  # a snapshot's changes carry site_seq 0
         except change_error as exc:
             at = now_ms if now_ms is not None else int(time.time() * 1000)
             touched.quarantined += quarantine(conn, raw, exc, at)
@@ -95,16 +96,17 @@ def apply_changes(
 
 
 def quarantine(conn: sqlite3.Connection, raw: Any, error: p.ChangeError, at_ms: int) -> int:
-    """Set one refused change aside (once per origin); returns 1 when it was new."""
+    """Set one refused change aside (once: a re-delivered one is known by its digest); 1 when new."""
     text = json.dumps(raw, ensure_ascii=True, sort_keys=True, default=repr)  # ASCII: any surrogate fits
     truncated = len(text) > MAX_QUARANTINE_TEXT
     get = raw.get if isinstance(raw, dict) else {}.get
     server_seq = get("server_seq")
     cur = conn.execute(
-        "INSERT INTO quarantine (at, site_id, site_seq, server_seq, tbl, col, field, reason, change, truncated) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING",
+        "INSERT INTO quarantine (at, digest, site_id, site_seq, server_seq, tbl, col, field, reason, change, "
+        "truncated) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING",
         (
             at_ms,
+            hashlib.sha256(text.encode("ascii")).hexdigest(),
             _plain_text(error.site_id),
             error.site_seq if _int64(error.site_seq) else None,
             server_seq if _int64(server_seq) else None,

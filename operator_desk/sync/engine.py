@@ -48,6 +48,7 @@ class SyncStatus:
     last_success_ms: int | None = None
     open_conflicts: int = 0
     error: str | None = None
+    quarantined: int = 0  # pulled changes set aside (sync/apply.py quarantine): "N changes refused"
 
 
 class SyncEngine:

@@ -219,13 +219,14 @@ def _unencodable(text: str) -> bool:
     return False
 
 
-def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
+def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict[str, Any]:
     """Check one incoming change against the wire format and the declaration of its table (type,
     allowed values, size, plausible times); returns it normalised (the change itself when it has
     exactly the wire fields, else a copy with those). Raises ChangeError naming the change and field.
 
     Runs once per change at the hub's push and at every desk's apply, so it uses plain type checks,
     one compiled pattern per clock and one compiled check per column (domain/tables.py).
+    `min_seq` 0 admits the changes of a snapshot (merged state: no site_seq of their own).
     """
     if not isinstance(change, dict):
         raise ChangeError({}, "*", f"a change must be an object, got {type(change).__name__}")
@@ -247,9 +248,9 @@ def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
         raise ChangeError(change, "col", f"{tbl} has no synced field {_short(repr(col))}")
     if type(pk) is not str or not pk or len(pk) > MAX_KEY_CHARS or _unencodable(pk):
         raise ChangeError(
-            change, "pk", f"a non-empty string of at most {MAX_KEY_CHARS} characters is required"
+            change, "pk", f"a non-empty string of at most {MAX_KEY_CHARS} valid characters is required"
         )
-    if type(seq) is not int or not 1 <= seq <= MAX_SEQ:
+    if type(seq) is not int or not min_seq <= seq <= MAX_SEQ:
         raise ChangeError(change, "site_seq", "a positive 64-bit integer is required")
     if type(hlc) is not str or _HLC.fullmatch(hlc) is None:
         raise _bad_hlc(change, "hlc", hlc)
@@ -259,13 +260,13 @@ def validate_change(change: Any, *, need_origin: bool) -> dict[str, Any]:
         type(operator) is not str or len(operator) > MAX_KEY_CHARS or _unencodable(operator)
     ):
         raise ChangeError(
-            change, "operator", f"a string of at most {MAX_KEY_CHARS} characters or null is required"
+            change, "operator", f"a string of at most {MAX_KEY_CHARS} valid characters or null is required"
         )
     if site is not None and (
         type(site) is not str or not site or len(site) > MAX_KEY_CHARS or _unencodable(site)
     ):
         raise ChangeError(
-            change, "site_id", f"a non-empty string of at most {MAX_KEY_CHARS} characters is required"
+            change, "site_id", f"a non-empty string of at most {MAX_KEY_CHARS} valid characters is required"
         )
     if need_origin and site is None:
         raise ChangeError(change, "site_id", "a relayed change must name its origin site")

@@ -42,6 +42,7 @@ class Bridge(QObject):
         self._lock = threading.Lock()
         self._pending: Changes | None = None
         self._subs: list[_Subscription] = []
+        self._stopped = False  # after stop(): posts from the core's last commits are dropped
         self.delivered = 0  # handler calls made (tests and the latency bench read it)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -70,7 +71,7 @@ class Bridge(QObject):
     # -- posting (any thread) ---------------------------------------------------------------------
     def post(self, changes: Changes) -> None:
         """Any thread: queue changes for the next tick."""
-        if not changes:
+        if not changes or self._stopped:
             return
         with self._lock:
             if self._pending is None:
@@ -80,7 +81,7 @@ class Bridge(QObject):
 
     @Slot()
     def _arm(self) -> None:
-        if not self._timer.isActive():
+        if not self._stopped and not self._timer.isActive():
             self._timer.start()
 
     @Slot()
@@ -109,7 +110,8 @@ class Bridge(QObject):
         self._flush()
 
     def stop(self) -> None:
-        """Shutdown: nothing more is delivered."""
+        """Shutdown: nothing more is delivered, and no timer is armed by what the core still commits."""
+        self._stopped = True
         self._timer.stop()
         with self._lock:
             self._pending = None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QTimer
 
 from ..core import Core, RegionContext
+from ..services.call_log import CallLogQuery
 from ..services.conflicts import ConflictService
 from ..services.device_location import DeviceLocationService
 from ..services.landmarks import LandmarkService
@@ -26,6 +27,7 @@ from ..telephony.source import SimulatorSource
 from . import desk_actions
 from .bridge import Bridge
 from .call_events import QtCallEvents
+from .call_log import CallLogPanel
 from .form_services import FormServices
 from .incident_form import IncidentForm
 from .lazy_host import LazyHost
@@ -117,7 +119,8 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
     runner = TaskRunner()
     bridge = Bridge()
     store.subscribe(bridge.post)
-    form = IncidentForm(FormServices(core.incidents, core.referrals, core.agencies, core.drafts, region=ctx))
+    form = IncidentForm(FormServices(core.incidents, core.referrals, core.agencies, core.drafts, region=ctx),
+                        runner=runner)
     status = DeskStatusBar(store.site_code, ctx.zone, store.now_ms)
     status.set_operator(store.operator)
     board = ReferralBoard(referrals=core.referrals, agencies=core.agencies, incidents=core.incidents,
@@ -125,10 +128,8 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
     shifts = ShiftService(store, core.referrals)
     handover = LazyHost(lambda: _make_handover(shifts, store.now_ms))  # built when first shown
     stats_service = StatsService(store, zone=ctx.zone)
-    stats = LazyHost(lambda: _make_stats(stats_service, store.now_ms, ctx), name="statsPanel")
+    stats = LazyHost(lambda: _make_stats(stats_service, store.now_ms, ctx, runner), name="statsPanel")
     map_host = MapHost()
-    from .call_log import CallLogPanel
-    from ..services.call_log import CallLogQuery
 
     window = MainWindow(
         extra_docks=[
@@ -143,7 +144,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
         form=form,
         status=status,
         settings_path=core.data_dir / "window.ini",
-        operators=sorted(set(core.calls.known_operators()) | ({store.operator} - {None})),
+        operators=sorted(set(core.calls.known_operators()) | ({store.operator} if store.operator else set())),
         on_operator=lambda name: _set_operator(core, status, name),
     )
     if store.operator:
@@ -227,7 +228,7 @@ def _subscribe(ui: DeskUi) -> None:
 def _handover_changed(ui: DeskUi, _changes: Any) -> None:
     widget = ui.handover.widget
     if widget is not None:
-        widget.refresh()
+        widget.refresh()  # type: ignore[attr-defined]  # the HandoverView the host built
 
 
 def _region_installed(ui: DeskUi, ctx: RegionContext) -> None:
@@ -274,10 +275,10 @@ def _make_handover(shifts: ShiftService, now_ms: Any) -> Any:
     return HandoverView(shifts=shifts, now_ms=now_ms)
 
 
-def _make_stats(stats: StatsService, now_ms: Any, ctx: RegionContext) -> Any:
+def _make_stats(stats: StatsService, now_ms: Any, ctx: RegionContext, runner: TaskRunner) -> Any:
     from .stats_panel import StatsPanel
 
     stats.zone = ctx.zone
-    panel = StatsPanel(stats=stats, now_ms=now_ms, zone=ctx.zone)
+    panel = StatsPanel(stats=stats, now_ms=now_ms, runner=runner, zone=ctx.zone)
     panel.request_from_widgets()  # the last week, computed on the panel's worker
     return panel

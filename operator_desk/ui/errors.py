@@ -102,6 +102,11 @@ def labels_table() -> dict[ErrorCode, str]:
         ErrorCode.INVALID_PHONE: QCoreApplication.translate("Errors", "Not a valid phone number"),
         ErrorCode.NOT_FOUND: QCoreApplication.translate("Errors", "Not found"),
         ErrorCode.STATUS_BACKWARDS: QCoreApplication.translate("Errors", "The status cannot move back"),
+        ErrorCode.UNKNOWN_STATUS: QCoreApplication.translate("Errors", "Unknown incident status"),
+        ErrorCode.INCIDENT_OPEN: QCoreApplication.translate("Errors", "The incident is still open"),
+        ErrorCode.REOPEN_REASON_REQUIRED: QCoreApplication.translate(
+            "Errors", "Give the reason for reopening"
+        ),
         ErrorCode.CALL_ENDED: QCoreApplication.translate("Errors", "The call has already ended"),
         ErrorCode.INCIDENT_CLOSED: QCoreApplication.translate("Errors", "The incident is closed"),
         ErrorCode.DISPOSITION_REQUIRED: QCoreApplication.translate("Errors", "Enter the disposition first"),

@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.enums import IncidentCategory, Priority
-from ..domain.errors import DomainError, ValidationError
+from ..domain.errors import DeskError, DomainError, ValidationError
 from ..domain.ids import new_id
 from ..domain.location import Location
 from ..domain.rules import OpenIncident
-from ..store.database import StoreError
 from . import labels
 from .errors import error_label
 from .form_services import FormServices
 from .location_search import LocationSearch, PlaceChoice
+from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 2000
@@ -49,10 +49,15 @@ class IncidentForm(QWidget):
     saved = Signal(str)
     location_changed = Signal(float, float)
 
-    def __init__(self, services: FormServices, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: FormServices, parent: QWidget | None = None, runner: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("incidentForm")
         self.sv = services
+        self.runner = runner or default_runner()
+        self._saving = False
+        self._focus_before: QWidget | None = None
         self.call_id: str | None = None
         self.location = Location()
         self.draft_id = new_id()
@@ -62,7 +67,7 @@ class IncidentForm(QWidget):
         self._build()
         self._draft_timer = QTimer(self)
         self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
-        self._draft_timer.timeout.connect(self.save_draft)
+        self._draft_timer.timeout.connect(self._save_draft_behind)
         self._draft_timer.start()
 
     # -- layout -------------------------------------------------------------------------------------
@@ -329,8 +334,12 @@ class IncidentForm(QWidget):
             "casualties": self.casualties.value(),
         }
 
-    def save(self, force_new: bool = False) -> str | None:
-        """Ctrl+Enter. Returns the new incident id, or None when it needs the operator first."""
+    def save(self, force_new: bool = False) -> None:
+        """Ctrl+Enter. Checks the fields here, then looks for duplicates and saves on the task runner;
+        `saved(incident_id)` is emitted when it is stored. The form is read-only while it saves, so
+        nothing typed in those milliseconds is lost by the reset."""
+        if self._saving:
+            return
         data = self.fields()
         self.errors.clear()
         try:
@@ -339,35 +348,65 @@ class IncidentForm(QWidget):
             validate_incident(data)
         except ValidationError as exc:
             self._show_errors(exc)
-            return None
-        if not force_new:
-            dups = self.sv.incidents.duplicates(data["category"], data["location"])
-            if dups:
-                self._offer_duplicate(dups)
-                return None
-        try:
-            incident_id = self.sv.incidents.create(data, call_id=self.call_id)
-            for agency_id in self.checked_agencies():
-                self.sv.referrals.refer(incident_id, agency_id)
-        except ValidationError as exc:
+            return
+        call_id, agencies = self.call_id, self.checked_agencies()
+        sv = self.sv
+
+        def work() -> tuple[str, Any, str]:
+            if not force_new:
+                dups = sv.incidents.duplicates(data["category"], data["location"])
+                if dups:
+                    return "duplicates", dups, ""
+            incident_id = sv.incidents.create(data, call_id=call_id)
+            for agency_id in agencies:
+                sv.referrals.refer(incident_id, agency_id)
+            return "saved", incident_id, str(sv.incidents.get(incident_id)["number"])
+
+        self._begin_saving()
+        self.runner.run(work, self._saved, self._save_failed, initiator=self)
+
+    def _begin_saving(self) -> None:
+        self._saving = True
+        self._focus_before = self.focusWidget()
+        self.setEnabled(False)
+
+    def _end_saving(self) -> None:
+        self._saving = False
+        self.setEnabled(True)
+        if self._focus_before is not None:
+            self._focus_before.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus_before = None
+
+    def _saved(self, result: tuple[str, Any, str]) -> None:
+        self._end_saving()
+        kind, value, number = result
+        if kind == "duplicates":
+            self._offer_duplicate(value)
+            return
+        self._safe_discard()
+        self.reset()
+        self.info.setText(self.tr("Saved {number}").format(number=number))
+        self.saved.emit(value)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        """Nothing typed is lost: the fields stay, the reason is shown (SQLite's own text: the log)."""
+        self._end_saving()
+        if isinstance(exc, ValidationError):
             self._show_errors(exc)
-            return None
-        except DomainError as exc:
+        elif isinstance(exc, DomainError):
             self.errors.setText(error_label(exc.code))
-            return None
-        except StoreError as exc:  # full disk, read-only folder: keep everything typed, say why (SQLite's text: log)
+        elif isinstance(exc, DeskError):  # full disk, read-only folder
             log.error("incident not saved: %s (%s)", exc.code, exc)
             self.errors.setText(
                 self.tr("Not saved: {reason}. Everything typed stays here; "
                         "fix it and press Ctrl+Enter again.").format(reason=error_label(exc.code))
             )
-            return None
-        self._safe_discard()
-        number = self.sv.incidents.get(incident_id)["number"]
-        self.reset()
-        self.info.setText(self.tr("Saved {number}").format(number=number))
-        self.saved.emit(incident_id)
-        return incident_id
+        else:
+            log.error("incident not saved", exc_info=exc)
+            self.errors.setText(
+                self.tr("Not saved: {reason}. Everything typed stays here; "
+                        "fix it and press Ctrl+Enter again.").format(reason=error_label(None))
+            )
 
     def _show_errors(self, exc: ValidationError) -> None:
         names = {
@@ -402,20 +441,29 @@ class IncidentForm(QWidget):
         self.dup_box.show()
         self.attach_btn.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def attach_to_duplicate(self) -> str | None:
-        if not self._pending_duplicates:
-            return None
+    def attach_to_duplicate(self) -> None:
+        """Alt+A: the call (and what was typed, as a note) joins the open incident, on the runner."""
+        if not self._pending_duplicates or self._saving:
+            return
         target = self._pending_duplicates[0]
-        if self.call_id:
-            self.sv.incidents.attach_call(self.call_id, target.id)
-        text = self.narrative.toPlainText().strip()
-        if text:
-            self.sv.incidents.add_note(target.id, text)
-        self._safe_discard()
-        self.reset()
-        self.info.setText(self.tr("Call attached to {number}").format(number=target.number))
-        self.saved.emit(target.id)
-        return target.id
+        call_id, text, sv = self.call_id, self.narrative.toPlainText().strip(), self.sv
+
+        def work() -> str:
+            if call_id:
+                sv.incidents.attach_call(call_id, target.id)
+            if text:
+                sv.incidents.add_note(target.id, text)
+            return target.id
+
+        def attached(incident_id: str) -> None:
+            self._end_saving()
+            self._safe_discard()
+            self.reset()
+            self.info.setText(self.tr("Call attached to {number}").format(number=target.number))
+            self.saved.emit(incident_id)
+
+        self._begin_saving()
+        self.runner.run(work, attached, self._save_failed, initiator=self)
 
     def refer(self) -> None:
         """Ctrl+R: tick the first suggested agency (the form refers on save)."""
@@ -453,21 +501,36 @@ class IncidentForm(QWidget):
         self._draft_timer.stop()
 
     def save_draft(self) -> None:
+        """Keep what is typed now, and wait for it (shutdown, tests). The 2-second timer does not wait."""
         if not self.dirty:
             return
         try:
             self.sv.drafts.save(self.draft_id, DRAFT_KIND, self.payload(), ref_id=self.call_id)
-        except StoreError as exc:  # the timer tries again in 2 s; the text stays in the form meanwhile
-            log.error("draft not saved: %s (%s)", exc.code, exc)
-            self.info.setText(self.tr("Draft not saved: {reason}").format(reason=error_label(exc.code)))
+        except DeskError as exc:  # the timer tries again in 2 s; the text stays in the form meanwhile
+            self._draft_failed(exc)
             return
         self.dirty = False
 
+    def _save_draft_behind(self) -> None:
+        """The timer: the draft is written on the task runner; a failure marks it dirty again."""
+        if not self.dirty or self._saving:
+            return
+        draft_id, payload, call_id, drafts = self.draft_id, self.payload(), self.call_id, self.sv.drafts
+        self.dirty = False
+        self.runner.run(lambda: drafts.save(draft_id, DRAFT_KIND, payload, ref_id=call_id), None,
+                        self._draft_failed, initiator=self, key="draft")
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        self.dirty = True
+        code = exc.code if isinstance(exc, DeskError) else None
+        log.error("draft not saved: %s (%s)", code, exc)
+        self.info.setText(self.tr("Draft not saved: {reason}").format(reason=error_label(code)))
+
     def _safe_discard(self) -> None:
-        try:
-            self.sv.drafts.discard(self.draft_id)
-        except StoreError as exc:  # a stale draft is harmless: it is offered again, never lost
-            log.error("draft not discarded: %s", exc)
+        """The incident is saved: its draft goes (behind; a stale draft is harmless, never lost)."""
+        draft_id, drafts = self.draft_id, self.sv.drafts
+        self.runner.run(lambda: drafts.discard(draft_id), None,
+                        lambda exc: log.error("draft not discarded: %s", exc), initiator=self)
 
     def restore_draft(self) -> bool:
         draft = self.sv.drafts.latest(DRAFT_KIND)

@@ -8,24 +8,19 @@ pyqtgraph is imported lazily when the widget is built (it costs ~0.6 s at start-
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from operator_desk.telephony.audio.devices import AudioDeviceError, DeviceSpec
 from operator_desk.telephony.audio.player import SPEEDS, FilePlayer, LoadedRecording, load_recording
 
+from .tasks import TaskRunner, default_runner
+
 SLIDER_STEPS_PER_S = 10
 POSITION_POLL_MS = 50
-
-
-class _Loader(QObject):
-    """Carries a background load's result to the GUI thread (queued signal)."""
-
-    done = Signal(object, int)  # LoadedRecording | AudioDeviceError, generation
 
 
 class ReplayWidget(QWidget):
@@ -35,7 +30,11 @@ class ReplayWidget(QWidget):
     failed = Signal(str)  # an error code: recording_unreadable, no_audio_device
 
     def __init__(
-        self, path: str | Path | None = None, device: DeviceSpec = None, parent: QWidget | None = None
+        self,
+        path: str | Path | None = None,
+        device: DeviceSpec = None,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
     ):
         super().__init__(parent)
         import pyqtgraph as pg  # lazy: only when a replay is first shown
@@ -43,8 +42,7 @@ class ReplayWidget(QWidget):
         self.setObjectName("replayWidget")
         self._player = FilePlayer(device)
         self._generation = 0
-        self._loader = _Loader(self)
-        self._loader.done.connect(self._on_loaded)
+        self._runner = runner or default_runner()
 
         self._plot = pg.PlotWidget(objectName="replayWaveform")
         self._plot.setMouseEnabled(x=False, y=False)
@@ -105,14 +103,13 @@ class ReplayWidget(QWidget):
         self._play_button.setEnabled(False)
         self._slider.setEnabled(False)
 
-        def work() -> None:
+        def work() -> Any:
             try:
-                result: Any = load_recording(path)
+                return load_recording(path)
             except AudioDeviceError as exc:
-                result = exc
-            self._loader.done.emit(result, generation)
+                return exc
 
-        threading.Thread(target=work, name="replay-load", daemon=True).start()
+        self._runner.run(work, lambda result: self._on_loaded(result, generation), key=f"replay-{id(self)}")
 
     def toggle_play(self) -> None:
         if self._player.playing:

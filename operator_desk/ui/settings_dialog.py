@@ -232,8 +232,9 @@ class SettingsDialog(QDialog):
             desk_settings.save(new, self.data_dir)
         except (SettingsError, OSError) as exc:
             log.warning("settings not saved: %s", exc)
-            self.error.setText(self.tr("Settings not saved: {reason}").format(
-                reason=message_for(exc, ErrorCode.STORE_NOT_WRITABLE)))
+            where = getattr(exc, "filename", None) or getattr(exc, "path", None) or self.data_dir
+            self.error.setText(self.tr("Settings not saved: {reason} ({path})").format(
+                reason=message_for(exc, ErrorCode.STORE_NOT_WRITABLE), path=where))
             self.error.show()
             return
         self.saved_settings = new

@@ -1,8 +1,8 @@
 """The statistics panel: any date range, computed off the GUI thread, latest request wins.
 
-The worker (a QRunnable on the panel's own one-thread pool) calls `StatsService.compute` with plain
-numbers and returns the plain `Stats`; a request queued behind a running one replaces the older
-queued one, and a result that is not the latest is dropped. Applying a result only fills small
+The desk's task runner calls `StatsService.compute` with plain numbers and returns the plain
+`Stats` (key "stats": a request made while one runs replaces the older waiting one, and a result
+that is not the latest is dropped). Applying a result only fills small
 models and two plots. pyqtgraph is imported here, inside the widget, when the panel is built.
 """
 
@@ -18,9 +18,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -38,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.timeutil import WITA, local
 from ..services.stats import OUTCOMES, Percentiles, Stats, StatsService, day_bounds
+from .tasks import TaskRunner
 
 OUTCOME_COLORS = {
     "emergency": "#c0392b",
@@ -88,27 +87,6 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-class _Relay(QObject):
-    done = Signal(int, object)  # request id, Stats or the exception
-
-
-class _StatsJob(QRunnable):
-    """Runs on the pool thread: plain numbers in, plain Stats out (never touches a widget)."""
-
-    def __init__(
-        self, req: int, compute: Callable[[int, int], Stats], span: tuple[int, int], relay: _Relay
-    ) -> None:
-        super().__init__()
-        self.req, self.compute, self.span, self.relay = req, compute, span, relay
-
-    def run(self) -> None:
-        try:
-            result: object = self.compute(*self.span)
-        except Exception as exc:  # noqa: BLE001 - reported to the panel, shown as status text
-            result = exc
-        self.relay.done.emit(self.req, result)
-
-
 def _secs(p: Percentiles) -> str:
     def one(s: int | None) -> str:
         return "–" if s is None else f"{s // 60}:{s % 60:02d}"
@@ -125,7 +103,7 @@ class StatsPanel(QWidget):
         self,
         stats: StatsService,
         now_ms: Callable[[], int],
-        pool: QThreadPool | None = None,
+        runner: TaskRunner | None = None,
         zone: ZoneInfo = WITA,
         parent: QWidget | None = None,
     ) -> None:
@@ -134,11 +112,8 @@ class StatsPanel(QWidget):
 
         self.setObjectName("statsPanel")
         self.stats, self.now_ms, self.zone = stats, now_ms, zone
-        self.pool = pool or QThreadPool(self)
-        if pool is None:
-            self.pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
+        self._own_runner = runner is None
+        self.runner = runner or TaskRunner(max_threads=1, parent=self)
         self._latest = 0
         self.current: Stats | None = None
         today = local(now_ms(), zone).date()
@@ -238,26 +213,24 @@ class StatsPanel(QWidget):
         self.date_from.setDate(QDate(first.year, first.month, first.day))
         self.date_to.setDate(QDate(last.year, last.month, last.day))
         self._latest += 1
-        self.pool.clear()  # a queued, not yet started older request is dropped
-        self.pool.start(
-            _StatsJob(self._latest, self.stats.compute, day_bounds(first, last, self.zone), self._relay)
-        )
+        span = day_bounds(first, last, self.zone)
+        compute = self.stats.compute
+        self.runner.run(lambda: compute(*span), self.apply, self._failed, key="stats")
         self.status.setText(self.tr("Computing…"))
         return self._latest
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.runner.wait(msecs)
 
-    def _on_done(self, req: int, result: object) -> None:
-        if req != self._latest:
-            return  # an older request finished after a newer one was made: latest wins
-        if isinstance(result, Exception):
-            from .errors import report  # the traceback to the desk log, a translated label on the screen
+    def stop(self) -> None:
+        """Shutdown: wait for a computation in progress (only the panel's own runner)."""
+        if self._own_runner:
+            self.runner.shutdown()
 
-            report(result, lambda text: self.status.setText(self.tr("Statistics failed: %1").replace("%1", text)))
-            return
-        assert isinstance(result, Stats)
-        self.apply(result)
+    def _failed(self, result: BaseException) -> None:
+        from .errors import report  # the traceback to the desk log, a translated label on the screen
+
+        report(result, lambda text: self.status.setText(self.tr("Statistics failed: %1").replace("%1", text)))
 
     # -- display --------------------------------------------------------------------------------------
     def outcome_label(self, code: str) -> str:

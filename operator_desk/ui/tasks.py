@@ -4,8 +4,9 @@
 the GUI thread; an exception goes to `failed` (default: the runner's error handler, which logs it and
 shows a short translated message). Writes started by a view pass `initiator=view`: the change-set of
 the write then names the view, and the bridge does not echo it back. `key=` keeps only the newest
-request of that key (a search typed letter by letter, a statistics period changed twice): results of
-superseded requests are dropped. Workers take and return plain data, never widgets.
+request of that key (a search typed letter by letter, a statistics period changed twice): tasks of one
+key run one at a time, a request made while one runs waits and replaces any older waiting one (which
+then never runs), and the result of a superseded request is dropped. Workers take and return plain data, never widgets.
 
 Every part of the desk uses this runner: operator writes (incident save, notes, referrals, landmarks,
 replay audit), statistics, replay loading and the region pack. `shutdown()` waits for what is running.
@@ -14,7 +15,6 @@ replay audit), statistics, replay loading and the region pack. `shutdown()` wait
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +60,8 @@ class TaskRunner(QObject):
         self.on_error: ErrorHandler = lambda exc: log.error("background task failed", exc_info=exc)
         self._relays: set[_Relay] = set()
         self._generation: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._running_keys: set[str] = set()
+        self._held: dict[str, tuple[Any, ...]] = {}
         self._closed = False
 
     def run(
@@ -79,6 +80,21 @@ class TaskRunner(QObject):
         generation = None
         if key is not None:
             generation = self._generation[key] = self._generation.get(key, 0) + 1
+            if key in self._running_keys:
+                self._held[key] = (fn, done, failed, initiator, generation)  # replaces an older one
+                return
+            self._running_keys.add(key)
+        self._start(fn, done, failed, initiator, key, generation)
+
+    def _start(
+        self,
+        fn: Callable[[], Any],
+        done: Callable[[Any], None] | None,
+        failed: ErrorHandler | None,
+        initiator: object | None,
+        key: str | None,
+        generation: int | None,
+    ) -> None:
         relay = _Relay()
         self._relays.add(relay)
 
@@ -88,8 +104,14 @@ class TaskRunner(QObject):
             relay.deleteLater()
             if self._closed:
                 return
-            if key is not None and self._generation.get(key) != generation:
-                return  # superseded by a newer request of the same key
+            if key is not None:
+                self._running_keys.discard(key)
+                held = self._held.pop(key, None)
+                if held is not None:
+                    self._running_keys.add(key)
+                    self._start(*held[:4], key, held[4])
+                if self._generation.get(key) != generation:
+                    return  # superseded by a newer request of the same key
             if exc is not None:
                 if failed is not None:
                     log.info("background task failed: %s", exc, exc_info=exc)
@@ -104,8 +126,8 @@ class TaskRunner(QObject):
         self.pool.start(_Task(fn, relay, initiator))
 
     def busy(self) -> int:
-        """Tasks started whose result has not been delivered yet."""
-        return len(self._relays)
+        """Tasks started or waiting whose result has not been delivered yet."""
+        return len(self._relays) + len(self._held)
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until the workers are idle (tests, shutdown). Results are delivered by the event loop."""
@@ -114,6 +136,7 @@ class TaskRunner(QObject):
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Drop queued tasks, wait for running ones; nothing is delivered afterwards."""
         self._closed = True
+        self._held.clear()
         self.pool.clear()
         ok = self.wait(timeout_ms)
         self._relays.clear()

@@ -26,7 +26,11 @@ CHILD = textwrap.dedent(
     f.category.setCurrentIndex(f.category.findData("medical"))
     f.set_point(-3.41, 114.85, source="map")
     f.narrative.setPlainText("Ibu hamil pendarahan")
-    assert f.save(force_new=True)
+    saved = []
+    f.saved.connect(saved.append)
+    f.save(force_new=True)  # saved on the task runner
+    desk.settle()
+    assert saved, f.errors.text()
     # a second call being typed when the power goes
     desk.simulator.ring("085200001111")
     desk.window.answer(); desk.window.emergency()

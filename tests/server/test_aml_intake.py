@@ -1,4 +1,5 @@
-"""POST /aml: parses AML HTTPS / SMS / PIDF-LO, checks the HMAC, always answers 2xx, hands locations on."""
+"""POST /aml: off until configured; allowlisted or signed (timestamp, number, body; no replays);
+parses AML HTTPS / SMS / PIDF-LO; answers an authenticated gateway 2xx always; hands locations on."""
 
 from __future__ import annotations
 
@@ -44,8 +45,17 @@ class Client:
         return anyio.run(go)
 
 
+NOW_MS = 1_795_000_000_000
+LOCAL = ("127.0.0.1",)  # httpx.ASGITransport's client address
+
+
+def signed(secret: str, body: str | bytes, sender: str = "", ts: int = NOW_MS // 1000) -> dict[str, str]:
+    raw = body.encode() if isinstance(body, str) else body
+    return {"X-AML-Timestamp": str(ts), "X-AML-Signature": aml_intake.signature(secret, raw, ts, sender)}
+
+
 def make(
-    secret: str | None = None, fail: bool = False
+    secret: str | None = None, fail: bool = False, allow: tuple[str, ...] | None = LOCAL
 ) -> tuple[Client, list[dict[str, Any]], dict[str, int]]:
     got: list[dict[str, Any]] = []
     counters: dict[str, int] = {}
@@ -57,7 +67,12 @@ def make(
 
     app = Starlette(
         routes=aml_intake.routes(
-            on_location, parse_any, secret=secret, counters=counters, now_ms=lambda: 1234
+            on_location,
+            parse_any,
+            secret=secret,
+            allow=None if secret else allow,
+            counters=counters,
+            now_ms=lambda: NOW_MS,
         )
     )
     return Client(app), got, counters
@@ -69,7 +84,7 @@ def test_form_body_is_parsed_and_handed_on() -> None:
     assert r.status_code == 200 and r.json()["accepted"] is True and r.json()["reason"] is None
     (loc,) = got
     assert loc["lat"] == pytest.approx(-3.4123) and loc["lon"] == pytest.approx(114.8456)
-    assert loc["number"] == "+6281234567890" and loc["source"] == "aml_https" and loc["received_at"] == 1234
+    assert loc["number"] == "+6281234567890" and loc["source"] == "aml_https" and loc["received_at"] == NOW_MS
     assert loc["radius_m"] == 15 and loc["method"] == "gnss" and loc["time"].endswith("Z")
     assert counters == {"aml_accepted": 1}
     row = aml_intake.device_location_row(loc)
@@ -84,7 +99,7 @@ def test_form_body_is_parsed_and_handed_on() -> None:
         "received_at",
         "call_id",
     }
-    assert row["call_id"] is None and row["received_at"] == 1234
+    assert row["call_id"] is None and row["received_at"] == NOW_MS
 
 
 def test_raw_sms_with_sender_header_and_query() -> None:
@@ -117,19 +132,54 @@ def test_garbage_is_discarded_with_2xx(body: bytes, reason: str) -> None:
     assert got == [] and counters == {f"aml_discarded_{reason}": 1}
 
 
+def test_off_until_configured_and_allowlist() -> None:
+    client, got, counters = make(allow=None)
+    r = client.post("/aml", content=FORM, headers=FORM_CT)
+    assert r.status_code == 403 and r.json()["reason"] == "disabled" and got == []
+    client, got, _ = make(allow=("10.9.9.9", "192.168.0.0/16"))
+    r = client.post("/aml", content=FORM, headers=FORM_CT)
+    assert r.status_code == 403 and r.json()["reason"] == "not_allowed" and got == []
+    client, got, _ = make(allow=("127.0.0.0/8",))
+    assert client.post("/aml", content=FORM, headers=FORM_CT).json()["accepted"] is True and len(got) == 1
+    assert "off" in aml_intake.mode(None, None) and "10.0.0.1" in aml_intake.mode(None, ["10.0.0.1"])
+    assert "signed" in aml_intake.mode("k", None)
+    with pytest.raises(ValueError, match="not an address"):
+        aml_intake.parse_allow(["gateway.example"])
+
+
 def test_hmac() -> None:
     client, got, _ = make(secret="s3cret")
-    good = aml_intake.signature("s3cret", FORM.encode())
+    good = signed("s3cret", FORM)
     for header in (
         {},
-        {"X-AML-Signature": "0" * 64},
-        {"X-AML-Signature": aml_intake.signature("x", FORM.encode())},
+        {"X-AML-Signature": "0" * 64, "X-AML-Timestamp": str(NOW_MS // 1000)},
+        signed("x", FORM),
+        {"X-AML-Signature": good["X-AML-Signature"]},  # no timestamp
+        {**good, "X-AML-Timestamp": str(NOW_MS // 1000 + 1)},  # the timestamp is signed
+        {"X-AML-Signature": ("é" * 64).encode(), "X-AML-Timestamp": "1"},  # non-ASCII: a plain refusal
     ):
-        r = client.post("/aml", content=FORM, headers={**FORM_CT, **header})
-        assert r.status_code == 200 and r.json()["reason"] == "bad_signature"
+        r = client.post("/aml", content=FORM.encode(), headers={**FORM_CT, **header})
+        assert r.status_code == 403 and r.json()["reason"] == "bad_signature", header
     assert got == []
-    r = client.post("/aml", content=FORM, headers={**FORM_CT, "X-AML-Signature": f"sha256={good.upper()}"})
-    assert r.json()["accepted"] is True and len(got) == 1
+    up = {**good, "X-AML-Signature": "sha256=" + good["X-AML-Signature"].upper()}
+    r = client.post("/aml", content=FORM, headers={**FORM_CT, **up})
+    assert r.status_code == 200 and r.json()["accepted"] is True and len(got) == 1
+    r = client.post("/aml", content=FORM, headers={**FORM_CT, **good})  # the same message again
+    assert r.status_code == 409 and r.json()["reason"] == "replay" and len(got) == 1
+
+
+def test_signature_covers_the_number_and_the_time() -> None:
+    client, got, _ = make(secret="k")
+    sig = signed("k", SMS, sender="081234567890")
+    r = client.post("/aml", content=SMS, headers={**TEXT_CT, **sig, "X-SMS-From": "081299999999"})
+    assert r.status_code == 403 and r.json()["reason"] == "bad_signature"
+    r = client.post("/aml?from=081299999999", content=SMS, headers={**TEXT_CT, **signed("k", SMS)})
+    assert r.status_code == 403 and got == []  # a number added outside the signature
+    r = client.post("/aml", content=SMS, headers={**TEXT_CT, **sig, "X-SMS-From": "081234567890"})
+    assert r.status_code == 200 and got[0]["number"] == "+6281234567890"
+    old = signed("k", SMS, ts=NOW_MS // 1000 - aml_intake.WINDOW_S - 5)
+    r = client.post("/aml", content=SMS, headers={**TEXT_CT, **old})
+    assert r.status_code == 403 and r.json()["reason"] == "stale" and len(got) == 1
 
 
 def test_callback_failure_still_2xx() -> None:
@@ -146,7 +196,7 @@ def test_async_callback() -> None:
         await asyncio.sleep(0)
         got.append(loc)
 
-    client = Client(Starlette(routes=aml_intake.routes(on_location, parse_any)))
+    client = Client(Starlette(routes=aml_intake.routes(on_location, parse_any, allow=LOCAL)))
     assert client.post("/aml", content=FORM, headers=FORM_CT).json()["accepted"] is True
     assert got[0]["number"] == "+6281234567890"
 
@@ -204,8 +254,11 @@ bodies = st.one_of(
 def test_random_bodies_never_5xx(body: bytes, ctype: str, sig: str | None, secret: str | None) -> None:
     client, _, _ = make(secret=secret)
     headers = {"Content-Type": ctype} if ctype else {}
-    if sig is not None and sig.isascii() and sig.isprintable():
-        headers["X-AML-Signature"] = sig
-    r = client.post("/aml", content=body, headers=headers)
-    assert 200 <= r.status_code < 300
+    raw: dict[str, str | bytes] = dict(headers)
+    if sig is not None and sig.isprintable():
+        raw["X-AML-Signature"] = sig.encode()  # any text, non-ASCII too
+        raw["X-AML-Timestamp"] = str(NOW_MS // 1000)
+    r = client.post("/aml", content=body, headers=raw)
+    # an authenticated gateway always gets 2xx; an unauthenticated message a plain refusal
+    assert 200 <= r.status_code < 300 or (secret and r.status_code in (403, 413))
     assert isinstance(r.json()["accepted"], bool)

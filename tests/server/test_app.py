@@ -193,6 +193,14 @@ async def test_concurrent_edit_becomes_a_conflict_that_resolves_and_syncs(setup:
     assert (c["tbl"], c["pk"], c["col"]) == ("callers", "p1", "name")
     assert {c["local_value"], c["remote_value"]} == {'"Budi"', '"Badu"'}
     assert server.storage.materialize()["callers"]["p1"]["name"] == "Budi"  # LWW: the later clock
+    # only a desk the hub flags supervisor (or an admin credential) may decide
+    r = await client.post(
+        f"/v1/conflicts/{c['id']}/resolve",
+        json={"resolution": "took B", "value": "Badu"},
+        headers=auth(a["token"]),
+    )
+    assert r.status_code == 403 and "supervisor" in r.json()["detail"]
+    server.set_flag("desk A", "supervisor", True)
     r = await client.post(
         f"/v1/conflicts/{c['id']}/resolve",
         json={"resolution": "took B", "value": "Badu"},

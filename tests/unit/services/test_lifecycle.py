@@ -421,3 +421,19 @@ def _events(store: Store, inc: str) -> list[StatusEvent]:
     from operator_desk.store.repositories import IncidentRepository
 
     return IncidentRepository(store.reader()).status_events(inc)
+
+
+def test_records_match_the_table_declarations() -> None:
+    """The typed records carry exactly the declared columns (domain/tables.py) plus the id."""
+    from dataclasses import fields
+
+    from operator_desk.domain.records import IncidentNote
+    from operator_desk.domain.tables import TABLE
+
+    for record, table in (
+        (Incident, "incidents"),
+        (Referral, "referrals"),
+        (StatusEvent, "status_events"),
+        (IncidentNote, "incident_notes"),
+    ):
+        assert [f.name for f in fields(record)] == ["id", *(c.name for c in TABLE[table].columns)], table

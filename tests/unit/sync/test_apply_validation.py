@@ -147,3 +147,15 @@ def test_the_error_names_origin_table_column_and_problem() -> None:
         raise AssertionError("not refused")
     good = ch(1, "c1", "notes", "ok")
     assert validate_change(good, need_origin=True)["value"] == "ok"
+
+
+def test_snapshot_changes_without_a_site_seq_are_applied_and_bad_ones_kept_apart(store: Store) -> None:
+    """A snapshot is merged state: every change has site_seq 0 and server_seq 0."""
+    snap = [{**c, "site_seq": 0, "server_seq": 0} for c in [*good_call(1, "c1"), *good_call(3, "c2")]]
+    bad = [
+        {**ch(0, "c3", "notes", {"evil": 1}), "server_seq": 0},
+        {**ch(0, "c4", "notes", [1]), "server_seq": 0},
+    ]
+    applied = apply(store, [*snap, *bad])
+    assert applied.ids == {"calls": {"c1", "c2"}} and applied.quarantined == 2
+    assert ap.quarantined_count(store.reader()) == 2  # two different changes, though both are REMOTE/0
