@@ -88,7 +88,8 @@ class Table:
     """A table of the store. `record`: fields merge one by one (LWW, forward-only status);
     `append`: insert-once rows that never conflict; `local`: never leaves the desk.
 
-    `generated` names the virtual columns SQLite derives from the others (not synced)."""
+    `generated` names the virtual columns SQLite derives from the others (not synced); in
+    `incidents` each is the key of the same name in `location`."""
 
     name: str
     kind: TableKind
@@ -168,7 +169,7 @@ TABLES: tuple[Table, ...] = (
             _code("category", CATEGORIES),
             _code("priority", _codes(Priority)),
             Column("status", "text", nullable=False, choices=_codes(IncidentStatus), forward_only=True),
-            Column("location", "location", max_bytes=16 * KB),
+            Column("location", "location", max_bytes=16 * KB, export=False),  # exported as its parts
             _t("caller_name"),
             _t("caller_number"),
             _long("narrative"),

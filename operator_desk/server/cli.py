@@ -1,21 +1,28 @@
-"""`operator-desk-server`: run the hub / upstream sync server, or enrol a site.
+"""`operator-desk-server`: run the hub / upstream sync server, or manage its credentials.
 
 operator-desk-server --data-dir D [--host H] [--port P] [--certfile C --keyfile K]
                      [--database postgresql://…] [--upstream URL --upstream-token T]
-operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin]
+                     [--aml-allow ADDR[,ADDR…]] [--max-connections N] [--header-timeout S]
+operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin|wall] [--supervisor]
+operator-desk-server revoke --data-dir D --site NAME     (refused within a second, no restart)
+operator-desk-server supervisor --data-dir D --site NAME [--off]
+operator-desk-server sites --data-dir D                  (JSON: kind, flags, last seen)
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from .storage import Storage
 
 DEFAULT_HOST = "127.0.0.1"
@@ -56,11 +63,31 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--upstream-token", help="this hub's credential at the upstream (kind hub)")
     ap.add_argument("--upstream-ca", help="CA bundle to verify the upstream's TLS certificate")
     ap.add_argument("--log-level", default="warning")
+    ap.add_argument(
+        "--aml-allow",
+        default=os.environ.get("OPERATOR_DESK_AML_ALLOW", ""),
+        help="comma-separated AML gateway addresses/networks allowed to POST /aml (env OPERATOR_DESK_AML_ALLOW); "
+        "with neither this nor OPERATOR_DESK_AML_SECRET the AML intake is off",
+    )
+    ap.add_argument("--max-connections", type=int, default=None, help="open connections at once (default: "
+                    "what the descriptor limit allows); past it new connections get 503")
+    ap.add_argument("--header-timeout", type=float, default=limits.HEADER_TIMEOUT_S,
+                    help="seconds a connection may take to send a complete request head")
     sub = ap.add_subparsers(dest="command")
-    sp = sub.add_parser("enroll", help="register a desk (or hub/admin) and print its credential")
+    sp = sub.add_parser("enroll", help="register a desk (or hub/admin/wall) and print its credential")
     storage_args(sp, False)
     sp.add_argument("--site", required=True, help="a name for the site, e.g. 'desk 2'")
-    sp.add_argument("--kind", choices=("desk", "hub", "admin"), default="desk")
+    sp.add_argument("--kind", choices=("desk", "hub", "admin", "wall"), default="desk")
+    sp.add_argument("--supervisor", action="store_true", help="a desk whose conflict resolutions the hub accepts")
+    sp = sub.add_parser("revoke", help="refuse a credential from now on (a running server within a second)")
+    storage_args(sp, False)
+    sp.add_argument("--site", required=True, help="the site's name or id")
+    sp = sub.add_parser("supervisor", help="flag a desk supervisor (it may resolve conflicts)")
+    storage_args(sp, False)
+    sp.add_argument("--site", required=True, help="the site's name or id")
+    sp.add_argument("--off", action="store_true", help="remove the flag")
+    sp = sub.add_parser("sites", help="list credentials with kind, flags and last seen (JSON)")
+    storage_args(sp, False)
     return ap
 
 
@@ -69,15 +96,47 @@ def run_enroll(args: argparse.Namespace) -> int:
 
     storage = open_storage(args.data_dir, args.database)
     try:
-        out = SyncServer(storage).enroll(args.site, args.kind)
+        out = SyncServer(storage).enroll(args.site, args.kind, args.supervisor)
     finally:
         storage.close()
     print(json.dumps({"site_id": out["site_id"], "token": out["token"], "kind": out["kind"]}))
     return 0
 
 
+def _iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    """revoke / supervisor / sites: straight on the database (a running server sees it within 1 s)."""
+    from ..sync.protocol import ProtocolError
+    from .core import SyncServer
+
+    storage = open_storage(args.data_dir, args.database)
+    try:
+        server = SyncServer(storage)
+        if args.command == "sites":
+            out: Any = [
+                {**s, "created_at": _iso(s["created_at"]), "last_seen": _iso(s.pop("last_seen_ms"))}
+                for s in server.storage.sites()
+            ]
+        elif args.command == "revoke":
+            out = server.set_flag(args.site, "revoked", True)
+        else:
+            out = server.set_flag(args.site, "supervisor", not args.off)
+    except ProtocolError as exc:
+        raise ValueError(str(exc)) from None
+    finally:
+        storage.close()
+    print(json.dumps(out, ensure_ascii=False, indent=1 if args.command == "sites" else None))
+    return 0
+
+
 def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
-    """AML intake (POST /aml, answered 2xx always) and recordings (PUT/GET /recordings/{call_id}).
+    """AML intake (POST /aml, off until a secret or an allowlist is set) and recordings
+    (PUT/GET /recordings/{call_id}, only by the desk that took the call).
 
     An AML location becomes a `device_locations` row written by this server: it syncs to every desk,
     and the desk whose live or recent call has that number attaches it.
@@ -94,10 +153,28 @@ def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
             on_location,
             parse_any,
             secret=os.environ.get("OPERATOR_DESK_AML_SECRET"),
+            allow=aml_allow(args),
             counters=server.counters,
         ),
-        *recordings.routes(server.authenticate, folder),
+        *recordings.routes(server.gate.authenticate, folder, call_info=server.storage.call_info),
     ]
+
+
+def aml_allow(args: argparse.Namespace) -> list[str]:
+    return [a for a in str(args.aml_allow or "").split(",") if a.strip()]
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def say(text: str) -> None:
+    print(f"operator-desk-server: {text}", file=sys.stderr, flush=True)
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -112,6 +189,9 @@ def run_server(args: argparse.Namespace) -> int:
         raise ValueError("--certfile and --keyfile go together")
     if bool(args.upstream) != bool(args.upstream_token):
         raise ValueError("--upstream and --upstream-token go together")
+    from . import aml_intake
+
+    aml_line = aml_intake.mode(os.environ.get("OPERATOR_DESK_AML_SECRET"), aml_allow(args))  # checks the list
     storage = open_storage(args.data_dir, args.database)
     server = SyncServer(storage)
     starts: list[Any] = []
@@ -123,6 +203,7 @@ def run_server(args: argparse.Namespace) -> int:
         starts.append(relay.start)
         stops.append(relay.stop)
     app = create_app(server, on_startup=starts, on_shutdown=stops, extra_routes=extra_routes(server, args))
+    cap = limits.connection_cap(args.max_connections)
     config = uvicorn.Config(
         app,
         host=args.host,
@@ -130,12 +211,27 @@ def run_server(args: argparse.Namespace) -> int:
         ssl_certfile=args.certfile,
         ssl_keyfile=args.keyfile,
         log_level=args.log_level,
+        log_config=None,  # the root logger's handlers (with the repeat filter) take uvicorn's lines
         timeout_graceful_shutdown=2,
         access_log=False,
+        http=limits.guarded_protocol(cap, args.header_timeout, server.counters),
+        limit_concurrency=cap + 1,  # requests past it: 503 (the protocol caps connections at `cap`)
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=16 * 1024,  # request line + headers
+        backlog=2048,
     )
+    scheme = "https" if args.certfile else "http"
+    where = getattr(storage, "path", None) or "PostgreSQL"
+    say(f"listening on {scheme}://{args.host}:{args.port}, backend {storage.backend} ({where}), "
+        f"at most {cap} connections")
+    say(aml_line)
+    if not args.certfile and not is_loopback_host(args.host):
+        say(f"WARNING: serving {args.host} without TLS: tokens and data cross the network in clear text "
+            "(give --certfile and --keyfile)")
     try:
         uvicorn.Server(config).run()
     finally:
+        server.auth.flush_all_seen()
         storage.close()
     return 0
 
@@ -143,9 +239,12 @@ def run_server(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    limits.install_log_filter()
     try:
         if args.command == "enroll":
             return run_enroll(args)
+        if args.command in ("revoke", "supervisor", "sites"):
+            return run_admin(args)
         return run_server(args)
     except (ValueError, OSError) as exc:
         print(f"operator-desk-server: {exc}", file=sys.stderr)

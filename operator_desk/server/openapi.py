@@ -1,8 +1,14 @@
-"""The OpenAPI 3.1 description served at /openapi.json (hand-written: the API is small and stable)."""
+"""The OpenAPI 3.1 description served at /openapi.json (hand-written: the API is small and stable).
+
+Every route and every status it can answer is listed: tests/security/test_schemathesis.py runs
+schemathesis (`--checks all`) against a real hub with it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..store.schema import APPEND_TABLES, RECORD_TABLES
 
 _ERR = {
     "description": "error",
@@ -15,6 +21,22 @@ def _json(ref: str) -> dict[str, Any]:
 
 
 _AUTH = [{"bearer": []}]
+TABLES = sorted([*RECORD_TABLES, *APPEND_TABLES])
+# What any authenticated route may answer besides its own codes.
+_AUTHED = {"401": _ERR, "429": _ERR, "503": _ERR}
+_BODY = {"400": _ERR, "408": _ERR, "413": _ERR}
+
+
+def _op(summary: str, ok: dict[str, Any], *extra: str, **more: Any) -> dict[str, Any]:
+    """An authenticated operation answering `ok` and the error statuses `extra` (plus _AUTHED)."""
+    responses: dict[str, Any] = {**ok, **_AUTHED}
+    for code in extra:
+        responses[code] = _ERR
+    return {"summary": summary, "security": _AUTH, "responses": responses, **more}
+
+
+def _ok(code: str, description: str, ref: str | None = None) -> dict[str, Any]:
+    return {code: {"description": description, **(_json(ref) if ref else {})}}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -33,7 +55,22 @@ OPENAPI: dict[str, Any] = {
                 "required": ["error", "detail"],
                 "properties": {
                     "error": {
-                        "enum": ["unauthorized", "forbidden", "clock_skew", "bad_request", "not_found"]
+                        "enum": [
+                            "unauthorized",
+                            "forbidden",
+                            "clock_skew",
+                            "bad_request",
+                            "not_found",
+                            "too_large",
+                            "timeout",
+                            "rate_limited",
+                            "busy",
+                            "sha256_mismatch",
+                            "recording_exists",
+                            "recording_mismatch",
+                            "not_flac",
+                            "wrong_duration",
+                        ]
                     },
                     "detail": {"type": "string"},
                 },
@@ -44,17 +81,18 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "server_seq": {"type": "integer", "description": "set by the server on pull"},
                     "site_id": {
-                        "type": "string",
+                        "type": ["string", "null"],
                         "description": "origin; taken from the credential for desks",
                     },
-                    "site_seq": {"type": "integer", "minimum": 1},
+                    "site_seq": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807},
                     "hlc": {"type": "string", "pattern": "^[0-9]{13}-[0-9]{5}$"},
-                    "tbl": {"type": "string"},
-                    "pk": {"type": "string"},
+                    "tbl": {"enum": TABLES},
+                    "pk": {"type": "string", "minLength": 1},
                     "col": {"type": "string", "description": "field name, or '*' for an append-only row"},
-                    "value": {"description": "the decoded JSON value"},
+                    "value": {"description": "the decoded JSON value (checked against the table's declaration)"},
                     "base_hlc": {
                         "type": ["string", "null"],
+                        "pattern": "^[0-9]{13}-[0-9]{5}$",
                         "description": "clock of the value this write replaced",
                     },
                     "operator": {"type": ["string", "null"]},
@@ -77,8 +115,22 @@ OPENAPI: dict[str, Any] = {
                     "accepted": {"type": "integer"},
                     "duplicates": {"type": "integer"},
                     "conflicts": {"type": "array", "items": {"type": "string"}},
+                    "refused": {
+                        "type": "array",
+                        "description": "changes set aside: this credential may not write them",
+                        "items": {"type": "object"},
+                    },
                     "head": {"type": "integer"},
                     "server_id": {"type": "string"},
+                },
+            },
+            "Aml": {
+                "type": "object",
+                "required": ["accepted", "reason", "detail"],
+                "properties": {
+                    "accepted": {"type": "boolean"},
+                    "reason": {"type": ["string", "null"]},
+                    "detail": {"type": "string"},
                 },
             },
             "Page": {
@@ -112,76 +164,172 @@ OPENAPI: dict[str, Any] = {
         },
     },
     "paths": {
-        "/health": {"get": {"summary": "liveness and log head", "responses": {"200": {"description": "ok"}}}},
+        "/health": {"get": {"summary": "liveness and log head", "responses": _ok("200", "ok")}},
+        "/openapi.json": {"get": {"summary": "this description", "responses": _ok("200", "ok")}},
         "/metrics": {
-            "get": {"summary": "Prometheus text counters", "responses": {"200": {"description": "ok"}}}
+            "get": _op(
+                "Prometheus text counters (from another machine: an admin credential)",
+                {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+                "403",
+            )
         },
         "/v1/enroll": {
-            "post": {
-                "summary": "enrol a desk or hub (admin credential)",
-                "security": _AUTH,
-                "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
-                "responses": {"201": {"description": "enrolled", **_json("Enrolled")}, "403": _ERR},
-            }
+            "post": _op(
+                "enrol a desk, hub, admin or wall (admin credential)",
+                _ok("201", "enrolled", "Enrolled"),
+                "400",
+                "403",
+                "408",
+                "413",
+                requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+            )
         },
         "/v1/push": {
-            "post": {
-                "summary": "ingest a batch in site_seq order; committed before the answer; "
-                "idempotent by (site_id, site_seq)",
-                "security": _AUTH,
-                "requestBody": _json("Push"),
+            "post": _op(
+                "ingest a batch in site_seq order; committed before the answer; idempotent by "
+                "(site_id, site_seq)",
+                _ok("200", "committed", "PushResult"),
+                "400",
+                "403",
+                "408",
+                "413",
+                requestBody=_json("Push"),
+            )
+            | {
                 "responses": {
-                    "200": {"description": "committed", **_json("PushResult")},
-                    "400": _ERR,
-                    "401": _ERR,
-                    "403": _ERR,
+                    **_op("", _ok("200", "committed", "PushResult"), "400", "403", "408", "413")["responses"],
                     "409": {"description": "clock_skew: a change is > 5 min ahead", **_json("Error")},
-                },
+                }
             }
         },
         "/v1/pull": {
-            "get": {
-                "summary": "others' changes after a cursor; long-polls up to `wait` s",
-                "security": _AUTH,
-                "parameters": [
-                    {"name": n, "in": "query", "schema": {"type": t}}
-                    for n, t in (("after", "integer"), ("limit", "integer"), ("wait", "number"))
+            "get": _op(
+                "others' changes after a cursor; long-polls up to `wait` s",
+                _ok("200", "a page", "Page"),
+                "400",
+                "403",
+                parameters=[
+                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0,
+                                                                 "maximum": 9223372036854775807}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+                    {"name": "wait", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 30}},
                 ],
-                "responses": {"200": {"description": "a page", **_json("Page")}, "401": _ERR},
-            }
+            )
         },
         "/v1/snapshot": {
-            "get": {
-                "summary": "merged state as changes plus the cursor to pull from",
-                "security": _AUTH,
-                "responses": {"200": {"description": "ok", **_json("Page")}},
-            }
+            "get": _op("merged state as changes plus the cursor to pull from", _ok("200", "ok", "Page"), "403")
         },
-        "/v1/status": {
-            "get": {
-                "summary": "head, sites, open conflicts, upstream cursors",
-                "security": _AUTH,
-                "responses": {"200": {"description": "ok"}},
-            }
-        },
+        "/v1/status": {"get": _op("head, sites, open conflicts, upstream cursors", _ok("200", "ok"))},
         "/v1/conflicts": {
-            "get": {
-                "summary": "conflict records (open=1: unresolved only)",
-                "security": _AUTH,
-                "parameters": [{"name": "open", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "ok"}},
-            }
+            "get": _op(
+                "conflict records (open=1: unresolved only)",
+                _ok("200", "ok"),
+                parameters=[{"name": "open", "in": "query", "schema": {"type": "integer"}}],
+            )
         },
         "/v1/conflicts/{conflict_id}/resolve": {
-            "post": {
-                "summary": "resolve a conflict; syncs like any edit",
-                "security": _AUTH,
-                "parameters": [
+            "post": _op(
+                "resolve a conflict (admin, or a desk flagged supervisor); syncs like any edit",
+                _ok("200", "resolved"),
+                "400",
+                "403",
+                "404",
+                "408",
+                "413",
+                parameters=[
                     {"name": "conflict_id", "in": "path", "required": True, "schema": {"type": "string"}}
                 ],
-                "requestBody": _json("Resolve"),
-                "responses": {"200": {"description": "resolved"}, "404": _ERR},
+                requestBody=_json("Resolve"),
+            )
+        },
+        "/v1/admin/sites": {
+            "get": _op("credentials with kind, flags and last seen (admin)", _ok("200", "ok"), "403")
+        },
+        "/v1/admin/sites/{site}/revoke": {
+            "post": _op(
+                "refuse a credential from now on (admin); honoured within a second",
+                _ok("200", "revoked"),
+                "400",
+                "403",
+                "404",
+                parameters=[{"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}],
+            )
+        },
+        "/v1/admin/sites/{site}/supervisor": {
+            "post": _op(
+                "flag a desk supervisor or not (admin)",
+                _ok("200", "set"),
+                "400",
+                "403",
+                "404",
+                "408",
+                "413",
+                parameters=[{"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}],
+                requestBody={
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}}
+                        }
+                    }
+                },
+            )
+        },
+        "/aml": {
+            "post": {
+                "summary": "AML location from the mobile network's gateway (off until a secret or an "
+                "allowlist is configured); an authenticated gateway always gets 2xx",
+                "parameters": [
+                    {"name": "from", "in": "query", "schema": {"type": "string"}},
+                    {"name": "X-SMS-From", "in": "header", "schema": {"type": "string"}},
+                    {"name": "X-AML-Timestamp", "in": "header", "schema": {"type": "string"}},
+                    {"name": "X-AML-Signature", "in": "header", "schema": {"type": "string"}},
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                        "text/plain": {"schema": {"type": "string"}},
+                    }
+                },
+                "responses": {
+                    code: {"description": text, **_json("Aml")}
+                    for code, text in (
+                        ("200", "taken (accepted) or discarded with a reason"),
+                        ("403", "intake off, sender not allowed, bad or stale signature"),
+                        ("408", "body stalled"),
+                        ("409", "a replayed signed message"),
+                        ("413", "body too large to verify"),
+                    )
+                },
             }
+        },
+        "/recordings/{call_id}": {
+            "put": _op(
+                "upload the FLAC recording of a call (only the desk that took it)",
+                {
+                    "200": {"description": "already stored (same bytes)"},
+                    "201": {"description": "stored"},
+                },
+                "400",
+                "403",
+                "404",
+                "409",
+                "413",
+                "415",
+                "422",
+                parameters=[
+                    {"name": "call_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "X-Content-SHA256", "in": "header", "required": True, "schema": {"type": "string"}},
+                ],
+                requestBody={"content": {"audio/flac": {"schema": {"type": "string", "format": "binary"}}}},
+            ),
+            "get": _op(
+                "SHA-256 and size of a stored recording",
+                _ok("200", "ok"),
+                "400",
+                "403",
+                "404",
+                parameters=[{"name": "call_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            ),
         },
     },
 }

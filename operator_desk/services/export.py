@@ -18,13 +18,14 @@ def _fields(table: Table, *extra: str) -> tuple[str, ...]:
     return (table.pk, *(c.name for c in table.columns if c.export), *extra)
 
 
-# Incidents also export their location's parts: the generated columns and the address.
+# Incidents export their location as its parts: the generated columns and the address.
 CALL_FIELDS = _fields(TABLE["calls"])
 INCIDENT_FIELDS = _fields(TABLE["incidents"], *TABLE["incidents"].generated, "address")
 TIME_FIELDS = frozenset(
     c.name for t in (TABLE["calls"], TABLE["incidents"]) for c in t.columns if c.type == "time"
 )
-_INCIDENT_SQL_FIELDS = tuple(f for f in INCIDENT_FIELDS if f != "address")
+_LOCATION_PARTS = (*TABLE["incidents"].generated, "address")
+_INCIDENT_STORED = tuple(f for f in INCIDENT_FIELDS if f not in _LOCATION_PARTS)
 
 
 def _time(value: object) -> object:
@@ -39,22 +40,26 @@ def iter_calls(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def iter_incidents(store: Store) -> Iterator[dict[str, Any]]:
-    # The address is read in Python: json_extract raises on a location that is not JSON.
+    # The location's parts are read in Python: SQLite's json_extract (behind the generated columns)
+    # raises on a stored location that is not JSON, and one bad row must not stop the export.
     cur = store.reader().execute(
-        f"SELECT {', '.join(_INCIDENT_SQL_FIELDS)}, location FROM incidents ORDER BY created_at, id"
+        f"SELECT {', '.join(_INCIDENT_STORED)}, location FROM incidents ORDER BY created_at, id"
     )
     for row in cur:
-        out = {k: (_time(row[k]) if k in TIME_FIELDS else row[k]) for k in _INCIDENT_SQL_FIELDS}
-        out["address"] = _address(row["location"])
-        yield out
+        out = {k: (_time(row[k]) if k in TIME_FIELDS else row[k]) for k in _INCIDENT_STORED}
+        loc = _location(row["location"])
+        for part in _LOCATION_PARTS:
+            value = loc.get(part)
+            out[part] = value if value is None or isinstance(value, (str, int, float)) else None
+        yield {k: out[k] for k in INCIDENT_FIELDS}
 
 
-def _address(location: str | None) -> object:
+def _location(text: str | None) -> dict[str, Any]:
     try:
-        loc = json.loads(location) if location else None
+        loc = json.loads(text) if text else None
     except ValueError:
-        return None
-    return loc.get("address") if isinstance(loc, dict) else None
+        return {}
+    return loc if isinstance(loc, dict) else {}
 
 
 def write_records(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO) -> int:

@@ -9,6 +9,7 @@ the order they were given; one that fails is reported to the `write_failed` list
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class DeskSession:
         self._listeners: list[Callable[[], None]] = []
         self.write_failed: list[Callable[[BaseException], None]] = []
         self._pending: set[Future[Any]] = set()
+        self._written = threading.Condition()
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
@@ -53,26 +55,26 @@ class DeskSession:
         """Keep an eye on a write handed to the store; report it if it fails."""
         if future is None:  # a write that was waited for (wait=True) has nothing left to watch
             return
-        self._pending.add(future)
+        with self._written:
+            self._pending.add(future)
 
         def done(f: Future[Any]) -> None:
-            self._pending.discard(f)
             exc = f.exception()
-            if exc is None:
-                return
-            log.error("call write failed: %s", exc, exc_info=exc)
-            for listener in list(self.write_failed):
-                listener(exc)
+            if exc is not None:
+                log.error("call write failed: %s", exc, exc_info=exc)
+                for listener in list(self.write_failed):
+                    listener(exc)
+            with self._written:  # only now: whoever waits has also seen the failure reported
+                self._pending.discard(f)
+                self._written.notify_all()
 
         future.add_done_callback(done)
 
-    def wait_written(self, timeout: float = 10.0) -> None:
-        """Block until every write given so far is committed (tests, shutdown, the CLI)."""
-        for f in list(self._pending):
-            try:
-                f.result(timeout)
-            except Exception:  # noqa: BLE001 - already reported to write_failed
-                pass
+    def wait_written(self, timeout: float = 10.0) -> bool:
+        """Block until every write given so far is committed (or reported); False on time-out.
+        Tests, shutdown, the CLI — never a slot."""
+        with self._written:
+            return self._written.wait_for(lambda: not self._pending, timeout)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):

@@ -278,8 +278,12 @@ def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict
         problem = tables.check_value(tbl, col, value)
         if problem is not None:
             raise ChangeError(change, "value", problem)
-    if len(change) == len(CHANGE_FIELDS) and _FIELD_SET.issuperset(change):
-        return change  # exactly the wire fields (every push from a desk): already normalised
+    n = len(change)
+    if (
+        n == len(CHANGE_FIELDS) or n == len(CHANGE_FIELDS) + 1 and "server_seq" in change
+    ) and change.keys() >= _FIELD_SET:
+        # exactly the wire fields (every push from a desk; a pulled change adds its server_seq)
+        return change
     return {
         "site_id": site,
         "site_seq": seq,

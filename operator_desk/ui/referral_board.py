@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -79,9 +80,21 @@ class ToneAlert:
 
     def __init__(self) -> None:
         self.on_error: Callable[[str], None] | None = None
+        self._threads: list[threading.Thread] = []
 
     def play(self, level: str) -> None:
-        threading.Thread(target=self._play, args=(level,), name="alert-tone", daemon=True).start()
+        self._threads = [t for t in self._threads if t.is_alive()]
+        thread = threading.Thread(target=self._play, args=(level,), name="alert-tone", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Shutdown: wait for alerts being started (sounddevice plays on PortAudio's own thread)."""
+        self.on_error = None
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = [t for t in self._threads if t.is_alive()]
 
     def _play(self, level: str) -> None:
         try:
@@ -417,5 +430,8 @@ class ReferralBoard(QWidget):
         return error_label(code)
 
     def stop(self) -> None:
-        """Stop the tick timer (the main window calls it on close)."""
+        """Shutdown: stop the tick timer and wait for an alert tone being started."""
         self.timer.stop()
+        stop_alert = getattr(self.alert, "stop", None)
+        if callable(stop_alert):
+            stop_alert()
