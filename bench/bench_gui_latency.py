@@ -108,9 +108,54 @@ class Heartbeat:
         self.gaps.append((now, (now - self.last) * 1000))
         self.last = now
 
+    def worst(self, t0: float, t1: float, n: int = 3) -> list[tuple[float, float]]:
+        """The n longest stalls in [t0, t1] as (ms, seconds after t0 when it ended)."""
+        inside = sorted(((g - HEARTBEAT_MS, t - t0) for t, g in self.gaps if t0 <= t <= t1), reverse=True)
+        return inside[:n]
+
     def longest_stall(self, t0: float, t1: float) -> float:
         inside = [g for t, g in self.gaps if t0 <= t <= t1]
         return max(0.0, max(inside, default=0.0) - HEARTBEAT_MS)
+
+
+class StallTracer:
+    """--trace-stalls: a thread that samples the GUI thread's stack whenever the heartbeat is late by
+    more than `late_ms`, and prints the most frequent innermost frames of the project at the end."""
+
+    def __init__(self, beat: Heartbeat, late_ms: float = 30.0) -> None:
+        import threading
+        from collections import Counter
+
+        self.beat = beat
+        self.late_ms = late_ms
+        self.gui = threading.get_ident()
+        self.samples: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.002):
+            if self.beat.last and (time.perf_counter() - self.beat.last) * 1000 > self.late_ms:
+                frame = sys._current_frames().get(self.gui)
+                if frame is None:
+                    continue
+                stack = [f for f in traceback.extract_stack(frame) if "operator_desk" in f.filename]
+                where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1][:4])
+                self.samples[where or "(Qt / outside the project)"] += 1
+
+    def report(self) -> None:
+        print("GUI thread while late (2 ms samples, innermost project frames first):")
+        for where, n in self.samples.most_common(12):
+            print(f"  {n * 2:5d} ms  {where}")
 
 
 def prepare(root: Path, hub: Hub, calls: int, offline_desk: bool) -> tuple[Path, int]:
@@ -201,7 +246,7 @@ def pump(app: Any, seconds: float) -> None:
         time.sleep(0.001)
 
 
-def run(calls: int, actions: int, offline_desk: bool, gap_s: float) -> dict[str, Any]:
+def run(calls: int, actions: int, offline_desk: bool, gap_s: float, trace: bool = False) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from operator_desk.app import create_desk
@@ -214,6 +259,7 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float) -> dict[str,
         try:
             b_dir, changes = prepare(root, hub, calls, offline_desk)
             beat = Heartbeat()
+            tracer = StallTracer(beat) if trace else None
             wal0 = wal_size(b_dir)
             t_open = time.perf_counter()
             desk = create_desk(b_dir, region=REGION if REGION.is_dir() else None, call_source="simulator",
@@ -221,12 +267,21 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float) -> dict[str,
             try:
                 desk.window.show()
                 beat.start()
+                if tracer is not None:
+                    tracer.start()
                 t_shown = time.perf_counter()
                 expected = calls
 
+                seen = [0.0, False]
+
                 def caught_up() -> bool:
+                    """Checked at most every 0.1 s (it counts every call, on the GUI thread)."""
+                    if seen[1] or time.perf_counter() - seen[0] < 0.1:
+                        return bool(seen[1])
+                    seen[0] = time.perf_counter()
                     n = desk.store.query("SELECT count(*) FROM calls WHERE site_id<>?", (desk.store.site_id,))[0][0]
-                    return bool(n >= expected and ap.get_meta(desk.store.reader(), ap.CURSOR_KEY) is not None)
+                    seen[1] = n >= expected and ap.get_meta(desk.store.reader(), ap.CURSOR_KEY) is not None
+                    return bool(seen[1])
 
                 pump(app, 0.2)  # the first paint of the window
                 t_busy0 = time.perf_counter()
@@ -251,6 +306,9 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float) -> dict[str,
                     pump(app, 0.02)
                 t_idle1 = time.perf_counter()
                 beat.stop()
+                if tracer is not None:
+                    tracer.stop()
+                    tracer.report()
                 return {
                     "changes": changes,
                     "open_s": t_shown - t_open,
@@ -259,8 +317,10 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float) -> dict[str,
                     "busy": busy,
                     "idle": idle,
                     "fetch_s": t_apply - t_open,
+                    "settle_s": t_busy0 - t_open,
                     "stall_first_paint": beat.longest_stall(t_shown, t_busy0),
                     "stall_busy": beat.longest_stall(t_busy0, t_caught),
+                    "worst_busy": beat.worst(t_busy0, t_caught),
                     "stall_idle": beat.longest_stall(t_idle0, t_idle1),
                 }
             finally:
@@ -274,10 +334,11 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=int(os.environ.get("BENCH_GUI_CALLS", "20000")))
     parser.add_argument("--actions", type=int, default=int(os.environ.get("BENCH_GUI_ACTIONS", "10")))
     parser.add_argument("--gap-ms", type=float, default=150.0, help="pause between two actions")
+    parser.add_argument("--trace-stalls", action="store_true", help="sample the GUI thread's stack when late")
     parser.add_argument("--offline-desk", action="store_true",
                         help="desk B pulled once before A wrote (catch-up by pull pages, not a snapshot)")
     args = parser.parse_args()
-    r = run(args.calls, args.actions, args.offline_desk, args.gap_ms / 1000)
+    r = run(args.calls, args.actions, args.offline_desk, args.gap_ms / 1000, args.trace_stalls)
     idle_visible = statistics.median(v for _, v in r["idle"])
     idle_commit = statistics.median(c for c, _ in r["idle"])
     limit = 2 * idle_visible + 20
@@ -301,6 +362,7 @@ def main() -> int:
         f"{'OK' if ok_stall else 'OVER TARGET'}; idle desk {r['stall_idle']:.0f} ms; first paint of the window "
         f"{r['stall_first_paint']:.0f} ms"
     )
+    print("  longest stalls: " + ", ".join(f"{ms:.0f} ms ending {t + r['settle_s']:.1f} s after opening" for ms, t in r["worst_busy"]))
     return 0 if ok_stall and ok_actions else 1
 
 

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,13 +137,13 @@ def _uses_qt(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
+def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[Callable[[], list[str]]]:
     """In tests that use Qt (qtbot/qapp): fail on a QTimer still active, a QThread still running or a
     thread-pool task unfinished when the test ends. Records where each was started, stops it, then
     fails naming those places. Qt-free tests pay nothing (Qt is not even imported).
     """
     if not _uses_qt(request):
-        yield
+        yield lambda: []
         return
     request.getfixturevalue("qapp")
     from PySide6.QtCore import QObject, Qt, QThread, QThreadPool, QTimer
@@ -200,39 +200,55 @@ def _dangling_qt(request: pytest.FixtureRequest) -> Iterator[None]:
     monkeypatch.setattr(QTimer, "singleShot", staticmethod(single_shot))
     monkeypatch.setattr(QThread, "start", thread_start)
     monkeypatch.setattr(QThreadPool, "start", pool_start)
+    global_pool = QThreadPool.globalInstance()
+
+    def running(grace_s: float, stop: bool) -> list[str]:
+        """What is still running, each with where it was started; with `stop`, stop it too."""
+        problems: list[str] = []
+        deadline = time.monotonic() + grace_s
+        for pool, places in pools.items():
+            # Idle workers of a pool (the global one's especially) are process-wide and expire on
+            # their own; only a task still running is this test's leak.
+            if _alive(pool, "activeThreadCount") and not pool.waitForDone(_ms_left(deadline)):
+                which = "the global thread pool" if pool == global_pool else f"pool {pool!r}"
+                problems.append(f"a task still running on {which}, started at " + "; ".join(sorted(set(places))))
+                if stop:
+                    pool.clear()
+        for thread, places in qthreads.items():
+            if _alive(thread, "isRunning") and not thread.wait(_ms_left(deadline)):
+                problems.append(f"QThread still running, started at {places[-1]}")
+                if stop:
+                    thread.quit()
+                    thread.wait(1000)
+        for timer, places in timers.items():
+            if _alive(timer, "isActive"):
+                problems.append(
+                    f"QTimer still active ({'single shot' if timer.isSingleShot() else 'repeating'}, "
+                    f"{timer.interval()} ms), started at {places[-1]}"
+                )
+                if stop:
+                    timer.stop()
+        return problems
+
     try:
-        yield
+        yield lambda: running(0.0, stop=False)
     finally:
         monkeypatch.undo()
     allowed = _allowance(request, ALLOW_QT)
-    problems: list[str] = []
-    deadline = time.monotonic() + LEAK_GRACE_S
-    global_pool = QThreadPool.globalInstance()
-    for pool, places in pools.items():
-        # Idle workers of a pool (the global one's especially) are process-wide and expire on their
-        # own; only a task still running is this test's leak.
-        if _alive(pool, "activeThreadCount") and not pool.waitForDone(_ms_left(deadline)):
-            which = "the global thread pool" if pool == global_pool else f"pool {pool!r}"
-            problems.append(f"a task still running on {which}, started at " + "; ".join(sorted(set(places))))
-            pool.clear()
-    for thread, places in qthreads.items():
-        if _alive(thread, "isRunning") and not thread.wait(_ms_left(deadline)):
-            problems.append(f"QThread still running, started at {places[-1]}")
-            thread.quit()
-            thread.wait(1000)
-    for timer, places in timers.items():
-        if _alive(timer, "isActive"):
-            problems.append(
-                f"QTimer still active ({'single shot' if timer.isSingleShot() else 'repeating'}, "
-                f"{timer.interval()} ms), started at {places[-1]}"
-            )
-            timer.stop()
+    problems = running(LEAK_GRACE_S, stop=True)
     if problems and allowed is None:
         pytest.fail(
             "the test left Qt work running (stop it with its owner's stop()/close()):\n  "
             + "\n  ".join(problems),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def running_qt_work(_dangling_qt: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    """`running_qt_work()`: the Qt work this test started that is running now (no grace), for tests
+    that assert a shutdown in their body rather than leave it to the teardown check."""
+    return _dangling_qt
 
 
 @pytest.fixture(scope="session")

@@ -62,6 +62,7 @@ class ErrorCode(StrEnum):
     NOT_A_COUNT = "not_a_count"
     NOT_A_NUMBER = "not_a_number"
     TOO_LONG = "too_long"
+    INVALID_VALUE = "invalid_value"  # a value that does not fit its column (type, allowed values, size)
     INVALID_PHONE = "invalid_phone"
     # -- the work: calls, incidents, referrals, shifts, conflicts ----------------------------------
     NOT_FOUND = "not_found"
@@ -116,11 +117,11 @@ class DomainError(DeskError):
 class ValidationError(DomainError):
     """One or more fields are invalid; `problems` maps field -> code."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    def __init__(self, problems: dict[str, str], detail: str | None = None) -> None:
         self.problems = dict(problems)
         first_field, first_code = next(iter(self.problems.items()))
-        detail = ", ".join(f"{f}: {c}" for f, c in self.problems.items())
-        super().__init__(first_code, f"invalid {detail}", first_field)
+        text = detail or "invalid " + ", ".join(f"{f}: {c}" for f, c in self.problems.items())
+        super().__init__(first_code, text, first_field)
 
 
 class StatusRegression(DomainError):

@@ -10,6 +10,7 @@ from .enums import OPEN_STATUSES, CallOutcome, IncidentCategory, IncidentStatus,
 from .errors import DomainError, StatusRegression, ValidationError
 from .location import Location, distance_m
 from .records import Referral, StatusEvent
+from .tables import MAX_NARRATIVE_BYTES, text_problem
 
 DUPLICATE_RADIUS_M = 1000.0
 DUPLICATE_WINDOW_MS = 60 * 60 * 1000
@@ -47,8 +48,9 @@ def validate_incident(fields: Mapping[str, Any]) -> None:
     casualties = fields.get("casualties", 0)
     if casualties is not None and (not isinstance(casualties, int) or casualties < 0):
         problems["casualties"] = "not_a_count"
-    if len(fields.get("narrative") or "") > MAX_NARRATIVE:
-        problems["narrative"] = "too_long"
+    narrative = fields.get("narrative") or ""
+    if len(narrative) > MAX_NARRATIVE or text_problem(narrative, MAX_NARRATIVE_BYTES):
+        problems["narrative"] = "too_long"  # characters, and the UTF-8 bytes the hub accepts
     if problems:
         raise ValidationError(problems)
 

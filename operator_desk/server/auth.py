@@ -7,7 +7,7 @@ credential is checked against the database again after `RECHECK_S`, so a revocat
 
 Failed authentication must stay cheap (`AuthGate`): a malformed token or an unknown site costs one
 lookup; failures are counted per site and per client address and, past a small budget, answered
-429 without any argon2 work; at most `ARGON2_SLOTS` verifications run at a time (each takes 64 MiB)
+429 without any argon2 work; at most `ARGON2_SLOTS` verification runs at a time (each takes 64 MiB)
 and a request that would queue behind too many others gets 503.
 """
 
@@ -33,8 +33,8 @@ from .storage import Storage
 KINDS = ("desk", "hub", "admin", "wall")
 RECHECK_S = 1.0  # a cached credential is looked up again after this (revocation without restart)
 TOUCH_S = 30.0  # last_seen is written at most this often per site
-ARGON2_SLOTS = 2
-ARGON2_QUEUE = 8  # verifications allowed to wait for a slot; past that: 503
+ARGON2_SLOTS = 1  # one verification at a time: its lanes may take both cores of a small hub
+ARGON2_QUEUE = 4  # verifications allowed to wait for a slot; past that: 503
 E_RATE_LIMITED = "rate_limited"
 E_BUSY = "busy"
 _SITE_ID = re.compile(r"[0-9A-Za-z-]{8,64}")
@@ -139,6 +139,11 @@ class Authenticator:
         self._seen[hit.site.site_id] = self._wall_ms()
         return hit.site
 
+    def known(self, token: str) -> bool:
+        """Was this token verified before (fresh or not)? On the event loop: no database work."""
+        with self._lock:
+            return token_digest(token) in self._cache
+
     def recheck(self, token: str) -> Site | None:
         """A token verified before whose RECHECK_S ran out: its site as the database has it now (one
         lookup, no argon2), or AuthError when it was revoked. None: never verified."""
@@ -208,13 +213,14 @@ class Authenticator:
 class AuthGate:
     """The HTTP side of authentication: cache first, then a failure limiter, then a bounded argon2.
 
-    Per client address: 10 failures at once, then one per 2 s; per site id: 20, then one per second.
+    Per client address: 5 failures at once, then one per 5 s; per site id: 10, then one per 2 s
+    (an attempt counts before its argon2 check and is given back when it succeeds).
     A site's valid, cached credential keeps working while someone floods wrong ones for its id."""
 
     def __init__(self, auth: Authenticator, counters: dict[str, int] | None = None) -> None:
         self.auth = auth
-        self.by_addr = Bucket(10, 0.5)
-        self.by_site = Bucket(20, 1.0)
+        self.by_addr = Bucket(5, 0.2)
+        self.by_site = Bucket(10, 0.5)
         self.counters = counters if counters is not None else {}
         self._slots: asyncio.Semaphore | None = None
         self._waiting = 0
@@ -228,6 +234,10 @@ class AuthGate:
         if site_id is not None:
             self.by_site.spend(site_id)
 
+    def _refund(self, site_id: str, addr: str) -> None:
+        self.by_addr.spend(addr, -1.0)
+        self.by_site.spend(site_id, -1.0)
+
     async def authenticate(self, authorization: str | None, addr: str) -> Site:
         try:
             token, site_id = parse_bearer(authorization)
@@ -237,9 +247,10 @@ class AuthGate:
         site = self.auth.cached(token)
         if site is not None:
             return site
-        site = await run_in_threadpool(self.auth.recheck, token)
-        if site is not None:
-            return site
+        if self.auth.known(token):  # verified before, RECHECK_S ran out: one lookup, no argon2
+            site = await run_in_threadpool(self.auth.recheck, token)
+            if site is not None:
+                return site
         wait = max(self.by_addr.allowed(addr), self.by_site.allowed(site_id))
         if wait > 0:
             self._count("auth_rate_limited")
@@ -254,18 +265,19 @@ class AuthGate:
         if self._slots.locked() and self._waiting >= ARGON2_QUEUE:
             self._count("auth_busy")
             raise AuthError("too many log-ins at once; retry shortly", E_BUSY)
+        self._fail(site_id, addr)  # counted before the expensive check, refunded on success
         self._waiting += 1
         try:
             await self._slots.acquire()
         finally:
             self._waiting -= 1
         try:
-            return await run_in_threadpool(self.auth.check_secret, row, token)
-        except AuthError:
-            self._fail(site_id, addr)
-            raise
+            site = await run_in_threadpool(self.auth.check_secret, row, token)
         finally:
             self._slots.release()
+        self._refund(site_id, addr)
+        self.counters["auth_failures"] -= 1
+        return site
 
 
 class RateLimited(AuthError):

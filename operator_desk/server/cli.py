@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "what the descriptor limit allows); past it new connections get 503")
     ap.add_argument("--header-timeout", type=float, default=limits.HEADER_TIMEOUT_S,
                     help="seconds a connection may take to send a complete request head")
+    ap.add_argument("--body-timeout", type=float, default=limits.BODY_IDLE_S,
+                    help="seconds a request body may stall between two chunks (then 408)")
     sub = ap.add_subparsers(dest="command")
     sp = sub.add_parser("enroll", help="register a desk (or hub/admin/wall) and print its credential")
     storage_args(sp, False)
@@ -119,7 +121,11 @@ def run_admin(args: argparse.Namespace) -> int:
         server = SyncServer(storage)
         if args.command == "sites":
             out: Any = [
-                {**s, "created_at": _iso(s["created_at"]), "last_seen": _iso(s.pop("last_seen_ms"))}
+                {
+                    **{k: v for k, v in s.items() if k != "last_seen_ms"},
+                    "created_at": _iso(s["created_at"]),
+                    "last_seen": _iso(s["last_seen_ms"]),
+                }
                 for s in server.storage.sites()
             ]
         elif args.command == "revoke":
@@ -173,6 +179,24 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+def start_lines(args: argparse.Namespace, storage: Storage, cap: int, aml_line: str) -> list[str]:
+    """What the server prints when it starts: address, backend, AML mode, and a warning for a
+    non-loopback address without TLS."""
+    scheme = "https" if args.certfile else "http"
+    where = getattr(storage, "path", None) or "PostgreSQL"
+    lines = [
+        f"listening on {scheme}://{args.host}:{args.port}, backend {storage.backend} ({where}), "
+        f"at most {cap} connections",
+        aml_line,
+    ]
+    if not args.certfile and not is_loopback_host(args.host):
+        lines.append(
+            f"WARNING: serving {args.host} without TLS: tokens and data cross the network in clear text "
+            "(give --certfile and --keyfile)"
+        )
+    return lines
+
+
 def say(text: str) -> None:
     print(f"operator-desk-server: {text}", file=sys.stderr, flush=True)
 
@@ -204,6 +228,7 @@ def run_server(args: argparse.Namespace) -> int:
         stops.append(relay.stop)
     app = create_app(server, on_startup=starts, on_shutdown=stops, extra_routes=extra_routes(server, args))
     cap = limits.connection_cap(args.max_connections)
+    limits.BODY_IDLE_S = args.body_timeout
     config = uvicorn.Config(
         app,
         host=args.host,
@@ -218,16 +243,10 @@ def run_server(args: argparse.Namespace) -> int:
         limit_concurrency=cap + 1,  # requests past it: 503 (the protocol caps connections at `cap`)
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=16 * 1024,  # request line + headers
-        backlog=2048,
+        backlog=256,  # also the accepts per loop turn: a burst stays below the descriptor limit
     )
-    scheme = "https" if args.certfile else "http"
-    where = getattr(storage, "path", None) or "PostgreSQL"
-    say(f"listening on {scheme}://{args.host}:{args.port}, backend {storage.backend} ({where}), "
-        f"at most {cap} connections")
-    say(aml_line)
-    if not args.certfile and not is_loopback_host(args.host):
-        say(f"WARNING: serving {args.host} without TLS: tokens and data cross the network in clear text "
-            "(give --certfile and --keyfile)")
+    for line in start_lines(args, storage, cap, aml_line):
+        say(line)
     try:
         uvicorn.Server(config).run()
     finally:

@@ -30,7 +30,7 @@ MAX_DEPTH = 16  # nesting of a JSON body (a push is 3 deep plus a value's own ne
 BODY_IDLE_S = 10.0  # longest wait for the next chunk of a body
 INFLIGHT_BYTES = 96 * 1024 * 1024  # all request bodies being read at once
 HEADER_TIMEOUT_S = 10.0
-FD_RESERVE = 200  # descriptors kept for the database, threads and logs
+FD_RESERVE = 400  # descriptors kept for the database, threads, logs and one burst of accepts
 
 E_TOO_LARGE = "too_large"
 E_TIMEOUT = "timeout"
@@ -61,8 +61,10 @@ class _Budget:
 INFLIGHT = _Budget(INFLIGHT_BYTES)
 
 
-async def read_body(request: Request, limit: int, idle_s: float = BODY_IDLE_S) -> bytes:
-    """The whole body, or LimitError: 413 past `limit` (not read further), 408 when it stalls."""
+async def read_body(request: Request, limit: int, idle_s: float | None = None) -> bytes:
+    """The whole body, or LimitError: 413 past `limit` (not read further), 408 when it stalls for
+    `idle_s` (default: the module's BODY_IDLE_S, which the server command sets)."""
+    idle_s = BODY_IDLE_S if idle_s is None else idle_s
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -253,7 +255,7 @@ class RepeatFilter(logging.Filter):
         held = int(entry[1]) if entry is not None else 0
         self._seen[key] = [now, 0]
         if held:
-            record.msg = f"{msg} (and {held} more like it in the last {self.window:.0f} s)"
+            record.msg = f"{msg} (and {held} more like it in the last {self.window:g} s)"
             record.args = ()
         return True
 

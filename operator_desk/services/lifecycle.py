@@ -25,7 +25,7 @@ from ..store.repositories import (
     ReferralRepository,
     append_referral_event,
     append_status_event,
-    update_incident,
+    set_status,
     update_referral,
 )
 from ..store.store import Store
@@ -152,6 +152,6 @@ class IncidentLifecycle:
         detail: dict[str, Any],
     ) -> None:
         now = at if at is not None else tx.now_ms()
-        update_incident(tx, inc.id, {"status": to, "updated_at": now, "updated_by": tx.operator, **extra})
+        set_status(tx, inc.id, to, {"updated_at": now, "updated_by": tx.operator, **extra})
         append_status_event(tx, inc.id, inc.status, to, now)
         tx.audit(action, "incidents", inc.id, {"from": inc.status, "to": to, **detail})

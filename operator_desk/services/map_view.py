@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..domain.enums import OPEN_STATUSES
+from ..store.repositories import IncidentRepository
 from ..store.store import Store
 
 RECENT_MS = 7 * 86_400_000
@@ -34,12 +34,7 @@ class MapIncidents:
         self.recent_ms = recent_ms
 
     def markers(self) -> list[IncidentMarker]:
-        marks = ",".join("?" * len(OPEN_STATUSES))
-        rows = self.store.query(
-            f"SELECT id, number, category, priority, status, location FROM incidents "
-            f"WHERE status IN ({marks}) OR created_at >= ?",
-            (*sorted(OPEN_STATUSES), self.store.now_ms() - self.recent_ms),
-        )
+        rows = IncidentRepository(self.store.reader()).open_or_since(self.store.now_ms() - self.recent_ms)
         out = []
         for r in rows:
             try:

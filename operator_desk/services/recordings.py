@@ -164,12 +164,25 @@ class RecordingUploader:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop the upload thread (Desk shutdown). An upload in progress is abandoned between two
+        chunks and retried at the next start, so a slow uplink does not hold the desk's shutdown. A
+        hub that stops reading altogether holds the thread until the client's timeouts (30 s): that is
+        logged, and the client is then left to the thread (closing it under a request could hang)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("recording uploader still sending after %.1f s; it ends at the client timeout",
+                            timeout)
+                return
             self._thread = None
         self.client.close()
+
+    @property
+    def running(self) -> bool:
+        """The upload thread is alive (started and not yet stopped)."""
+        return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
         failures = 0
@@ -226,9 +239,12 @@ class RecordingUploader:
         try:
             r = self.client.put(
                 f"/recordings/{call_id}",
-                content=_chunks(path),
+                content=_chunks(path, self._stop),
                 headers={SHA256_HEADER: sha256, "Content-Type": "audio/flac"},
             )
+        except _Stopped:
+            log.info("recording %s: upload abandoned at shutdown; will retry", call_id)
+            return "retry"
         except httpx_error() as exc:
             self.stats.last_error = "unreachable"
             log.info("recording %s: hub unreachable (%s); will retry", call_id, exc)
@@ -267,6 +283,13 @@ def httpx_error() -> type[Exception]:
     return httpx.HTTPError
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+class _Stopped(Exception):
+    """The uploader is stopping: the request body ends here (httpx passes it through unwrapped)."""
+
+
+def _chunks(path: Path, stop: threading.Event | None = None) -> Iterator[bytes]:
     with path.open("rb") as f:
-        yield from iter(lambda: f.read(CHUNK), b"")
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            if stop is not None and stop.is_set():
+                raise _Stopped
+            yield chunk

@@ -124,6 +124,16 @@ class IncidentRepository:
         )
         return [IncidentSummary.from_row(r) for r in rows]
 
+    def open_or_since(self, since_ms: int) -> list[sqlite3.Row]:
+        """id, number, category, priority, status, location of incidents still open or created since
+        `since_ms` (what the map draws)."""
+        marks = ",".join("?" * len(OPEN_STATUSES))
+        return self.db.execute(
+            f"SELECT id, number, category, priority, status, location FROM incidents "
+            f"WHERE status IN ({marks}) OR created_at >= ?",
+            (*sorted(OPEN_STATUSES), since_ms),
+        ).fetchall()
+
     def status_events(self, incident_id: str) -> list[StatusEvent]:
         rows = self.db.execute(
             "SELECT * FROM status_events WHERE incident_id=? ORDER BY at, id", (incident_id,)
@@ -224,11 +234,19 @@ def insert_incident(tx: Tx, record: Mapping[str, Any]) -> str:
 def update_incident(
     tx: Tx, incident_id: str, fields: Mapping[str, Any], seen: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """Change incident fields that differ (status moves only from services/lifecycle.py)."""
+    """Change incident fields that differ. The status is not one of them: it moves by `set_status`,
+    which only the incident lifecycle (services/lifecycle.py) calls."""
+    if "status" in fields:
+        raise KeyError("incidents.status moves through the incident lifecycle, not update_incident")
     data = dict(fields)
     if isinstance(data.get("location"), Location):
         data["location"] = data["location"].to_dict()
     return tx.update_record(INCIDENTS, incident_id, data, seen)
+
+
+def set_status(tx: Tx, incident_id: str, status: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Write a new status with its companion fields (updated_at/by, disposition): the lifecycle's move."""
+    return tx.update_record(INCIDENTS, incident_id, {**fields, "status": str(status)})
 
 
 def append_status_event(tx: Tx, incident_id: str, status_from: str | None, status_to: str, at: int) -> str:

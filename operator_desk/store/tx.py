@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..domain.changes import Changes
+from ..domain.errors import ErrorCode, ValidationError
 from ..domain.hlc import HybridClock
 from ..domain.ids import new_id
+from ..domain.tables import check_row, check_value
 from .schema import APPEND_TABLES, JSON_COLUMNS, RECORD_TABLES
 
 
@@ -164,6 +166,33 @@ class Tx:
         )
         self._audit_head[0] = digest
 
+    @staticmethod
+    def _check(table: str, col: str, value: Any) -> None:
+        """What this desk sends must pass the hub's check of the same declaration: refuse it here, with
+        the field named, rather than leave a change in the outbox that every push would be refused for."""
+        problem = Tx._problem(table, col, value)
+        if problem is None:
+            return
+        try:  # checked as it travels: enum members become text, tuples lists
+            wire = json.loads(json.dumps(value, ensure_ascii=False))
+        except (TypeError, ValueError):
+            wire = value
+        problem = Tx._problem(table, col, wire)
+        if problem is None:
+            return
+        if col == "*":
+            bad = check_row(table, wire)
+            col = bad[0] if bad else col
+        code = ErrorCode.TOO_LONG if "over the limit" in problem else ErrorCode.INVALID_VALUE
+        raise ValidationError({col: str(code)}, detail=f"{table}.{col}: {problem}")
+
+    @staticmethod
+    def _problem(table: str, col: str, value: Any) -> str | None:
+        if col == "*":
+            bad = check_row(table, value)
+            return None if bad is None else f"{bad[0]}: {bad[1]}"
+        return check_value(table, col, value)
+
     def _outbox(self, table: str, pk: str, col: str, value: Any, base_hlc: str | None) -> None:
         self._outbox_many(table, pk, [(col, value, base_hlc)])
 
@@ -172,6 +201,7 @@ class Tx:
         rows = []
         clocks = []
         for col, value, base_hlc in items:
+            self._check(table, col, value)
             hlc = self.clock.tick().encode()
             rows.append(
                 (self.site_id, hlc, table, pk, col, json.dumps(value, ensure_ascii=False), base_hlc, self.operator)

@@ -6,6 +6,7 @@ the server's code (`unauthorized`, `forbidden`, `clock_skew`, …).
 
 from __future__ import annotations
 
+import json as _json
 from typing import Any, Protocol
 
 import httpx
@@ -95,7 +96,7 @@ class HttpSyncClient:
         if resp.status_code >= 500:
             raise OfflineError(f"{self.base_url}{path}: server error {resp.status_code}")
         try:
-            body = resp.json()
+            body = _decode_body(resp.content)
         except ValueError:
             raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {resp.text[:200]}", resp.status_code) from None
         if resp.status_code >= 400:
@@ -136,3 +137,63 @@ class HttpSyncClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+STEPWISE_BYTES = 1 << 20  # bodies larger than this are decoded in slices
+SLICE_CHARS = 1 << 18  # about 1,000 changes: a few milliseconds of json.loads each
+_HEAD = '{"changes":['
+_WS = " \t\r\n"
+
+
+def _decode_body(content: bytes) -> Any:
+    """JSON of a response. A big page or snapshot ({"changes": [...], ...}, tens of MB on a first
+    sync) is decoded in slices of about SLICE_CHARS: one json.loads of it would hold the GIL for a
+    second and freeze the desk's window meanwhile; between two slices other threads run."""
+    if len(content) <= STEPWISE_BYTES or not content.startswith(_HEAD.encode()):
+        return _json.loads(content)
+    text = content.decode("utf-8")
+    changes, i = _decode_changes(text, len(_HEAD))
+    rest = text[i:].strip()
+    if rest == "}":
+        return {"changes": changes}
+    if not rest.startswith(","):
+        raise ValueError(f"body: expected ',' or '}}' after the changes at offset {i}")
+    tail = _json.loads("{" + rest[1:])
+    return {"changes": changes, **tail}
+
+
+def _decode_changes(text: str, i: int) -> tuple[list[Any], int]:
+    """The array whose first element starts at `i` (just after its '['); returns it and the offset
+    after its ']'. A slice is cut at a '},{' past SLICE_CHARS: a cut inside a string or a nested
+    value leaves a slice that is not valid JSON (an open string or bracket), so it fails to parse;
+    then the next SLICE_CHARS are decoded one element at a time (linear whatever the values hold)."""
+    decode = _json.JSONDecoder().raw_decode
+    out: list[Any] = []
+    end = len(text)
+    while i < end and text[i] in _WS:
+        i += 1
+    if i < end and text[i] == "]":
+        return out, i + 1
+    while True:
+        cut = text.find("},{", i + SLICE_CHARS)
+        if cut == -1:  # the last slice: up to the array's closing bracket
+            rest, n = decode("[" + text[i:])
+            out.extend(rest)
+            return out, i + n - 1
+        try:
+            out.extend(_json.loads("[" + text[i : cut + 1] + "]"))
+            i = cut + 2
+            continue
+        except ValueError:
+            pass
+        stop = i + SLICE_CHARS
+        while i < stop:
+            obj, i = decode(text, i)
+            out.append(obj)
+            while i < end and text[i] in _WS:
+                i += 1
+            if text[i : i + 1] == "]":
+                return out, i + 1
+            if text[i : i + 1] != ",":
+                raise ValueError(f"changes: expected ',' or ']' at offset {i}")
+            i += 1

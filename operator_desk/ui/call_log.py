@@ -112,6 +112,10 @@ class CallLogPanel(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
 
+    def stop(self) -> None:
+        """Shutdown: a search waiting for more letters is dropped."""
+        self._debounce.stop()
+
     def _dates_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
         self.date_to.setEnabled(on)

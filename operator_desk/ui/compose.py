@@ -46,10 +46,6 @@ log = logging.getLogger(__name__)
 REGION_DELAY_MS = 50
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 @dataclass
 class DeskUi:
     """The widgets of one desk and what drives them."""
@@ -133,10 +129,10 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
 
     window = MainWindow(
         extra_docks=[
-            ("mapDock", _tr("Map"), map_host),
-            ("referralDock", _tr("Referrals"), board),
-            ("handoverDock", _tr("Shift handover"), handover),
-            ("statsDock", _tr("Statistics"), stats),
+            ("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host),
+            ("referralDock", QCoreApplication.translate("MainWindow", "Referrals"), board),
+            ("handoverDock", QCoreApplication.translate("MainWindow", "Shift handover"), handover),
+            ("statsDock", QCoreApplication.translate("MainWindow", "Statistics"), stats),
         ],
         session=core.session,
         calls=core.calls,
@@ -146,6 +142,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
         settings_path=core.data_dir / "window.ini",
         operators=sorted(set(core.calls.known_operators()) | ({store.operator} if store.operator else set())),
         on_operator=lambda name: _set_operator(core, status, name),
+        runner=runner,
     )
     if store.operator:
         window.duty.setCurrentText(store.operator)
@@ -167,7 +164,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
 
         def show(item: Any) -> None:
             if item is None:
-                window.statusBar().showMessage(_tr("This call has no recording"), 4000)
+                window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "This call has no recording"), 4000)
             else:
                 open_replay(window, item)
 
@@ -250,7 +247,10 @@ def _region_installed(ui: DeskUi, ctx: RegionContext) -> None:
 def _region_failed(ui: DeskUi, exc: BaseException) -> None:
     log.error("region pack failed to load", exc_info=exc)
     ui.map_host.no_region()
-    ui.window.statusBar().showMessage(_tr("The region pack cannot be read; see the desk log"), 15000)
+    from ..domain.errors import ErrorCode
+    from .errors import error_label
+
+    ui.window.statusBar().showMessage(error_label(ErrorCode.REGION_PACK_INVALID), 15000)
 
 
 def _set_operator(core: Core, status: DeskStatusBar, name: str) -> None:

@@ -99,6 +99,7 @@ def labels_table() -> dict[ErrorCode, str]:
         ErrorCode.NOT_A_COUNT: QCoreApplication.translate("Errors", "Must be a whole number"),
         ErrorCode.NOT_A_NUMBER: QCoreApplication.translate("Errors", "Must be a number"),
         ErrorCode.TOO_LONG: QCoreApplication.translate("Errors", "Too long"),
+        ErrorCode.INVALID_VALUE: QCoreApplication.translate("Errors", "A value does not fit its field"),
         ErrorCode.INVALID_PHONE: QCoreApplication.translate("Errors", "Not a valid phone number"),
         ErrorCode.NOT_FOUND: QCoreApplication.translate("Errors", "Not found"),
         ErrorCode.STATUS_BACKWARDS: QCoreApplication.translate("Errors", "The status cannot move back"),
@@ -235,8 +236,12 @@ class ExceptHook(QObject):
 
     @Slot(str)
     def _deliver(self, text: str) -> None:
-        if self.notify is not None:
+        if self.notify is None:
+            return
+        try:
             self.notify(text)
+        except Exception:  # raising here would come back to this hook: once in the log is enough
+            self.logger.exception("could not show an error message")
 
     def uninstall(self) -> None:
         """Put back the hooks that were there before (tests; the desk keeps its hook until exit)."""

@@ -6,7 +6,7 @@ with the notes typed here. The view shows what the previous shift left, and refr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -111,8 +111,8 @@ class HandoverView(QWidget):
     @staticmethod
     def _fill(
         widget: QListWidget,
-        rows: list[dict[str, Any]],
-        text: Callable[[dict[str, Any]], str],
+        rows: Sequence[Mapping[str, Any]],
+        text: Callable[[Any], str],
         key: str = "id",
     ) -> None:
         widget.clear()

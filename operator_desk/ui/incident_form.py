@@ -497,8 +497,9 @@ class IncidentForm(QWidget):
         return data
 
     def stop(self) -> None:
-        """Shutdown: no more draft saves (call save_draft() first to keep what is typed)."""
+        """Shutdown: no more draft saves (call save_draft() first to keep what is typed), no place search."""
         self._draft_timer.stop()
+        self.place.stop()
 
     def save_draft(self) -> None:
         """Keep what is typed now, and wait for it (shutdown, tests). The 2-second timer does not wait."""

@@ -62,24 +62,6 @@ def priority(code: str | None) -> str:
     return names.get(code or "", code or "")
 
 
-def error(code: str) -> str:
-    names = {
-        "required": QCoreApplication.translate("Labels", "Required"),
-        "unknown_category": QCoreApplication.translate("Labels", "Unknown category"),
-        "unknown_priority": QCoreApplication.translate("Labels", "Unknown priority"),
-        "out_of_range": QCoreApplication.translate("Labels", "Coordinates out of range"),
-        "not_a_count": QCoreApplication.translate("Labels", "Must be a whole number"),
-        "too_long": QCoreApplication.translate("Labels", "Too long"),
-        "status_backwards": QCoreApplication.translate("Labels", "The status cannot move back"),
-        "call_ended": QCoreApplication.translate("Labels", "The call has already ended"),
-        "not_found": QCoreApplication.translate("Labels", "Not found"),
-        "supervisor_required": QCoreApplication.translate("Labels", "Only a supervisor may do this"),
-        "conflict_resolved": QCoreApplication.translate("Labels", "Already resolved"),
-        "disposition_required": QCoreApplication.translate("Labels", "Enter the disposition first"),
-        "feedback_required": QCoreApplication.translate("Labels", "The agency's feedback is missing"),
-    }
-    return names.get(code, code)
-
 
 def level(code: str | None) -> str:
     names = {

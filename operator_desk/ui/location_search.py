@@ -99,6 +99,10 @@ class LocationSearch(QWidget):
         else:
             self.edit.setPlaceholderText(self.tr("Desa, kecamatan, landmark… (a few letters)"))
 
+    def stop(self) -> None:
+        """Shutdown: a search waiting for more letters is dropped."""
+        self._timer.stop()
+
     def update_results(self) -> None:
         """In-memory search (a few ms even at national size): safe to run here."""
         self._timer.stop()

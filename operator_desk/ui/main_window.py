@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.enums import CallOutcome
-from ..services.calls import CallService
+from ..services.calls import CallerHistory, CallService
 from ..services.session import DeskSession
 from .call_log import CallLogPanel
 from .incident_form import IncidentForm
 from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
+from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
 LAYOUT_VERSION = 2
@@ -50,8 +51,12 @@ class MainWindow(QMainWindow):
         operators: list[str],
         on_operator: Callable[[str], None],
         extra_docks: list[tuple[str, str, QWidget]] | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__()
+        self.runner = runner or default_runner()
+        self._history: CallerHistory | None = None
+        self._history_for: str | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Operator Desk — 112"))
         self.session = session
@@ -139,23 +144,12 @@ class MainWindow(QMainWindow):
         return act
 
     def _guarded(self, slot: Callable[[], object]) -> None:
-        """An operator key never crashes the desk. A DeskError shows the translated label of its code in
-        the status bar; anything else is logged with its traceback and a short translated message is
-        shown there too. Never a modal dialog mid-call, never the exception's own text (that is logged)."""
-        from ..domain.errors import DeskError, DomainError
-        from .errors import code_of, report
-
-        bar = self.statusBar()
+        """An operator key never crashes the desk: whatever the slot raises is shown as `show_error` does.
+        Never a modal dialog mid-call, never the exception's own text (that is logged)."""
         try:
             slot()
-        except DomainError as exc:  # a refusal of the work's rules: say which, briefly
-            report(exc, lambda text: bar.showMessage(text, 8000), log)
-        except DeskError as exc:  # the store, audio, sync: the label of the code; SQLite's own text to the log
-            not_saved = code_of(exc).startswith("store_")
-            report(exc, lambda text: bar.showMessage(
-                self.tr("Not saved: {reason}").format(reason=text) if not_saved else text, 15000), log)
-        except Exception as exc:  # noqa: BLE001 - the operator-key boundary: log + generic message, no crash
-            report(exc, lambda text: bar.showMessage(text, 15000), log)
+        except Exception as exc:  # noqa: BLE001 - the operator-key boundary: log + translated message, no crash
+            self.show_error(exc)
 
     def _actions(self) -> None:
         K = QKeySequence
@@ -233,15 +227,25 @@ class MainWindow(QMainWindow):
             self.form.info.setText(self.tr("The caller's phone sent a location: Ctrl+L to use it"))
 
     def refresh_call(self) -> None:
+        """The ringing or current call changed: the bar at once, the caller's history when looked up."""
         s = self.session
         live = s.current or (s.ringing[0] if s.ringing else None)
-        hist = (
-            self.calls.history(live.number_raw, exclude_call=live.call_id)
-            if live and live.number_raw
-            else None
-        )
-        self.history.show_history(hist)
-        self.incoming.refresh(hist)
+        if not (live and live.number_raw):
+            self.history.show_history(None)
+            self.incoming.refresh(None)
+            return
+        self.incoming.refresh(self._history if self._history_for == live.number_raw else None)
+        number, call_id, calls = live.number_raw, live.call_id, self.calls
+
+        def show(hist: CallerHistory) -> None:
+            now = s.current or (s.ringing[0] if s.ringing else None)
+            if now is None or now.call_id != call_id:
+                return  # the line moved on while it was looked up
+            self._history, self._history_for = hist, number
+            self.history.show_history(hist)
+            self.incoming.refresh(hist)
+
+        self.runner.run(lambda: calls.history(number, exclude_call=call_id), show, key="caller-history")
 
     def add_location_action(self, take: Callable[[], object]) -> None:
         menu = self.findChild(QMenu, "incidentMenu")
@@ -294,11 +298,18 @@ class MainWindow(QMainWindow):
             self.on_operator(name.strip())
 
     def show_error(self, exc: BaseException) -> None:
-        """A failure reported from a background write or task: its translated label in the status bar
-        (details in the desk log), never raw library text."""
-        from .errors import report
+        """A failure of an operator key, a background write or a task: its translated label in the status
+        bar (a refusal briefly; a store failure as "Not saved: …"), the details in the desk log."""
+        from ..domain.errors import DeskError, DomainError
+        from .errors import code_of, report
 
-        report(exc, lambda text: self.statusBar().showMessage(text, 15000))
+        bar = self.statusBar()
+        if isinstance(exc, DomainError):  # a refusal of the work's rules: say which, briefly
+            report(exc, lambda text: bar.showMessage(text, 8000), log)
+            return
+        not_saved = isinstance(exc, DeskError | OSError) and code_of(exc).startswith("store_")
+        report(exc, lambda text: bar.showMessage(
+            self.tr("Not saved: {reason}").format(reason=text) if not_saved else text, 15000), log)
 
     # -- layout memory (geometry only; everything else is typed settings) -----------------------------
     def _settings(self) -> QSettings:

@@ -44,6 +44,7 @@ from ..domain.timeutil import local
 from ..services.agencies import AgencyService
 from ..services.incidents import IncidentService
 from ..services.referrals import AMBER, LEVEL_RANK, OK, RED, ReferralService, StepTimer, step_timers
+from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
 
@@ -215,8 +216,10 @@ class ReferralBoard(QWidget):
         alert: AlertPlayer | None = None,
         tick_ms: int = 5000,
         parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self.runner = runner or default_runner()
         self.setObjectName("referralBoard")
         self.referrals, self.agencies, self.incidents = referrals, agencies, incidents
         self.now_ms = now_ms
@@ -275,13 +278,16 @@ class ReferralBoard(QWidget):
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        self.refresh()
+        self._show_rows(self.referrals.board.open_rows())  # the first rows come with the board
 
     # -- refresh and timers ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the open referrals (keeps the selected one selected)."""
-        keep = self.selected_id()
-        self.model.set_rows(self.referrals.board.open_rows(), self.now_ms())
+        """Reload the open referrals on the task runner (keeps the selected one selected)."""
+        self.runner.run(self.referrals.board.open_rows, self._show_rows, key=f"board-{id(self)}")
+
+    def _show_rows(self, rows: list[BoardRow], select: str | None = None) -> None:
+        keep = select or self.selected_id()
+        self.model.set_rows(rows, self.now_ms())
         if keep:
             self.select(keep)
         elif self.model.rows and not self.table.currentIndex().isValid():
@@ -367,33 +373,39 @@ class ReferralBoard(QWidget):
         return super().eventFilter(obj, event)
 
     def record(self, step: str) -> None:
-        """Record a step of the selected referral through the service; errors show as status text."""
+        """Record a step of the selected referral through the service (on the task runner); errors show
+        as status text. The board redraws from the write's own result: the bridge skips its echo."""
         rid = self.selected_id()
         if rid is None:
             self.status.setText(self.tr("Select a referral first"))
             return
-        try:
+        refs = self.referrals
+        if step == "escalated":
+            target = self.escalate_to.currentData()
+            if not target:
+                self.status.setText(self.tr("Choose the agency to escalate to"))
+                return
+        feedback = self.feedback.text().strip() or None if step == "feedback" else None
+
+        def work() -> tuple[str, list[BoardRow]]:
+            new_rid = rid
             if step == "resent":
-                self.referrals.resend(rid)
+                refs.resend(rid)
             elif step == "escalated":
-                target = self.escalate_to.currentData()
-                if not target:
-                    self.status.setText(self.tr("Choose the agency to escalate to"))
-                    return
-                rid = self.referrals.escalate(rid, target)
+                new_rid = refs.escalate(rid, target)
             else:
-                self.referrals.step(
-                    rid, step, self.feedback.text().strip() or None if step == "feedback" else None
-                )
-                if step == "feedback":
-                    self.feedback.clear()
-        except DomainError as exc:
-            self.status.setText(self.error_text(exc.code))
-            return
-        self.status.setText(self.tr("Recorded"))
-        self.refresh()
-        self.select(rid)
-        self.stepRecorded.emit(rid, step)
+                refs.step(rid, step, feedback)
+            return new_rid, refs.board.open_rows()
+
+        def recorded(result: tuple[str, list[BoardRow]]) -> None:
+            new_rid, rows = result
+            if step == "feedback":
+                self.feedback.clear()
+            self.status.setText(self.tr("Recorded"))
+            self._show_rows(rows, select=new_rid)
+            self.stepRecorded.emit(new_rid, step)
+
+        self.runner.run(work, recorded, self._refused, initiator=self)
 
     def close_incident(self) -> None:
         row = self._selected_row()
@@ -401,15 +413,28 @@ class ReferralBoard(QWidget):
             self.status.setText(self.tr("Select a referral first"))
             return
         reason = self.override.text().strip() or None
-        try:
-            self.referrals.close_incident(row["incident_id"], self.disposition.text().strip(), reason)
-        except DomainError as exc:
+        disposition, incident_id, refs = self.disposition.text().strip(), row["incident_id"], self.referrals
+
+        def work() -> list[BoardRow]:
+            refs.close_incident(incident_id, disposition, reason)
+            return refs.board.open_rows()
+
+        def closed(rows: list[BoardRow]) -> None:
+            self.disposition.clear()
+            self.override.clear()
+            self.status.setText(self.tr("Incident closed"))
+            self._show_rows(rows)
+
+        self.runner.run(work, closed, self._refused, initiator=self)
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, DomainError):
             self.status.setText(self.error_text(exc.code))
             return
-        self.disposition.clear()
-        self.override.clear()
-        self.status.setText(self.tr("Incident closed"))
-        self.refresh()
+        from .errors import message_for
+
+        log.error("referral board action failed", exc_info=exc)
+        self.status.setText(message_for(exc))
 
     def error_text(self, code: str) -> str:
         texts = {

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="id_ID">
 <context>
     <name>AgenciesDialog</name>
@@ -219,24 +218,8 @@
         <translation>Input manual</translation>
     </message>
     <message>
-        <source>not registered</source>
-        <translation>belum terdaftar</translation>
-    </message>
-    <message>
-        <source>restarting</source>
-        <translation>memulai ulang</translation>
-    </message>
-    <message>
-        <source>no audio device</source>
-        <translation>tidak ada perangkat audio</translation>
-    </message>
-    <message>
-        <source>PC clock wrong — sync refused</source>
-        <translation>Jam komputer salah — sinkronisasi ditolak</translation>
-    </message>
-    <message>
-        <source>Sync refused: desk not enrolled</source>
-        <translation>Sinkronisasi ditolak: meja belum terdaftar</translation>
+        <source>not ready</source>
+        <translation>belum siap</translation>
     </message>
     <message>
         <source>Online</source>
@@ -257,6 +240,285 @@
     <message>
         <source>{n} conflicts</source>
         <translation>{n} konflik</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The desk's data cannot be written</source>
+        <translation>Data meja tidak dapat ditulis</translation>
+    </message>
+    <message>
+        <source>The disk is full</source>
+        <translation>Disk penuh</translation>
+    </message>
+    <message>
+        <source>The data folder is read-only</source>
+        <translation>Folder data hanya dapat dibaca</translation>
+    </message>
+    <message>
+        <source>The data file is damaged or is not a desk's data</source>
+        <translation>Berkas data rusak atau bukan data meja</translation>
+    </message>
+    <message>
+        <source>The desk is shutting down</source>
+        <translation>Meja sedang ditutup</translation>
+    </message>
+    <message>
+        <source>The data file is in use by another program</source>
+        <translation>Berkas data sedang dipakai program lain</translation>
+    </message>
+    <message>
+        <source>No desk data in that folder</source>
+        <translation>Tidak ada data meja di folder itu</translation>
+    </message>
+    <message>
+        <source>Server not reachable</source>
+        <translation>Server tidak dapat dihubungi</translation>
+    </message>
+    <message>
+        <source>Sync failed</source>
+        <translation>Sinkronisasi gagal</translation>
+    </message>
+    <message>
+        <source>PC clock wrong — sync refused</source>
+        <translation>Jam komputer salah — sinkronisasi ditolak</translation>
+    </message>
+    <message>
+        <source>Sync refused: desk not enrolled</source>
+        <translation>Sinkronisasi ditolak: meja belum terdaftar</translation>
+    </message>
+    <message>
+        <source>Sync refused: this desk may not do that</source>
+        <translation>Sinkronisasi ditolak: meja ini tidak berwenang</translation>
+    </message>
+    <message>
+        <source>Sync refused by the server</source>
+        <translation>Sinkronisasi ditolak oleh server</translation>
+    </message>
+    <message>
+        <source>The region pack is invalid</source>
+        <translation>Paket wilayah tidak valid</translation>
+    </message>
+    <message>
+        <source>No region pack</source>
+        <translation>Paket wilayah belum ada</translation>
+    </message>
+    <message>
+        <source>The audio system is not installed on this PC</source>
+        <translation>Sistem audio belum terpasang di komputer ini</translation>
+    </message>
+    <message>
+        <source>No audio device</source>
+        <translation>Tidak ada perangkat audio</translation>
+    </message>
+    <message>
+        <source>The ring tone device cannot be opened</source>
+        <translation>Perangkat nada dering tidak dapat dibuka</translation>
+    </message>
+    <message>
+        <source>The microphone cannot be opened</source>
+        <translation>Mikrofon tidak dapat dibuka</translation>
+    </message>
+    <message>
+        <source>The audio device was disconnected</source>
+        <translation>Perangkat audio terputus</translation>
+    </message>
+    <message>
+        <source>Alert sound unavailable: no audio device</source>
+        <translation>Suara peringatan tidak tersedia: tidak ada perangkat audio</translation>
+    </message>
+    <message>
+        <source>SIP not registered</source>
+        <translation>SIP belum terdaftar</translation>
+    </message>
+    <message>
+        <source>SIP restarting</source>
+        <translation>SIP sedang dimulai ulang</translation>
+    </message>
+    <message>
+        <source>SIP not started</source>
+        <translation>SIP belum berjalan</translation>
+    </message>
+    <message>
+        <source>SIP stopped</source>
+        <translation>SIP berhenti</translation>
+    </message>
+    <message>
+        <source>The SIP settings are incomplete or wrong</source>
+        <translation>Pengaturan SIP belum lengkap atau salah</translation>
+    </message>
+    <message>
+        <source>SIP could not start</source>
+        <translation>SIP gagal dijalankan</translation>
+    </message>
+    <message>
+        <source>This call has no recording</source>
+        <translation>Panggilan ini tidak punya rekaman</translation>
+    </message>
+    <message>
+        <source>The recording does not match the SHA-256 kept with the call</source>
+        <translation>Rekaman tidak cocok dengan SHA-256 yang tersimpan bersama panggilan</translation>
+    </message>
+    <message>
+        <source>The recording file cannot be read</source>
+        <translation>Berkas rekaman tidak dapat dibaca</translation>
+    </message>
+    <message>
+        <source>The recording could not be written completely</source>
+        <translation>Rekaman tidak dapat ditulis seluruhnya</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>Wajib diisi</translation>
+    </message>
+    <message>
+        <source>Unknown category</source>
+        <translation>Kategori tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Unknown priority</source>
+        <translation>Prioritas tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Unknown call outcome</source>
+        <translation>Jenis panggilan tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Unknown role</source>
+        <translation>Peran tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Unknown field</source>
+        <translation>Isian tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Coordinates out of range</source>
+        <translation>Koordinat di luar jangkauan</translation>
+    </message>
+    <message>
+        <source>Must be a whole number</source>
+        <translation>Harus bilangan bulat</translation>
+    </message>
+    <message>
+        <source>Must be a number</source>
+        <translation>Harus berupa angka</translation>
+    </message>
+    <message>
+        <source>Too long</source>
+        <translation>Terlalu panjang</translation>
+    </message>
+    <message>
+        <source>A value does not fit its field</source>
+        <translation>Nilai tidak sesuai dengan kolomnya</translation>
+    </message>
+    <message>
+        <source>Not a valid phone number</source>
+        <translation>Nomor telepon tidak valid</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Tidak ditemukan</translation>
+    </message>
+    <message>
+        <source>The status cannot move back</source>
+        <translation>Status tidak bisa mundur</translation>
+    </message>
+    <message>
+        <source>Unknown incident status</source>
+        <translation>Status kejadian tidak dikenal</translation>
+    </message>
+    <message>
+        <source>The incident is still open</source>
+        <translation>Kejadian masih terbuka</translation>
+    </message>
+    <message>
+        <source>Give the reason for reopening</source>
+        <translation>Isi alasan membuka kembali</translation>
+    </message>
+    <message>
+        <source>The call has already ended</source>
+        <translation>Panggilan sudah berakhir</translation>
+    </message>
+    <message>
+        <source>The incident is closed</source>
+        <translation>Kejadian sudah ditutup</translation>
+    </message>
+    <message>
+        <source>Enter the disposition first</source>
+        <translation>Isi hasil akhir penanganan dulu</translation>
+    </message>
+    <message>
+        <source>The agency's feedback is missing</source>
+        <translation>Laporan tindak lanjut instansi belum ada</translation>
+    </message>
+    <message>
+        <source>Give the reason for the override</source>
+        <translation>Isi alasan pengecualian</translation>
+    </message>
+    <message>
+        <source>The referral is closed</source>
+        <translation>Penerusan sudah ditutup</translation>
+    </message>
+    <message>
+        <source>The referral is still open</source>
+        <translation>Penerusan masih terbuka</translation>
+    </message>
+    <message>
+        <source>This referral was escalated: follow the new one</source>
+        <translation>Penerusan ini sudah dieskalasi: ikuti penerusan yang baru</translation>
+    </message>
+    <message>
+        <source>Unknown referral step</source>
+        <translation>Langkah penerusan tidak dikenal</translation>
+    </message>
+    <message>
+        <source>That step is already past</source>
+        <translation>Langkah itu sudah lewat</translation>
+    </message>
+    <message>
+        <source>That step is already recorded</source>
+        <translation>Langkah itu sudah tercatat</translation>
+    </message>
+    <message>
+        <source>Choose another agency</source>
+        <translation>Pilih instansi lain</translation>
+    </message>
+    <message>
+        <source>No operator on duty</source>
+        <translation>Tidak ada petugas jaga</translation>
+    </message>
+    <message>
+        <source>The shift has already ended</source>
+        <translation>Shift sudah berakhir</translation>
+    </message>
+    <message>
+        <source>Already resolved</source>
+        <translation>Sudah diselesaikan</translation>
+    </message>
+    <message>
+        <source>This conflict cannot be resolved here</source>
+        <translation>Konflik ini tidak dapat diselesaikan di sini</translation>
+    </message>
+    <message>
+        <source>Unknown resolution</source>
+        <translation>Penyelesaian tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Only a supervisor may do this</source>
+        <translation>Hanya supervisor yang boleh melakukan ini</translation>
+    </message>
+    <message>
+        <source>The settings file cannot be read; the defaults are used</source>
+        <translation>Berkas pengaturan tidak dapat dibaca; pengaturan bawaan dipakai</translation>
+    </message>
+    <message>
+        <source>The settings cannot be saved</source>
+        <translation>Pengaturan tidak dapat disimpan</translation>
+    </message>
+    <message>
+        <source>Unexpected error — the desk keeps working; the details are in the desk log</source>
+        <translation>Terjadi kesalahan tidak terduga — meja tetap berjalan; rinciannya ada di log meja</translation>
     </message>
 </context>
 <context>
@@ -433,12 +695,16 @@
         <translation>Lokasi ditetapkan</translation>
     </message>
     <message>
-        <source>Not saved: the store cannot be written ({detail}). Everything typed stays here; free disk space and press Ctrl+Enter again.</source>
-        <translation>Tidak tersimpan: data tidak dapat ditulis ({detail}). Semua isian tetap di sini; kosongkan ruang disk lalu tekan Ctrl+Enter lagi.</translation>
+        <source>Draft not saved: {reason}</source>
+        <translation>Draf tidak tersimpan: {reason}</translation>
     </message>
     <message>
         <source>Saved {number}</source>
         <translation>{number} tersimpan</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}. Everything typed stays here; fix it and press Ctrl+Enter again.</source>
+        <translation>Tidak tersimpan: {reason}. Semua isian tetap di sini; perbaiki lalu tekan Ctrl+Enter lagi.</translation>
     </message>
     <message>
         <source>Possible duplicate: {number} ({category}, {status}) is open nearby. Attach this call to it (Alt+A) or save as new (Alt+N)?</source>
@@ -455,10 +721,6 @@
     <message>
         <source>Will refer to: {names}</source>
         <translation>Akan diteruskan ke: {names}</translation>
-    </message>
-    <message>
-        <source>Draft not saved: {detail}</source>
-        <translation>Draf tidak tersimpan: {detail}</translation>
     </message>
     <message>
         <source>Draft restored</source>
@@ -643,58 +905,6 @@
         <translation>P4 — bisa menunggu</translation>
     </message>
     <message>
-        <source>Required</source>
-        <translation>Wajib diisi</translation>
-    </message>
-    <message>
-        <source>Unknown category</source>
-        <translation>Kategori tidak dikenal</translation>
-    </message>
-    <message>
-        <source>Unknown priority</source>
-        <translation>Prioritas tidak dikenal</translation>
-    </message>
-    <message>
-        <source>Coordinates out of range</source>
-        <translation>Koordinat di luar jangkauan</translation>
-    </message>
-    <message>
-        <source>Must be a whole number</source>
-        <translation>Harus bilangan bulat</translation>
-    </message>
-    <message>
-        <source>Too long</source>
-        <translation>Terlalu panjang</translation>
-    </message>
-    <message>
-        <source>The status cannot move back</source>
-        <translation>Status tidak bisa mundur</translation>
-    </message>
-    <message>
-        <source>The call has already ended</source>
-        <translation>Panggilan sudah berakhir</translation>
-    </message>
-    <message>
-        <source>Not found</source>
-        <translation>Tidak ditemukan</translation>
-    </message>
-    <message>
-        <source>Only a supervisor may do this</source>
-        <translation>Hanya supervisor yang boleh</translation>
-    </message>
-    <message>
-        <source>Already resolved</source>
-        <translation>Sudah diselesaikan</translation>
-    </message>
-    <message>
-        <source>Enter the disposition first</source>
-        <translation>Isi penyelesaian dulu</translation>
-    </message>
-    <message>
-        <source>The agency's feedback is missing</source>
-        <translation>Laporan balik instansi belum ada</translation>
-    </message>
-    <message>
         <source>Village</source>
         <translation>Desa</translation>
     </message>
@@ -757,8 +967,8 @@
         <translation>Petugas jaga:</translation>
     </message>
     <message>
-        <source>Not saved: the store cannot be written ({detail})</source>
-        <translation>Tidak tersimpan: data tidak dapat ditulis ({detail})</translation>
+        <source>Not saved: {reason}</source>
+        <translation>Tidak tersimpan: {reason}</translation>
     </message>
     <message>
         <source>&amp;Call</source>
@@ -1062,10 +1272,6 @@
         <translation>Tutup kejadian</translation>
     </message>
     <message>
-        <source>Alert sound unavailable: %1</source>
-        <translation>Suara peringatan tidak tersedia: %1</translation>
-    </message>
-    <message>
         <source>Select a referral first</source>
         <translation>Pilih rujukan dulu</translation>
     </message>
@@ -1116,10 +1322,6 @@
     <message>
         <source>Choose another agency</source>
         <translation>Pilih instansi lain</translation>
-    </message>
-    <message>
-        <source>Not possible: %1</source>
-        <translation>Tidak bisa: %1</translation>
     </message>
 </context>
 <context>
@@ -1243,8 +1445,12 @@
         <translation>Earphone headset</translation>
     </message>
     <message>
-        <source>Audio devices are not available: {detail}</source>
-        <translation>Perangkat audio tidak tersedia: {detail}</translation>
+        <source>Audio devices are not available: {reason}</source>
+        <translation>Perangkat audio tidak tersedia: {reason}</translation>
+    </message>
+    <message>
+        <source>Settings not saved: {reason} ({path})</source>
+        <translation>Pengaturan tidak tersimpan: {reason} ({path})</translation>
     </message>
     <message>
         <source>No microphone found.</source>
@@ -1257,18 +1463,6 @@
     <message>
         <source>{name} (not connected)</source>
         <translation>{name} (tidak terhubung)</translation>
-    </message>
-    <message>
-        <source>Microphone cannot be opened: {detail}</source>
-        <translation>Mikrofon tidak dapat dibuka: {detail}</translation>
-    </message>
-    <message>
-        <source>Microphone stopped: {detail}</source>
-        <translation>Mikrofon berhenti: {detail}</translation>
-    </message>
-    <message>
-        <source>Settings not saved: {detail}</source>
-        <translation>Pengaturan tidak tersimpan: {detail}</translation>
     </message>
 </context>
 <context>

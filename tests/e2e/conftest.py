@@ -20,7 +20,9 @@ from hub_helpers import SERVER, free_port
 def hub(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
     data = tmp_path / "hub"
-    proc = subprocess.Popen([*SERVER, "--data-dir", str(data), "--port", str(port)], stdout=subprocess.DEVNULL,
+    # AML intake is off unless configured: these tests post as the gateway from 127.0.0.1
+    proc = subprocess.Popen([*SERVER, "--data-dir", str(data), "--port", str(port), "--aml-allow", "127.0.0.1"],
+                            stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

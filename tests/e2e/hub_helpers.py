@@ -18,9 +18,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def enrol(hub_dir: Path, url: str, desk_dir: Path, name: str) -> None:
-    out = subprocess.run([*SERVER, "enroll", "--data-dir", str(hub_dir), "--site", name], capture_output=True,
-                         text=True, check=True)
+def enrol(hub_dir: Path, url: str, desk_dir: Path, name: str, supervisor: bool = False) -> None:
+    extra = ["--supervisor"] if supervisor else []  # the hub accepts conflict resolutions from it
+    out = subprocess.run([*SERVER, "enroll", "--data-dir", str(hub_dir), "--site", name, *extra],
+                         capture_output=True, text=True, check=True)
     token = json.loads(out.stdout)["token"]
     subprocess.run([*DESK, "join", "--data-dir", str(desk_dir), "--server", url, "--token", token], check=True,
                    capture_output=True)

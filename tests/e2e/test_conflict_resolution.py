@@ -26,7 +26,7 @@ def _desk(path: Path, operator: str) -> tuple[Store, SyncEngine]:
 
 def test_conflict_kept_then_resolved_by_a_supervisor(tmp_path: Path, hub) -> None:  # type: ignore[no-untyped-def]
     url, hub_dir = hub
-    enrol(hub_dir, url, tmp_path / "a", "desk A")
+    enrol(hub_dir, url, tmp_path / "a", "desk A", supervisor=True)
     enrol(hub_dir, url, tmp_path / "b", "desk B")
     a, sync_a = _desk(tmp_path / "a", "Rina")
     b, sync_b = _desk(tmp_path / "b", "Ahmad")

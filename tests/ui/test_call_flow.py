@@ -37,6 +37,7 @@ def test_ghost_with_f5_and_history_while_ringing(qtbot, desk: Desk, press) -> No
         press(Qt.Key.Key_F2)
         press(Qt.Key.Key_F6)
     desk.simulator.ring("081234567890")
+    desk.settle()  # the history is looked up off the GUI thread while it rings
     hist = desk.window.history
     assert hist.history is not None and hist.history.prank_count == 3
     assert desk.window.incoming.flag.isVisibleTo(desk.window)

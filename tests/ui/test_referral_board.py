@@ -53,6 +53,11 @@ def make_board(qtbot, parts, clock, alert=None, tick_ms: int = 5000) -> Referral
     return board
 
 
+def settle(qtbot, board: ReferralBoard) -> None:  # type: ignore[no-untyped-def]
+    """The board writes and reloads on the task runner: wait until it has redrawn."""
+    qtbot.waitUntil(lambda: board.runner.busy() == 0, timeout=5000)
+
+
 def cell(board: ReferralBoard, step: str) -> str:
     return board.model.data(board.model.index(0, COLUMNS.index(step)))
 
@@ -69,16 +74,20 @@ def test_a_referral_goes_through_all_steps_by_keys(qtbot, parts, clock, qtmodelt
     for key, step in ((Qt.Key.Key_A, "acknowledged"), (Qt.Key.Key_S, "on_scene")):
         clock.advance(2 * MIN)
         qtbot.keyClick(board.table, key)
+        settle(qtbot, board)
         times[step] = clock.ms
         assert cell(board, step) != ""
     clock.advance(30 * MIN)
     board.feedback.setText("Api padam, tidak ada korban")
     qtbot.keyClick(board.table, Qt.Key.Key_F)
+    settle(qtbot, board)
     times["feedback"] = clock.ms
     qtbot.keyClick(board.table, Qt.Key.Key_S)  # pressed again: refused, first time kept
+    settle(qtbot, board)
     assert "already" in board.status.text()
     clock.advance(MIN)
     qtbot.keyClick(board.table, Qt.Key.Key_C)
+    settle(qtbot, board)
     times["closed"] = clock.ms
     row = parts["referrals"].get(parts["rid"])
     assert (row["acknowledged_at"], row["on_scene_at"], row["feedback_at"], row["closed_at"]) == (
@@ -114,6 +123,7 @@ def test_an_overdue_referral_turns_amber_then_red_and_alerts(qtbot, parts, clock
     # Re-sent: the ack timer starts again, the colour goes.
     board.table.setFocus()
     qtbot.keyClick(board.table, Qt.Key.Key_R)
+    settle(qtbot, board)
     assert parts["referrals"].get(parts["rid"])["resend_count"] == 1
     assert board.model.data(board.model.index(0, ack), Qt.ItemDataRole.BackgroundRole) is None
 
@@ -144,16 +154,21 @@ def test_escalate_and_close_incident_from_the_board(qtbot, parts, clock, store) 
     )  # suggested for fire
     board.table.setFocus()
     qtbot.keyClick(board.table, Qt.Key.Key_E)
+    settle(qtbot, board)
     (row,) = board.model.rows
     assert row["agency_name"] == "PSC 119 Kabupaten Banjar" and row["id"] != parts["rid"]
     board.close_incident()
+    settle(qtbot, board)
     assert board.status.text() == "Enter the disposition first"
     board.disposition.setText("Api padam")
     board.close_incident()
+    settle(qtbot, board)
     assert board.status.text() == "The agency's feedback is missing"
     board.feedback.setText("selesai")
     qtbot.keyClick(board.table, Qt.Key.Key_F)
+    settle(qtbot, board)
     board.close_incident()
+    settle(qtbot, board)
     assert board.status.text() == "Incident closed"
     assert parts["incidents"].get(parts["incident"])["status"] == "closed"
     assert board.model.rowCount() == 0

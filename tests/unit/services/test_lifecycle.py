@@ -437,3 +437,13 @@ def test_records_match_the_table_declarations() -> None:
         (IncidentNote, "incident_notes"),
     ):
         assert [f.name for f in fields(record)] == ["id", *(c.name for c in TABLE[table].columns)], table
+
+
+def test_only_the_lifecycle_writes_a_status(store: Store, parts: dict[str, Any]) -> None:
+    from operator_desk.store.repositories import update_incident
+
+    inc = fire(parts)
+    with pytest.raises(KeyError):
+        store.write(lambda tx: update_incident(tx, inc, {"status": "closed", "disposition": "x"}))
+    assert parts["incidents"].get(inc).status == "new" and parts["incidents"].get(inc).disposition is None
+    assert parts["incidents"].update(inc, {"status": "closed"}) == {}  # not an editable field

@@ -210,3 +210,61 @@ def test_only_this_sites_recordings(store: Store, tmp_path: Path, hub: Hub) -> N
         assert up.pending() == []
     finally:
         up.stop()
+
+
+class SlowHub:
+    """A hub on a slow uplink: accepts the upload and reads it 4 KiB at a time, never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.received = 0
+        self._closing = threading.Event()
+        self.thread = threading.Thread(target=self._serve, name="slow-hub", daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        conn.settimeout(0.1)
+        with conn:
+            while not self._closing.is_set():
+                try:
+                    data = conn.recv(4096)
+                except TimeoutError:
+                    continue
+                if not data:
+                    return
+                self.received += len(data)
+                time.sleep(0.005)
+
+    def close(self) -> None:
+        self._closing.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+def test_stop_abandons_an_upload_in_progress_and_leaves_no_thread(store: Store, tmp_path: Path) -> None:
+    call_id = CallService(store).ring("081234567890")
+    big = tmp_path / "recordings" / f"{call_id}.flac"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    big.write_bytes(np.random.default_rng(1).bytes(32 << 20))  # 32 MiB: minutes at this hub's pace
+    RecordingService(store, tmp_path).attach(call_id, str(big), 600.0, hashlib.sha256(big.read_bytes()).hexdigest())
+    hub = SlowHub()
+    up = RecordingUploader(store, hub.url, "t", tmp_path)
+    try:
+        up.start()
+        deadline = time.monotonic() + 10
+        while hub.received < 256 << 10:  # the upload is under way
+            assert time.monotonic() < deadline, "upload did not start"
+            time.sleep(0.01)
+        t0 = time.monotonic()
+        up.stop(timeout=5.0)
+        assert time.monotonic() - t0 < 2.0  # stopped between two chunks, not after 32 MiB
+        assert not up.running
+        assert [r["id"] for r in up.pending()] == [call_id]  # not marked uploaded: retried next start
+    finally:
+        up.stop(timeout=1.0)
+        hub.close()

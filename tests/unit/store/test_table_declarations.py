@@ -68,7 +68,7 @@ def test_schema_lists_are_derived_from_the_declaration() -> None:
     assert set(schema.RECORD_TABLES) == {t.name for t in TABLES if t.kind == "record"}
     assert set(schema.APPEND_TABLES) == {t.name for t in TABLES if t.kind == "append"}
     assert ("incidents", "location") in schema.JSON_COLUMNS and ("calls", "notes") not in schema.JSON_COLUMNS
-    assert schema.FORWARD_ONLY == {("incidents", "status")}
+    assert {("incidents", "status")} == schema.FORWARD_ONLY
 
 
 def test_codes_of_the_services_are_allowed_values() -> None:

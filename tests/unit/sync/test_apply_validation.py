@@ -161,13 +161,16 @@ def test_snapshot_changes_without_a_site_seq_are_applied_and_bad_ones_kept_apart
     assert ap.quarantined_count(store.reader()) == 2  # two different changes, though both are REMOTE/0
 
 
-def test_incident_export_survives_a_location_that_is_not_json(store: Store) -> None:
+def test_incident_export_survives_a_location_that_is_not_an_object(store: Store) -> None:
+    """(Text that is not JSON at all SQLite itself refuses here: indexes read the location.)"""
     loc = {"lat": -3.41, "lon": 114.85, "address": "Jl. A. Yani", "desa_code": "63.03.01.2001"}
     apply(
         store, [ch(1, "i1", "location", loc, tbl="incidents"), ch(2, "i2", "location", loc, tbl="incidents")]
     )
     store.raw_write(
-        lambda conn: conn.execute("UPDATE incidents SET location='x', created_at='y' WHERE id='i1'")
+        lambda conn: conn.execute(
+            """UPDATE incidents SET location='"Martapura"', created_at='y' WHERE id='i1'"""
+        )
     )
     rows = {r["id"]: r for r in (json.loads(x) for x in export_text(store, "incidents").splitlines())}
     assert (rows["i1"]["lat"], rows["i1"]["address"], rows["i1"]["created_at"]) == (None, None, "y")
@@ -177,5 +180,5 @@ def test_incident_export_survives_a_location_that_is_not_json(store: Store) -> N
         "63.03.01.2001",
     )
     problems = check_store(store.path)["problems"]
-    assert "value: incidents i1 location: stored text is not JSON (stored 'x')" in problems
+    assert "value: incidents i1 location: expected an object, got text (stored '\"Martapura\"')" in problems
     assert "value: incidents i1 created_at: expected a time (epoch ms), got text (stored 'y')" in problems

@@ -1,0 +1,1 @@
+"""Attacks replayed against a real hub process (issue 10)."""
