@@ -130,6 +130,7 @@ class StallTracer:
         self.late_ms = late_ms
         self.gui = threading.get_ident()
         self.samples: Counter[str] = Counter()
+        self.timeline: list[tuple[float, str]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
 
@@ -151,11 +152,19 @@ class StallTracer:
                 stack = [f for f in traceback.extract_stack(frame) if "operator_desk" in f.filename]
                 where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[::-1][:4])
                 self.samples[where or "(Qt / outside the project)"] += 1
+                self.timeline.append((time.perf_counter(), where or "(Qt / outside the project)"))
 
-    def report(self) -> None:
+    def report(self, worst: list[tuple[float, float]] | None = None, t0: float = 0.0) -> None:
+        from collections import Counter
+
         print("GUI thread while late (2 ms samples, innermost project frames first):")
         for where, n in self.samples.most_common(12):
             print(f"  {n * 2:5d} ms  {where}")
+        for ms, end in worst or []:
+            inside = Counter(w for t, w in self.timeline if t0 + end - ms / 1000 - 0.01 <= t <= t0 + end)
+            print(f"  in the stall of {ms:.0f} ms ending at {end:.2f} s:")
+            for where, n in inside.most_common(4):
+                print(f"    {n * 2:5d} ms  {where}")
 
 
 def prepare(root: Path, hub: Hub, calls: int, offline_desk: bool) -> tuple[Path, int]:
@@ -308,7 +317,7 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float, trace: bool 
                 beat.stop()
                 if tracer is not None:
                     tracer.stop()
-                    tracer.report()
+                    tracer.report(beat.worst(t_busy0, t_caught), t_busy0)
                 return {
                     "changes": changes,
                     "open_s": t_shown - t_open,

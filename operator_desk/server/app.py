@@ -113,8 +113,10 @@ def create_app(
     on_startup: list[Callable[[], Any]] | None = None,
     on_shutdown: list[Callable[[], Any]] | None = None,
     extra_routes: list[Route] | None = None,
+    max_wait: float = p.MAX_WAIT_S,
 ) -> Starlette:
-    """The ASGI app of one server. `on_startup`/`on_shutdown` start and stop the upstream relay."""
+    """The ASGI app of one server. `on_startup`/`on_shutdown` start and stop the upstream relay;
+    `max_wait` caps a pull's long-poll (a client asking longer gets its answer sooner)."""
     waker = _Waker(server)
 
     async def authed(request: Request) -> Site:
@@ -191,7 +193,7 @@ def create_app(
         qp = request.query_params
         after = limits.query_int(qp, "after", 0, 0, p.MAX_SEQ)
         limit = limits.query_int(qp, "limit", p.DEFAULT_PULL_LIMIT, 1, p.MAX_PULL_LIMIT)
-        wait = limits.query_float(qp, "wait", 0.0, 0.0, p.MAX_WAIT_S)
+        wait = min(limits.query_float(qp, "wait", 0.0, 0.0, p.MAX_WAIT_S), max_wait)
         deadline = time.monotonic() + wait
         while True:
             seen = server.notifier.version
@@ -211,7 +213,10 @@ def create_app(
 
     async def conflicts(request: Request) -> Response:
         await authed(request)
-        open_only = request.query_params.get("open", "0") in ("1", "true", "yes")
+        flags = request.query_params.getlist("open")
+        if len(flags) > 1 or (flags and flags[0] not in ("0", "1", "true", "false", "yes", "no")):
+            raise p.ProtocolError("open: expected one of 0, 1, true, false, yes, no")
+        open_only = bool(flags) and flags[0] in ("1", "true", "yes")
         return JSONResponse({"conflicts": await run_in_threadpool(server.conflicts, open_only)})
 
     async def admin_sites(request: Request) -> Response:

@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "what the descriptor limit allows); past it new connections get 503")
     ap.add_argument("--header-timeout", type=float, default=limits.HEADER_TIMEOUT_S,
                     help="seconds a connection may take to send a complete request head")
+    ap.add_argument("--max-wait", type=float, default=30.0, help="longest long-poll of a pull, seconds")
     ap.add_argument("--body-timeout", type=float, default=limits.BODY_IDLE_S,
                     help="seconds a request body may stall between two chunks (then 408)")
     sub = ap.add_subparsers(dest="command")
@@ -226,7 +227,13 @@ def run_server(args: argparse.Namespace) -> int:
         )
         starts.append(relay.start)
         stops.append(relay.stop)
-    app = create_app(server, on_startup=starts, on_shutdown=stops, extra_routes=extra_routes(server, args))
+    app = create_app(
+        server,
+        on_startup=starts,
+        on_shutdown=stops,
+        extra_routes=extra_routes(server, args),
+        max_wait=max(0.0, min(args.max_wait, 30.0)),
+    )
     cap = limits.connection_cap(args.max_connections)
     limits.BODY_IDLE_S = args.body_timeout
     config = uvicorn.Config(

@@ -110,6 +110,8 @@ def parse_json(raw: bytes, max_depth: int = MAX_DEPTH) -> Any:
 
 def check_depth(value: Any, max_depth: int) -> None:
     """ProtocolError if containers nest deeper than max_depth (iterative: no recursion)."""
+    if type(value) is not dict and type(value) is not list:
+        return
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()

@@ -172,6 +172,7 @@ OPENAPI: dict[str, Any] = {
                 {"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}},
                 "403",
             )
+            | {"security": [{}, {"bearer": []}]}
         },
         "/v1/enroll": {
             "post": _op(
@@ -181,7 +182,7 @@ OPENAPI: dict[str, Any] = {
                 "403",
                 "408",
                 "413",
-                requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+                requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
             )
         },
         "/v1/push": {
@@ -193,7 +194,7 @@ OPENAPI: dict[str, Any] = {
                 "403",
                 "408",
                 "413",
-                requestBody=_json("Push"),
+                requestBody={"required": True, **_json("Push")},
             )
             | {
                 "responses": {
@@ -212,7 +213,12 @@ OPENAPI: dict[str, Any] = {
                     {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0,
                                                                  "maximum": 9223372036854775807}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
-                    {"name": "wait", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 30}},
+                    {
+                        "name": "wait",
+                        "in": "query",
+                        "description": "seconds to wait for a change; the server may answer sooner",
+                        "schema": {"type": "number", "minimum": 0, "maximum": 30},
+                    },
                 ],
             )
         },
@@ -224,7 +230,9 @@ OPENAPI: dict[str, Any] = {
             "get": _op(
                 "conflict records (open=1: unresolved only)",
                 _ok("200", "ok"),
-                parameters=[{"name": "open", "in": "query", "schema": {"type": "integer"}}],
+                parameters=[
+                    {"name": "open", "in": "query", "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]}}
+                ],
             )
         },
         "/v1/conflicts/{conflict_id}/resolve": {
@@ -239,7 +247,7 @@ OPENAPI: dict[str, Any] = {
                 parameters=[
                     {"name": "conflict_id", "in": "path", "required": True, "schema": {"type": "string"}}
                 ],
-                requestBody=_json("Resolve"),
+                requestBody={"required": True, **_json("Resolve")},
             )
         },
         "/v1/admin/sites": {
@@ -266,11 +274,12 @@ OPENAPI: dict[str, Any] = {
                 "413",
                 parameters=[{"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}],
                 requestBody={
+                    "required": True,
                     "content": {
                         "application/json": {
                             "schema": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}}
                         }
-                    }
+                    },
                 },
             )
         },
@@ -320,7 +329,11 @@ OPENAPI: dict[str, Any] = {
                     {"name": "call_id", "in": "path", "required": True, "schema": {"type": "string"}},
                     {"name": "X-Content-SHA256", "in": "header", "required": True, "schema": {"type": "string"}},
                 ],
-                requestBody={"content": {"audio/flac": {"schema": {"type": "string", "format": "binary"}}}},
+                requestBody={
+                    "required": True,
+                    "description": "the FLAC file (desks send Content-Type audio/flac)",
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                },
             ),
             "get": _op(
                 "SHA-256 and size of a stored recording",

@@ -212,7 +212,7 @@ def routes(
         sha = await run_in_threadpool(_file_sha256, final)
         return JSONResponse({"call_id": call_id, "sha256": sha, "size": final.stat().st_size})
 
-    return [
-        Route("/recordings/{call_id}", put, methods=["PUT"]),
-        Route("/recordings/{call_id}", get, methods=["GET"]),
-    ]
+    async def one(request: Request) -> Response:
+        return await (put(request) if request.method == "PUT" else get(request))
+
+    return [Route("/recordings/{call_id}", one, methods=["PUT", "GET"])]

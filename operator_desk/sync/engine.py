@@ -36,6 +36,7 @@ _OUTBOX_JSON = (
 PUSH_BATCH = p.MAX_PUSH_BATCH
 PULL_LIMIT = p.MAX_PULL_LIMIT
 PULL_PAGE = 2500  # pipelined catch-up (pull_all): pages small enough that fetching overlaps applying
+HLC_WIDTH = len(Hlc(0, 0).encode())
 APPLY_CHUNK = 250  # changes per apply transaction: a few milliseconds, the longest an operator's write waits
 
 
@@ -264,9 +265,9 @@ class SyncEngine:
         re-pulls from the stored cursor and re-applies (apply is idempotent). Views hear one
         `Changes` per chunk; the UI bridge coalesces them.
         """
-        if changes:
-            top = max(c["hlc"] for c in changes)
-            self.store.clock.observe(Hlc.decode(top))  # ClockSkewError: this PC's clock is behind
+        top = _top_clock(changes)
+        if top is not None:
+            self.store.clock.observe(top)  # ClockSkewError: this PC's clock is behind
         n = len(changes)
         starts = list(range(0, n, APPLY_CHUNK)) or [0]
         prev_seq = -1
@@ -368,12 +369,29 @@ class SyncEngine:
         log.debug("sync thread %s stopped", threading.current_thread().name)
 
 
+def _top_clock(changes: list[Any]) -> Hlc | None:
+    """The latest clock of a page. A malformed change is left to apply (which quarantines it): only
+    well-formed clocks count. Encoded clocks have a fixed width, so the text order is the clock order."""
+    try:
+        top = max((c["hlc"] for c in changes if len(c["hlc"]) == HLC_WIDTH), default=None)
+        return None if top is None else Hlc.decode(top)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        pass
+    good: list[Hlc] = []
+    for c in changes:
+        try:
+            good.append(Hlc.decode(c["hlc"]))
+        except (TypeError, KeyError, ValueError, AttributeError):
+            continue
+    return max(good, default=None)
+
+
 def _chunk_cursor(chunk: list[dict[str, Any]], prev: int, page_cursor: int) -> tuple[int | None, int]:
     """The cursor after a fully applied chunk of a log page: its last change's server_seq, when every
     change of the chunk carries one, rising, within the page. Otherwise None (the cursor stays where
     it is until the page's last chunk), and `prev` becomes unusable for the chunks after it."""
     for ch in chunk:
-        seq = ch.get("server_seq")
+        seq = ch.get("server_seq") if isinstance(ch, dict) else None
         if type(seq) is not int or not prev < seq <= page_cursor:
             return None, page_cursor + 1
         prev = seq

@@ -23,6 +23,7 @@ from ..services.map_view import MapIncidents
 from ..services.recordings import RecordingService
 from ..services.shifts import ShiftService
 from ..services.stats import StatsService
+from ..services.sync_problems import SyncProblems
 from ..telephony.source import SimulatorSource
 from . import desk_actions
 from .bridge import Bridge
@@ -190,6 +191,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
         lambda: desk_actions.open_settings(window, core.data_dir),
         lambda: desk_actions.open_agencies(window, core.agencies, ctx.region),
         lambda: desk_actions.open_conflicts(window, conflicts),
+        lambda: desk_actions.open_sync_problems(window, SyncProblems(store), runner),
     )
     form.saved.connect(lambda incident_id: _finish_emergency(core, incident_id))
     _subscribe(ui)

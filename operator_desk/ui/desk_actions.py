@@ -10,7 +10,9 @@ from typing import Any
 from ..services.agencies import AgencyService
 from ..services.calls import CallService
 from ..services.conflicts import ConflictService
+from ..services.sync_problems import SyncProblems
 from ..telephony.source import SimulatorSource
+from .tasks import TaskRunner
 
 
 def open_settings(window: Any, data: Path) -> None:
@@ -33,6 +35,13 @@ def open_conflicts(window: Any, conflicts: ConflictService) -> None:
     from .conflicts_dialog import ConflictsDialog
 
     ConflictsDialog(conflicts, window).exec()
+
+
+def open_sync_problems(window: Any, problems: SyncProblems, runner: TaskRunner) -> None:
+    """The list is read on the task runner; the dialog opens when it is there."""
+    from .sync_problems_dialog import SyncProblemsDialog
+
+    runner.run(problems.latest, lambda rows: SyncProblemsDialog(rows, window).exec(), key="sync-problems")
 
 
 def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:

@@ -257,11 +257,14 @@ class MainWindow(QMainWindow):
         open_settings: Callable[[], object],
         open_agencies: Callable[[], object],
         open_conflicts: Callable[[], object],
+        open_sync_problems: Callable[[], object] | None = None,
     ) -> None:
         menu = self.menuBar().addMenu(self.tr("&Desk"))
         self._action(menu, self.tr("Settings…"), [], open_settings, "actSettings")
         self._action(menu, self.tr("Agencies…"), [], open_agencies, "actAgencies")
         self._action(menu, self.tr("Sync conflicts…"), [], open_conflicts, "actConflicts")
+        if open_sync_problems is not None:
+            self._action(menu, self.tr("Sync problems…"), [], open_sync_problems, "actSyncProblems")
 
     def add_training_menu(self, ring: Callable[[], object], hangup: Callable[[], object]) -> None:
         """With the simulator: make calls ring for training and demos."""

@@ -99,6 +99,9 @@ class DeskStatusBar(QStatusBar):
             text += " · " + self.tr("last sync {t}").format(t=f"{local(last, self.zone):%H:%M:%S}")
         if conflicts:
             text += " · " + self.tr("{n} conflicts").format(n=conflicts)
+        refused = getattr(status, "quarantined", 0)
+        if refused:
+            text += " · " + self.tr("{n} changes refused — Desk → Sync problems").format(n=refused)
         ok = getattr(status, "online", False) and not error
         self.sync.setStyleSheet("" if ok else "color: #b71c1c; font-weight: bold;")
         self.sync.setText(text)

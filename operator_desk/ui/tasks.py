@@ -109,7 +109,8 @@ class TaskRunner(QObject):
                 held = self._held.pop(key, None)
                 if held is not None:
                     self._running_keys.add(key)
-                    self._start(*held[:4], key, held[4])
+                    h_fn, h_done, h_failed, h_initiator, h_generation = held
+                    self._start(h_fn, h_done, h_failed, h_initiator, key, h_generation)
                 if self._generation.get(key) != generation:
                     return  # superseded by a newer request of the same key
             if exc is not None:

@@ -241,6 +241,10 @@
         <source>{n} conflicts</source>
         <translation>{n} konflik</translation>
     </message>
+    <message>
+        <source>{n} changes refused — Desk → Sync problems</source>
+        <translation>{n} perubahan ditolak — Sistem → Masalah sinkronisasi</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>
@@ -1055,6 +1059,10 @@
         <translation>Konflik sinkronisasi…</translation>
     </message>
     <message>
+        <source>Sync problems…</source>
+        <translation>Masalah sinkronisasi…</translation>
+    </message>
+    <message>
         <source>&amp;Training</source>
         <translation>&amp;Latihan</translation>
     </message>
@@ -1678,6 +1686,37 @@
     <message>
         <source>All calls</source>
         <translation>Semua panggilan</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProblemsDialog</name>
+    <message>
+        <source>Sync problems</source>
+        <translation>Masalah sinkronisasi</translation>
+    </message>
+    <message>
+        <source>{n} changes from the server did not fit and were set aside; everything else was applied. Tell the center's IT staff (operator-desk check lists them).</source>
+        <translation>{n} perubahan dari server tidak sesuai dan disisihkan; semua yang lain sudah diterapkan. Beri tahu petugas TI pusat (operator-desk check menampilkannya).</translation>
+    </message>
+    <message>
+        <source>No change from the server was refused.</source>
+        <translation>Tidak ada perubahan dari server yang ditolak.</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Waktu masuk</translation>
+    </message>
+    <message>
+        <source>From desk</source>
+        <translation>Dari meja</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Kolom</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Masalah</translation>
     </message>
 </context>
 <context>
