@@ -6,9 +6,10 @@ graphics (vector, no matplotlib). Input is the dict of `report.report_from_stats
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -20,6 +21,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..domain.timeutil import iso_to_ms
 from .strings import STRINGS
 
 PALETTE = (
@@ -33,6 +35,13 @@ PALETTE = (
     colors.HexColor("#bdc3c7"),
 )
 HEADER_BG = colors.HexColor("#1f4e79")
+# How Indonesia names its zones on a clock (the report's period zone is an IANA key).
+ZONE_NAMES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
 WIDTH = A4[0] - 4 * cm
 
 
@@ -64,6 +73,25 @@ class _Text:
             return f"{s} {self.s['sec']}"
         return f"{s // 60} {self.s['min']} {s % 60:02d} {self.s['sec']}"
 
+    def num(self, n: int) -> str:
+        """A count with the language's thousands separator (1.234 in Indonesian)."""
+        return f"{n:,}".replace(",", self.s["thousands"])
+
+    def pct(self, x: float) -> str:
+        """A share with one decimal and the language's decimal mark (7,8 % in Indonesian)."""
+        return f"{x:.1f}".replace(".", self.s["decimal"]) + " %"
+
+    def moment(self, iso_utc: str | None, zone: str) -> str:
+        """A stored UTC moment as the region's clock shows it, always with its date."""
+        if not iso_utc:
+            return "–"
+        try:
+            tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            tz, zone = ZoneInfo("UTC"), "UTC"
+        t = datetime.fromtimestamp(iso_to_ms(iso_utc) / 1000, tz=tz)
+        return f"{self.day(t.date().isoformat())} {t:%H:%M} {zone_name(zone)}"
+
     def pair(self, p: dict[str, Any]) -> str:
         return f"{self.secs(p.get('median_s'))} / {self.secs(p.get('p90_s'))}"
 
@@ -73,6 +101,11 @@ class _Text:
 
     def short_pair(self, p: dict[str, Any]) -> str:
         return f"{self.mmss(p.get('median_s'))} / {self.mmss(p.get('p90_s'))}"
+
+
+def zone_name(zone: str) -> str:
+    """WIB / WITA / WIT for Indonesia's zones, else the zone key itself."""
+    return ZONE_NAMES.get(zone, zone)
 
 
 def _table(rows: list[list[Any]], widths: list[float], numeric_from: int = 1) -> Table:
@@ -187,11 +220,13 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
             f"<b>{report.get('region', '')}</b>", ParagraphStyle("c", parent=styles["Normal"], alignment=1)
         ),
         Paragraph(
-            tx["period"].format(start=tx.day(per["from"]), end=tx.day(per["to"]), zone="WITA"),
+            tx["period"].format(
+                start=tx.day(per["from"]), end=tx.day(per["to"]), zone=zone_name(per.get("zone", ""))
+            ),
             ParagraphStyle("c2", parent=small, alignment=1),
         ),
         Paragraph(
-            tx["generated"].format(at=(report.get("generated_at") or "")[:16].replace("T", " ")),
+            tx["generated"].format(at=tx.moment(report.get("generated_at"), per.get("zone", ""))),
             ParagraphStyle("c3", parent=small, alignment=1),
         ),
         Spacer(1, 8),
@@ -200,12 +235,12 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
     t = report["times"]
     summary = [
         [tx["indicator"], tx["value"]],
-        [tx["calls_total"], f"{calls['total']:,}".replace(",", ".")],
-        [tx["emergency_calls"], str(calls["by_outcome"].get("emergency", 0))],
-        [tx["nuisance"], f"{calls['nuisance']} ({calls['nuisance_pct']:.1f} %)".replace(".", ",")],
-        [tx["additional"], str(calls["additional_reports"])],
-        [tx["incidents_total"], str(inc["total"])],
-        [tx["referrals_total"], str(refs["total"])],
+        [tx["calls_total"], tx.num(calls["total"])],
+        [tx["emergency_calls"], tx.num(calls["by_outcome"].get("emergency", 0))],
+        [tx["nuisance"], f"{tx.num(calls['nuisance'])} ({tx.pct(calls['nuisance_pct'])})"],
+        [tx["additional"], tx.num(calls["additional_reports"])],
+        [tx["incidents_total"], tx.num(inc["total"])],
+        [tx["referrals_total"], tx.num(refs["total"])],
         [tx["answer_time"], tx.pair(t["answer"])],
         [tx["handling_time"], tx.pair(t["handling"])],
     ]
@@ -213,7 +248,7 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
     # Calls by type (prank and ghost included), with the pie.
     outcomes = [(o, n) for o, n in calls["by_outcome"].items() if n or o != "open"]
     rows = [[tx["type"], tx["count"], tx["share"]]] + [
-        [tx.outcome(o), str(n), f"{calls['share_pct'][o]:.1f} %".replace(".", ",")] for o, n in outcomes
+        [tx.outcome(o), tx.num(n), tx.pct(calls["share_pct"][o])] for o, n in outcomes
     ]
     story.append(
         KeepTogether(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QWidget
 
 from ..core import Core, RegionContext
 from ..services.call_log import CallLogQuery
@@ -47,6 +48,12 @@ log = logging.getLogger(__name__)
 REGION_DELAY_MS = 50
 
 
+def _single_shot() -> QTimer:
+    timer = QTimer()
+    timer.setSingleShot(True)
+    return timer
+
+
 @dataclass
 class DeskUi:
     """The widgets of one desk and what drives them."""
@@ -65,6 +72,8 @@ class DeskUi:
     events: QtCallEvents
     map_panel: MapPanel | None = None
     map_binding: MapBinding | None = None
+    region_timer: QTimer = field(default_factory=_single_shot, repr=False)
+    dialogs: list[QWidget] = field(default_factory=list, repr=False)
     _closed: bool = field(default=False, repr=False)
 
     def settle(self, timeout_s: float = 10.0) -> None:
@@ -88,10 +97,18 @@ class DeskUi:
         if self._closed:
             return
         self._closed = True
+        self.region_timer.stop()
+        for dialog in self.dialogs:
+            try:
+                dialog.close()
+            except RuntimeError:
+                pass  # already deleted by Qt
+        self.dialogs.clear()
         try:
             self.form.save_draft()
             self.window.save_layout()
             self.window.hide()
+            self.window.call_log.stop()
             self.form.stop()
             self.status.stop()
             self.board.stop()
@@ -167,7 +184,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
             if item is None:
                 window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "This call has no recording"), 4000)
             else:
-                open_replay(window, item)
+                ui.dialogs.append(open_replay(window, item))  # closed with the desk (its player, its timer)
 
         runner.run(lambda: recordings.open_for_replay(call_id), show, key="replay")
 
@@ -203,8 +220,11 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
         map_host.no_region()
     elif not ctx.loaded and background:
         # Start once the event loop runs, so the first paint of the window does not share the GIL with
-        # the imports of numpy and shapely on the worker.
-        QTimer.singleShot(REGION_DELAY_MS, lambda: runner.run(ctx.load, ctx.install, lambda exc: _region_failed(ui, exc)))
+        # the imports of numpy and shapely on the worker. The timer is the desk's: close() stops it.
+        ui.region_timer.setInterval(REGION_DELAY_MS)
+        ui.region_timer.timeout.connect(
+            lambda: runner.run(ctx.load, ctx.install, lambda exc: _region_failed(ui, exc)))
+        ui.region_timer.start()
     elif not ctx.loaded:
         ctx.install(ctx.load())
     core.sync_listeners.append(bridge.sync_status.emit)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import pytest
-
 from operator_desk.app import create_desk
 
 
@@ -18,8 +16,6 @@ def _own_threads() -> set[str]:
     return {t.name for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
 
 
-@pytest.mark.xfail(reason="ui/compose.py starts the background region load with a bare QTimer.singleShot that "
-                   "DeskUi.close() cannot stop (h7 report); remove this mark when it does", strict=True)
 def test_close_right_after_a_background_start(qtbot, running_qt_work, tmp_path: Path, banjar_dir: Path) -> None:  # type: ignore[no-untyped-def]
     before = _own_threads()
     desk = create_desk(tmp_path / "data", region=banjar_dir, call_source="simulator", operator="Rina",
@@ -53,8 +49,6 @@ def test_close_while_a_place_search_is_typed(qtbot, running_qt_work, desk) -> No
     assert running_qt_work() == []
 
 
-@pytest.mark.xfail(reason="DeskUi.close() (ui/compose.py) does not call window.call_log.stop() yet (h7 report); "
-                   "remove this mark when it does", strict=True)
 def test_close_while_a_call_log_search_is_typed(qtbot, running_qt_work, desk) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClicks(desk.window.call_log.search, "0812")  # the search waits for more letters
     assert any("call_log.py" in w for w in running_qt_work())
