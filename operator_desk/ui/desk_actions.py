@@ -10,7 +10,7 @@ from typing import Any
 from ..services.agencies import AgencyService
 from ..services.calls import CallService
 from ..services.conflicts import ConflictService
-from ..services.sync_problems import SyncProblems
+from ..services.sync_problems import RefusedChange, SyncProblems
 from ..telephony.source import SimulatorSource
 from .tasks import TaskRunner
 
@@ -41,7 +41,10 @@ def open_sync_problems(window: Any, problems: SyncProblems, runner: TaskRunner) 
     """The list is read on the task runner; the dialog opens when it is there."""
     from .sync_problems_dialog import SyncProblemsDialog
 
-    runner.run(problems.latest, lambda rows: SyncProblemsDialog(rows, window).exec(), key="sync-problems")
+    def show(rows: list[RefusedChange]) -> None:
+        SyncProblemsDialog(rows, window).exec()
+
+    runner.run(problems.latest, show, key="sync-problems")
 
 
 def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:
