@@ -202,7 +202,11 @@ def prepare(root: Path, hub: Hub, calls: int, offline_desk: bool) -> tuple[Path,
 
 
 def answer_and_close(desk: Any, app: Any, number: str) -> tuple[float, float]:
-    """Ring, then F2, F5 on the window; (ms until committed, ms until visible closed on top of the log)."""
+    """Ring, then F2, F5 on the window; (ms until committed, ms until visible closed on top of the log).
+
+    F5 is pressed as soon as the answered call is open (as an operator would); writes may run off the
+    GUI thread, so "committed" is when the closed call is in the store.
+    """
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -210,16 +214,25 @@ def answer_and_close(desk: Any, app: Any, number: str) -> tuple[float, float]:
     app.processEvents()
     model = desk.window.call_log.model
     t0 = time.perf_counter()
+    deadline = t0 + 30
     QTest.keyClick(desk.window, Qt.Key.Key_F2)
+    while desk.session.current is None:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the call of {number} was not answered")
+        app.processEvents()
     QTest.keyClick(desk.window, Qt.Key.Key_F5)
+
+    def closed() -> str | None:
+        rows = desk.store.query(
+            "SELECT id FROM calls WHERE caller_raw=? AND outcome='ghost' AND ended_at IS NOT NULL", (number,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    while (call_id := closed()) is None:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the call of {number} was not closed as ghost")
+        app.processEvents()
     t_commit = time.perf_counter()
-    rows = desk.store.query(
-        "SELECT id, outcome, ended_at FROM calls WHERE caller_raw=? ORDER BY started_at DESC LIMIT 1", (number,)
-    )
-    if not rows or rows[0]["outcome"] != "ghost" or rows[0]["ended_at"] is None:
-        raise RuntimeError(f"the call of {number} was not closed as ghost: {[dict(r) for r in rows]}")
-    call_id = rows[0]["id"]
-    deadline = time.perf_counter() + 30
     while not (model.call_id(0) == call_id and model.index(0, 5).data()):
         if time.perf_counter() > deadline:
             raise RuntimeError(f"the call of {number} did not show in the call log")

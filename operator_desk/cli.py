@@ -54,21 +54,21 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .services.export import CALL_FIELDS, INCIDENT_FIELDS, iter_calls, iter_incidents, write_records
+    """Masked unless --unmasked (an admin's password on stdin, and a reason); audited either way."""
+    from .report.cli import open_private, unmasked_account
+    from .services.export import ExportRequest, run_export
 
+    if args.unmasked and not (args.as_name and (args.reason or "").strip()):
+        raise CliError("--unmasked needs --as NAME (an admin, password on stdin) and --reason TEXT")
     store = _open_store(args, must_exist=True)
     try:
-        records, fields = (
-            (iter_calls(store), CALL_FIELDS)
-            if args.what == "calls"
-            else (iter_incidents(store), INCIDENT_FIELDS)
-        )
+        req = ExportRequest(args.what, args.format, args.out, unmasked_account(store, args), args.reason)
         if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as fh:
-                n = write_records(records, fields, args.format, fh)
-            print(json.dumps({"written": n, "out": args.out}))
+            with open_private(args.out) as fh:
+                n = run_export(store, req, fh)
+            print(json.dumps({"written": n, "out": args.out, "masked": req.account is None}))
         else:
-            write_records(records, fields, args.format, sys.stdout)
+            run_export(store, req, sys.stdout)
     finally:
         store.close()
     return 0
@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--what", choices=("calls", "incidents"), required=True)
     sp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     sp.add_argument("--out")
+    from .report.cli import add_unmasked_args
+
+    add_unmasked_args(sp)
     sp.set_defaults(func=cmd_export)
 
     sp = sub.add_parser("export-eidd", help="incidents as NENA EIDO JSON")

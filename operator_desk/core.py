@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from . import paths
 from .domain.timeutil import WITA
+from .services.accounts import Account, AccountService, account_id, role_of
 from .services.agencies import AgencyService
 from .services.calls import CallService
 from .services.drafts import DraftService
@@ -115,10 +116,13 @@ class Core:
     drafts: DraftService
     source: CallSource
     session: DeskSession
+    accounts: AccountService
+    account: Account | None = None  # who is logged in (None: the log-in dialog shows)
     server: str | None = None
     sync: SyncEngine | None = None
     uploader: RecordingUploader | None = None
     sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
+    login_listeners: list[Callable[[Account | None], None]] = field(default_factory=list)
     _closed: bool = False
 
     @property
@@ -128,11 +132,48 @@ class Core:
         return self.source
 
     def set_operator(self, name: str) -> None:
-        """The operator on duty: every change from now on records this name."""
+        """Trusted automation (tests, `create_desk(operator=...)`): that name is logged in without a
+        password. Its role is its account's, else its roster entry's; no account row is written."""
         name = name.strip()
-        if name and name != self.store.operator:
-            self.store.operator = name
-            self.store.set_meta("operator", name)
+        if not name:
+            return
+        account = self.accounts.get(name)
+        if account is None:
+            role = role_of(self.store.reader(), name) or "operator"
+            account = Account(account_id(name), name, role)
+        self.store.set_meta("operator", account.name)
+        self.log_in(account, audit=False)
+
+    # -- who is logged in ---------------------------------------------------------------------------
+    def log_in(self, account: Account, *, audit: bool = False) -> None:
+        """`account` is at the desk: every change from now on records its name (one name, one account
+        id: services/accounts.py). The account's authentication audited itself; `audit` adds a row."""
+        self.account = account
+        self.store.operator = account.name
+        if audit:
+            self.accounts.record("login", account, {"name": account.name, "role": account.role})
+        self._tell_login()
+
+    def log_out(self) -> None:
+        """Nobody is at the desk (the log-in dialog shows): audited as `logout`."""
+        if self.account is not None:
+            self.accounts.record("logout", self.account, {"name": self.account.name})
+        self.account = None
+        self.store.operator = None
+        self._tell_login()
+
+    def switch_user(self, account: Account) -> None:
+        """Shift change: the next operator logged in; one `switch_user` row names both."""
+        old = self.account
+        self.accounts.record("switch_user", account, {
+            "from": old.name if old else None, "from_account": old.id if old else None,
+            "to": account.name, "to_account": account.id,
+        })
+        self.log_in(account)
+
+    def _tell_login(self) -> None:
+        for listener in list(self.login_listeners):
+            listener(self.account)
 
     def on_sync_status(self, status: SyncStatus) -> None:
         for listener in list(self.sync_listeners):
@@ -208,19 +249,21 @@ def build_core(
     now_ms: Callable[[], int] | None = None,
     load_region: bool = True,
     start_sync: bool = True,
+    login: tuple[str, str] | None = None,
 ) -> Core:
     """Build a desk's core over `data_dir` (created if missing). No Qt.
 
     With `load_region=False` the region pack is left for the caller to load (`core.region.load()` on a
     worker, then `core.region.install(...)`), so a window can show before it is ready.
+    `login=(name, password)` logs that account in (DomainError when refused); `operator=NAME` is the
+    trusted automation shortcut (`Core.set_operator`); with neither nobody is logged in.
     """
     data = Path(data_dir)
     data.mkdir(parents=True, exist_ok=True)
     store = Store(paths.store_path(data), now_ms=now_ms) if now_ms else Store(paths.store_path(data))
     try:
-        if operator:
-            store.operator = operator
-            store.set_meta("operator", operator)
+        store.operator = None  # until someone logs in
+        accounts = AccountService(store)
         ctx = RegionContext(paths.default_region(data, region), prefix=store.get_meta("region_prefix") or "OD")
         calls = CallService(store)
         incidents = IncidentService(store, prefix=ctx.prefix, zone=ctx.zone)
@@ -252,8 +295,13 @@ def build_core(
             drafts=drafts,
             source=source,
             session=DeskSession(calls, source),
+            accounts=accounts,
             server=server or store.get_meta("sync_server"),  # joined earlier with `operator-desk join`
         )
+        if login is not None:
+            core.log_in(accounts.authenticate(*login))
+        elif operator:
+            core.set_operator(operator)
         if load_region:
             ctx.install(ctx.load())
     except BaseException:

@@ -88,6 +88,13 @@ class ErrorCode(StrEnum):
     NOT_RESOLVABLE = "not_resolvable"
     UNKNOWN_RESOLUTION = "unknown_resolution"
     SUPERVISOR_REQUIRED = "supervisor_required"  # permission denied: a supervisor must do this
+    ADMIN_REQUIRED = "admin_required"  # permission denied: an admin must do this
+    BAD_CREDENTIALS = "bad_credentials"  # log-in: unknown name or wrong password (never says which)
+    ACCOUNT_LOCKED = "account_locked"  # too many failed log-ins: locked for a while
+    ACCOUNT_DISABLED = "account_disabled"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # reset by an admin: choose a new password
+    PASSWORD_TOO_SHORT = "password_too_short"
+    ACCOUNT_EXISTS = "account_exists"
     # -- settings and the rest -----------------------------------------------------------------
     SETTINGS_INVALID = "settings_invalid"  # the settings file cannot be read; defaults are used
     SETTINGS_NOT_SAVED = "settings_not_saved"

@@ -74,13 +74,37 @@ def later_status(a: str, b: str) -> str:
 
 
 # -- who may do what ---------------------------------------------------------------------------------
-# The roster role decides today (operators.role); the log-in issue replaces the role source, not the table.
+# THE policy table: services (and the hub, on the changes it ingests) ask `may(role, action)`. The role
+# is the logged-in account's (services/accounts.py `role_of`); an admin may do all a supervisor may.
+OPERATOR = "operator"
 SUPERVISOR = "supervisor"
+ADMIN = "admin"
+ROLES: tuple[str, ...] = (OPERATOR, SUPERVISOR, ADMIN)
 OVERRIDE_CLOSE = "override_close"  # close without every agency's feedback
 REOPEN = "reopen"  # bring a resolved or closed incident back to work
+RESOLVE_CONFLICT = "resolve_conflict"  # decide between two values kept by sync
+EDIT_AGENCIES = "edit_agencies"  # add or change an agency (names, numbers, timers)
+MERGE_INCIDENTS = "merge_incidents"
+MANAGE_ACCOUNTS = "manage_accounts"  # add, disable, enable, reset accounts; the roster
+RETENTION = "retention"  # retention settings
+EXPORT_UNMASKED = "export_unmasked"  # export/report with full numbers, names, narratives
+REGION_IMPORT = "region_import"
+RESTORE_BACKUP = "restore_backup"
+SUBJECT_REPORT = "subject_report"  # UU PDP access request: everything held about one number
+_SUPERVISORS = frozenset({SUPERVISOR, ADMIN})
+_ADMINS = frozenset({ADMIN})
 POLICY: Mapping[str, frozenset[str]] = {
-    OVERRIDE_CLOSE: frozenset({SUPERVISOR}),
-    REOPEN: frozenset({SUPERVISOR}),
+    OVERRIDE_CLOSE: _SUPERVISORS,
+    REOPEN: _SUPERVISORS,
+    RESOLVE_CONFLICT: _SUPERVISORS,
+    EDIT_AGENCIES: _SUPERVISORS,
+    MERGE_INCIDENTS: _SUPERVISORS,
+    MANAGE_ACCOUNTS: _ADMINS,
+    RETENTION: _ADMINS,
+    EXPORT_UNMASKED: _ADMINS,
+    REGION_IMPORT: _ADMINS,
+    RESTORE_BACKUP: _ADMINS,
+    SUBJECT_REPORT: _ADMINS,
 }
 
 

@@ -220,6 +220,21 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table("operators", "record", (_t("name"), _code("role", OPERATOR_ROLES), Column("active", "bool"))),
+    # Log-in accounts, made by an admin and synced to every desk so any operator can log in at any desk
+    # while the WAN is down. `password_hash` is an argon2id hash (never a password) and never exported;
+    # the id is derived from the name (services/accounts.py), so one name is one account everywhere.
+    Table(
+        "accounts",
+        "record",
+        (
+            _t("name", max_bytes=64),
+            _code("role", OPERATOR_ROLES),
+            _t("password_hash", max_bytes=256, export=False),
+            Column("disabled", "bool"),
+            Column("must_change", "bool"),
+            _time("changed_at"),
+        ),
+    ),
     Table(
         "shifts",
         "record",

@@ -92,6 +92,10 @@ class _Text:
         t = datetime.fromtimestamp(iso_to_ms(iso_utc) / 1000, tz=tz)
         return f"{self.day(t.date().isoformat())} {t:%H:%M} {zone_name(zone)}"
 
+    def axis(self, v: float) -> str:
+        """A chart tick of a count axis: whole numbers only (no "0.5 calls")."""
+        return self.num(int(v)) if float(v).is_integer() else ""
+
     def pair(self, p: dict[str, Any]) -> str:
         return f"{self.secs(p.get('median_s'))} / {self.secs(p.get('p90_s'))}"
 
@@ -157,6 +161,7 @@ def _bars(
     title: str,
     height: float = 170,
     stacked: bool = True,
+    axis_label: Any = None,
 ) -> Drawing:
     d = Drawing(WIDTH, height)
     ch = VerticalBarChart()
@@ -168,6 +173,8 @@ def _bars(
     ch.categoryAxis.labels.dy = -2
     ch.valueAxis.valueMin = 0
     ch.valueAxis.labels.fontSize = 7
+    if axis_label is not None:
+        ch.valueAxis.labelTextFormat = axis_label
     ch.categoryAxis.style = "stacked" if stacked else "parallel"
     ch.bars.strokeWidth = 0
     for i in range(len(series)):
@@ -183,7 +190,7 @@ def _bars(
     return d
 
 
-def _hbars(values: list[int], labels: list[str]) -> Drawing:
+def _hbars(values: list[int], labels: list[str], axis_label: Any = None) -> Drawing:
     height = 16 * max(len(values), 1) + 30
     d = Drawing(WIDTH, height)
     ch = HorizontalBarChart()
@@ -193,6 +200,8 @@ def _hbars(values: list[int], labels: list[str]) -> Drawing:
     ch.categoryAxis.labels.fontSize = 7
     ch.valueAxis.valueMin = 0
     ch.valueAxis.labels.fontSize = 7
+    if axis_label is not None:
+        ch.valueAxis.labelTextFormat = axis_label
     ch.bars[0].fillColor = PALETTE[1]
     ch.bars.strokeWidth = 0
     ch.barLabelFormat = "%d"
@@ -265,7 +274,11 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
     if days:
         labels = [d["date"][8:10] + "/" + d["date"][5:7] for d in days]
         series = [[d["emergency"] for d in days], [d["total"] - d["emergency"] for d in days]]
-        story.append(_bars(series, [tx["emergency"], tx["other_calls"]], labels, tx["calls_by_day"]))
+        story.append(
+            _bars(
+                series, [tx["emergency"], tx["other_calls"]], labels, tx["calls_by_day"], axis_label=tx.axis
+            )
+        )
     hours = calls["by_hour"]
     story.append(
         _bars(
@@ -273,6 +286,7 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
             [tx["emergency"], tx["other_calls"]],
             [f"{h['hour']:02d}" for h in hours],
             tx["calls_by_hour"],
+            axis_label=tx.axis,
         )
     )
     # Incidents by category and kecamatan.
@@ -285,7 +299,7 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
                 [WIDTH * 0.7, WIDTH * 0.3],
             ),
             Spacer(1, 4),
-            _hbars([n for _, n in cats], [tx.category(c) for c, _ in cats]),
+            _hbars([n for _, n in cats], [tx.category(c) for c, _ in cats], axis_label=tx.axis),
         ]
     else:
         block.append(Paragraph(tx["none"], small))
@@ -332,7 +346,9 @@ def build_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang: str = "
         w = WIDTH
         tiny = ParagraphStyle("tiny", parent=small, fontSize=7, leading=8)
         head = [Paragraph(f"<font color='white'><b>{h}</b></font>", tiny) for h in head]
-        story_t = _table([head, *body], [w * 0.22] + [w * 0.10] * 5 + [w * 0.14] * 2)
+        # Wide enough that no single header word is split ("Dikonfirmasi", "Acknowledged").
+        widths = [w * 0.17, w * 0.10, w * 0.13, w * 0.10, w * 0.10, w * 0.10, w * 0.15, w * 0.15]
+        story_t = _table([head, *body], widths)
         block.append(story_t)
     else:
         block.append(Paragraph(tx["none"], small))

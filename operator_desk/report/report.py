@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.enums import IncidentCategory
+from ..domain.privacy import initials
 from ..domain.timeutil import WITA, ms_to_iso
 from ..services.stats import OUTCOMES, Stats, compute_stats, day_bounds
 
@@ -87,6 +88,16 @@ def build_report(
     """The report of local days first..last (inclusive) read through `conn`."""
     from_ms, to_ms = day_bounds(first, last, zone)
     return report_from_stats(compute_stats(conn, from_ms, to_ms, zone), first, last, generated_ms, region)
+
+
+def mask_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as published by default: it holds no caller's data (counts only), and the
+    operators' names become initials (domain/privacy.py); `--unmasked` keeps the names."""
+    return {
+        **report,
+        "masked": True,
+        "operators": [{**o, "operator": initials(o.get("operator"))} for o in report.get("operators", [])],
+    }
 
 
 def _flat(prefix: str, value: Any, rows: list[tuple[str, str, Any]]) -> None:

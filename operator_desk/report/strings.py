@@ -1,7 +1,9 @@
 """Wording of the printed report, one dict per language ("id" is the published one).
 
-A core module (no Qt, so no tr()): the PDF is written in Bahasa Indonesia directly. Keys must match
-across languages; every call outcome and incident category code has an Indonesian label.
+A core module (no Qt, so no tr()): the PDF is written in Bahasa Indonesia directly, in the operator words
+of the glossary (GLOSSARY-id.md) — the same as the desk's screens (penerusan, dikonfirmasi, tindak lanjut,
+ghost call (kosong), tidak terjawab, 7,8 %). Keys must match across languages; every call outcome and
+incident category code has an Indonesian label.
 """
 
 from __future__ import annotations

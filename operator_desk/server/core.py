@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
 
+from ..domain import tables
 from ..domain.hlc import MAX_SKEW_MS, Hlc, HybridClock
 from ..domain.ids import new_id
 from ..sync import protocol as p
@@ -75,6 +76,30 @@ class Notifier:
         """Block until version != seen (True) or timeout (False)."""
         with self._cond:
             return self._cond.wait_for(lambda: self.version != seen, timeout)
+
+
+_INT_COLUMNS: dict[str, frozenset[str]] = {
+    tbl.name: frozenset(c.name for c in tbl.columns if c.type in ("int", "time")) for tbl in tables.TABLES
+}
+
+
+def _integral(change: Any) -> Any:
+    """JSON has one kind of number: 5405.0 is the integer 5405 where the protocol or a column wants
+    an integer (site_seq, int and time columns). Anything else is left for the validator."""
+    if type(change) is not dict:
+        return change
+    seq, value = change.get("site_seq"), change.get("value")
+    ints = _INT_COLUMNS.get(change.get("tbl"))  # type: ignore[arg-type]
+    fix: dict[str, Any] = {}
+    if type(seq) is float and seq.is_integer():
+        fix["site_seq"] = int(seq)
+    if ints and type(value) is float and value.is_integer() and change.get("col") in ints:
+        fix["value"] = int(value)
+    elif ints and type(value) is dict and change.get("col") == "*":
+        row = {k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()}
+        if row != value or any(type(row[k]) is not type(value[k]) for k in row):
+            fix["value"] = row
+    return {**change, **fix} if fix else change
 
 
 class SyncServer:
@@ -158,7 +183,7 @@ class SyncServer:
         changes = []
         for i, c in enumerate(raw):
             try:
-                changes.append(p.validate_change(c, need_origin=relay))
+                changes.append(p.validate_change(_integral(c), need_origin=relay))
             except p.ProtocolError as exc:
                 raise p.ProtocolError(f"changes[{i}]: {exc}", exc.code) from None
         if not relay:

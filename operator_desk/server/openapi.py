@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store.schema import APPEND_TABLES, RECORD_TABLES
+from ..domain import tables as t
+from ..domain.enums import LocationSource
+from ..sync.protocol import MAX_KEY_CHARS, MAX_SEQ
 
 _ERR = {
     "description": "error",
@@ -21,7 +23,99 @@ def _json(ref: str) -> dict[str, Any]:
 
 
 _AUTH = [{"bearer": []}]
-TABLES = sorted([*RECORD_TABLES, *APPEND_TABLES])
+_HLC = "^[0-9]{13}-[0-9]{5}$"
+_CALL_ID = {
+    "name": "call_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},
+}
+_LOCATION_KEYS = {
+    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+    "lon": {"type": "number", "minimum": -180, "maximum": 180},
+    "accuracy_m": {"type": "number", "minimum": 0, "maximum": 1e7},
+    "address": {"type": "string", "maxLength": 4 * 1024},
+    "landmark": {"type": "string", "maxLength": 4 * 1024},
+    "desa_code": {"type": "string", "maxLength": 1024},
+    "desa_name": {"type": "string", "maxLength": 1024},
+    "kecamatan_code": {"type": "string", "maxLength": 1024},
+    "kecamatan_name": {"type": "string", "maxLength": 1024},
+    "source": {"enum": sorted(str(m.value) for m in LocationSource)},
+    "confirmed": {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}]},
+}
+
+
+def column_schema(col: t.Column) -> dict[str, Any]:
+    """The JSON Schema of one column's value, from the table declaration the server validates with.
+    Text limits are in bytes on the server; the schema says characters (equal for ASCII)."""
+    schema: dict[str, Any]
+    if col.type == "text":
+        if col.choices is not None:
+            schema = {"enum": sorted(col.choices)}
+        else:
+            schema = {"type": "string", "maxLength": col.max_bytes}
+    elif col.type in ("int", "time"):
+        schema = {
+            "type": "integer",
+            "minimum": int(col.min) if col.min is not None else t.INT_MIN,
+            "maximum": int(col.max) if col.max is not None else t.INT_MAX,
+        }
+    elif col.type == "real":
+        schema = {"type": "number"}
+        if col.min is not None:
+            schema["minimum"] = col.min
+        if col.max is not None:
+            schema["maximum"] = col.max
+    elif col.type == "bool":
+        schema = {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}]}
+    elif col.type == "location":
+        schema = {"type": "object", "properties": _LOCATION_KEYS}
+    elif col.shape == "array":
+        items = {"enum": sorted(col.items)} if col.items is not None else {"type": "string", "maxLength": 1024}
+        schema = {"type": "array", "items": items, "maxItems": 100}
+    else:
+        schema = {"type": "object"}
+    if col.nullable:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def change_schemas() -> list[dict[str, Any]]:
+    """One Change schema per synced (table, column), and per append table with its whole row."""
+    common: dict[str, Any] = {
+        "server_seq": {"type": "integer", "description": "set by the server on pull"},
+        "site_id": {
+            "anyOf": [{"type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS}, {"type": "null"}],
+            "description": "origin; a desk's is taken from its credential (null, or its own id)",
+        },
+        "site_seq": {"type": "integer", "minimum": 1, "maximum": MAX_SEQ},
+        "hlc": {"type": "string", "pattern": _HLC},
+        "pk": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS},
+        "base_hlc": {
+            "anyOf": [{"type": "string", "pattern": _HLC}, {"type": "null"}],
+            "description": "clock of the value this write replaced",
+        },
+        "operator": {"anyOf": [{"type": "string", "maxLength": MAX_KEY_CHARS}, {"type": "null"}]},
+    }
+    required = ["site_seq", "hlc", "tbl", "pk", "col"]
+    out = []
+    for table in t.TABLES:
+        if table.kind == "record":
+            for col in table.columns:
+                props = {**common, "tbl": {"const": table.name}, "col": {"const": col.name}}
+                props["value"] = column_schema(col)
+                need = required if col.nullable else [*required, "value"]  # a missing value is null
+                out.append({"type": "object", "required": need, "properties": props})
+        elif table.kind == "append":
+            row = {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {c.name: column_schema(c) for c in table.columns},
+                "required": [c.name for c in table.columns if not c.nullable],
+            }
+            props = {**common, "tbl": {"const": table.name}, "col": {"const": "*"}, "value": row}
+            out.append({"type": "object", "required": [*required, "value"], "properties": props})
+    return out
 # What any authenticated route may answer besides its own codes.
 _AUTHED = {"401": _ERR, "429": _ERR, "503": _ERR}
 _BODY = {"400": _ERR, "408": _ERR, "413": _ERR}
@@ -76,27 +170,9 @@ OPENAPI: dict[str, Any] = {
                 },
             },
             "Change": {
-                "type": "object",
-                "required": ["site_seq", "hlc", "tbl", "pk", "col"],
-                "properties": {
-                    "server_seq": {"type": "integer", "description": "set by the server on pull"},
-                    "site_id": {
-                        "type": ["string", "null"],
-                        "description": "origin; taken from the credential for desks",
-                    },
-                    "site_seq": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807},
-                    "hlc": {"type": "string", "pattern": "^[0-9]{13}-[0-9]{5}$"},
-                    "tbl": {"enum": TABLES},
-                    "pk": {"type": "string", "minLength": 1},
-                    "col": {"type": "string", "description": "field name, or '*' for an append-only row"},
-                    "value": {"description": "the decoded JSON value (checked against the table's declaration)"},
-                    "base_hlc": {
-                        "type": ["string", "null"],
-                        "pattern": "^[0-9]{13}-[0-9]{5}$",
-                        "description": "clock of the value this write replaced",
-                    },
-                    "operator": {"type": ["string", "null"]},
-                },
+                "description": "one field of a record (or a whole append-only row, col '*'); its value as "
+                "the table's declaration allows",
+                "oneOf": change_schemas(),
             },
             "Push": {
                 "type": "object",
@@ -133,10 +209,27 @@ OPENAPI: dict[str, Any] = {
                     "detail": {"type": "string"},
                 },
             },
+            "PulledChange": {
+                "type": "object",
+                "description": "a change as the log holds it (snapshot fields have site_seq 0)",
+                "required": ["server_seq", "site_id", "site_seq", "hlc", "tbl", "pk", "col"],
+                "properties": {
+                    "server_seq": {"type": "integer", "minimum": 0},
+                    "site_id": {"type": "string"},
+                    "site_seq": {"type": "integer", "minimum": 0},
+                    "hlc": {"type": "string", "pattern": _HLC},
+                    "tbl": {"type": "string"},
+                    "pk": {"type": "string"},
+                    "col": {"type": "string"},
+                    "value": {},
+                    "base_hlc": {"type": ["string", "null"]},
+                    "operator": {"type": ["string", "null"]},
+                },
+            },
             "Page": {
                 "type": "object",
                 "properties": {
-                    "changes": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}},
+                    "changes": {"type": "array", "items": {"$ref": "#/components/schemas/PulledChange"}},
                     "cursor": {"type": "integer"},
                     "more": {"type": "boolean"},
                     "server_id": {"type": "string"},
@@ -230,6 +323,7 @@ OPENAPI: dict[str, Any] = {
             "get": _op(
                 "conflict records (open=1: unresolved only)",
                 _ok("200", "ok"),
+                "400",
                 parameters=[
                     {"name": "open", "in": "query", "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]}}
                 ],
@@ -326,8 +420,13 @@ OPENAPI: dict[str, Any] = {
                 "415",
                 "422",
                 parameters=[
-                    {"name": "call_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                    {"name": "X-Content-SHA256", "in": "header", "required": True, "schema": {"type": "string"}},
+                    _CALL_ID,
+                    {
+                        "name": "X-Content-SHA256",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                    },
                 ],
                 requestBody={
                     "required": True,
@@ -341,7 +440,7 @@ OPENAPI: dict[str, Any] = {
                 "400",
                 "403",
                 "404",
-                parameters=[{"name": "call_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                parameters=[_CALL_ID],
             ),
         },
     },

@@ -1,6 +1,6 @@
 """The agencies the center refers to. Banjar defaults carry names and kinds only, never invented contacts.
 
-The catalogue is edited by a supervisor (checked here, against the `operators` roster); contacts are
+The catalogue is edited by a supervisor (checked here: the logged-in account's role, rules.POLICY); contacts are
 normalised (phone and WhatsApp to E.164) and the expected acknowledge / arrival minutes drive the
 referral board's timers.
 """
@@ -15,9 +15,11 @@ from typing import Any
 from ..domain import phone as phones
 from ..domain.enums import AgencyKind, IncidentCategory
 from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.rules import EDIT_AGENCIES, may
 from ..store.schema import RECORD_TABLES
 from ..store.store import Store
 from ..store.tx import Tx
+from .accounts import role_of
 
 C = IncidentCategory
 # Which agency kinds usually take which categories (the form suggests, the operator decides).
@@ -60,21 +62,14 @@ MAX_MINUTES = 24 * 60
 
 
 def roster_role(conn: sqlite3.Connection, operator: str | None) -> str | None:
-    """The role of the operator (by roster id or name) among active roster entries; a supervisor entry
-    wins over another of the same name. None when not on the roster. (The log-in issue replaces this.)"""
-    if not operator:
-        return None
-    row = conn.execute(
-        "SELECT role FROM operators WHERE (id=? OR name=?) AND coalesce(active, 1)=1 "
-        "ORDER BY role = ? DESC LIMIT 1",
-        (operator, operator, SUPERVISOR_ROLE),
-    ).fetchone()
-    return None if row is None else row[0]
+    """The role `operator` acts with: its account's role (accounts.role_of; the roster only for a name
+    without an account, i.e. headless automation). Kept under this name for the lifecycle's callers."""
+    return role_of(conn, operator)
 
 
 def is_supervisor(conn: sqlite3.Connection, operator: str | None) -> bool:
-    """True when the operator (by roster id or name) is an active supervisor."""
-    return roster_role(conn, operator) == SUPERVISOR_ROLE
+    """True when the operator may do a supervisor's work (a supervisor or an admin account)."""
+    return may(role_of(conn, operator), EDIT_AGENCIES)
 
 
 def _minutes(value: Any) -> int | None | str:
@@ -193,7 +188,7 @@ class AgencyService:
 
     def can_edit(self) -> bool:
         """Whether the operator on duty may edit the catalogue (the UI greys the editor otherwise)."""
-        return is_supervisor(self.store.reader(), self.store.operator)
+        return may(role_of(self.store.reader(), self.store.operator), EDIT_AGENCIES)
 
     def suggest(self, category: str, kecamatan_code: str | None = None) -> list[dict[str, Any]]:
         """Agencies for the category, those covering the kecamatan (or all of it) first."""
@@ -216,7 +211,7 @@ class AgencyService:
         data = clean_agency(fields, partial=agency_id is not None)
 
         def fn(tx: Tx) -> str:
-            if not is_supervisor(tx.conn, tx.operator):
+            if not may(role_of(tx.conn, tx.operator), EDIT_AGENCIES):
                 raise DomainError(
                     "supervisor_required", f"operator {tx.operator!r} may not edit the agencies", "agency"
                 )

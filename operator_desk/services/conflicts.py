@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from ..domain.errors import DomainError, NotFound
+from ..domain.rules import RESOLVE_CONFLICT, may
 from ..store.repositories import IncidentRepository
 from ..store.schema import RECORD_TABLES
 from ..store.store import Store
 from ..store.tx import Tx, decode_value
-from .agencies import is_supervisor
+from .accounts import role_of
 from .lifecycle import IncidentLifecycle
 
 KEEP_NEWER = "kept_newer"
@@ -49,7 +50,7 @@ class ConflictService:
             raise DomainError("unknown_resolution", f"unknown resolution {choice!r}", "resolution")
 
         def fn(tx: Tx) -> None:
-            if not is_supervisor(tx.conn, tx.operator):
+            if not may(role_of(tx.conn, tx.operator), RESOLVE_CONFLICT):
                 raise DomainError("supervisor_required", "only a supervisor resolves conflicts", "conflict")
             row = tx.one("SELECT * FROM conflicts WHERE id=?", (conflict_id,))
             if row is None:

@@ -1,16 +1,31 @@
-"""Exports: calls and incidents as JSON lines or CSV, and incidents as NENA EIDO JSON."""
+"""Exports: calls and incidents as JSON lines or CSV, and incidents as NENA EIDO JSON.
+
+`run_export` is what the command line uses: masked by default (domain/privacy.py: numbers
+0812-****-3373, names as initials, narratives and notes left out), unmasked only for an admin who
+gave a reason (`authorize`), and audited either way before the first record is written (who, why,
+what, how many, where to). `iter_calls` / `iter_incidents` read the stored values as they are.
+"""
 
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ..domain.errors import DomainError, ValidationError
+from ..domain.privacy import mask_record
+from ..domain.rules import EXPORT_UNMASKED, may
 from ..domain.tables import TABLE, Table
 from ..domain.timeutil import ms_to_iso
 from ..store.store import Store
+from ..store.tx import Tx
+from .accounts import Account, AccountService
+
+MAX_REASON = 500
 
 
 def _fields(table: Table, *extra: str) -> tuple[str, ...]:
@@ -89,3 +104,90 @@ def export_text(store: Store, what: str, fmt: str = "jsonl") -> str:
     else:
         raise ValueError(f"unknown export {what!r} (calls or incidents)")
     return buf.getvalue()
+
+
+# -- the audited, masked-by-default export -------------------------------------------------------------
+def authorize(store: Store, name: str, password: str, action: str = EXPORT_UNMASKED) -> Account:
+    """The account of `name` when its password is right and its role may do `action` (an admin).
+
+    The log-in is audited by AccountService; a refusal for the role is audited here as well."""
+    account = AccountService(store).authenticate(name, password)
+    if not may(account.role, action):
+        store.write(
+            lambda tx: tx.audit(f"{action}_denied", "accounts", account.id, {"role": account.role}),
+            operator=account.name,
+        )
+        raise DomainError("admin_required", f"{account.name} ({account.role}) may not {action}", "account")
+    return account
+
+
+def check_reason(reason: str | None) -> str:
+    """The reason an admin gives for seeing unmasked data: required, one line, at most MAX_REASON."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ValidationError({"reason": "required"}, detail="a reason is required (--reason TEXT)")
+    if len(text) > MAX_REASON:
+        raise ValidationError({"reason": "too_long"}, detail=f"the reason is over {MAX_REASON} characters")
+    return text
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """One export: what, in which format, where to (for the audit), and whether it is unmasked."""
+
+    what: str
+    fmt: str = "jsonl"
+    out: str | None = None  # the file it goes to (None: stdout)
+    account: Account | None = None  # the admin who asked for it unmasked
+    reason: str | None = None
+
+
+def _source(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], tuple[str, ...], str]:
+    if what == "calls":
+        return iter_calls(store), CALL_FIELDS, "calls"
+    if what == "incidents":
+        return iter_incidents(store), INCIDENT_FIELDS, "incidents"
+    raise ValueError(f"unknown export {what!r} (calls or incidents)")
+
+
+def audit_export(store: Store, action: str, detail: dict[str, Any], account: Account | None) -> None:
+    """The audit row of an export, written (and committed) before anything is handed out."""
+    who = account.name if account else f"os:{_os_user()}"
+    detail = {**detail, "os_user": _os_user(), "account": account.id if account else None}
+
+    def fn(tx: Tx) -> None:
+        tx.audit(action, "export", detail.get("what", ""), detail)
+
+    store.write(fn, operator=who)
+
+
+def run_export(store: Store, req: ExportRequest, out: TextIO) -> int:
+    """Write the export to `out` (masked unless `req.account` is set), audited first; the record count."""
+    unmasked = req.account is not None
+    if unmasked:
+        reason = check_reason(req.reason)
+        if req.account is not None and not may(req.account.role, EXPORT_UNMASKED):
+            raise DomainError("admin_required", "only an admin exports unmasked data", "account")
+    else:
+        reason = " ".join((req.reason or "").split())[:MAX_REASON] or None
+    if req.fmt not in ("jsonl", "csv"):
+        raise ValueError(f"unknown export format {req.fmt!r} (jsonl or csv)")
+    records, fields, table = _source(store, req.what)
+    count = int(store.query(f"SELECT count(*) FROM {table}")[0][0])
+    audit_export(
+        store,
+        "export_unmasked" if unmasked else "export",
+        {"what": req.what, "format": req.fmt, "out": req.out, "records": count, "masked": not unmasked,
+         "reason": reason},
+        req.account,
+    )
+    if not unmasked:
+        records = (mask_record(table, r) for r in records)
+    return write_records(records, fields, req.fmt, out)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "unknown"

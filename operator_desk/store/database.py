@@ -61,7 +61,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
                 f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
             )
         else:
+            _private_files(path)
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            _private_files(path)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if not readonly:
@@ -73,6 +75,21 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         return conn
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not an Operator Desk store or unreadable ({exc})") from exc
+
+
+def _private_files(path: Path) -> None:
+    """The store, its WAL and shared-memory files 0600 and its folder 0700 (they hold personal data).
+
+    The umask makes new files private (SQLite gives the WAL and SHM the store file's mode); the chmod
+    covers a store made before, or by a process that never set the umask. Only files of this user."""
+    from .. import paths
+
+    paths.private_umask()
+    if path.name == paths.STORE_FILE and path.parent.is_dir():  # a desk's data dir, with its logs
+        paths.private_data_dir(path.parent)
+    for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if f.exists():
+            paths.make_private(f, paths.PRIVATE_FILE)
 
 
 def _declared_migrations() -> set[str] | None:

@@ -210,3 +210,18 @@ def m011_quarantine(db: Database) -> None:
             col TEXT, field TEXT, reason TEXT NOT NULL, change TEXT NOT NULL,
             truncated INTEGER NOT NULL DEFAULT 0)"""
     )
+
+
+@migrations()
+def m012_accounts(db: Database) -> None:
+    """Log-in accounts (a synced record table: argon2id hashes only, never a password) and, local only,
+    the failed log-ins of each account at this desk (5 in a row lock it for a while)."""
+    db.execute(
+        """CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT, role TEXT, password_hash TEXT,
+            disabled INTEGER, must_change INTEGER, changed_at INTEGER)"""
+    )
+    db.execute("CREATE INDEX accounts_name ON accounts(name)")
+    db.execute(
+        """CREATE TABLE login_failures (account_id TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER)"""
+    )

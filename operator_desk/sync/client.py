@@ -1,11 +1,13 @@
 """The HTTP side of the protocol for a desk or a relaying hub (httpx, synchronous).
 
-Errors are typed by what the caller must do: OfflineError (retry with backoff), SyncRejected with
-the server's code (`unauthorized`, `forbidden`, `clock_skew`, …).
+Errors are typed by what the caller must do: OfflineError (retry with backoff: also a 503 "busy"),
+SyncRejected with the server's code (`unauthorized`, `forbidden`, `clock_skew`, `rate_limited` with
+`retry_after`, …). A push the hub finds too large (413) is sent again in halves, in order.
 """
 
 from __future__ import annotations
 
+import json as _json
 import json as _json
 from typing import Any, Protocol
 
@@ -29,10 +31,11 @@ class OfflineError(SyncClientError):
 class SyncRejected(SyncClientError):
     """The server answered with an error body {"error": code, "detail": text}."""
 
-    def __init__(self, code: str, detail: str, status: int) -> None:
+    def __init__(self, code: str, detail: str, status: int, retry_after: float | None = None) -> None:
         super().__init__(f"{status} {code}: {detail}")
         self.code = code
         self.status = status
+        self.retry_after = retry_after  # seconds, from a 429's Retry-After
 
 
 class SyncTransport(Protocol):
@@ -100,15 +103,34 @@ class HttpSyncClient:
         except ValueError:
             raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {resp.text[:200]}", resp.status_code) from None
         if resp.status_code >= 400:
-            raise SyncRejected(str(body.get("error", "error")), str(body.get("detail", "")), resp.status_code)
+            if not isinstance(body, dict):
+                body = {}
+            retry = resp.headers.get("retry-after")
+            raise SyncRejected(
+                str(body.get("error", "error")),
+                str(body.get("detail", "")),
+                resp.status_code,
+                float(retry) if retry and retry.isdigit() else None,
+            )
         return dict(body)
 
     def push(self, changes: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", f"{p.API_PREFIX}/push", json={"changes": changes})
+        try:
+            return self._call("POST", f"{p.API_PREFIX}/push", json={"changes": changes})
+        except SyncRejected as exc:
+            if exc.status != 413 or len(changes) < 2:
+                raise
+        half = len(changes) // 2  # the hub's body limit: the same changes, in order, in two pushes
+        return _merged(self.push(changes[:half]), self.push(changes[half:]))
 
     def push_encoded(self, body: bytes) -> dict[str, Any]:
         """Push a body already encoded as JSON ({"changes": [...]}, see protocol.encode_changes)."""
-        return self._call("POST", f"{p.API_PREFIX}/push", content=body)
+        try:
+            return self._call("POST", f"{p.API_PREFIX}/push", content=body)
+        except SyncRejected as exc:
+            if exc.status != 413:
+                raise
+        return self.push(_json.loads(body)["changes"])
 
     def pull(self, after: int, limit: int = p.DEFAULT_PULL_LIMIT, wait: float = 0.0) -> dict[str, Any]:
         return self._call(
@@ -197,3 +219,13 @@ def _decode_changes(text: str, i: int) -> tuple[list[Any], int]:
             if text[i : i + 1] != ",":
                 raise ValueError(f"changes: expected ',' or ']' at offset {i}")
             i += 1
+
+
+def _merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """One push answer for two consecutive pushes."""
+    out = dict(b)
+    for key in ("accepted", "duplicates"):
+        out[key] = int(a.get(key, 0)) + int(b.get(key, 0))
+    for key in ("conflicts", "refused"):
+        out[key] = [*a.get(key, []), *b.get(key, [])]
+    return out

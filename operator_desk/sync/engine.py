@@ -36,6 +36,7 @@ _OUTBOX_JSON = (
 PUSH_BATCH = p.MAX_PUSH_BATCH
 PULL_LIMIT = p.MAX_PULL_LIMIT
 PULL_PAGE = 2500  # pipelined catch-up (pull_all): pages small enough that fetching overlaps applying
+LONG_POLL_SLICE_S = 1.5  # the longest a pull thread outlives stop(); a new change still arrives at once
 HLC_WIDTH = len(Hlc(0, 0).encode())
 APPLY_CHUNK = 250  # changes per apply transaction: a few milliseconds, the longest an operator's write waits
 
@@ -327,8 +328,8 @@ class SyncEngine:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop both threads. A long-poll in flight cannot be interrupted (httpx has no cancel for
-        synchronous requests): the pull thread is left to end by itself within `wait_s`, and it
-        touches nothing once stopped."""
+        synchronous requests), so the pull thread long-polls in slices of LONG_POLL_SLICE_S: it ends
+        by itself within one slice, and it touches nothing once stopped."""
         self._stop.set()
         self._dirty.set()
         for t in self._threads:
@@ -343,7 +344,8 @@ class SyncEngine:
         self._ok()
 
     def _pull_step(self) -> None:
-        while not self._stop.is_set() and self.pull_once(self.wait_s if not self._stop.is_set() else 0):
+        wait = min(self.wait_s, LONG_POLL_SLICE_S)
+        while not self._stop.is_set() and self.pull_once(wait if not self._stop.is_set() else 0):
             self._ok()
         self._ok()
 

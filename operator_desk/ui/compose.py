@@ -158,12 +158,8 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
         form=form,
         status=status,
         settings_path=core.data_dir / "window.ini",
-        operators=sorted(set(core.calls.known_operators()) | ({store.operator} if store.operator else set())),
-        on_operator=lambda name: _set_operator(core, status, name),
         runner=runner,
     )
-    if store.operator:
-        window.duty.setCurrentText(store.operator)
     events = QtCallEvents(window)
     events.status.connect(status.set_source)
     recordings = RecordingService(store, core.data_dir)
@@ -273,11 +269,6 @@ def _region_failed(ui: DeskUi, exc: BaseException) -> None:
     from .errors import error_label
 
     ui.window.statusBar().showMessage(error_label(ErrorCode.REGION_PACK_INVALID), 15000)
-
-
-def _set_operator(core: Core, status: DeskStatusBar, name: str) -> None:
-    core.set_operator(name)
-    status.set_operator(core.store.operator)
 
 
 def _finish_emergency(core: Core, incident_id: str) -> None:

@@ -132,6 +132,19 @@ def labels_table() -> dict[ErrorCode, str]:
         ),
         ErrorCode.UNKNOWN_RESOLUTION: QCoreApplication.translate("Errors", "Unknown resolution"),
         ErrorCode.SUPERVISOR_REQUIRED: QCoreApplication.translate("Errors", "Only a supervisor may do this"),
+        ErrorCode.ADMIN_REQUIRED: QCoreApplication.translate("Errors", "Only an admin may do this"),
+        ErrorCode.BAD_CREDENTIALS: QCoreApplication.translate("Errors", "Wrong name or password"),
+        ErrorCode.ACCOUNT_LOCKED: QCoreApplication.translate(
+            "Errors", "Too many failed log-ins: the account is locked for 10 minutes"
+        ),
+        ErrorCode.ACCOUNT_DISABLED: QCoreApplication.translate("Errors", "This account is disabled"),
+        ErrorCode.PASSWORD_CHANGE_REQUIRED: QCoreApplication.translate(
+            "Errors", "Choose a new password to continue"
+        ),
+        ErrorCode.PASSWORD_TOO_SHORT: QCoreApplication.translate(
+            "Errors", "The password needs at least 8 characters"
+        ),
+        ErrorCode.ACCOUNT_EXISTS: QCoreApplication.translate("Errors", "An account with this name exists"),
         ErrorCode.SETTINGS_INVALID: QCoreApplication.translate(
             "Errors", "The settings file cannot be read; the defaults are used"
         ),

@@ -6,12 +6,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.enums import CallOutcome
+from ..services.accounts import Account
 from ..services.calls import CallerHistory, CallService
 from ..services.session import DeskSession
 from .call_log import CallLogPanel
@@ -39,6 +38,9 @@ SCROLLED_DOCKS = frozenset({"incidentDock", "referralDock", "handoverDock"})  # 
 class MainWindow(QMainWindow):
     """Operator Desk. Parts arrive built; this class arranges them and routes operator keys."""
 
+    logoutRequested = Signal()
+    switchRequested = Signal()
+
     def __init__(
         self,
         *,
@@ -48,8 +50,6 @@ class MainWindow(QMainWindow):
         form: IncidentForm,
         status: DeskStatusBar,
         settings_path: Path,
-        operators: list[str],
-        on_operator: Callable[[str], None],
         extra_docks: list[tuple[str, str, QWidget]] | None = None,
         runner: TaskRunner | None = None,
     ) -> None:
@@ -93,20 +93,21 @@ class MainWindow(QMainWindow):
         if bottom:
             bottom[0].raise_()
 
-        self.duty = QComboBox(self)
-        self.duty.setObjectName("onDuty")
-        self.duty.setEditable(True)
-        self.duty.addItems(operators)
-        self.duty.setMinimumWidth(140)
-        self.duty.lineEdit().setPlaceholderText(self.tr("Who is on duty?"))
-        self.on_operator = on_operator
-        self.duty.activated.connect(lambda _i: on_operator(self.duty.currentText().strip()))
-        self.duty.lineEdit().editingFinished.connect(lambda: on_operator(self.duty.currentText().strip()))
-        bar = QToolBar(self.tr("Duty"), self)
+        self.user = QLabel(self)
+        self.user.setObjectName("loggedInUser")
+        bar = QToolBar(self.tr("Log-in"), self)
         bar.setObjectName("dutyBar")
-        bar.addWidget(QLabel(self.tr("On duty:") + " ", self))
-        bar.addWidget(self.duty)
+        bar.addWidget(self.user)
+        self.logout_action = QAction(self.tr("Log out"), self)
+        self.logout_action.setObjectName("actLogout")
+        self.logout_action.triggered.connect(lambda _c=False: self.logoutRequested.emit())
+        self.switch_action = QAction(self.tr("Switch user"), self)
+        self.switch_action.setObjectName("actSwitchUser")
+        self.switch_action.triggered.connect(lambda _c=False: self.switchRequested.emit())
+        bar.addAction(self.switch_action)
+        bar.addAction(self.logout_action)
         self.addToolBar(bar)
+        self.show_user(None)
         self._actions()
         session.subscribe(self.refresh_call)
         self.restore_layout()
@@ -290,15 +291,16 @@ class MainWindow(QMainWindow):
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.keys_help())
         QMessageBox.information(self, self.tr("Operator keys"), f"<table>{rows}</table>")
 
-    def ask_operator(self) -> None:
-        """Until full login exists, the desk asks who is on duty; every change records that name."""
-        items = [self.duty.itemText(i) for i in range(self.duty.count())]
-        name, ok = QInputDialog.getItem(
-            self, self.tr("On duty"), self.tr("Who is on duty at this desk?"), items, 0, True
-        )
-        if ok and name.strip():
-            self.duty.setCurrentText(name.strip())
-            self.on_operator(name.strip())
+    def show_user(self, account: Account | None) -> None:
+        """Who is logged in, in the toolbar (roles by their translated names)."""
+        roles = {"operator": self.tr("operator"), "supervisor": self.tr("supervisor"), "admin": self.tr("admin")}
+        if account is None:
+            self.user.setText(self.tr("Nobody is logged in") + "  ")
+        else:
+            self.user.setText(self.tr("Logged in: {name} ({role})").format(
+                name=account.name, role=roles.get(account.role, account.role)) + "  ")
+        self.logout_action.setEnabled(account is not None)
+        self.switch_action.setEnabled(account is not None)
 
     def show_error(self, exc: BaseException) -> None:
         """A failure of an operator key, a background write or a task: its translated label in the status

@@ -40,15 +40,15 @@
     </message>
     <message>
         <source>Kecamatan (none: all)</source>
-        <translation>Kecamatan (kosong: semua)</translation>
+        <translation>Kecamatan (tidak diisi: semua)</translation>
     </message>
     <message>
         <source>Acknowledge within</source>
-        <translation>Diterima dalam</translation>
+        <translation>Dikonfirmasi dalam</translation>
     </message>
     <message>
         <source>Arrive within</source>
-        <translation>Tiba dalam</translation>
+        <translation>Tiba di lokasi dalam</translation>
     </message>
     <message>
         <source>New</source>
@@ -91,7 +91,7 @@
     </message>
     <message>
         <source>Outcome</source>
-        <translation>Hasil</translation>
+        <translation>Jenis panggilan</translation>
     </message>
     <message>
         <source>Incident</source>
@@ -114,7 +114,7 @@
     </message>
     <message>
         <source>All outcomes</source>
-        <translation>Semua hasil</translation>
+        <translation>Semua jenis panggilan</translation>
     </message>
     <message>
         <source>All categories</source>
@@ -426,7 +426,7 @@
     </message>
     <message>
         <source>The status cannot move back</source>
-        <translation>Status tidak bisa mundur</translation>
+        <translation>Status tidak dapat mundur</translation>
     </message>
     <message>
         <source>Unknown incident status</source>
@@ -513,6 +513,34 @@
         <translation>Hanya supervisor yang boleh melakukan ini</translation>
     </message>
     <message>
+        <source>Only an admin may do this</source>
+        <translation>Hanya admin yang boleh melakukan ini</translation>
+    </message>
+    <message>
+        <source>Wrong name or password</source>
+        <translation>Nama atau kata sandi salah</translation>
+    </message>
+    <message>
+        <source>Too many failed log-ins: the account is locked for 10 minutes</source>
+        <translation>Terlalu banyak gagal masuk: akun dikunci selama 10 menit</translation>
+    </message>
+    <message>
+        <source>This account is disabled</source>
+        <translation>Akun ini dinonaktifkan</translation>
+    </message>
+    <message>
+        <source>Choose a new password to continue</source>
+        <translation>Buat kata sandi baru untuk melanjutkan</translation>
+    </message>
+    <message>
+        <source>The password needs at least 8 characters</source>
+        <translation>Kata sandi minimal 8 karakter</translation>
+    </message>
+    <message>
+        <source>An account with this name exists</source>
+        <translation>Sudah ada akun dengan nama ini</translation>
+    </message>
+    <message>
         <source>The settings file cannot be read; the defaults are used</source>
         <translation>Berkas pengaturan tidak dapat dibaca; pengaturan bawaan dipakai</translation>
     </message>
@@ -545,11 +573,11 @@
     </message>
     <message>
         <source>Overdue referrals</source>
-        <translation>Rujukan terlambat</translation>
+        <translation>Penerusan lewat batas</translation>
     </message>
     <message>
         <source>Call back</source>
-        <translation>Telepon balik</translation>
+        <translation>Perlu dihubungi kembali</translation>
     </message>
     <message>
         <source>From the previous shift:</source>
@@ -612,7 +640,7 @@
     </message>
     <message>
         <source>Street, house, directions</source>
-        <translation>Jalan, rumah, petunjuk arah</translation>
+        <translation>Jalan/gang, no. rumah, RT/RW</translation>
     </message>
     <message>
         <source>e.g. behind the mosque</source>
@@ -624,11 +652,11 @@
     </message>
     <message>
         <source>&amp;Attach call to it</source>
-        <translation>&amp;Gabungkan ke situ</translation>
+        <translation>&amp;Gabungkan ke kejadian itu</translation>
     </message>
     <message>
         <source>Save as &amp;new incident</source>
-        <translation>&amp;Simpan sebagai baru</translation>
+        <translation>Simpa&amp;n sebagai kejadian baru</translation>
     </message>
     <message>
         <source>Save (Ctrl+Enter)</source>
@@ -660,11 +688,11 @@
     </message>
     <message>
         <source>Caller name</source>
-        <translation>Nama pelapor</translation>
+        <translation>Nama penelepon</translation>
     </message>
     <message>
         <source>Caller number</source>
-        <translation>Nomor pelapor</translation>
+        <translation>Nomor penelepon</translation>
     </message>
     <message>
         <source>Narrative</source>
@@ -672,7 +700,7 @@
     </message>
     <message>
         <source>Casualties</source>
-        <translation>Korban</translation>
+        <translation>Jumlah korban</translation>
     </message>
     <message>
         <source>Refer to</source>
@@ -684,7 +712,7 @@
     </message>
     <message>
         <source>The location was already confirmed. Replace it with the new point?</source>
-        <translation>Lokasi sudah dikonfirmasi. Ganti dengan titik yang baru?</translation>
+        <translation>Lokasi sudah dipastikan. Ganti dengan titik yang baru?</translation>
     </message>
     <message>
         <source>Desa {name}</source>
@@ -712,11 +740,11 @@
     </message>
     <message>
         <source>Possible duplicate: {number} ({category}, {status}) is open nearby. Attach this call to it (Alt+A) or save as new (Alt+N)?</source>
-        <translation>Mungkin duplikat: {number} ({category}, {status}) terbuka di dekat sini. Gabungkan panggilan ini ke situ (Alt+G) atau simpan sebagai baru (Alt+S)?</translation>
+        <translation>Kemungkinan laporan ganda: {number} ({category}, {status}) masih terbuka di dekat sini. Gabungkan ke kejadian itu (Alt+G) atau simpan sebagai kejadian baru (Alt+N)?</translation>
     </message>
     <message>
         <source>Call attached to {number}</source>
-        <translation>Panggilan digabungkan ke {number}</translation>
+        <translation>Panggilan digabungkan ke kejadian {number}</translation>
     </message>
     <message>
         <source>Choose a category first: agencies are suggested by category and place</source>
@@ -747,7 +775,7 @@
     </message>
     <message>
         <source>F5 ghost · F6 prank · F7 information · F8 wrong number · F9 emergency</source>
-        <translation>F5 kosong · F6 iseng · F7 informasi · F8 salah sambung · F9 darurat</translation>
+        <translation>F5 ghost call · F6 iseng · F7 informasi · F8 salah sambung · F9 darurat</translation>
     </message>
     <message>
         <source>unknown number</source>
@@ -755,7 +783,7 @@
     </message>
     <message>
         <source>Ringing: {who}</source>
-        <translation>Berdering: {who}</translation>
+        <translation>Panggilan masuk: {who}</translation>
     </message>
     <message>
         <source>(+{n} waiting)</source>
@@ -763,7 +791,7 @@
     </message>
     <message>
         <source>F2 answer</source>
-        <translation>F2 jawab</translation>
+        <translation>F2 angkat</translation>
     </message>
     <message>
         <source>No call</source>
@@ -775,7 +803,7 @@
     </message>
     <message>
         <source>Repeat prank caller: {n} pranks</source>
-        <translation>Penelepon iseng berulang: {n} kali iseng</translation>
+        <translation>Nomor ini sudah {n} kali iseng</translation>
     </message>
 </context>
 <context>
@@ -786,7 +814,7 @@
     </message>
     <message>
         <source>Information</source>
-        <translation>Informasi</translation>
+        <translation>Permintaan informasi</translation>
     </message>
     <message>
         <source>Prank</source>
@@ -794,7 +822,7 @@
     </message>
     <message>
         <source>Ghost / silent</source>
-        <translation>Kosong / diam</translation>
+        <translation>Ghost call (kosong)</translation>
     </message>
     <message>
         <source>Wrong number</source>
@@ -806,7 +834,7 @@
     </message>
     <message>
         <source>Abandoned</source>
-        <translation>Tak terjawab</translation>
+        <translation>Tidak terjawab</translation>
     </message>
     <message>
         <source>In progress</source>
@@ -846,23 +874,23 @@
     </message>
     <message>
         <source>Animal: snake</source>
-        <translation>Hewan: ular</translation>
+        <translation>Evakuasi hewan: ular</translation>
     </message>
     <message>
         <source>Animal: bees</source>
-        <translation>Hewan: tawon/lebah</translation>
+        <translation>Evakuasi hewan: sarang tawon</translation>
     </message>
     <message>
         <source>Utility: electricity (PLN)</source>
-        <translation>Utilitas: listrik (PLN)</translation>
+        <translation>Gangguan listrik (PLN)</translation>
     </message>
     <message>
         <source>Utility: water (PDAM)</source>
-        <translation>Utilitas: air (PDAM)</translation>
+        <translation>Gangguan air (PDAM)</translation>
     </message>
     <message>
         <source>Utility: street light</source>
-        <translation>Utilitas: lampu jalan</translation>
+        <translation>PJU mati</translation>
     </message>
     <message>
         <source>Missing person</source>
@@ -894,7 +922,7 @@
     </message>
     <message>
         <source>P1 — life in danger now</source>
-        <translation>P1 — nyawa terancam sekarang</translation>
+        <translation>P1 — mengancam nyawa</translation>
     </message>
     <message>
         <source>P2 — urgent</source>
@@ -902,7 +930,7 @@
     </message>
     <message>
         <source>P3 — soon</source>
-        <translation>P3 — segera</translation>
+        <translation>P3 — tidak mendesak</translation>
     </message>
     <message>
         <source>P4 — can wait</source>
@@ -937,11 +965,108 @@
     <name>LocationSearch</name>
     <message>
         <source>Desa, kecamatan, landmark… (a few letters)</source>
-        <translation>Ketik desa, kecamatan, patokan…</translation>
+        <translation>Ketik desa/kelurahan, kecamatan, patokan…</translation>
     </message>
     <message>
         <source>Address (no region loaded)</source>
         <translation>Alamat (data wilayah belum dimuat)</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <source>Desk locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The desk was locked after a while without use. Enter your password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter your password</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in — Operator Desk 112</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>New password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Repeat the password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This desk has no account yet. Make the first admin account.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Make the admin account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Your password was reset. Choose a new password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Change the password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log in with your own name and password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter your name and password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The two passwords differ</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Choose a new password to continue</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>LoginFlow</name>
+    <message>
+        <source>Switch user</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -959,18 +1084,6 @@
         <translation>Riwayat penelepon</translation>
     </message>
     <message>
-        <source>Who is on duty?</source>
-        <translation>Siapa petugas jaga?</translation>
-    </message>
-    <message>
-        <source>Duty</source>
-        <translation>Petugas jaga</translation>
-    </message>
-    <message>
-        <source>On duty:</source>
-        <translation>Petugas jaga:</translation>
-    </message>
-    <message>
         <source>Not saved: {reason}</source>
         <translation>Tidak tersimpan: {reason}</translation>
     </message>
@@ -979,12 +1092,24 @@
         <translation>&amp;Panggilan</translation>
     </message>
     <message>
+        <source>Log-in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Answer / manual call</source>
-        <translation>Jawab / panggilan manual</translation>
+        <translation>Angkat / panggilan manual</translation>
     </message>
     <message>
         <source>Ghost / silent</source>
-        <translation>Kosong / diam</translation>
+        <translation>Ghost call (kosong)</translation>
     </message>
     <message>
         <source>Prank</source>
@@ -1044,7 +1169,7 @@
     </message>
     <message>
         <source>&amp;Desk</source>
-        <translation>&amp;Meja</translation>
+        <translation>&amp;Sistem</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -1076,11 +1201,11 @@
     </message>
     <message>
         <source>Answer the ringing call (or open a manual call)</source>
-        <translation>Jawab panggilan yang berdering (atau buka panggilan manual)</translation>
+        <translation>Angkat panggilan masuk (atau buka panggilan manual)</translation>
     </message>
     <message>
         <source>Close the call as ghost / silent</source>
-        <translation>Tutup panggilan sebagai kosong / diam</translation>
+        <translation>Tutup panggilan sebagai ghost call (kosong)</translation>
     </message>
     <message>
         <source>Close the call as prank</source>
@@ -1107,12 +1232,24 @@
         <translation>Teruskan kejadian ke instansi</translation>
     </message>
     <message>
-        <source>On duty</source>
-        <translation>Petugas jaga</translation>
+        <source>operator</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>Who is on duty at this desk?</source>
-        <translation>Siapa petugas jaga di meja ini?</translation>
+        <source>supervisor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>admin</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nobody is logged in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Logged in: {name} ({role})</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Map</source>
@@ -1120,7 +1257,7 @@
     </message>
     <message>
         <source>Referrals</source>
-        <translation>Rujukan</translation>
+        <translation>Penerusan ke instansi</translation>
     </message>
     <message>
         <source>Shift handover</source>
@@ -1202,6 +1339,33 @@
     </message>
 </context>
 <context>
+    <name>ReAuthDialog</name>
+    <message>
+        <source>Supervisor approval</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This needs a supervisor. The supervisor enters their own name and password.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter your name and password</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>ReferralBoard</name>
     <message>
         <source>Incident</source>
@@ -1213,11 +1377,11 @@
     </message>
     <message>
         <source>Sent</source>
-        <translation>Dikirim</translation>
+        <translation>Diteruskan</translation>
     </message>
     <message>
         <source>Acknowledged</source>
-        <translation>Diterima</translation>
+        <translation>Dikonfirmasi</translation>
     </message>
     <message>
         <source>On scene</source>
@@ -1225,7 +1389,7 @@
     </message>
     <message>
         <source>Feedback</source>
-        <translation>Laporan balik</translation>
+        <translation>Tindak lanjut</translation>
     </message>
     <message>
         <source>Closed</source>
@@ -1237,11 +1401,11 @@
     </message>
     <message>
         <source>Agency feedback</source>
-        <translation>Laporan balik instansi</translation>
+        <translation>Laporan tindak lanjut instansi</translation>
     </message>
     <message>
         <source>Disposition</source>
-        <translation>Penyelesaian</translation>
+        <translation>Hasil akhir penanganan</translation>
     </message>
     <message>
         <source>Supervisor override reason</source>
@@ -1249,7 +1413,7 @@
     </message>
     <message>
         <source>Acknowledged (A)</source>
-        <translation>Diterima (A)</translation>
+        <translation>Dikonfirmasi (A)</translation>
     </message>
     <message>
         <source>On scene (S)</source>
@@ -1257,7 +1421,7 @@
     </message>
     <message>
         <source>Feedback (F)</source>
-        <translation>Laporan balik (F)</translation>
+        <translation>Tindak lanjut (F)</translation>
     </message>
     <message>
         <source>Close (C)</source>
@@ -1265,7 +1429,7 @@
     </message>
     <message>
         <source>Re-send (R)</source>
-        <translation>Kirim ulang (R)</translation>
+        <translation>Teruskan ulang (R)</translation>
     </message>
     <message>
         <source>Escalate (E)</source>
@@ -1281,7 +1445,7 @@
     </message>
     <message>
         <source>Select a referral first</source>
-        <translation>Pilih rujukan dulu</translation>
+        <translation>Pilih penerusan dulu</translation>
     </message>
     <message>
         <source>Choose the agency to escalate to</source>
@@ -1305,15 +1469,15 @@
     </message>
     <message>
         <source>The referral is closed</source>
-        <translation>Rujukan sudah ditutup</translation>
+        <translation>Penerusan sudah ditutup</translation>
     </message>
     <message>
         <source>The agency's feedback is missing</source>
-        <translation>Laporan balik instansi belum ada</translation>
+        <translation>Laporan tindak lanjut instansi belum ada</translation>
     </message>
     <message>
         <source>Enter the disposition first</source>
-        <translation>Isi penyelesaian dulu</translation>
+        <translation>Isi hasil akhir penanganan dulu</translation>
     </message>
     <message>
         <source>Only a supervisor can override</source>
@@ -1406,7 +1570,7 @@
     </message>
     <message>
         <source>e.g. sip:10.0.0.5 (empty: direct calls only)</source>
-        <translation>mis. sip:10.0.0.5 (kosong: hanya panggilan langsung)</translation>
+        <translation>mis. sip:10.0.0.5 (tidak diisi: hanya panggilan langsung)</translation>
     </message>
     <message>
         <source>Call source</source>
@@ -1438,7 +1602,7 @@
     </message>
     <message>
         <source>Ring volume</source>
-        <translation>Volume dering</translation>
+        <translation>Volume nada dering</translation>
     </message>
     <message>
         <source>Headset microphone</source>
@@ -1509,7 +1673,7 @@
     </message>
     <message>
         <source>Outcome</source>
-        <translation>Hasil</translation>
+        <translation>Jenis panggilan</translation>
     </message>
     <message>
         <source>Calls</source>
@@ -1533,19 +1697,19 @@
     </message>
     <message>
         <source>Referrals</source>
-        <translation>Rujukan</translation>
+        <translation>Penerusan</translation>
     </message>
     <message>
         <source>Ack (med / p90)</source>
-        <translation>Diterima (med / p90)</translation>
+        <translation>Dikonfirmasi (med / p90)</translation>
     </message>
     <message>
         <source>On scene (med / p90)</source>
-        <translation>Tiba (med / p90)</translation>
+        <translation>Tiba di lokasi (med / p90)</translation>
     </message>
     <message>
         <source>Feedback (med / p90)</source>
-        <translation>Lap. balik (med / p90)</translation>
+        <translation>Tindak lanjut (med / p90)</translation>
     </message>
     <message>
         <source>Escalated</source>
@@ -1557,11 +1721,11 @@
     </message>
     <message>
         <source>Answer (med / p90)</source>
-        <translation>Jawab (med / p90)</translation>
+        <translation>Waktu angkat (med / p90)</translation>
     </message>
     <message>
         <source>Handling (med / p90)</source>
-        <translation>Penanganan (med / p90)</translation>
+        <translation>Waktu penanganan (med / p90)</translation>
     </message>
     <message>
         <source>Categories</source>
@@ -1589,7 +1753,7 @@
     </message>
     <message>
         <source>Information</source>
-        <translation>Informasi</translation>
+        <translation>Permintaan informasi</translation>
     </message>
     <message>
         <source>Prank</source>
@@ -1597,7 +1761,7 @@
     </message>
     <message>
         <source>Ghost (silent)</source>
-        <translation>Kosong (diam)</translation>
+        <translation>Ghost call (kosong)</translation>
     </message>
     <message>
         <source>Wrong number</source>
@@ -1609,7 +1773,7 @@
     </message>
     <message>
         <source>Abandoned</source>
-        <translation>Tak terjawab</translation>
+        <translation>Tidak terjawab</translation>
     </message>
     <message>
         <source>In progress</source>
@@ -1621,7 +1785,7 @@
     </message>
     <message>
         <source>Medical</source>
-        <translation>Medis</translation>
+        <translation>Medis/kesehatan</translation>
     </message>
     <message>
         <source>Traffic accident</source>
@@ -1629,7 +1793,7 @@
     </message>
     <message>
         <source>Crime / security</source>
-        <translation>Kriminal / keamanan</translation>
+        <translation>Kriminal dan keamanan</translation>
     </message>
     <message>
         <source>Domestic violence</source>
@@ -1637,35 +1801,35 @@
     </message>
     <message>
         <source>Flood</source>
-        <translation>Banjir</translation>
+        <translation>Bencana: banjir</translation>
     </message>
     <message>
         <source>Landslide</source>
-        <translation>Tanah longsor</translation>
+        <translation>Bencana: tanah longsor</translation>
     </message>
     <message>
         <source>Fallen tree</source>
-        <translation>Pohon tumbang</translation>
+        <translation>Bencana: pohon tumbang</translation>
     </message>
     <message>
         <source>Snake</source>
-        <translation>Ular</translation>
+        <translation>Evakuasi hewan: ular</translation>
     </message>
     <message>
         <source>Bees</source>
-        <translation>Tawon/lebah</translation>
+        <translation>Evakuasi hewan: sarang tawon</translation>
     </message>
     <message>
         <source>Electricity (PLN)</source>
-        <translation>Listrik (PLN)</translation>
+        <translation>Gangguan listrik (PLN)</translation>
     </message>
     <message>
         <source>Water (PDAM)</source>
-        <translation>Air (PDAM)</translation>
+        <translation>Gangguan air (PDAM)</translation>
     </message>
     <message>
         <source>Street light</source>
-        <translation>Lampu jalan</translation>
+        <translation>PJU mati</translation>
     </message>
     <message>
         <source>Missing person</source>
@@ -1677,7 +1841,7 @@
     </message>
     <message>
         <source>%1 calls, %2 incidents, %3 referrals. Answer %4, handling %5 (median / p90, min:s).</source>
-        <translation>%1 panggilan, %2 kejadian, %3 rujukan. Jawab %4, penanganan %5 (median / p90, mnt:dtk).</translation>
+        <translation>%1 panggilan, %2 kejadian, %3 penerusan. Waktu angkat %4, waktu penanganan %5 (median / p90, mnt:dtk).</translation>
     </message>
     <message>
         <source>Updated</source>
@@ -1724,6 +1888,13 @@
     <message>
         <source>No device location for this call</source>
         <translation>Tidak ada lokasi perangkat untuk panggilan ini</translation>
+    </message>
+</context>
+<context>
+    <name>_CredentialsDialog</name>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>

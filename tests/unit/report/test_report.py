@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 import math
+import re
+import zlib
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,7 +18,8 @@ import pytest
 from operator_desk.cli import main
 from operator_desk.domain.location import Location
 from operator_desk.domain.timeutil import WITA, iso_to_ms
-from operator_desk.report.pdf import STRINGS, build_pdf
+from operator_desk.report.pdf import STRINGS, _Text, build_pdf
+from operator_desk.report.report import build_report
 from operator_desk.services.agencies import AgencyService
 from operator_desk.services.calls import CallService
 from operator_desk.services.demo import generate_demo
@@ -226,3 +230,78 @@ def test_report_days_are_wita_days() -> None:
     from operator_desk.services.stats import day_bounds
 
     assert day_bounds(date(2026, 1, 1), date(2026, 1, 31))[0] == utc_ms(2025, 12, 31, 16)
+
+
+# Words GLOSSARY-id.md replaces: none may reach the Indonesian PDF.
+NOT_GLOSSARY = (
+    "rujukan",
+    "diterima",
+    "laporan balik",
+    "umpan balik",
+    "tak ",
+    "terlambat",
+    "penyelesaian",
+    "utilitas",
+    "duplikat",
+    "kosong / diam",
+    "dialihkan",
+    "lampu jalan",
+    "terputus sebelum dijawab",
+)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn on the pages of a reportlab PDF (ASCII85 + Flate content streams), one line per string."""
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        data = zlib.decompress(base64.a85decode(m.group(1).strip().removesuffix(b"~>")))
+        for t in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", data):
+            out.append(re.sub(r"\\([()\\])", r"\1", t.decode("latin-1")))
+    return "\n".join(out)
+
+
+def test_pdf_speaks_the_glossary(data: Path) -> None:
+    store = Store(data / "desk.sqlite", now_ms=lambda: utc_ms(2026, 11, 28, 3, 0))
+    try:
+        generate_demo(store, calls=150, days=3, seed=4)
+        rep = build_report(
+            store.reader(), date(2026, 11, 25), date(2026, 11, 28), utc_ms(2026, 11, 28, 15, 30)
+        )
+    finally:
+        store.close()
+    pages = {}
+    for lang in ("id", "en"):
+        buf = io.BytesIO()
+        build_pdf(rep, buf, lang=lang)
+        pages[lang] = pdf_text(buf.getvalue())
+    text = pages["id"]
+    flat = " ".join(text.split())  # table headers wrap onto two lines
+    for word in (
+        "Penerusan ke instansi",
+        "Penerusan per instansi",
+        "Dikonfirmasi",
+        "Tindak lanjut",
+        "Ghost call (kosong)",
+        "Tidak terjawab",
+        "Panggilan iseng dan ghost call (kosong)",
+    ):
+        assert word in flat, word
+    assert [w for w in NOT_GLOSSARY if w in flat.lower()] == []
+    # Generated at 15:30 UTC = 23:30 WITA, with its date; never a bare UTC time.
+    assert "Dibuat 28 November 2026 23:30 WITA oleh Operator Desk" in text and "UTC" not in text
+    # Shares carry a decimal comma (7,8 %), and chart ticks of counts are whole numbers.
+    assert re.search(r"^\d+,\d %$", text, re.M) and not re.search(r"\d\.\d", text)
+    # The English PDF keeps its own decimal point: the comma is the Indonesian rule, not a blanket replace.
+    assert re.search(r"^\d+\.\d %$", pages["en"], re.M) and "Referrals per agency" in pages["en"]
+
+
+def test_report_numbers_and_moments() -> None:
+    ind, en = _Text("id"), _Text("en")
+    assert (ind.pct(7.8), en.pct(7.8), ind.pct(0.0)) == ("7,8 %", "7.8 %", "0,0 %")
+    assert (ind.num(1234567), en.num(1234567), ind.num(12)) == ("1.234.567", "1,234,567", "12")
+    assert (ind.axis(2.0), ind.axis(1500.0), ind.axis(0.5)) == ("2", "1.500", "")
+    assert ind.moment("2026-11-28T15:30:00.000Z", "Asia/Makassar") == "28 November 2026 23:30 WITA"
+    assert ind.moment("2026-11-28T15:30:00.000Z", "Asia/Jakarta") == "28 November 2026 22:30 WIB"
+    assert ind.moment("2026-11-28T16:00:00.000Z", "Asia/Makassar") == "29 November 2026 00:00 WITA"
+    assert ind.moment("2026-11-28T15:30:00.000Z", "Mars/Olympus") == "28 November 2026 15:30 UTC"
+    assert ind.moment(None, "Asia/Makassar") == "–"
