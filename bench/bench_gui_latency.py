@@ -261,6 +261,18 @@ def wait_for_apply(desk: Any, app: Any, wal0: int) -> None:
         pump(app, 0.005)
 
 
+def settle(app: Any, beat: Heartbeat, quiet_s: float = 0.3, longest_s: float = 2.0) -> None:
+    """Until the window has painted itself (the map's first render is startup, not bookkeeping): no
+    heartbeat gap over 50 ms for `quiet_s`, or `longest_s` at most."""
+    t0 = time.perf_counter()
+    pump(app, 0.2)
+    while time.perf_counter() - t0 < longest_s:
+        now = time.perf_counter()
+        if not any(g > 50 for t, g in beat.gaps if t > now - quiet_s):
+            return
+        pump(app, 0.05)
+
+
 def pump(app: Any, seconds: float) -> None:
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
@@ -305,7 +317,7 @@ def run(calls: int, actions: int, offline_desk: bool, gap_s: float, trace: bool 
                     seen[1] = n >= expected and ap.get_meta(desk.store.reader(), ap.CURSOR_KEY) is not None
                     return bool(seen[1])
 
-                pump(app, 0.2)  # the first paint of the window
+                settle(app, beat)  # the first paint of the window and its map
                 t_busy0 = time.perf_counter()
                 wait_for_apply(desk, app, wal0)
                 t_apply = time.perf_counter()
@@ -382,7 +394,7 @@ def main() -> int:
     print(
         f"GUI thread longest stall during catch-up: {r['stall_busy']:.0f} ms (target <= {STALL_TARGET_MS:.0f} ms) "
         f"{'OK' if ok_stall else 'OVER TARGET'}; idle desk {r['stall_idle']:.0f} ms; first paint of the window "
-        f"{r['stall_first_paint']:.0f} ms"
+        f"{r['stall_first_paint']:.0f} ms (its first {r['settle_s']:.1f} s)"
     )
     print("  longest stalls: " + ", ".join(f"{ms:.0f} ms ending {t + r['settle_s']:.1f} s after opening" for ms, t in r["worst_busy"]))
     return 0 if ok_stall and ok_actions else 1

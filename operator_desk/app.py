@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from . import paths
 from .core import Core, RegionContext, build_core
 from .domain.changes import Changes
+from .domain.errors import DomainError
 from .services.agencies import AgencyService
 from .services.calls import CallService
 from .services.drafts import DraftService
@@ -146,8 +147,15 @@ def create_desk(
     demo: bool = False,
     now_ms: Callable[[], int] | None = None,
     background: bool = False,
+    login: tuple[str, str] | None = None,
+    idle_lock_ms: int | None = None,
 ) -> Desk:
     """Build a desk over `data_dir`. Needs a QApplication (made here if none exists).
+
+    `login=(name, password)` logs that account in without the dialog (DomainError `bad_credentials`,
+    ... when refused). `operator=NAME` is the trusted automation shortcut of the tests: that name is
+    logged in without a password, with its account's role (else its roster role). With neither, the
+    desk has nobody logged in and `desk.ui.login.start()` (run_gui does it) shows the log-in dialog.
 
     With `background=True` the region pack (boundaries, gazetteer, spatial index: ~0.5 s) loads on the
     task runner and is installed when ready, so the window is usable at once; tests load it here.
@@ -158,9 +166,9 @@ def create_desk(
 
     QApplication.instance() or QApplication(sys.argv[:1])
     core = build_core(data_dir, region, call_source, server, operator, demo=demo, now_ms=now_ms,
-                      load_region=not background, start_sync=False)
+                      load_region=not background, start_sync=False, login=login)
     try:
-        ui = build_ui(core, background=background)
+        ui = build_ui(core, background=background, idle_lock_ms=idle_lock_ms)
     except BaseException:
         core.close()
         raise
@@ -183,16 +191,30 @@ def run_gui(args: argparse.Namespace) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     install_translator(app, args.lang)
     install_excepthook(log, main_window_notifier(app))
+    if getattr(args, "operator", None) and not args.screenshot:
+        print("operator-desk: --operator is for --screenshot only; log in with --login NAME "
+              "(password on stdin) or in the log-in dialog", file=sys.stderr)
+        return 2
+    login = None
+    if getattr(args, "login", None):
+        password = sys.stdin.readline().rstrip("\r\n")  # automation: the password on stdin
+        login = (args.login, password)
     try:
         desk = create_desk(
             data,
             args.region,
             args.call_source,
             args.server,
-            args.operator,
+            getattr(args, "operator", None),
             demo=args.demo,
             background=not args.screenshot,
+            login=login,
         )
+    except DomainError as exc:
+        from .ui.errors import error_label
+
+        print(f"operator-desk: cannot log in: {error_label(exc.code)} ({exc.code})", file=sys.stderr)
+        return 2
     except Exception as exc:
         log.exception("desk failed to start")
         print(f"operator-desk: cannot start: {exc}", file=sys.stderr)
@@ -200,21 +222,33 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         return _screenshot(app, desk, Path(args.screenshot))
     desk.window.show()
-    if not desk.store.operator:
-        QTimer.singleShot(0, desk.window.ask_operator)
+    if desk.ui.login is not None:
+        QTimer.singleShot(0, desk.ui.login.start)
     code = app.exec()
     desk.close()
     return int(code)
 
 
 def _screenshot(app: QApplication, desk: Desk, out: Path) -> int:
+    """The main window as FILE; without anybody logged in, with the log-in dialog over it."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+
     desk.window.resize(1440, 900)
     desk.window.show()
+    dialog = desk.ui.login.ask_login() if desk.ui.login is not None and desk.core.account is None else None
     for _ in range(10):
         app.processEvents()
     desk.settle()
     app.processEvents()
-    ok = desk.window.grab().save(str(out))
+    image = desk.window.grab()
+    if dialog is not None:  # a dialog is a window of its own: painted over the main window's centre
+        shot = dialog.grab()
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
+        painter.drawPixmap(QPoint((image.width() - shot.width()) // 2, (image.height() - shot.height()) // 2), shot)
+        painter.end()
+    ok = image.save(str(out))
     desk.close()
     if not ok:
         print(f"operator-desk: cannot write screenshot {out}", file=sys.stderr)

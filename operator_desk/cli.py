@@ -47,9 +47,12 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         counts = generate_demo(
             store, calls=args.calls, days=args.days, seed=args.seed, places=places_from_region(region)
         )
+        from .services.accounts import ensure_demo_accounts
+
+        result: dict[str, Any] = {**counts, "accounts": ensure_demo_accounts(store)}
     finally:
         store.close()
-    print(json.dumps(counts))
+    print(json.dumps(result))
     return 0
 
 
@@ -114,6 +117,50 @@ def cmd_operators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdin_password() -> str:
+    """The password: the first line of stdin (never an argument: it would show in `ps` and history)."""
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise CliError("no password on stdin (give it as the first line)")
+    return password
+
+
+def _account_json(a: Any) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "role": a.role, "disabled": a.disabled, "must_change": a.must_change}
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    """`accounts add|list|disable|enable|reset|idle-lock`: run on the desk PC by whoever holds its data
+    dir (trusted: no log-in needed; every change audited as `admin-cli`)."""
+    from .services.accounts import AccountService, idle_lock_minutes, set_idle_lock_minutes
+
+    store = _open_store(args)
+    try:
+        store.operator = "admin-cli"
+        svc = AccountService(store, trusted=True)
+        action = args.accounts_command
+        if action == "list":
+            print(json.dumps([_account_json(a) for a in svc.all()]))
+        elif action == "idle-lock":
+            minutes = set_idle_lock_minutes(store, args.minutes) if args.minutes is not None \
+                else idle_lock_minutes(store)
+            print(json.dumps({"idle_lock_minutes": minutes}))
+        else:
+            if action == "add":
+                account = svc.add(args.name, args.role, _stdin_password())
+            elif action == "reset":
+                account = svc.reset(args.name, _stdin_password())
+            elif action == "disable":
+                account = svc.disable(args.name)
+            else:
+                account = svc.enable(args.name)
+            print(json.dumps(_account_json(account)))
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="operator-desk", description="Operator Desk — 112 call center workstation"
@@ -125,7 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--call-source", choices=("sip", "simulator", "manual"),
                    help="where calls come from (default: the settings, else manual)")
     p.add_argument("--lang", choices=("id", "en"), help="UI language (default: from the system locale)")
-    p.add_argument("--operator", help="the operator on duty (otherwise the desk asks)")
+    p.add_argument("--login", metavar="NAME",
+                   help="log in as NAME with the password read from stdin (otherwise the desk asks)")
+    p.add_argument("--operator", help="with --screenshot only: render as NAME without a log-in")
     p.add_argument("--screenshot", metavar="FILE.png", help="render the main window to FILE and exit")
     sub = p.add_subparsers(dest="command")
 
@@ -167,6 +216,22 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--role", choices=("operator", "supervisor"), default="operator")
     sp.add_argument("--remove", metavar="NAME")
     sp.set_defaults(func=cmd_operators)
+
+    sp = sub.add_parser("accounts", help="log-in accounts: add, list, disable, enable, reset")
+    acc = sp.add_subparsers(dest="accounts_command", required=True)
+    for name, text in (("add", "make an account (password on stdin)"), ("list", "every account"),
+                       ("disable", "the account cannot log in"), ("enable", "the account can log in again"),
+                       ("reset", "a new password on stdin; changed at the next log-in"),
+                       ("idle-lock", "the minutes without use before the desk locks (1-30)")):
+        a = acc.add_parser(name, help=text)
+        data_dir_arg(a)
+        if name in ("add", "disable", "enable", "reset"):
+            a.add_argument("--name", required=True)
+        if name == "add":
+            a.add_argument("--role", choices=("operator", "supervisor", "admin"), required=True)
+        if name == "idle-lock":
+            a.add_argument("--minutes", type=int)
+        a.set_defaults(func=cmd_accounts)
 
     for name in PLUGIN_MODULES:
         try:

@@ -89,6 +89,9 @@ def _integral(change: Any) -> Any:
     if type(change) is not dict:
         return change
     seq, value = change.get("site_seq"), change.get("value")
+    kind = type(value)
+    if type(seq) is not float and kind is not float and kind is not dict:
+        return change  # the common case: nothing to look at
     ints = _INT_COLUMNS.get(change.get("tbl"))  # type: ignore[arg-type]
     fix: dict[str, Any] = {}
     if type(seq) is float and seq.is_integer():
@@ -201,7 +204,15 @@ class SyncServer:
         if relay:
             return self.ingest(site.site_id, changes)
         changes, refused = self._authority(site, changes)
-        if refused:
+        allowance = int(self.conflict_budget.level(site.site_id))
+        out = self.ingest(
+            site.site_id,
+            changes,
+            authorize=None if site.kind == "admin" else self._owns_calls,
+            conflict_allowance=allowance,
+            origin=site.site_id,
+        )
+        if refused:  # after the batch was taken: a refused batch comes again whole
             self.storage.set_aside(site.site_id, refused, self.now_ms())
             self.counters["changes_refused"] += len(refused)
             log.warning(
@@ -211,14 +222,6 @@ class SyncServer:
                 len(refused),
                 ", ".join(sorted({r for _, r in refused})),
             )
-        allowance = int(self.conflict_budget.level(site.site_id))
-        out = self.ingest(
-            site.site_id,
-            changes,
-            authorize=None if site.kind == "admin" else self._owns_calls,
-            conflict_allowance=allowance,
-            origin=site.site_id,
-        )
         out["refused"] = [
             {"site_seq": c["site_seq"], "tbl": c["tbl"], "pk": c["pk"], "col": c["col"], "reason": r}
             for c, r in refused

@@ -73,6 +73,16 @@ def flac_duration(path: Path) -> float:
     return frames / info.samplerate
 
 
+def _call_length(info: dict[str, Any] | None) -> float | None:
+    """Seconds from the call's start to its end, when the hub knows both."""
+    if not info:
+        return None
+    start, end = info.get("started_at"), info.get("ended_at")
+    if type(start) is int and type(end) is int and end >= start:
+        return (end - start) / 1000
+    return None
+
+
 def size_limit(duration_s: float | None, max_bytes: int) -> int:
     """Bytes a recording of this duration may take (never more than uncompressed 2 × 16 bit)."""
     if duration_s is None:
@@ -133,7 +143,9 @@ def routes(
         if isinstance(sha, str) and sha and sha != claimed:
             return None, _err(409, "recording_mismatch", f"the call record of {call_id} holds SHA-256 {sha}")
         duration = info.get("recording_duration_s")
-        return (float(duration) if isinstance(duration, (int, float)) and duration >= 0 else None), None
+        if isinstance(duration, (int, float)) and duration >= 0:
+            return float(duration), None
+        return None, None
 
     def target(call_id: str) -> Path | None:
         return folder / f"{call_id}{SUFFIX}" if _CALL_ID.fullmatch(call_id) else None
@@ -177,6 +189,11 @@ def routes(
                 seconds = await run_in_threadpool(flac_duration, tmp)
             except NotFlac as exc:
                 return _err(415, "not_flac", str(exc))
+            longest = _call_length(await run_in_threadpool(call_info, call_id)) if call_info else None
+            if expected is None and longest is not None and seconds > longest + SLACK_S:
+                return _err(
+                    422, "wrong_duration", f"the recording lasts {seconds:.1f} s; the call lasted {longest:.1f} s"
+                )
             if expected is not None and abs(seconds - expected) > max(SLACK_S, 0.1 * expected):
                 return _err(
                     422,

@@ -401,3 +401,24 @@ def set_idle_lock_minutes(store: Store, minutes: int) -> int:
         raise DomainError("out_of_range", f"the idle lock is 1 to {IDLE_LOCK_MAX_MIN} minutes", "minutes")
     store.set_meta("idle_lock_minutes", str(minutes))
     return minutes
+
+
+DEMO_ACCOUNTS = (("Admin", "admin"), ("Rina", "supervisor"), ("Ahmad", "operator"), ("Siti", "operator"),
+                 ("Yusuf", "operator"))
+
+
+def ensure_demo_accounts(store: Store) -> list[dict[str, str | None]]:
+    """The demo's accounts, each with a fresh random password (there are no default passwords); an
+    account that exists already keeps its password (listed with `password` None)."""
+    import secrets
+
+    svc = AccountService(store, trusted=True)
+    out: list[dict[str, str | None]] = []
+    for name, role in DEMO_ACCOUNTS:
+        if svc.get(name) is not None:
+            out.append({"name": name, "role": role, "password": None})
+            continue
+        password = secrets.token_urlsafe(9)
+        svc.add(name, role, password)
+        out.append({"name": name, "role": role, "password": password})
+    return out

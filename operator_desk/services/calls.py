@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,14 @@ from ..store.tx import Tx
 
 REPEAT_PRANK_THRESHOLD = 3
 HISTORY_LIMIT = 20
+VIEWED_MEMORY = 10_000
+log = logging.getLogger(__name__)
+
+
+def _log_audit_failure(future: Future[None]) -> None:
+    exc = future.exception()
+    if exc is not None:
+        log.warning("caller history view not audited: %s", type(exc).__name__)
 
 
 @dataclass
@@ -41,6 +51,8 @@ class CallService:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._viewed: set[tuple[str | None, str]] = set()  # (call, number) histories already audited
+        self._viewed_lock = threading.Lock()
 
     def _submit(self, fn: Any, wait: bool) -> Any:
         """Run a write: wait for it, or (wait=False, the operator's keys) return its Future at once.
@@ -178,4 +190,28 @@ class CallService:
             )
         ]
         hist.incidents = IncidentRepository(db).of_caller(e164, HISTORY_LIMIT)
+        self._audit_view(e164, exclude_call, hist)
         return hist
+
+    def _audit_view(self, e164: str, call_id: str | None, hist: CallerHistory) -> None:
+        """Showing a caller's history is access to personal data (UU PDP): audited once per call.
+
+        The desk shows the history in its dock as soon as a number rings, without a click, so the
+        ring-time lookup counts as viewing; a number with nothing on record shows nothing and is not
+        audited. One background append, never waited for: the ring path does not slow down."""
+        if not (hist.total_calls or hist.incidents):
+            return
+        key = (call_id, e164)
+        with self._viewed_lock:
+            if key in self._viewed:
+                return  # the same call looked up again (answered, re-shown)
+            if len(self._viewed) >= VIEWED_MEMORY:
+                self._viewed.clear()
+            self._viewed.add(key)
+        detail = {"number": e164, "calls": hist.total_calls, "incidents": len(hist.incidents)}
+
+        def fn(tx: Tx) -> None:
+            tx.audit("caller_history_view", "calls", call_id or e164, detail)
+
+        future = self.store.write_async(fn, background=True)
+        future.add_done_callback(_log_audit_failure)

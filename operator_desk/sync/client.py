@@ -8,7 +8,6 @@ SyncRejected with the server's code (`unauthorized`, `forbidden`, `clock_skew`, 
 from __future__ import annotations
 
 import json as _json
-import json as _json
 from typing import Any, Protocol
 
 import httpx
@@ -141,7 +140,21 @@ class HttpSyncClient:
         )
 
     def snapshot(self) -> dict[str, Any]:
-        return self._call("GET", f"{p.API_PREFIX}/snapshot", timeout=max(self.timeout, 120.0))
+        """The hub's merged state (tens of MB on a first sync): streamed and decoded in slices as it
+        arrives, so neither joining nor decoding the whole body holds the GIL for long."""
+        path, timeout = f"{p.API_PREFIX}/snapshot", max(self.timeout, 120.0)
+        try:
+            with self._http.stream("GET", path, timeout=timeout) as resp:
+                if resp.status_code == 200:
+                    decoder = SliceDecoder()
+                    for chunk in resp.iter_bytes():
+                        decoder.feed(chunk)
+                    return dict(decoder.finish())
+        except httpx.TransportError as exc:
+            raise OfflineError(f"{self.base_url}: {type(exc).__name__}: {exc}") from exc
+        except ValueError as exc:
+            raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {exc}", 200) from None
+        return self._call("GET", path, timeout=timeout)  # an error answer: read and raised as usual
 
     def status(self) -> dict[str, Any]:
         return self._call("GET", f"{p.API_PREFIX}/status")
@@ -164,6 +177,7 @@ class HttpSyncClient:
 STEPWISE_BYTES = 1 << 20  # bodies larger than this are decoded in slices
 SLICE_CHARS = 1 << 18  # about 1,000 changes: a few milliseconds of json.loads each
 _HEAD = '{"changes":['
+_HEAD_BYTES = _HEAD.encode()
 _WS = " \t\r\n"
 
 
@@ -175,13 +189,60 @@ def _decode_body(content: bytes) -> Any:
         return _json.loads(content)
     text = content.decode("utf-8")
     changes, i = _decode_changes(text, len(_HEAD))
+    return _with_tail(changes, text, i)
+
+
+def _with_tail(changes: list[Any], text: str, i: int) -> dict[str, Any]:
+    """{"changes": changes, ...the fields after the array, which ends just before text[i]}."""
     rest = text[i:].strip()
     if rest == "}":
         return {"changes": changes}
     if not rest.startswith(","):
         raise ValueError(f"body: expected ',' or '}}' after the changes at offset {i}")
     tail = _json.loads("{" + rest[1:])
+    if not isinstance(tail, dict):
+        raise ValueError("body: expected an object")
     return {"changes": changes, **tail}
+
+
+class SliceDecoder:
+    """`_decode_body` for a body that arrives in pieces (a streamed response): whole slices of
+    changes are decoded as soon as they are in, and only the undecoded rest is kept."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._pos = 0
+        self._changes: list[Any] = []
+        self._head: bool | None = None  # None: not known yet; False: not a page, decoded at the end
+        self._slicing = True
+
+    def feed(self, chunk: bytes) -> None:
+        self._buf += chunk
+        if self._head is None:
+            if len(self._buf) < len(_HEAD_BYTES):
+                return
+            self._head = self._buf.startswith(_HEAD_BYTES)
+            self._pos = len(_HEAD_BYTES)
+        if not (self._head and self._slicing):
+            return
+        while (cut := self._buf.find(b"},{", self._pos + SLICE_CHARS)) != -1:
+            try:
+                self._changes.extend(_json.loads(b"[" + self._buf[self._pos : cut + 1] + b"]"))
+            except ValueError:  # a cut inside a string: the rest is decoded by finish()
+                self._slicing = False
+                return
+            self._pos = cut + 2
+        if self._pos > SLICE_CHARS * 8:
+            del self._buf[: self._pos]
+            self._pos = 0
+
+    def finish(self) -> Any:
+        if not self._head:
+            return _json.loads(bytes(self._buf))
+        text = bytes(self._buf[self._pos :]).decode("utf-8")
+        rest, i = _decode_changes(text, 0)
+        self._changes.extend(rest)
+        return _with_tail(self._changes, text, i)
 
 
 def _decode_changes(text: str, i: int) -> tuple[list[Any], int]:

@@ -33,6 +33,7 @@ from .call_log import CallLogPanel
 from .form_services import FormServices
 from .incident_form import IncidentForm
 from .lazy_host import LazyHost
+from .login_flow import LoginFlow
 from .main_window import MainWindow
 from .map_host import MapHost
 from .referral_board import ReferralBoard
@@ -72,6 +73,7 @@ class DeskUi:
     events: QtCallEvents
     map_panel: MapPanel | None = None
     map_binding: MapBinding | None = None
+    login: LoginFlow | None = None
     region_timer: QTimer = field(default_factory=_single_shot, repr=False)
     dialogs: list[QWidget] = field(default_factory=list, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -98,6 +100,8 @@ class DeskUi:
             return
         self._closed = True
         self.region_timer.stop()
+        if self.login is not None:
+            self.login.stop()
         for dialog in self.dialogs:
             try:
                 dialog.close()
@@ -125,9 +129,10 @@ class DeskUi:
         self.bridge.stop()
 
 
-def build_ui(core: Core, *, background: bool = False) -> DeskUi:
+def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None = None) -> DeskUi:
     """Compose the window over `core` (needs a QApplication). With `background=True` a region that is
-    not loaded yet loads on the task runner after the first paint."""
+    not loaded yet loads on the task runner after the first paint. `idle_lock_ms` overrides the desk's
+    idle lock (tests); without a logged-in account `ui.login.start()` shows the log-in dialog."""
     store = core.store
     ctx = core.region
     runner = TaskRunner()
@@ -138,7 +143,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
     status = DeskStatusBar(store.site_code, ctx.zone, store.now_ms)
     status.set_operator(store.operator)
     board = ReferralBoard(referrals=core.referrals, agencies=core.agencies, incidents=core.incidents,
-                          now_ms=store.now_ms)
+                          now_ms=store.now_ms, accounts=core.accounts, current_account=lambda: core.account)
     shifts = ShiftService(store, core.referrals)
     handover = LazyHost(lambda: _make_handover(shifts, store.now_ms))  # built when first shown
     stats_service = StatsService(store, zone=ctx.zone)
@@ -169,6 +174,7 @@ def build_ui(core: Core, *, background: bool = False) -> DeskUi:
     )
     window.add_location_action(telephony.take_location)
     ui = DeskUi(core, window, bridge, runner, status, form, board, handover, stats, map_host, telephony, events)
+    ui.login = LoginFlow(core, window, status, runner, idle_ms=idle_lock_ms)
     runner.on_error = lambda exc: _show_failure(window, exc)
     core.session.write_failed.append(bridge.write_failed.emit)
     bridge.write_failed.connect(lambda exc: _show_failure(window, exc))

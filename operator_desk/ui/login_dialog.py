@@ -7,7 +7,7 @@ themselves: they emit the authenticated `Account` and the login flow (ui/login_f
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -41,6 +41,7 @@ class _CredentialsDialog(QDialog):
         self.accounts, self.runner = accounts, runner
         self.account: Account | None = None
         self.setModal(True)
+        self.setMinimumWidth(380)
         self.form = QFormLayout()
         self.name = QLineEdit(self)
         self.name.setObjectName("loginName")
@@ -63,7 +64,7 @@ class _CredentialsDialog(QDialog):
 
     def _run(self, work: object) -> None:
         self.button.setEnabled(False)
-        self.message.setText(self.tr("Checking…"))
+        self.message.setText(QCoreApplication.translate("LoginDialog", "Checking…"))
         self.runner.run(work, self._done, self._failed)  # type: ignore[arg-type]
 
     def _done(self, account: Account) -> None:

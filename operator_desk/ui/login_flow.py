@@ -77,7 +77,9 @@ class LoginFlow(QObject):
             self.ask_login()
 
     def ask_login(self, *, switching: bool = False) -> LoginDialog:
-        first = self.accounts.count() == 0
+        # no account at all: the first admin is made here - unless the desk is joined to a hub, whose
+        # accounts arrive with the first sync (a local admin made before that would be refused there)
+        first = self.accounts.count() == 0 and not self.core.server
         dialog = LoginDialog(self.accounts, self.runner, self.window, first_admin=first,
                              title=self.tr("Switch user") if switching else None)
         dialog.authenticated.connect(lambda account: self._logged_in(account, switching))
@@ -106,7 +108,10 @@ class LoginFlow(QObject):
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
-        self.runner.run(self.core.log_out, lambda _r: self.ask_login())
+        self.runner.run(self.core.log_out, lambda _r: self._ask_again())
+
+    def _ask_again(self) -> None:
+        self.ask_login()
 
     def switch_user(self) -> None:
         """Shift change: the next operator logs in over the current one (one audit row names both)."""

@@ -28,6 +28,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,7 +41,9 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DomainError
 from ..domain.records import BoardRow
+from ..domain.rules import OVERRIDE_CLOSE
 from ..domain.timeutil import local
+from ..services.accounts import Account, AccountService
 from ..services.agencies import AgencyService
 from ..services.incidents import IncidentService
 from ..services.referrals import AMBER, LEVEL_RANK, OK, RED, ReferralService, StepTimer, step_timers
@@ -217,10 +220,15 @@ class ReferralBoard(QWidget):
         tick_ms: int = 5000,
         parent: QWidget | None = None,
         runner: TaskRunner | None = None,
+        accounts: AccountService | None = None,
+        current_account: Callable[[], Account | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner or default_runner()
         self.setObjectName("referralBoard")
+        # an operator's override needs a supervisor: their credentials at this desk (ReAuthDialog)
+        self.accounts, self.current_account = accounts, current_account or (lambda: None)
+        self.reauth: QDialog | None = None
         self.referrals, self.agencies, self.incidents = referrals, agencies, incidents
         self.now_ms = now_ms
         self.alert: AlertPlayer = alert if alert is not None else ToneAlert()
@@ -419,13 +427,45 @@ class ReferralBoard(QWidget):
             refs.close_incident(incident_id, disposition, reason)
             return refs.board.open_rows()
 
-        def closed(rows: list[BoardRow]) -> None:
-            self.disposition.clear()
-            self.override.clear()
-            self.status.setText(self.tr("Incident closed"))
-            self._show_rows(rows)
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, DomainError) and exc.code == "supervisor_required" and reason \
+                    and self.accounts is not None:
+                self._ask_supervisor(incident_id, disposition, reason)
+                return
+            self._refused(exc)
 
-        self.runner.run(work, closed, self._refused, initiator=self)
+        self.runner.run(work, self._closed, refused, initiator=self)
+
+    def _closed(self, rows: list[BoardRow]) -> None:
+        self.disposition.clear()
+        self.override.clear()
+        self.status.setText(self.tr("Incident closed"))
+        self._show_rows(rows)
+
+    def _ask_supervisor(self, incident_id: str, disposition: str, reason: str) -> None:
+        """An operator's override: a supervisor approves with their own credentials at this desk; the
+        close is then recorded as the supervisor's, on behalf of the operator."""
+        from .login_dialog import ReAuthDialog
+
+        assert self.accounts is not None
+        accounts, operator = self.accounts, self.current_account()
+        self.status.setText(self.tr("A supervisor must approve the override"))
+        dialog = ReAuthDialog(accounts, self.runner, OVERRIDE_CLOSE, self)
+        self.reauth = dialog
+
+        def approved(supervisor: Account) -> None:
+            self.reauth = None
+            refs = ReferralService(accounts.on_behalf(supervisor, OVERRIDE_CLOSE, operator))
+
+            def work() -> list[BoardRow]:
+                refs.close_incident(incident_id, disposition, reason)
+                return refs.board.open_rows()
+
+            self.runner.run(work, self._closed, self._refused, initiator=self)
+
+        dialog.authenticated.connect(approved)
+        dialog.rejected.connect(lambda: setattr(self, "reauth", None))
+        dialog.open()
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, DomainError):

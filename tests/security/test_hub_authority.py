@@ -124,12 +124,15 @@ def test_recordings_only_from_the_desk_that_took_the_call(hub: Hub) -> None:
         ch(3, call, "recording_duration_s", 2.0),
         ch(4, call, "recording_sha256", hashlib.sha256(data).hexdigest()),
         ch(5, fresh, "started_at", NOW - 5000),
+        ch(6, fresh, "ended_at", NOW - 2000),
     ]
     r = httpx.post(f"{hub.url}/v1/push", json={"changes": changes}, headers=auth(a["token"]), timeout=5)
     assert r.status_code == 200, r.text
     r = put(hub, b["token"], call, data)  # desk B under desk A's call id
     assert r.status_code == 403 and a["site_id"] in r.json()["detail"]
     assert put(hub, a["token"], fresh, b"a" * 4096).status_code == 415  # not a FLAC
+    r = put(hub, a["token"], fresh, flac(9.0))  # longer than the call (no duration in its record yet)
+    assert r.status_code == 422 and r.json()["error"] == "wrong_duration"
     assert put(hub, a["token"], fresh, flac(0.2) + b"junk" * 10).status_code in (201, 415)
     assert put(hub, a["token"], call, flac(1.0)).status_code == 409  # not the hash in the call record
     assert put(hub, a["token"], "01a0c0de-0000-7000-8000-0000000000ff", data).status_code == 404  # unknown

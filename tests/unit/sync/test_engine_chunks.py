@@ -210,3 +210,20 @@ def test_a_broken_big_body_is_an_error_not_a_wrong_value() -> None:
     for bad in (body[:-1], body[: len(body) // 2], body.replace(b"},{", b"}|{", 1), body[:-2] + b",}"):
         with pytest.raises(ValueError):
             sync_client._decode_body(bad)
+
+
+@pytest.mark.parametrize("piece", [1, 1000, 65_536])
+def test_a_streamed_body_is_decoded_slice_by_slice_as_it_arrives(piece: int) -> None:
+    changes = [{"server_seq": i, "v": 'a "},{" b' if i % 7 else {"n": [{"a": 1}, {"b": 2}]}} for i in range(20_000)]
+    body = _body(changes, cursor=20_000, server_id="hub")
+    decoder = sync_client.SliceDecoder()
+    for k in range(0, len(body), piece):
+        decoder.feed(body[k : k + piece])
+    assert decoder.finish() == json.loads(body)
+    error = sync_client.SliceDecoder()
+    error.feed(b'{"error": "unauthorized"}')
+    assert error.finish() == {"error": "unauthorized"}
+    broken = sync_client.SliceDecoder()
+    broken.feed(body[:-3])
+    with pytest.raises(ValueError):
+        broken.finish()
