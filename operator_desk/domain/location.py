@@ -49,3 +49,10 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(a))
+
+
+def is_kelurahan(code: str | None) -> bool:
+    """Kemendagri village codes: the fourth part starts with 1 for a kelurahan, 2 for a desa
+    (63.03.02.1001 is Kelurahan Jawa in Martapura; 63.03.01.2001 a desa of Aluh-Aluh)."""
+    parts = (code or "").split(".")
+    return len(parts) == 4 and parts[3][:1] == "1"

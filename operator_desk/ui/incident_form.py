@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..domain.enums import IncidentCategory, Priority
 from ..domain.errors import DeskError, DomainError, ValidationError
 from ..domain.ids import new_id
-from ..domain.location import Location
+from ..domain.location import Location, is_kelurahan
 from ..domain.rules import OpenIncident
 from . import labels
 from .errors import error_label
@@ -304,7 +304,10 @@ class IncidentForm(QWidget):
             return
         parts = []
         if loc.desa_name:
-            parts.append(self.tr("Desa {name}").format(name=loc.desa_name))
+            if is_kelurahan(loc.desa_code):  # a kelurahan is never shown as "Desa"
+                parts.append(self.tr("Kel. {name}").format(name=loc.desa_name))
+            else:
+                parts.append(self.tr("Desa {name}").format(name=loc.desa_name))
         if loc.kecamatan_name:
             parts.append(self.tr("Kec. {name}").format(name=loc.kecamatan_name))
         if loc.has_point():

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QLocale,
     QModelIndex,
     QObject,
     Qt,
@@ -277,7 +278,8 @@ class StatsPanel(QWidget):
             .replace("%5", _secs(st.handling))
         )
         self.tables["outcomes"].set_rows(
-            [[self.outcome_label(o), n, round(100 * n / total, 1)] for o, n in st.outcomes.items()]
+            [[self.outcome_label(o), n, QLocale().toString(100 * n / total, "f", 1)]  # 7,8 in Indonesian
+             for o, n in st.outcomes.items()]
         )
         self.tables["categories"].set_rows(
             [[self.category_label(c), n] for c, n in st.incidents_by_category.items()]

@@ -85,7 +85,7 @@ def test_a_failed_call_write_is_reported_not_lost_silently(tmp_path: Path) -> No
         assert failures == []
         pages = core.store.query("PRAGMA page_count")[0][0]
         core.store.raw_write(lambda conn: conn.execute(f"PRAGMA max_page_count = {pages}"))  # disk full
-        filler = "x" * 200_000
+        filler = "x" * 30_000  # fits the column (32 KB), not the disk
         core.session.close("ghost", notes=filler)
         assert core.session.current is None  # the operator is free at once
         assert core.session.wait_written()
@@ -95,3 +95,14 @@ def test_a_failed_call_write_is_reported_not_lost_silently(tmp_path: Path) -> No
         core.close()
 
 
+
+
+def test_kelurahan_and_desa_are_told_apart_by_their_code(banjar_dir: Path) -> None:
+    import csv
+
+    from operator_desk.domain.location import is_kelurahan
+
+    with open(banjar_dir / "banjar_gazetteer.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["level"] in ("desa", "kelurahan")]
+    assert rows and all(is_kelurahan(r["code"]) == (r["level"] == "kelurahan") for r in rows)
+    assert not is_kelurahan(None) and not is_kelurahan("63.03.02")
