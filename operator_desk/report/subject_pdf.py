@@ -154,7 +154,10 @@ def build_subject_pdf(report: dict[str, Any], out: str | Path | IO[bytes], lang:
     )
     small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8.5, textColor=colors.HexColor("#444444"))
     tiny = ParagraphStyle("tiny", parent=small, fontSize=7, leading=8.5)
-    when = lambda iso: tx.moment(iso, zone) if iso else "–"  # noqa: E731
+
+    def when(iso: str | None) -> str:
+        return tx.moment(iso, zone) if iso else "–"
+
     subj = report["subject"]
     gen = report.get("generated_by", {})
     story: list[Any] = [

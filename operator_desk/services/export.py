@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ..domain.errors import DomainError, ValidationError
 from ..domain.privacy import mask_record
@@ -77,7 +77,7 @@ def _location(text: str | None) -> dict[str, Any]:
     return loc if isinstance(loc, dict) else {}
 
 
-def write_records(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO) -> int:
+def write_records(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO | IO[str]) -> int:
     """Write as `jsonl` or `csv`; returns the number of records."""
     n = 0
     if fmt == "csv":
@@ -161,9 +161,10 @@ def audit_export(store: Store, action: str, detail: dict[str, Any], account: Acc
     store.write(fn, operator=who)
 
 
-def run_export(store: Store, req: ExportRequest, out: TextIO) -> int:
+def run_export(store: Store, req: ExportRequest, out: TextIO | IO[str]) -> int:
     """Write the export to `out` (masked unless `req.account` is set), audited first; the record count."""
     unmasked = req.account is not None
+    reason: str | None
     if unmasked:
         reason = check_reason(req.reason)
         if req.account is not None and not may(req.account.role, EXPORT_UNMASKED):

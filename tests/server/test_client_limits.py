@@ -23,7 +23,7 @@ from operator_desk.sync import protocol as p
 from operator_desk.sync.client import HttpSyncClient, SyncRejected
 
 NOW = int(time.time() * 1000)
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # TestClient and a client timeout
+pytestmark = pytest.mark.filterwarnings("ignore::starlette.exceptions.StarletteDeprecationWarning")  # a client timeout
 
 
 def change(seq: int) -> dict[str, Any]:

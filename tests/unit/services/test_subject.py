@@ -191,7 +191,7 @@ def _rows_holding(store: Store, e164: str) -> set[str]:
 
 def _reported(rep: dict[str, Any]) -> set[str]:
     ids = set()
-    for key, items in rep.items():
+    for items in rep.values():
         if isinstance(items, list):
             for item in items:
                 ids |= {str(item[k]) for k in ("id", "key", "call_id") if item.get(k) is not None}
