@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from operator_desk.telephony.source import CallEvents, CallSource, SourceStatus
 
+from ...domain.privacy import scrub_numbers
 from .config import SipConfig
 from .protocol import ProtocolError, decode, encode
 
@@ -213,7 +214,9 @@ class SipCallSource(CallSource):
         elif ev == "audio":
             self._set_status(self._status.ready, str(message.get("detail", "")))
         elif ev == "error":
-            log.warning("SIP worker: %s %s failed: %s", message.get("cmd"), ext_id, message.get("detail"))
+            # PJSIP's detail may quote a SIP URI, i.e. a caller's number: masked for the log (UU PDP)
+            log.warning("SIP worker: %s %s failed: %s", message.get("cmd"), ext_id,
+                        scrub_numbers(str(message.get("detail"))))
 
     def _set_status(self, ready: bool, detail: str) -> None:
         self._status = SourceStatus(self.kind, ready, detail)

@@ -87,6 +87,8 @@ def device_location(message: str) -> dict[str, Any] | None:
 
         location = parse_any(message)
     except Exception as exc:  # noqa: BLE001 - LocationParseError or a parser bug: never block the ring
-        log.warning("PIDF-LO in INVITE not usable: %s", exc)
+        from operator_desk.domain.privacy import scrub_numbers  # the error may quote the INVITE
+
+        log.warning("PIDF-LO in INVITE not usable: %s", scrub_numbers(str(exc)))
         return None
     return location.to_json()

@@ -196,3 +196,27 @@ def _reported(rep: dict[str, Any]) -> set[str]:
             for item in items:
                 ids |= {str(item[k]) for k in ("id", "key", "call_id") if item.get(k) is not None}
     return ids
+
+
+def test_the_pdf_is_in_bahasa_indonesia_and_names_only_the_subject(store: Store, planted: Any) -> None:
+    import base64
+    import io
+    import re
+    import zlib
+
+    from operator_desk.report.subject_pdf import build_subject_pdf
+
+    rep = subject_report(store, N, account=admin(store), reason="surat 12/2026", now_ms=store.now_ms())
+    buf = io.BytesIO()
+    build_subject_pdf(rep, buf)
+    words = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", buf.getvalue(), re.S):
+        data = zlib.decompress(base64.a85decode(m.group(1).strip().removesuffix(b"~>")))
+        words += [re.sub(r"\\([()\\])", r"\1", t.decode("latin-1"))
+                  for t in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", data)]
+    text = " ".join(" ".join(words).split())
+    for phrase in ("Laporan data pribadi subjek data", "Nomor telepon", "0812-3456-3373", "Panggilan",
+                   "Rekaman panggilan", "Akses: dilihat, diputar, diekspor", "Budi N", "recording_replay",
+                   "Catatan pemrosesan (Pasal 31)", "surat 12/2026"):
+        assert phrase in text, phrase
+    assert "Budi M" not in text and "9999" not in text
