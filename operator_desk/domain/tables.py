@@ -89,13 +89,15 @@ class Table:
     `append`: insert-once rows that never conflict; `local`: never leaves the desk.
 
     `generated` names the virtual columns SQLite derives from the others (not synced); in
-    `incidents` each is the key of the same name in `location`."""
+    `incidents` each is the key of the same name in `location`. `local_columns` are stored columns
+    that stay on the desk (the audit trail's insertion order `seq`)."""
 
     name: str
     kind: TableKind
     columns: tuple[Column, ...]
     pk: str = "id"
     generated: tuple[str, ...] = ()
+    local_columns: tuple[str, ...] = ()  # stored but never synced (the audit trail's local `seq`)
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -326,6 +328,27 @@ TABLES: tuple[Table, ...] = (
             _time("received_at"),
             _t("call_id"),
         ),
+    ),
+    # The audit trail: one row per commit at least (store/tx.py), hash-chained per site (domain/audit.py).
+    # Synced like any append-only table: the hub keeps a Merkle tree per site over these rows and signs
+    # checkpoints. `covers` is the digest of the outbox rows the row vouches for (null on rows written
+    # before the automatic audit, and on rows of transactions without outbox rows).
+    Table(
+        "audit",
+        "append",
+        (
+            Column("at", "time", nullable=False, min=0, max=TIME_MAX_MS),
+            _t("site_id", nullable=False),
+            _t("operator"),
+            _t("action", nullable=False, max_bytes=128),
+            _t("tbl", max_bytes=128),
+            _t("pk"),
+            _t("detail", max_bytes=MAX_VALUE_BYTES, export=False),
+            _t("prev_hash", nullable=False, max_bytes=64),
+            _t("hash", nullable=False, max_bytes=64),
+            _t("covers", max_bytes=256),
+        ),
+        local_columns=("seq",),
     ),
 )
 

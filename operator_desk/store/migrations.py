@@ -225,3 +225,65 @@ def m012_accounts(db: Database) -> None:
         """CREATE TABLE login_failures (account_id TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0,
             locked_until INTEGER)"""
     )
+
+
+@migrations()
+def m013_tamper_evidence(db: Database) -> None:
+    """Tamper evidence (domain/audit.py): audit rows sync and vouch for the outbox rows of their commit.
+
+    - `audit.covers`: the digest of the outbox rows an audit row covers (hashed into its `hash`).
+    - `field_clock.vhash`: for a field taken from a pulled change, a digest of the value as stored, so
+      that `check` sees a later direct edit (own fields are compared with their outbox row instead).
+    - `outbox(hlc)`: `check` finds the winning outbox row of each own field by its clock.
+    - Every audit row already in the store goes into the outbox (oldest first, clocks after the last
+      one used), so the hub receives the whole chain; pulled fields get their digest from the values
+      held now.
+    """
+    import json
+
+    from ..domain.audit import cell_digest
+    from ..domain.hlc import Hlc
+    from ..domain.tables import TABLES
+
+    db.execute("ALTER TABLE audit ADD COLUMN covers TEXT")
+    db.execute("ALTER TABLE field_clock ADD COLUMN vhash TEXT")
+    db.execute("CREATE INDEX outbox_hlc ON outbox(hlc)")
+    conn = db.conn
+    row = conn.execute("SELECT value FROM meta WHERE key='site_id'").fetchone()
+    if row is None:
+        return  # a new store: nothing written yet
+    site_id = row[0]
+    clocks = [
+        r[0]
+        for r in (
+            conn.execute("SELECT value FROM meta WHERE key='hlc'").fetchone(),
+            conn.execute("SELECT max(hlc) FROM outbox").fetchone(),
+        )
+        if r is not None and r[0]
+    ]
+    last = max((Hlc.decode(c) for c in clocks), default=Hlc(0, 0))
+    cols = ("at", "site_id", "operator", "action", "tbl", "pk", "detail", "prev_hash", "hash", "covers")
+    rows = []
+    for i, r in enumerate(conn.execute(f"SELECT id, operator, {', '.join(cols)} FROM audit ORDER BY seq")):
+        hlc = Hlc(last.ms + 1 + i // 90_000, i % 90_000).encode()  # counter stays within its 5 digits
+        value = json.dumps(dict(zip(cols, r[2:], strict=True)), ensure_ascii=False)
+        rows.append((site_id, hlc, "audit", r[0], "*", value, None, r[1]))
+    if rows:
+        conn.executemany(
+            "INSERT INTO outbox (site_id, hlc, tbl, pk, col, value, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (rows[-1][1],),
+        )
+    conn.create_function("od_cell_digest", 1, cell_digest, deterministic=True)
+    for t in TABLES:
+        if t.kind != "record":
+            continue
+        for c in t.columns:
+            conn.execute(
+                f"UPDATE field_clock SET vhash = (SELECT od_cell_digest(x.{c.name}) FROM {t.name} x "
+                "WHERE x.id = field_clock.pk) WHERE tbl=? AND col=? AND site_id != ?",
+                (t.name, c.name, site_id),
+            )

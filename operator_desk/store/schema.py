@@ -2,7 +2,8 @@
 
 - RECORD tables merge per field, last writer wins by (hlc, site_id); `status` only moves forward.
 - APPEND tables are insert-only rows that never conflict (notes, events).
-Local-only tables (drafts, outbox, meta, field_clock, audit, quarantine) never leave the desk.
+Local-only tables (drafts, outbox, meta, field_clock, quarantine) never leave the desk; the audit
+trail syncs as an append-only table (its `seq` stays local).
 
 The names below stay for the callers that read them; `schema_problems` compares the declaration with
 a migrated file (`operator-desk check`, and a unit test on a fresh store).
@@ -43,7 +44,7 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
         stored = {r[1]: r for r in rows if r[6] == 0}
         generated = {r[1] for r in rows if r[6] in (2, 3)}
         declared = {c.name: c for c in t.columns}
-        for name in sorted(set(stored) - set(declared) - {t.pk}):
+        for name in sorted(set(stored) - set(declared) - {t.pk} - set(t.local_columns)):
             problems.append(f"schema: {t.name}.{name} is in the store but not declared")
         if t.pk not in stored:
             problems.append(f"schema: {t.name} has no primary key column {t.pk}")

@@ -142,6 +142,7 @@ class Store:
             )
             tx.changes.initiator = initiator
             result = fn(tx)
+            tx.finish()  # the automatic audit row of this commit (store/tx.py)
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (self.clock.last.encode(),),

@@ -1,16 +1,23 @@
 """A write transaction that records, with every domain change, its outbox rows and an audit row.
 
 Everything here runs on the writer thread inside BEGIN IMMEDIATE; nothing commits by itself.
+
+Audit rule (tamper evidence, domain/audit.py): every audit row covers the outbox rows written in its
+transaction since the previous audit row (`covers`: their count, first and last clock, and digest,
+hashed into the row's chained hash). `finish()`, called by the store just before the commit, adds an
+automatic `commit` audit row when outbox rows are left uncovered, so no commit escapes the trail; a
+service's explicit `tx.audit(...)` (call_ring, recording_replay, ...) written after its changes covers
+them itself. Every audit row also goes into the outbox (table `audit`): the trail syncs to the hub.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..domain.audit import AUTO_ACTION, audit_hash, outbox_digest
 from ..domain.changes import Changes
 from ..domain.errors import ErrorCode, ValidationError
 from ..domain.hlc import HybridClock
@@ -34,23 +41,6 @@ def decode_value(table: str, col: str, value: Any) -> Any:
     return value
 
 
-def audit_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    body = json.dumps(
-        [
-            row["id"],
-            row["at"],
-            row["site_id"],
-            row["operator"],
-            row["action"],
-            row["tbl"],
-            row["pk"],
-            row["detail"],
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
-
-
 class Tx:
     """The only way services change synced tables. Collects a `Changes` for the broadcast."""
 
@@ -71,6 +61,7 @@ class Tx:
         self.now_ms = now_ms
         self.changes = Changes(origin="local")
         self._audit_head = audit_head  # one-element list shared with the Store: last hash of this site
+        self._uncovered: list[tuple[Any, ...]] = []  # outbox rows since the last audit row
 
     # -- reads inside the transaction ---------------------------------------------------------
     def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
@@ -146,7 +137,17 @@ class Tx:
         return pk
 
     def audit(self, action: str, table: str, pk: str, detail: Mapping[str, Any] | None = None) -> None:
-        """Append to the hash-chained audit trail of this site."""
+        """Append to the hash-chained audit trail of this site; the row covers the outbox rows written
+        since the previous one of this transaction, and goes into the outbox itself."""
+        covered, self._uncovered = self._uncovered, []
+        covers = (
+            json.dumps(
+                {"n": len(covered), "first": covered[0][0], "last": covered[-1][0], "sha256": outbox_digest(covered)},
+                sort_keys=True,
+            )
+            if covered
+            else None
+        )
         row = {
             "id": new_id(),
             "at": self.now_ms(),
@@ -156,15 +157,40 @@ class Tx:
             "tbl": table,
             "pk": pk,
             "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+            "covers": covers,
         }
         prev = self._audit_head[0]
         digest = audit_hash(prev, row)
         self.conn.execute(
-            "INSERT INTO audit (id, at, site_id, operator, action, tbl, pk, detail, prev_hash, hash) "
-            "VALUES (:id, :at, :site_id, :operator, :action, :tbl, :pk, :detail, :prev, :hash)",
+            "INSERT INTO audit (id, at, site_id, operator, action, tbl, pk, detail, prev_hash, hash, covers) "
+            "VALUES (:id, :at, :site_id, :operator, :action, :tbl, :pk, :detail, :prev, :hash, :covers)",
             {**row, "prev": prev, "hash": digest},
         )
         self._audit_head[0] = digest
+        value = {k: v for k, v in row.items() if k != "id"}
+        value.update(prev_hash=prev, hash=digest)
+        self._check("audit", "*", value)
+        self.conn.execute(
+            "INSERT INTO outbox (site_id, hlc, tbl, pk, col, value, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                self.site_id,
+                self.clock.tick().encode(),
+                "audit",
+                row["id"],
+                "*",
+                json.dumps(value, ensure_ascii=False),
+                None,
+                self.operator,
+            ),
+        )
+
+    def finish(self) -> None:
+        """Before the commit (Store.write_async): an automatic audit row for outbox rows no explicit
+        audit row covers."""
+        if self._uncovered:
+            first = self._uncovered[0]
+            tables = sorted({r[1] for r in self._uncovered})
+            self.audit(AUTO_ACTION, first[1], first[2], {"tables": tables, "changes": len(self._uncovered)})
 
     @staticmethod
     def _check(table: str, col: str, value: Any) -> None:
@@ -203,9 +229,9 @@ class Tx:
         for col, value, base_hlc in items:
             self._check(table, col, value)
             hlc = self.clock.tick().encode()
-            rows.append(
-                (self.site_id, hlc, table, pk, col, json.dumps(value, ensure_ascii=False), base_hlc, self.operator)
-            )
+            text = json.dumps(value, ensure_ascii=False)
+            rows.append((self.site_id, hlc, table, pk, col, text, base_hlc, self.operator))
+            self._uncovered.append((hlc, table, pk, col, text, base_hlc, self.operator))
             if col != "*":
                 clocks.append((table, pk, col, hlc, self.site_id))
         self.conn.executemany(
@@ -215,6 +241,9 @@ class Tx:
         if clocks:
             self.conn.executemany(
                 "INSERT INTO field_clock (tbl, pk, col, hlc, site_id) VALUES (?,?,?,?,?) "
-                "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id",
+                "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, vhash=NULL",
                 clocks,
             )
+
+
+__all__ = ["Tx", "audit_hash", "decode_value", "encode_value"]

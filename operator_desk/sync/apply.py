@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..domain.audit import cell_digest
 from ..domain.changes import Changes
 from ..store.schema import APPEND_TABLES, RECORD_TABLES
 from ..store.tx import decode_value, encode_value
@@ -187,9 +188,13 @@ def _apply_fields(conn: sqlite3.Connection, fields: list[dict[str, Any]], touche
             [r + tail for r in batch] if tail else batch,
         )
     conn.executemany(
-        "INSERT INTO field_clock (tbl, pk, col, hlc, site_id) VALUES (?,?,?,?,?) "
-        "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id",
-        [(tbl, pk, col, *clocks[(tbl, pk, col)]) for (tbl, pk), new in dirty.items() for col in new],
+        "INSERT INTO field_clock (tbl, pk, col, hlc, site_id, vhash) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc=excluded.hlc, site_id=excluded.site_id, vhash=excluded.vhash",
+        [  # vhash: the digest of the value as stored, so `check` sees a later direct edit (domain/audit.py)
+            (tbl, pk, col, *clocks[(tbl, pk, col)], cell_digest(encode_value(tbl, col, v)))
+            for (tbl, pk), new in dirty.items()
+            for col, v in new.items()
+        ],
     )
 
 

@@ -24,6 +24,7 @@ from ..domain.hlc import ClockSkewError, Hlc
 from ..store.store import Store
 from . import apply as ap
 from . import protocol as p
+from .checkpoints import keep_checkpoint
 from .client import HttpSyncClient, SyncClientError, SyncTransport
 
 log = logging.getLogger(__name__)
@@ -173,9 +174,10 @@ class SyncEngine:
 
     def _send(self, body: bytes) -> None:
         if isinstance(self.client, HttpSyncClient):
-            self.client.push_encoded(body)  # the server committed before answering
+            answer = self.client.push_encoded(body)  # the server committed before answering
         else:  # an in-process transport takes the changes as objects
-            self.client.push(json.loads(body)["changes"])
+            answer = self.client.push(json.loads(body)["changes"])
+        keep_checkpoint(self.store, answer)  # the hub's signed audit checkpoint (sync/checkpoints.py)
 
     def _mark_pushed(self, first: int, last: int) -> None:
         self.store.raw_write(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import tables
+from ..domain.audit import audit_row_problem
 from ..domain.rules import later_status
 
 RECORD_TABLES = tables.synced("record")
@@ -274,6 +275,10 @@ def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict
         bad = tables.check_row(tbl, value)
         if bad is not None:
             raise ChangeError({**change, "col": bad[0]}, "value", bad[1])
+        if tbl == "audit":  # an audit row must carry its own hash (domain/audit.py)
+            problem = audit_row_problem({**value, "id": pk})
+            if problem is not None:
+                raise ChangeError(change, "value", problem)
     else:
         problem = tables.check_value(tbl, col, value)
         if problem is not None:

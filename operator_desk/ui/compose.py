@@ -27,6 +27,7 @@ from ..services.stats import StatsService
 from ..services.sync_problems import SyncProblems
 from ..telephony.source import SimulatorSource
 from . import desk_actions
+from .accounts_dialog import open_accounts
 from .bridge import Bridge
 from .call_events import QtCallEvents
 from .call_log import CallLogPanel
@@ -211,6 +212,7 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
         lambda: desk_actions.open_agencies(window, core.agencies, ctx.region),
         lambda: desk_actions.open_conflicts(window, conflicts),
         lambda: desk_actions.open_sync_problems(window, SyncProblems(store), runner),
+        open_accounts=lambda: ui.dialogs.append(open_accounts(window, core.accounts, runner)),
     )
     form.saved.connect(lambda incident_id: _finish_emergency(core, incident_id))
     _subscribe(ui)

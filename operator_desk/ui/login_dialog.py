@@ -8,6 +8,7 @@ themselves: they emit the authenticated `Account` and the login flow (ui/login_f
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -196,6 +197,10 @@ class LockDialog(_CredentialsDialog):
         self.logout.setObjectName("lockLogout")
         self.logout.clicked.connect(self._logout)
         self.layout().addWidget(self.logout)  # type: ignore[union-attr]
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.password.setFocus()  # the name is given: the password is what the operator types
 
     def submit(self) -> None:
         password, name, accounts = self.password.text(), self.locked_for.name, self.accounts

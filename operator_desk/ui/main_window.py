@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         bar.addAction(self.switch_action)
         bar.addAction(self.logout_action)
         self.addToolBar(bar)
+        self.accounts_action: QAction | None = None
+        self._account: Account | None = None
         self.show_user(None)
         self._actions()
         session.subscribe(self.refresh_call)
@@ -259,8 +261,12 @@ class MainWindow(QMainWindow):
         open_agencies: Callable[[], object],
         open_conflicts: Callable[[], object],
         open_sync_problems: Callable[[], object] | None = None,
+        open_accounts: Callable[[], object] | None = None,
     ) -> None:
         menu = self.menuBar().addMenu(self.tr("&Desk"))
+        if open_accounts is not None:  # admins only (the service refuses the others anyway)
+            self.accounts_action = self._action(menu, self.tr("Accounts…"), [], open_accounts, "actAccounts")
+            self.show_user(self._account)
         self._action(menu, self.tr("Settings…"), [], open_settings, "actSettings")
         self._action(menu, self.tr("Agencies…"), [], open_agencies, "actAgencies")
         self._action(menu, self.tr("Sync conflicts…"), [], open_conflicts, "actConflicts")
@@ -301,6 +307,9 @@ class MainWindow(QMainWindow):
                 name=account.name, role=roles.get(account.role, account.role)) + "  ")
         self.logout_action.setEnabled(account is not None)
         self.switch_action.setEnabled(account is not None)
+        self._account = account
+        if self.accounts_action is not None:
+            self.accounts_action.setEnabled(account is not None and account.role == "admin")
 
     def show_error(self, exc: BaseException) -> None:
         """A failure of an operator key, a background write or a task: its translated label in the status

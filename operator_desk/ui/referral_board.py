@@ -242,7 +242,18 @@ class ReferralBoard(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths from the font, not from the rows: ResizeToContents reads every row on every reset and held
+        # the GUI thread for >100 ms on a board refreshed during a sync catch-up (bench_gui_latency).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        fm = self.table.fontMetrics()
+        widths = {"incident": fm.horizontalAdvance("BJR-D7F3A-20261128-0042 P1") + 16,
+                  "agency": fm.horizontalAdvance("PSC 119 Kabupaten Banjar") + 16}
+        step = fm.horizontalAdvance("+1102:24 ") + 16
+        for i, name in enumerate(COLUMNS):
+            header.resizeSection(i, max(widths.get(name, step), fm.horizontalAdvance(
+                str(self.model.headerData(i, Qt.Orientation.Horizontal)) or "") + 24))
+        header.setStretchLastSection(True)
         self.table.installEventFilter(self)
         self.feedback = QLineEdit(self)
         self.feedback.setPlaceholderText(self.tr("Agency feedback"))

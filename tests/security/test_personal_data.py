@@ -128,3 +128,49 @@ def test_an_export_over_a_readable_file_makes_it_private(tmp_path: Path) -> None
     with paths.open_private(out) as fh:
         fh.write(mask_number(NUMBER) or "")
     assert mode(out) == 0o600 and out.read_text() == "0812-****-3373"
+
+
+def test_the_desk_window_logs_no_caller_data(qtbot, tmp_path: Path, banjar_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same through the real window: the ring shows the caller's history, the incident is saved."""
+    from operator_desk.app import create_desk, setup_logging
+
+    data = paths.data_dir(tmp_path / "gui")
+    data.mkdir()
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    setup_logging(data)
+    try:
+        desk = create_desk(data, region=banjar_dir, call_source="simulator", operator="Rina")
+        try:
+            qtbot.addWidget(desk.window)
+            generate_demo(desk.store, calls=40, days=2, seed=5)
+            for _ in range(2):  # earlier calls, so the history has something to show
+                desk.simulator.ring("0812-3456-3373")
+                desk.session.answer()
+                desk.session.close("prank")
+            desk.simulator.ring("0812-3456-3373")
+            desk.settle()
+            assert desk.window.history.history is not None and desk.window.history.history.prank_count == 2
+            live = desk.session.answer()
+            loc = Location(lat=-3.41, lon=114.85, address="Jl. Mawar 3", source="operator", confirmed=True)
+            incident = desk.core.incidents.create(
+                {"category": "fire", "priority": "P1", "location": loc, "caller_name": NAME,
+                 "caller_number": NUMBER, "narrative": NARRATIVE},
+                call_id=live.call_id,
+            )
+            desk.session.finish_emergency(incident)
+            desk.settle()
+            logging.getLogger("operator_desk.test").warning("window session done")
+        finally:
+            desk.close()
+    finally:
+        for h in root.handlers[:]:
+            if h not in before:
+                root.removeHandler(h)
+                h.close()
+        root.setLevel(level)
+    text = (data / "logs" / "desk.log").read_text(encoding="utf-8")
+    assert "window session done" in text
+    for secret in (NUMBER, NUMBER[1:], "0" + NUMBER[3:], "0812-3456-3373", NAME, "Sulastri", NARRATIVE[:30]):
+        assert secret not in text, secret
+    assert mode(data / "logs" / "desk.log") == 0o600 and mode(data) == 0o700

@@ -241,3 +241,46 @@ def test_an_operator_override_needs_a_supervisor_who_approves_at_this_desk(  # t
         assert desk.store.operator == "Ahmad"  # the desk is still Ahmad's
     finally:
         desk.close()
+
+
+def test_the_accounts_dialog_is_for_admins(qtbot, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction
+
+    from operator_desk.ui.accounts_dialog import AccountsDialog
+
+    desk = _open(qtbot, create_desk(data_dir, call_source="simulator", login=("Ahmad", PW)))
+    try:
+        action = desk.window.findChild(QAction, "actAccounts")
+        assert not action.isEnabled()  # an operator
+        # even when opened, the service refuses an operator's change
+        dialog = AccountsDialog(desk.core.accounts, desk.ui.runner, desk.window)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 4, timeout=5000)
+        dialog.name.setText("Budi")
+        dialog.password.setText("rahasia-budi")
+        qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.message.text() == error_label("admin_required"), timeout=10_000)
+        assert desk.core.accounts.get("Budi") is None
+        dialog.close()
+    finally:
+        desk.close()
+    desk = _open(qtbot, create_desk(data_dir, call_source="simulator", login=("Admin", PW)))
+    try:
+        action = desk.window.findChild(QAction, "actAccounts")
+        assert action.isEnabled()
+        action.trigger()
+        dialog = desk.ui.dialogs[-1]
+        assert isinstance(dialog, AccountsDialog) and dialog.objectName() == "accountsDialog"
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 4, timeout=5000)
+        dialog.name.setText("Budi")
+        dialog.role.setCurrentIndex(dialog.role.findData("supervisor"))
+        dialog.password.setText("rahasia-budi")
+        qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 5, timeout=10_000)
+        assert desk.core.accounts.get("Budi").role == "supervisor"  # type: ignore[union-attr]
+        qtbot.mouseClick(dialog.disable, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: desk.core.accounts.get("Budi").disabled, timeout=5000)  # type: ignore[union-attr]
+        names = [dialog.table.item(i, 0).text() for i in range(dialog.table.rowCount())]
+        assert names == sorted(names, key=str.casefold)
+    finally:
+        desk.close()

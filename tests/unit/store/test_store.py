@@ -21,11 +21,16 @@ def test_insert_writes_outbox_and_audit_in_one_transaction(store: Store) -> None
     store.subscribe(seen.append)
     pk = store.write(lambda tx: tx.insert_record("callers", {"number": "+6281234567890", "name": "Budi"}))
     rows = store.query("SELECT tbl, pk, col, value, site_id FROM outbox ORDER BY site_seq")
-    assert [(r["tbl"], r["pk"], r["col"]) for r in rows] == [
+    assert [(r["tbl"], r["pk"], r["col"]) for r in rows[:2]] == [
         ("callers", pk, "number"),
         ("callers", pk, "name"),
     ]
     assert json.loads(rows[1]["value"]) == "Budi"
+    # the commit's automatic audit row follows its changes, in the outbox too (it syncs)
+    audit = store.query("SELECT id, action, covers FROM audit")
+    assert len(audit) == 1 and audit[0]["action"] == "commit"
+    assert [(r["tbl"], r["pk"], r["col"]) for r in rows[2:]] == [("audit", audit[0]["id"], "*")]
+    assert json.loads(audit[0]["covers"])["n"] == 2
     assert {r["site_id"] for r in rows} == {store.site_id}
     assert seen and seen[0].ids == {"callers": {pk}}
 
