@@ -331,21 +331,21 @@ TABLES: tuple[Table, ...] = (
     ),
     # The audit trail: one row per commit at least (store/tx.py), hash-chained per site (domain/audit.py).
     # Synced like any append-only table: the hub keeps a Merkle tree per site over these rows and signs
-    # checkpoints. `covers` is the digest of the outbox rows the row vouches for (null on rows written
+    # checkpoints. Its `id` is unique (the local primary key is `seq`, the insertion order). `covers` is the digest of the outbox rows the row vouches for (null on rows written
     # before the automatic audit, and on rows of transactions without outbox rows).
     Table(
         "audit",
         "append",
         (
-            Column("at", "time", nullable=False, min=0, max=TIME_MAX_MS),
-            _t("site_id", nullable=False),
+            Column("at", "time", min=0, max=TIME_MAX_MS),
+            _t("site_id"),
             _t("operator"),
-            _t("action", nullable=False, max_bytes=128),
+            _t("action", max_bytes=128),
             _t("tbl", max_bytes=128),
             _t("pk"),
             _t("detail", max_bytes=MAX_VALUE_BYTES, export=False),
-            _t("prev_hash", nullable=False, max_bytes=64),
-            _t("hash", nullable=False, max_bytes=64),
+            _t("prev_hash", max_bytes=64),  # both checked as hashes by sync/protocol.py
+            _t("hash", max_bytes=64),
             _t("covers", max_bytes=256),
         ),
         local_columns=("seq",),

@@ -37,6 +37,7 @@ def ingest_batch(
     result.accepted += len(fresh)
     if not fresh:
         return
+    result.audit.extend(c for c in fresh if c["tbl"] == "audit")
     texts = [p.json_text(c["value"]) for c in fresh]  # each value encoded once: log and field_state
     cur.executemany(
         q(

@@ -42,6 +42,8 @@ class IngestResult:
     head: int = 0
     conflict_allowance: int | None = None
     conflicts_suppressed: int = 0
+    audit: list[dict[str, Any]] = field(default_factory=list)  # new audit rows (server/audit_trees.py)
+    trees: dict[str, tuple[int, str]] = field(default_factory=dict)  # site -> (tree size, root) after it
 
 
 class LogWriter(Protocol):

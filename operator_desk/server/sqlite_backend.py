@@ -23,6 +23,8 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS field_state (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
         hlc TEXT NOT NULL, site_id TEXT NOT NULL, value TEXT, PRIMARY KEY (tbl, pk, col)) WITHOUT ROWID""",
     """CREATE INDEX IF NOT EXISTS log_tbl ON log(tbl, server_seq)""",
+    """CREATE TABLE IF NOT EXISTS audit_tree (site_id TEXT PRIMARY KEY, size INTEGER NOT NULL,
+        frontier TEXT NOT NULL, last_seq INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS refused (site_id TEXT NOT NULL, site_seq INTEGER NOT NULL, tbl TEXT NOT NULL,
         pk TEXT NOT NULL, col TEXT NOT NULL, value TEXT, reason TEXT NOT NULL, source TEXT NOT NULL,
         received_at INTEGER NOT NULL, PRIMARY KEY (site_id, site_seq))""",

@@ -48,7 +48,7 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"schema: {t.name}.{name} is in the store but not declared")
         if t.pk not in stored:
             problems.append(f"schema: {t.name} has no primary key column {t.pk}")
-        elif not stored[t.pk][5]:
+        elif not stored[t.pk][5] and not _unique(conn, t.name, t.pk):
             problems.append(f"schema: {t.name}.{t.pk} is not the primary key")
         for name, col in declared.items():
             row = stored.get(name)
@@ -66,6 +66,14 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
                 f"{sorted(t.generated)}"
             )
     return problems
+
+
+def _unique(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """True when a unique index holds exactly this column (the audit trail's `id`)."""
+    for idx in conn.execute(f"PRAGMA index_list({table})").fetchall():
+        if idx[2] and [r[2] for r in conn.execute(f"PRAGMA index_info({idx[1]})")] == [column]:
+            return True
+    return False
 
 
 __all__ = [

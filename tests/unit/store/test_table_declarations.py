@@ -31,7 +31,10 @@ def test_every_declared_table_matches_pragma_table_info(migrated: sqlite3.Connec
         assert info, f"{t.name} missing from the migrated store"
         in_store = {r[1]: ((r[2] or "").upper(), bool(r[3]), bool(r[5])) for r in info}
         declared = {c.name: (c.sql_type, not c.nullable, False) for c in t.columns}
-        declared[t.pk] = ("TEXT", False, True)
+        declared[t.pk] = ("TEXT", False, not t.local_columns)
+        for name in t.local_columns:  # the audit trail: `seq` is the local primary key, `id` unique
+            assert in_store.pop(name) == ("INTEGER", False, True), t.name
+            assert schema._unique(migrated, t.name, t.pk), t.name
         assert in_store == declared, t.name
     assert schema.schema_problems(migrated) == []
 
