@@ -19,6 +19,7 @@ from . import paths
 from .core import Core, RegionContext, build_core
 from .domain.changes import Changes
 from .domain.errors import DomainError
+from .domain.privacy import PersonalDataFilter
 from .services.agencies import AgencyService
 from .services.calls import CallService
 from .services.drafts import DraftService
@@ -134,6 +135,7 @@ def setup_logging(data_dir: Path) -> None:
         data_dir / "logs" / "desk.log", maxBytes=2_000_000, backupCount=5
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(PersonalDataFilter())  # no caller number reaches the log file
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 

@@ -173,7 +173,7 @@ def checkpoint_message(cp: Mapping[str, Any]) -> bytes:
     return (
         "operator-desk audit checkpoint v1\n"
         f"server {cp['server_id']}\nsite {cp['site_id']}\nsize {int(cp['tree_size'])}\nroot {cp['root_hash']}\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def public_key_text(key: Ed25519PublicKey) -> str:

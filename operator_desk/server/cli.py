@@ -91,7 +91,29 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--off", action="store_true", help="remove the flag")
     sp = sub.add_parser("sites", help="list credentials with kind, flags and last seen (JSON)")
     storage_args(sp, False)
+    sp = sub.add_parser("check", help="verify the log, the audit chains and trees (JSON; non-zero on a problem)")
+    storage_args(sp, False)
     return ap
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The hub's log and audit trees verified (server/hub_check.py): JSON on stdout, 1 on a problem."""
+    from .hub_check import check_hub
+    from .sqlite_backend import DB_FILE
+
+    if not args.database:
+        folder = Path(args.data_dir or os.environ.get("OPERATOR_DESK_SERVER_DATA") or ".")
+        if not (folder / DB_FILE).exists():
+            raise ValueError(f"{folder}: no hub database here ({DB_FILE})")
+    storage = open_storage(args.data_dir, args.database)
+    try:
+        report = check_hub(storage)
+    finally:
+        storage.close()
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    if not report["ok"]:
+        print(f"operator-desk-server check: {len(report['problems'])} problems", file=sys.stderr)
+    return 0 if report["ok"] else 1
 
 
 def run_enroll(args: argparse.Namespace) -> int:
@@ -271,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_enroll(args)
         if args.command in ("revoke", "supervisor", "sites"):
             return run_admin(args)
+        if args.command == "check":
+            return run_check(args)
         return run_server(args)
     except (ValueError, OSError) as exc:
         print(f"operator-desk-server: {exc}", file=sys.stderr)

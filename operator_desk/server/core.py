@@ -22,11 +22,14 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..domain import tables
+from ..domain.audit import public_key_text, sign_checkpoint
 from ..domain.hlc import MAX_SKEW_MS, Hlc, HybridClock
 from ..domain.ids import new_id
 from ..sync import protocol as p
+from .audit_trees import load_key
 from .auth import Authenticator, AuthError, AuthGate, Bucket, require_kind
 from .records import Cursor, Site
 from .storage import Storage
@@ -109,7 +112,11 @@ class SyncServer:
     """One hub or upstream server over one Storage."""
 
     def __init__(
-        self, storage: Storage, now_ms: Callable[[], int] = wall_ms, hasher: PasswordHasher | None = None
+        self,
+        storage: Storage,
+        now_ms: Callable[[], int] = wall_ms,
+        hasher: PasswordHasher | None = None,
+        audit_key: Ed25519PrivateKey | None = None,
     ) -> None:
         self.storage = storage
         self.now_ms = now_ms
@@ -129,6 +136,7 @@ class SyncServer:
             "conflicts_suppressed": 0,
         }
         self.gate = AuthGate(self.auth, self.counters)
+        self.audit_key = audit_key if audit_key is not None else load_key(storage)
         self.conflict_budget = Bucket(CONFLICT_BURST, CONFLICT_RATE)
         self.conflict_floods: dict[str, int] = {}
 
@@ -226,7 +234,13 @@ class SyncServer:
             {"site_seq": c["site_seq"], "tbl": c["tbl"], "pk": c["pk"], "col": c["col"], "reason": r}
             for c, r in refused
         ]
+        out["checkpoint"] = self.checkpoint(site.site_id, out.pop("_trees", {}))
         return out
+
+    def checkpoint(self, site_id: str, trees: dict[str, tuple[int, str]] | None = None) -> dict[str, Any]:
+        """The signed (server, site, tree size, root) of one site's audit tree (domain/audit.py)."""
+        size, root = (trees or {}).get(site_id) or self.storage.audit_tree(site_id)
+        return sign_checkpoint(self.audit_key, self.site_id, site_id, size, root)
 
     def _authority(
         self, site: Site, changes: list[dict[str, Any]]
@@ -307,13 +321,16 @@ class SyncServer:
             )
         if result.accepted or meta:
             self.notifier.notify()
-        return {
+        out = {
             "accepted": result.accepted,
             "duplicates": result.duplicates,
             "conflicts": result.conflicts,
             "head": result.head,
             "server_id": self.site_id,
         }
+        if origin is not None:
+            out["_trees"] = result.trees  # push() turns it into the signed checkpoint
+        return out
 
     # -- pull -----------------------------------------------------------------------------------
     def pull(self, site: Site, after: int, limit: int = p.DEFAULT_PULL_LIMIT) -> dict[str, Any]:
@@ -421,6 +438,7 @@ class SyncServer:
             "sites": self.sites(),
             "conflict_floods": dict(self.conflict_floods),
             "server_ms": self.now_ms(),
+            "audit_key": public_key_text(self.audit_key.public_key()),
             "upstream": {
                 "push_cursor": int(self.storage.get_meta("up_push_cursor") or 0),
                 "pull_cursor": int(self.storage.get_meta("up_pull_cursor") or 0),

@@ -198,6 +198,11 @@ OPENAPI: dict[str, Any] = {
                     },
                     "head": {"type": "integer"},
                     "server_id": {"type": "string"},
+                    "checkpoint": {
+                        "type": "object",
+                        "description": "the hub's signed checkpoint of this site's audit tree (Ed25519, "
+                        "RFC 9162 Merkle root): server_id, site_id, tree_size, root_hash, signature, public_key",
+                    },
                 },
             },
             "Aml": {

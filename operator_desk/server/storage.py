@@ -3,7 +3,8 @@
 Tables: `sites` (enrolled desks and hubs with argon2 token hashes, revoked and supervisor flags, last
 seen), `log` (every change once, numbered by `server_seq`, unique by its origin `(site_id, site_seq)`),
 `field_state` (the merged value and clock of every record field: conflict detection and snapshots),
-`refused` (pushed changes the hub set aside: a credential without the authority for them), `meta`.
+`refused` (pushed changes the hub set aside: a credential without the authority for them),
+`audit_tree` (per site: the Merkle tree over its audit rows, server/audit_trees.py), `meta`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
+from .audit_trees import grow_trees, read_tree
 from .ingest import append_log, ingest_batch, merge_one
 from .records import Cursor, IngestResult, Site
 
@@ -26,6 +28,10 @@ __all__ = ["Cursor", "IngestResult", "Site", "Storage"]
 ADDED_COLUMNS = (
     ("sites", "supervisor", "INTEGER NOT NULL DEFAULT 0"),
     ("sites", "last_seen", "BIGINT"),
+    # what a desk's audit row covers includes the changes the hub set aside: kept whole to recheck it
+    ("refused", "hlc", "TEXT"),
+    ("refused", "base_hlc", "TEXT"),
+    ("refused", "operator", "TEXT"),
 )
 SITE_COLS = "site_id, name, kind, token_hash, revoked, supervisor"
 
@@ -218,8 +224,9 @@ class Storage(ABC):
         with self.write_tx() as cur:
             cur.executemany(
                 self.q(
-                    "INSERT INTO refused (site_id, site_seq, tbl, pk, col, value, reason, source, received_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (site_id, site_seq) DO NOTHING"
+                    "INSERT INTO refused (site_id, site_seq, tbl, pk, col, value, reason, source, received_at, "
+                    "hlc, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT (site_id, site_seq) DO NOTHING"
                 ),
                 [
                     (
@@ -232,6 +239,9 @@ class Storage(ABC):
                         reason,
                         source,
                         now_ms,
+                        c["hlc"],
+                        c["base_hlc"],
+                        c["operator"],
                     )
                     for c, reason in refused
                 ],
@@ -263,6 +273,8 @@ class Storage(ABC):
             ingest_batch(
                 self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result
             )
+            if result.audit:
+                grow_trees(self.q, cur, result)
             for key, value in (meta or {}).items():
                 self._set_meta(cur, key, value)
             self._set_meta(cur, "hlc", clock.last.encode())
@@ -450,6 +462,11 @@ class Storage(ABC):
             found.setdefault(pk, {"id": pk})[col] = json.loads(value)
         items = sorted(found.values(), key=lambda c: (c.get("detected_at") or 0, c["id"]))
         return [c for c in items if not (open_only and c.get("resolved_at"))]
+
+    def audit_tree(self, site_id: str) -> tuple[int, str]:
+        """(size, root hash) of the Merkle tree over one site's audit rows (server/audit_trees.py)."""
+        with self.read_tx() as cur:
+            return read_tree(self.q, cur, site_id)
 
     def counts(self) -> dict[str, int]:
         with self.read_tx() as cur:

@@ -1,6 +1,13 @@
 """`check`: is the store whole? SQLite integrity, the audit hash chain, outbox consistency, the
 tables against their declaration (domain/tables.py), every stored value against its column, and the
-pulled changes this desk refused (the quarantine)."""
+pulled changes this desk refused (the quarantine).
+
+Tamper evidence (domain/audit.py): the append-only triggers of the audit trail are in place; every
+audit row hashes and links; every own outbox row is covered by the digest of an audit row; the chain,
+as the Merkle tree over this site's audit rows, has the root of the last checkpoint the hub signed
+(verified with the hub key this desk learned at its first sync); and every field of every record
+holds the value of its winning change (the own outbox row, or the digest kept for a pulled one).
+Each pass is linear: rows are streamed in key order and joined on indexes."""
 
 from __future__ import annotations
 
@@ -9,12 +16,22 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ..domain.audit import (
+    Frontier,
+    audit_hash,
+    audit_row_problem,
+    cell_digest,
+    checkpoint_problem,
+    leaf_of,
+    outbox_digest,
+)
 from ..domain.tables import TABLES, check_value
 from ..store.database import StoreError, connect
 from ..store.migrations import migrations
 from ..store.schema import APPEND_TABLES, RECORD_TABLES, schema_problems
-from ..store.tx import audit_hash
+from ..store.tx import encode_value
 from ..sync.apply import sync_consistency
+from ..sync.checkpoints import CHECKPOINT_KEY, HUB_KEY
 
 
 def check_store(path: Path) -> dict[str, Any]:
@@ -40,6 +57,13 @@ def check_store(path: Path) -> dict[str, Any]:
             checks["values"] = _check_values(conn, problems)
         checks["quarantine"] = _check_quarantine(conn, problems)
         checks["audit"] = _check_audit(conn, problems)
+        checks["audit_triggers"] = _check_triggers(conn, problems)
+        own_audit, leaves = _check_coverage(conn, problems)
+        checks["audit"]["own_rows_in_outbox"] = len(own_audit)
+        _check_own_audit(conn, own_audit, problems)
+        checks["checkpoint"] = _check_checkpoint(conn, leaves, problems)
+        if not drift:
+            checks["fields"] = _check_fields(conn, problems)
         checks["outbox"] = _check_outbox(conn, problems)
         extra = sync_consistency(conn)
         checks["sync"] = {"problems": len(extra)}
@@ -53,6 +77,239 @@ def check_store(path: Path) -> dict[str, Any]:
     finally:
         conn.close()
     return {"ok": not problems, "path": str(path), "checks": checks, "problems": problems}
+
+
+AUDIT_TRIGGERS = {
+    "audit_no_update": "BEFORE UPDATE ON audit",
+    "audit_no_delete": "BEFORE DELETE ON audit",
+}
+
+
+def _check_triggers(conn: sqlite3.Connection, problems: list[str]) -> dict[str, bool]:
+    """The audit trail's append-only triggers are there and still refuse."""
+    found = {
+        r[0]: " ".join(str(r[1]).split())
+        for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit'")
+    }
+    out = {}
+    for name, clause in AUDIT_TRIGGERS.items():
+        sql = found.get(name, "")
+        ok = clause in sql and "RAISE(ABORT" in sql
+        out[name] = ok
+        if not ok:
+            problems.append(f"audit: trigger {name} is missing or altered (the trail is no longer append-only)")
+    return out
+
+
+def _site_id(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key='site_id'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _check_coverage(conn: sqlite3.Connection, problems: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Walk this desk's outbox in order: each audit row's `covers` digest must equal the digest of the
+    outbox rows since the previous audit row; nothing after the last one is uncovered.
+
+    Returns ({audit id: hash} of the audit rows in the outbox, their hashes in push order)."""
+    covered_from = int(_meta(conn, "audit_covered_from") or 0)
+    own: dict[str, str] = {}
+    leaves: list[str] = []
+    pending: list[tuple[Any, ...]] = []
+    bad = 0
+    rows = conn.execute(
+        "SELECT site_seq, hlc, tbl, pk, col, value, base_hlc, operator FROM outbox ORDER BY site_seq"
+    )
+    for seq, hlc, tbl, pk, col, value, base, operator in rows:
+        if tbl != "audit":
+            if seq >= covered_from:
+                pending.append((hlc, tbl, pk, col, value, base, operator))
+            continue
+        try:
+            row = json.loads(value)
+            problem = audit_row_problem({**row, "id": pk}) if isinstance(row, dict) else "not an object"
+        except ValueError:
+            problem, row = "not JSON", {}
+        if problem is not None:
+            bad += 1
+            if bad <= MAX_LISTED:
+                problems.append(f"outbox row {seq}: audit row {pk}: {problem}")
+            pending = []
+            continue
+        own[pk] = row["hash"]
+        leaves.append(row["hash"])
+        covers = row.get("covers")
+        if covers is None:
+            if pending:
+                problems.append(f"outbox rows before {seq}: {len(pending)} changes no audit row covers")
+        else:
+            try:
+                want = json.loads(covers)
+                ok = want["n"] == len(pending) and want["sha256"] == outbox_digest(pending)
+            except (ValueError, KeyError, TypeError):
+                ok = False
+            if not ok:
+                bad += 1
+                if bad <= MAX_LISTED:
+                    problems.append(
+                        f"outbox rows before {seq} differ from what audit row {pk} covers "
+                        "(an outbox row was edited, added or removed)"
+                    )
+        pending = []
+    if pending:
+        problems.append(f"outbox: {len(pending)} changes after the last audit row, covered by none")
+    return own, leaves
+
+
+def _check_own_audit(conn: sqlite3.Connection, own: dict[str, str], problems: list[str]) -> None:
+    """Every audit row of this site is in the outbox (it syncs) with the same hash, and back."""
+    site = _site_id(conn)
+    seen = 0
+    for pk, site_id, h in conn.execute("SELECT id, site_id, hash FROM audit ORDER BY seq"):
+        copy = own.get(pk)
+        if copy is None:
+            if site_id == site:
+                problems.append(f"audit row {pk} of this site is not in the outbox")
+            continue
+        seen += 1
+        if copy != h:
+            problems.append(f"audit row {pk} differs from its copy in the outbox")
+    if seen != len(own):
+        problems.append(f"outbox: {len(own) - seen} audit rows that are not in the audit trail (deleted?)")
+
+
+def _check_checkpoint(conn: sqlite3.Connection, leaves: list[str], problems: list[str]) -> dict[str, Any]:
+    """The chain against the hub's last signed checkpoint: the Merkle root of this desk's first
+    `tree_size` audit rows must be the one the hub signed."""
+    text = _meta(conn, CHECKPOINT_KEY)
+    pushed = conn.execute("SELECT count(*) FROM outbox WHERE tbl='audit' AND pushed=1").fetchone()[0]
+    out: dict[str, Any] = {"rows": len(leaves), "pushed": pushed}
+    if text is None:
+        out["status"] = "none"
+        if pushed:
+            problems.append(f"checkpoint: {pushed} audit rows were pushed but no signed checkpoint is kept")
+        return out
+    try:
+        cp = json.loads(text)
+    except ValueError:
+        cp = None
+    problem = checkpoint_problem(cp, _meta(conn, HUB_KEY))
+    if problem is not None:
+        out["status"] = "invalid"
+        problems.append(f"checkpoint: {problem}")
+        return out
+    assert isinstance(cp, dict)
+    out.update(site_id=cp["site_id"], tree_size=cp["tree_size"], root_hash=cp["root_hash"])
+    if cp["site_id"] != _site_id(conn):
+        out["status"] = "other_site"  # signed for the site this desk was before a join
+        return out
+    size = cp["tree_size"]
+    if size > len(leaves):
+        out["status"] = "mismatch"
+        problems.append(
+            f"checkpoint: the hub signed {size} audit rows of this desk, the desk holds {len(leaves)} "
+            "(the tail of the chain was cut)"
+        )
+        return out
+    tree = Frontier()
+    for h in leaves[:size]:
+        tree.append(leaf_of(h))
+    if tree.root() != cp["root_hash"]:
+        out["status"] = "mismatch"
+        problems.append(
+            f"checkpoint: the first {size} audit rows do not have the root the hub signed (the chain was rewritten)"
+        )
+        return out
+    out["status"] = "verified"
+    out["unconfirmed"] = len(leaves) - size  # newer than the last checkpoint: vouched for by the chain only
+    return out
+
+
+def _check_fields(conn: sqlite3.Connection, problems: list[str]) -> dict[str, int]:
+    """Every field of every record holds the value of its winning change: an own field its outbox row
+    (found by its clock), a pulled one the digest kept at apply; a field no change wrote is empty (or
+    its column default). Records and field clocks are both streamed in primary-key order."""
+    site = _site_id(conn)
+    checked = bad = unchecked = 0
+
+    def report(text: str) -> None:
+        nonlocal bad
+        bad += 1
+        if bad <= MAX_LISTED:
+            problems.append(text)
+
+    for t in TABLES:
+        if t.kind != "record":
+            continue
+        names = t.names
+        idle = _idle_values(conn, t.name)
+        clocks = conn.execute(
+            "SELECT f.pk, f.col, f.site_id, f.vhash, o.value, o.site_seq FROM field_clock f "
+            "LEFT JOIN outbox o ON o.hlc = f.hlc AND o.tbl = f.tbl AND o.pk = f.pk AND o.col = f.col "
+            "WHERE f.tbl = ? ORDER BY f.pk",
+            (t.name,),
+        )
+        nxt = clocks.fetchone()
+        for row in conn.execute(f"SELECT {t.pk}, {', '.join(names)} FROM {t.name} ORDER BY {t.pk}"):
+            pk = row[0]
+            mine: dict[str, Any] = {}
+            while nxt is not None and nxt[0] <= pk:
+                if nxt[0] == pk:
+                    mine[nxt[1]] = nxt
+                nxt = clocks.fetchone()
+            for i, name in enumerate(names, start=1):
+                stored = row[i]
+                fc = mine.get(name)
+                if fc is None:
+                    if stored is not None and stored not in idle.get(name, ()):
+                        report(f"field: {t.name} {pk} {name} holds a value no change wrote (edited in the file?)")
+                    continue
+                checked += 1
+                _, _, fsite, vhash, ovalue, oseq = fc
+                if vhash is not None:
+                    if cell_digest(stored) != vhash:
+                        report(f"field: {t.name} {pk} {name} differs from the pulled change that set it")
+                elif fsite == site and oseq is not None:
+                    try:
+                        want = cell_digest(encode_value(t.name, name, json.loads(ovalue)))
+                    except (TypeError, ValueError):
+                        want = None
+                    if cell_digest(stored) != want:
+                        report(f"field: {t.name} {pk} {name} differs from its change (outbox row {oseq})")
+                elif fsite != site:
+                    unchecked += 1  # pulled before the digests were kept (none since migration 13)
+                    report(f"field: {t.name} {pk} {name} has no digest of the pulled change that set it")
+    if bad > MAX_LISTED:
+        problems.append(f"field: {bad - MAX_LISTED} more fields differ from their winning change")
+    return {"checked": checked, "bad": bad, "unchecked": unchecked}
+
+
+def _idle_values(conn: sqlite3.Connection, table: str) -> dict[str, tuple[Any, ...]]:
+    """What a column holds before any change wrote it: its default, or apply's NOT NULL placeholder."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for _, name, ctype, notnull, default, _pk in conn.execute(f"PRAGMA table_info({table})"):
+        values: list[Any] = []
+        if default is not None:
+            text = str(default)
+            values.append(text[1:-1] if text.startswith("'") else _number(text))
+        if notnull:
+            values.append(0 if "INT" in str(ctype).upper() or "REAL" in str(ctype).upper() else "")
+        out[name] = tuple(values)
+    return out
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
 
 
 def _check_audit(conn: sqlite3.Connection, problems: list[str]) -> dict[str, int]:

@@ -277,6 +277,12 @@ def m013_tamper_evidence(db: Database) -> None:
             "INSERT INTO meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
             (rows[-1][1],),
         )
+    top = conn.execute("SELECT max(site_seq) FROM outbox").fetchone()[0]
+    conn.execute(  # outbox rows before this one were written before audit rows covered them
+        "INSERT INTO meta (key, value) VALUES ('audit_covered_from', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (str((top or 0) + 1),),
+    )
     conn.create_function("od_cell_digest", 1, cell_digest, deterministic=True)
     for t in TABLES:
         if t.kind != "record":

@@ -276,7 +276,7 @@ def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict
         if bad is not None:
             raise ChangeError({**change, "col": bad[0]}, "value", bad[1])
         if tbl == "audit":  # an audit row must carry its own hash (domain/audit.py)
-            problem = audit_row_problem({**value, "id": pk})
+            problem = audit_row_problem({**change["value"], "id": pk})
             if problem is not None:
                 raise ChangeError(change, "value", problem)
     else:

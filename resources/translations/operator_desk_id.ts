@@ -1,6 +1,85 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="id_ID">
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Akun</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>operator</translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation>supervisor</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>admin</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Peran</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>Tambah akun</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Nonaktifkan</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Aktifkan</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>Reset kata sandi</translation>
+    </message>
+    <message>
+        <source>The password above; the account must change it at its next log-in</source>
+        <translation>Kata sandi di atas; pemilik akun wajib menggantinya saat masuk berikutnya</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>nonaktif</translation>
+    </message>
+    <message>
+        <source>must change the password</source>
+        <translation>wajib ganti kata sandi</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktif</translation>
+    </message>
+    <message>
+        <source>Account added</source>
+        <translation>Akun ditambahkan</translation>
+    </message>
+    <message>
+        <source>Password reset: it must be changed at the next log-in</source>
+        <translation>Kata sandi direset: wajib diganti saat masuk berikutnya</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Tersimpan</translation>
+    </message>
+</context>
+<context>
     <name>AgenciesDialog</name>
     <message>
         <source>Agencies</source>
@@ -715,6 +794,10 @@
         <translation>Lokasi sudah dipastikan. Ganti dengan titik yang baru?</translation>
     </message>
     <message>
+        <source>Kel. {name}</source>
+        <translation>Kel. {name}</translation>
+    </message>
+    <message>
         <source>Desa {name}</source>
         <translation>Desa {name}</translation>
     </message>
@@ -976,11 +1059,11 @@
     <name>LockDialog</name>
     <message>
         <source>Desk locked</source>
-        <translation type="unfinished" />
+        <translation>Meja terkunci</translation>
     </message>
     <message>
         <source>The desk was locked after a while without use. Enter your password.</source>
-        <translation type="unfinished" />
+        <translation>Meja dikunci karena lama tidak digunakan. Isi kata sandi Anda.</translation>
     </message>
     <message>
         <source>Name</source>
@@ -988,26 +1071,30 @@
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished" />
+        <translation>Kata sandi</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished" />
+        <translation>Buka kunci</translation>
     </message>
     <message>
         <source>Log out</source>
-        <translation type="unfinished" />
+        <translation>Keluar</translation>
     </message>
     <message>
         <source>Enter your password</source>
-        <translation type="unfinished" />
+        <translation>Isi kata sandi Anda</translation>
     </message>
 </context>
 <context>
     <name>LoginDialog</name>
     <message>
+        <source>Checking…</source>
+        <translation>Memeriksa…</translation>
+    </message>
+    <message>
         <source>Log in — Operator Desk 112</source>
-        <translation type="unfinished" />
+        <translation>Masuk — Operator Desk 112</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1015,58 +1102,58 @@
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished" />
+        <translation>Kata sandi</translation>
     </message>
     <message>
         <source>New password</source>
-        <translation type="unfinished" />
+        <translation>Kata sandi baru</translation>
     </message>
     <message>
         <source>Repeat the password</source>
-        <translation type="unfinished" />
+        <translation>Ulangi kata sandi</translation>
     </message>
     <message>
         <source>This desk has no account yet. Make the first admin account.</source>
-        <translation type="unfinished" />
+        <translation>Meja ini belum punya akun. Buat akun admin pertama.</translation>
     </message>
     <message>
         <source>Make the admin account</source>
-        <translation type="unfinished" />
+        <translation>Buat akun admin</translation>
     </message>
     <message>
         <source>Your password was reset. Choose a new password.</source>
-        <translation type="unfinished" />
+        <translation>Kata sandi Anda telah direset. Buat kata sandi baru.</translation>
     </message>
     <message>
         <source>Change the password</source>
-        <translation type="unfinished" />
+        <translation>Ganti kata sandi</translation>
     </message>
     <message>
         <source>Log in with your own name and password.</source>
-        <translation type="unfinished" />
+        <translation>Masuk dengan nama dan kata sandi Anda sendiri.</translation>
     </message>
     <message>
         <source>Log in</source>
-        <translation type="unfinished" />
+        <translation>Masuk</translation>
     </message>
     <message>
         <source>Enter your name and password</source>
-        <translation type="unfinished" />
+        <translation>Isi nama dan kata sandi</translation>
     </message>
     <message>
         <source>The two passwords differ</source>
-        <translation type="unfinished" />
+        <translation>Kedua kata sandi tidak sama</translation>
     </message>
     <message>
         <source>Choose a new password to continue</source>
-        <translation type="unfinished" />
+        <translation>Buat kata sandi baru untuk melanjutkan</translation>
     </message>
 </context>
 <context>
     <name>LoginFlow</name>
     <message>
         <source>Switch user</source>
-        <translation type="unfinished" />
+        <translation>Ganti petugas</translation>
     </message>
 </context>
 <context>
@@ -1093,15 +1180,15 @@
     </message>
     <message>
         <source>Log-in</source>
-        <translation type="unfinished" />
+        <translation>Masuk</translation>
     </message>
     <message>
         <source>Log out</source>
-        <translation type="unfinished" />
+        <translation>Keluar</translation>
     </message>
     <message>
         <source>Switch user</source>
-        <translation type="unfinished" />
+        <translation>Ganti petugas</translation>
     </message>
     <message>
         <source>Answer / manual call</source>
@@ -1172,6 +1259,10 @@
         <translation>&amp;Sistem</translation>
     </message>
     <message>
+        <source>Accounts…</source>
+        <translation>Akun…</translation>
+    </message>
+    <message>
         <source>Settings…</source>
         <translation>Pengaturan…</translation>
     </message>
@@ -1233,23 +1324,23 @@
     </message>
     <message>
         <source>operator</source>
-        <translation type="unfinished" />
+        <translation>operator</translation>
     </message>
     <message>
         <source>supervisor</source>
-        <translation type="unfinished" />
+        <translation>supervisor</translation>
     </message>
     <message>
         <source>admin</source>
-        <translation type="unfinished" />
+        <translation>admin</translation>
     </message>
     <message>
         <source>Nobody is logged in</source>
-        <translation type="unfinished" />
+        <translation>Belum ada yang masuk</translation>
     </message>
     <message>
         <source>Logged in: {name} ({role})</source>
-        <translation type="unfinished" />
+        <translation>Masuk: {name} ({role})</translation>
     </message>
     <message>
         <source>Map</source>
@@ -1342,27 +1433,27 @@
     <name>ReAuthDialog</name>
     <message>
         <source>Supervisor approval</source>
-        <translation type="unfinished" />
+        <translation>Persetujuan supervisor</translation>
     </message>
     <message>
         <source>This needs a supervisor. The supervisor enters their own name and password.</source>
-        <translation type="unfinished" />
+        <translation>Tindakan ini perlu supervisor. Supervisor mengisi nama dan kata sandinya sendiri.</translation>
     </message>
     <message>
         <source>Supervisor</source>
-        <translation type="unfinished" />
+        <translation>Supervisor</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished" />
+        <translation>Kata sandi</translation>
     </message>
     <message>
         <source>Approve</source>
-        <translation type="unfinished" />
+        <translation>Setujui</translation>
     </message>
     <message>
         <source>Enter your name and password</source>
-        <translation type="unfinished" />
+        <translation>Isi nama dan kata sandi</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1549,10 @@
     <message>
         <source>Incident closed</source>
         <translation>Kejadian ditutup</translation>
+    </message>
+    <message>
+        <source>A supervisor must approve the override</source>
+        <translation>Pengecualian ini harus disetujui supervisor</translation>
     </message>
     <message>
         <source>That step is already recorded</source>
@@ -1888,13 +1983,6 @@
     <message>
         <source>No device location for this call</source>
         <translation>Tidak ada lokasi perangkat untuk panggilan ini</translation>
-    </message>
-</context>
-<context>
-    <name>_CredentialsDialog</name>
-    <message>
-        <source>Checking…</source>
-        <translation type="unfinished" />
     </message>
 </context>
 </TS>

@@ -53,7 +53,7 @@ def test_log_in_with_the_right_password_only_and_every_attempt_is_audited(
     rina = accounts.authenticate("rina", PW)  # the name in any case
     took = time.perf_counter() - started
     assert (rina.name, rina.role, rina.id) == ("Rina", "supervisor", account_id("Rina"))
-    assert took < 1.5  # target 0.5 s on an idle desk PC; this machine is shared with the test suite
+    assert took < 1.5  # target 0.5 s (measured ~0.3 s); this machine is shared with the test suite
     for name, password in (("Rina", "wrong-password"), ("Nobody", PW), ("", PW)):
         with pytest.raises(DomainError) as e:
             accounts.authenticate(name, password)
@@ -62,7 +62,7 @@ def test_log_in_with_the_right_password_only_and_every_attempt_is_audited(
     assert audit(store, "login")[0]["by"] == "Rina"
     assert [a["name"] for a in audit(store, "login_failed")] == ["Rina", "Nobody", ""]
     row = store.query("SELECT password_hash FROM accounts WHERE name='Rina'")[0][0]
-    assert row.startswith("$argon2id$v=19$m=65536,t=3,p=2$") and PW not in row
+    assert row.startswith("$argon2id$v=19$m=47104,t=2,p=2$") and PW not in row
 
 
 def test_five_failures_lock_the_account_for_the_lock_time_audited(store: Store, clock) -> None:  # type: ignore[no-untyped-def]
@@ -279,3 +279,14 @@ def test_demo_accounts_have_fresh_passwords_that_log_in(tmp_path: Path) -> None:
         assert all(a["password"] is None for a in again)  # existing accounts keep their passwords
     finally:
         s.close()
+
+
+def test_a_hash_with_older_parameters_is_remade_at_log_in(store: Store) -> None:
+    from argon2 import PasswordHasher
+
+    old = AccountService(store, trusted=True, hasher=PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    old.add("Admin", "admin", PW)
+    assert "m=8192,t=1,p=1" in store.query("SELECT password_hash FROM accounts")[0][0]
+    AccountService(store).authenticate("Admin", PW)
+    assert "m=47104,t=2,p=2" in store.query("SELECT password_hash FROM accounts")[0][0]
+    assert AccountService(store).authenticate("Admin", PW).name == "Admin"
