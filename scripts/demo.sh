@@ -18,6 +18,15 @@ if [ ! -f "$DATA/desk/.joined" ]; then
   .venv/bin/operator-desk join --data-dir "$DATA/desk" --server "$HUB" --token "$TOKEN" >/dev/null
   touch "$DATA/desk/.joined"
 fi
+# The demo's own account (a real desk has no default password: its first start asks for the first admin).
+DEMO_USER=${OPERATOR_DESK_DEMO_USER:-Demo}
+DEMO_PASSWORD=${OPERATOR_DESK_DEMO_PASSWORD:-demo-112-banjar}
+if [ ! -f "$DATA/desk/.accounts" ]; then
+  printf '%s\n' "$DEMO_PASSWORD" | .venv/bin/operator-desk accounts add --data-dir "$DATA/desk" \
+    --name "$DEMO_USER" --role admin >/dev/null
+  touch "$DATA/desk/.accounts"
+fi
+echo "demo: logged in as $DEMO_USER (admin); its password is $DEMO_PASSWORD (log out / switch user in the toolbar)"
 .venv/bin/operator-desk-server --data-dir "$DATA/hub" --host 127.0.0.1 --port "$PORT" >"$DATA/hub/hub.log" 2>&1 &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null || true' EXIT
@@ -25,7 +34,8 @@ trap 'kill $HUB_PID 2>/dev/null || true' EXIT
 ARGS=(--data-dir "$DATA/desk" --region "$REGION" --demo --call-source simulator --server "$HUB")
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "demo: no display here; rendering the desk to demo-screenshot.png instead (QT_QPA_PLATFORM=offscreen)"
-  QT_QPA_PLATFORM=offscreen .venv/bin/operator-desk "${ARGS[@]}" --operator Demo --screenshot demo-screenshot.png
+  printf '%s\n' "$DEMO_PASSWORD" | QT_QPA_PLATFORM=offscreen .venv/bin/operator-desk "${ARGS[@]}" \
+    --login "$DEMO_USER" --screenshot demo-screenshot.png
 else
-  .venv/bin/operator-desk "${ARGS[@]}" "$@"
+  printf '%s\n' "$DEMO_PASSWORD" | .venv/bin/operator-desk "${ARGS[@]}" --login "$DEMO_USER" "$@"
 fi

@@ -247,7 +247,7 @@ class ReferralBoard(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         fm = self.table.fontMetrics()
-        widths = {"incident": fm.horizontalAdvance("BJR-D7F3A-20261128-0042 P1") + 16,
+        widths = {"incident": fm.horizontalAdvance("DEMO-D7F3A-20261128-0042 P1") + 32,
                   "agency": fm.horizontalAdvance("PSC 119 Kabupaten Banjar") + 16}
         step = fm.horizontalAdvance("+1102:24 ") + 16
         for i, name in enumerate(COLUMNS):
