@@ -113,6 +113,10 @@ def change_schemas() -> list[dict[str, Any]]:
                 "properties": {c.name: column_schema(c) for c in table.columns},
                 "required": [c.name for c in table.columns if not c.nullable],
             }
+            if table.name == "audit":  # the chain's hashes (a row whose hash is not its own: 409)
+                row["properties"]["hash"] = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+                row["properties"]["prev_hash"] = {"type": "string", "pattern": "^([0-9a-f]{64})?$"}
+                row["required"] = [*row["required"], "hash", "prev_hash"]
             props = {**common, "tbl": {"const": table.name}, "col": {"const": "*"}, "value": row}
             out.append({"type": "object", "required": [*required, "value"], "properties": props})
     return out
@@ -297,7 +301,11 @@ OPENAPI: dict[str, Any] = {
             | {
                 "responses": {
                     **_op("", _ok("200", "committed", "PushResult"), "400", "403", "408", "413")["responses"],
-                    "409": {"description": "clock_skew: a change is > 5 min ahead", **_json("Error")},
+                    "409": {
+                        "description": "clock_skew: a change is > 5 min ahead; audit_mismatch: an audit row "
+                        "whose hash is not the hash of its content",
+                        **_json("Error"),
+                    },
                 }
             }
         },

@@ -48,6 +48,7 @@ E_FORBIDDEN = "forbidden"
 E_CLOCK_SKEW = "clock_skew"
 E_BAD_REQUEST = "bad_request"
 E_NOT_FOUND = "not_found"
+E_AUDIT_MISMATCH = "audit_mismatch"  # an audit row whose hash is not its own (409)
 
 # Bookkeeping fields every edit touches: concurrent writes to them are not worth a supervisor's time.
 NO_CONFLICT_FIELDS: frozenset[tuple[str, str]] = frozenset(
@@ -198,6 +199,8 @@ def _as_text(value: Any) -> Any:
 
 
 _HLC = re.compile(r"[0-9]{13}-[0-9]{5}")
+_HASH = re.compile(r"[0-9a-f]{64}")
+_PREV = re.compile(r"(?:[0-9a-f]{64})?")
 
 
 def _bad_hlc(change: Any, name: str, text: Any) -> ChangeError:
@@ -276,9 +279,14 @@ def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict
         if bad is not None:
             raise ChangeError({**change, "col": bad[0]}, "value", bad[1])
         if tbl == "audit":  # an audit row must carry its own hash (domain/audit.py)
-            problem = audit_row_problem({**change["value"], "id": pk})
+            row = change["value"]
+            if _HASH.fullmatch(str(row.get("hash"))) is None or _PREV.fullmatch(str(row.get("prev_hash"))) is None:
+                raise ChangeError(change, "value", "hash and prev_hash: 64 lower-case hex digits (prev_hash may be empty)")
+            problem = audit_row_problem({**row, "id": pk})
             if problem is not None:
-                raise ChangeError(change, "value", problem)
+                err = ChangeError(change, "value", problem)
+                err.code = E_AUDIT_MISMATCH
+                raise err
     else:
         problem = tables.check_value(tbl, col, value)
         if problem is not None:
