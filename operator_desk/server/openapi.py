@@ -107,7 +107,7 @@ def change_schemas() -> list[dict[str, Any]]:
                 need = required if col.nullable else [*required, "value"]  # a missing value is null
                 out.append({"type": "object", "required": need, "properties": props})
         elif table.kind == "append":
-            row = {
+            row: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {c.name: column_schema(c) for c in table.columns},
@@ -157,6 +157,7 @@ OPENAPI: dict[str, Any] = {
                             "unauthorized",
                             "forbidden",
                             "clock_skew",
+                            "audit_mismatch",
                             "bad_request",
                             "not_found",
                             "too_large",

@@ -274,3 +274,28 @@ def test_the_hub_check_catches_an_edited_log_row(world: World, tmp_path: Path) -
     report = json.loads(out.stdout)
     text = problems_of(report)
     assert "a log row was edited" in text and f"incidents {pk} narrative" in text
+
+
+def test_the_hub_refuses_an_audit_row_whose_hash_is_not_its_own(world: World) -> None:
+    import time
+
+    token = world.hub.enroll("desk forger")["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    now = int(time.time() * 1000)
+    row = {"at": now, "site_id": "x", "operator": None, "action": "commit", "tbl": "calls", "pk": "c1",
+           "detail": "{}", "prev_hash": "", "covers": None}
+    good = {**row, "hash": audit_hash("", {**row, "id": "a1"})}
+    bad = {**good, "detail": json.dumps({"forged": True})}  # the content no longer hashes to `hash`
+
+    def change(seq: int, pk: str, value: dict[str, Any]) -> dict[str, Any]:
+        return {"site_seq": seq, "hlc": f"{now:013d}-{seq:05d}", "tbl": "audit", "pk": pk, "col": "*",
+                "value": value, "base_hlc": None, "operator": None}
+
+    refused = httpx.post(f"{world.hub.url}/v1/push", json={"changes": [change(1, "a1", bad)]}, headers=headers)
+    assert refused.status_code == 409 and refused.json()["error"] == "audit_mismatch"
+    assert "changes[0]" in refused.json()["detail"]
+    taken = httpx.post(f"{world.hub.url}/v1/push", json={"changes": [change(1, "a1", good)]}, headers=headers)
+    assert taken.status_code == 200, taken.text
+    cp = taken.json()["checkpoint"]
+    assert cp["tree_size"] == 1 and cp["root_hash"] == merkle_root([leaf_of(good["hash"])])[1]
+    assert checkpoint_problem(cp, cp["public_key"]) is None
