@@ -27,7 +27,7 @@ from starlette.routing import Route
 from ..sync import protocol as p
 from . import limits
 from .auth import E_BUSY, E_RATE_LIMITED, RateLimited, require_kind
-from .core import SyncServer
+from .core import E_AUDIT_MISMATCH, SyncServer
 from .openapi import OPENAPI
 from .records import Site
 
@@ -35,7 +35,7 @@ STATUS_BY_CODE = {
     p.E_UNAUTHORIZED: 401,
     p.E_FORBIDDEN: 403,
     p.E_CLOCK_SKEW: 409,
-    p.E_AUDIT_MISMATCH: 409,
+    E_AUDIT_MISMATCH: 409,
     p.E_NOT_FOUND: 404,
     p.E_BAD_REQUEST: 400,
     E_RATE_LIMITED: 429,

@@ -36,6 +36,7 @@ from .storage import Storage
 
 log = logging.getLogger(__name__)
 UPSTREAM_SOURCE = "upstream"
+E_AUDIT_MISMATCH = "audit_mismatch"  # a pushed audit row whose hash is not its own: 409
 ADMIN_TABLES = frozenset({"operators", "agencies"})  # rows only from an admin credential
 CONFLICT_BURST = 100
 CONFLICT_RATE = 100 / 600  # conflict records per second and site after the burst
@@ -196,7 +197,8 @@ class SyncServer:
             try:
                 changes.append(p.validate_change(_integral(c), need_origin=relay))
             except p.ProtocolError as exc:
-                raise p.ProtocolError(f"changes[{i}]: {exc}", exc.code) from None
+                code = E_AUDIT_MISMATCH if isinstance(exc, p.AuditMismatch) else exc.code
+                raise p.ProtocolError(f"changes[{i}]: {exc}", code) from None
         if not relay:
             own = site.site_id
             for i, ch in enumerate(changes):

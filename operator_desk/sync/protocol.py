@@ -48,7 +48,6 @@ E_FORBIDDEN = "forbidden"
 E_CLOCK_SKEW = "clock_skew"
 E_BAD_REQUEST = "bad_request"
 E_NOT_FOUND = "not_found"
-E_AUDIT_MISMATCH = "audit_mismatch"  # an audit row whose hash is not its own (409)
 
 # Bookkeeping fields every edit touches: concurrent writes to them are not worth a supervisor's time.
 NO_CONFLICT_FIELDS: frozenset[tuple[str, str]] = frozenset(
@@ -82,6 +81,11 @@ class ChangeError(ProtocolError):
         self.site_id, self.site_seq, self.tbl, self.col = site, seq, tbl, col
         self.field = field
         self.problem = problem
+
+
+class AuditMismatch(ChangeError):
+    """An audit row whose hash is not the hash of its content (a forged or altered row): the hub
+    answers 409 `audit_mismatch`, a desk quarantines it like any change that does not fit."""
 
 
 def _short(x: Any) -> str:
@@ -284,9 +288,7 @@ def validate_change(change: Any, *, need_origin: bool, min_seq: int = 1) -> dict
                 raise ChangeError(change, "value", "hash and prev_hash: 64 lower-case hex digits (prev_hash may be empty)")
             problem = audit_row_problem({**row, "id": pk})
             if problem is not None:
-                err = ChangeError(change, "value", problem)
-                err.code = E_AUDIT_MISMATCH
-                raise err
+                raise AuditMismatch(change, "value", problem)
     else:
         problem = tables.check_value(tbl, col, value)
         if problem is not None:
