@@ -20,11 +20,8 @@ until it is visible, closed, on top of the call log. Targets: longest stall <= 1
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,54 +30,12 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _util import Hub
+
 HEARTBEAT_MS = 5
 STALL_TARGET_MS = 100.0
 REGION = Path(__file__).resolve().parents[2] / "shared" / "regions" / "banjar"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Hub:
-    """operator-desk-server on a free loopback port, its own data dir."""
-
-    def __init__(self, root: Path) -> None:
-        self.dir = root / "hub"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [PY, "-m", "operator_desk.server.cli", "--data-dir", str(self.dir), "--port", str(self.port)],
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("hub did not start")
-
-    def enroll(self, name: str) -> str:
-        out = subprocess.run(
-            [PY, "-m", "operator_desk.server.cli", "enroll", "--data-dir", str(self.dir), "--site", name],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return str(json.loads(out.stdout)["token"])
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 class Heartbeat:

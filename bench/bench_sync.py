@@ -17,13 +17,15 @@ import json
 import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _util import Hub
 
 from operator_desk.domain.location import Location
 from operator_desk.services.calls import CallService
@@ -32,46 +34,6 @@ from operator_desk.store.store import Store
 from operator_desk.store.tx import Tx
 from operator_desk.sync.cli import join
 from operator_desk.sync.engine import SyncEngine, wait_until
-
-PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Hub:
-    def __init__(self, root: Path) -> None:
-        self.dir = root / "hub"
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [PY, "-m", "operator_desk.server.cli", "--data-dir", str(self.dir), "--port", str(self.port)],
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("hub did not start")
-
-    def enroll(self, name: str) -> str:
-        out = subprocess.run(
-            [PY, "-m", "operator_desk.server.cli", "enroll", "--data-dir", str(self.dir), "--site", name],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return str(json.loads(out.stdout)["token"])
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 def desk(root: Path, hub: Hub, name: str) -> tuple[Store, SyncEngine]:

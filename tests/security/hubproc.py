@@ -115,3 +115,24 @@ class Hub:
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+NOW = int(time.time() * 1000)
+
+
+def change(
+    seq: int, pk: str, col: str, value: Any, tbl: str = "calls", ms: int = NOW, *,
+    operator: str = "Rina", base: str | None = None,
+) -> dict[str, Any]:
+    """One change as a desk pushes it (the hub takes site_id from the credential)."""
+    return {
+        "site_id": None,
+        "site_seq": seq,
+        "hlc": f"{ms:013d}-{seq % 100000:05d}",
+        "tbl": tbl,
+        "pk": pk,
+        "col": col,
+        "value": value,
+        "base_hlc": base,
+        "operator": operator,
+    }

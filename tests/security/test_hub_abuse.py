@@ -13,23 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hubproc import Hub, auth
+from hubproc import Hub, auth, change
 
 NOW = int(time.time() * 1000)
 
 
 def ch(seq: int, pk: str, col: str, value: Any, tbl: str = "calls", ms: int = NOW) -> dict[str, Any]:
-    return {
-        "site_id": None,
-        "site_seq": seq,
-        "hlc": f"{ms:013d}-00000",
-        "tbl": tbl,
-        "pk": pk,
-        "col": col,
-        "value": value,
-        "base_hlc": None,
-        "operator": "Rina",
-    }
+    return change(seq, pk, col, value, tbl, ms)
 
 
 def raw_request(port: int, data: bytes, timeout: float = 5.0, send_all: bool = True) -> bytes:

@@ -16,7 +16,7 @@ import httpx
 import numpy as np
 import pytest
 import soundfile
-from hubproc import Hub, auth
+from hubproc import Hub, auth, change
 
 from operator_desk.server import aml_intake
 
@@ -33,17 +33,8 @@ FORM_CT = {"Content-Type": "application/x-www-form-urlencoded"}
 def ch(
     seq: int, pk: str, col: str, value: Any, tbl: str = "calls", ms: int = NOW, base: str | None = None
 ) -> dict[str, Any]:
-    return {
-        "site_id": None,
-        "site_seq": seq,
-        "hlc": f"{ms:013d}-{seq % 100000:05d}",
-        "tbl": tbl,
-        "pk": pk,
-        "col": col,
-        "value": value,
-        "base_hlc": base,
-        "operator": "Rina",
-    }
+    return change(seq, pk, col, value, tbl, ms, base=base)
+
 
 
 def log_head(hub: Hub) -> int:

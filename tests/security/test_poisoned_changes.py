@@ -27,6 +27,9 @@ with warnings.catch_warnings():  # starlette asks for httpx2 for its TestClient;
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from hubproc import auth
+from hubproc import change as pushed_change
+
 from operator_desk.server.app import create_app
 from operator_desk.server.auth import cheap_hasher
 from operator_desk.server.core import SyncServer
@@ -40,21 +43,7 @@ NOW = int(time.time() * 1000)
 
 
 def ch(seq: int, pk: str, col: str, value: Any, tbl: str = "calls", ms: int = NOW) -> dict[str, Any]:
-    return {
-        "site_id": None,
-        "site_seq": seq,
-        "hlc": f"{ms:013d}-00000",
-        "tbl": tbl,
-        "pk": pk,
-        "col": col,
-        "value": value,
-        "base_hlc": None,
-        "operator": "Ahmad",
-    }
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return pushed_change(seq, pk, col, value, tbl, ms, operator="Ahmad")
 
 
 NOTE = {"incident_id": "i1", "at": NOW, "operator": "Ahmad", "text": "api padam"}
