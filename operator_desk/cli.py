@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,6 +35,9 @@ def _open_store(args: argparse.Namespace, must_exist: bool = False) -> Any:
     path = paths.store_path(data)
     if must_exist and not path.exists():
         raise CliError(f"no desk store in {data} (expected {path.name})")
+    from .store.preflight import refuse_unusable
+
+    refuse_unusable(path)
     return Store(path)
 
 
@@ -257,8 +261,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(func(args) or 0)
+    except BrokenPipeError:  # `export | head`: the reader has gone; end quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except (CliError, StoreError, DomainError, ValueError, OSError) as exc:
         print(f"operator-desk {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # a page found damaged after the store opened
+        print(f"operator-desk {args.command}: the store is damaged or unreadable ({exc})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -25,16 +25,28 @@ fi
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+  echo "setup: needs Python 3.11 (Debian 12's python3); found $("$PY" --version 2>&1). Set PYTHON=/path/to/python3.11" >&2
+  exit 1
+fi
+if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "setup: .venv was made with another Python; remove it (rm -rf .venv) and run again" >&2; exit 1
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv || { rm -rf .venv; echo "setup: could not make .venv (is python3-venv installed?)" >&2; exit 1; }
 extras="."
 [ "${1:-}" = "--dev" ] && extras=".[dev,sip,build]"
 # Reinstall only when the pins changed (a stamp per pyproject + lock + extras): later runs start at once.
 stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)-${extras//[^a-z]/}"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" 2>&1 \
-    | grep -v -E "^WARNING: Location|BuildBackendWarning|^ *(!!|\*+|corresp|return|with strategy|Please|By 20|See https|or your builds|name as your|Editable install)" || true
-  rm -f .venv/.installed-*
+  log=$(mktemp)
+  if ! .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e "$extras" >"$log" 2>&1; then
+    tail -n 25 "$log" >&2; rm -f "$log" .venv/.installed-*
+    echo "setup: pip could not install the pinned packages (see above); nothing is marked done, the next run tries again" >&2
+    exit 1
+  fi
+  grep -v -E "^WARNING: Location|BuildBackendWarning|^ *(!!|\*+|corresp|return|with strategy|Please|By 20|See https|or your builds|name as your|Editable install)" "$log" || true
+  rm -f "$log" .venv/.installed-*
   touch "$stamp"
 fi
 .venv/bin/python -c "import operator_desk, PySide6, sqlite_utils" \
-  || { echo "setup: the Python environment is incomplete" >&2; exit 1; }
+  || { rm -f .venv/.installed-*; echo "setup: the Python environment is incomplete (a package failed to import, see above); run again to reinstall" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start (idempotently) a throwaway PostgreSQL cluster for the sync server tests and print its URL.
 #   eval "export OPERATOR_DESK_PG_URL=$(scripts/start_postgres.sh)"
+#   scripts/start_postgres.sh --stop      stops it;  --running: exit 0 when it is up
 # Installs the Debian package if missing; runs as the postgres user on 127.0.0.1:${PGPORT:-55432}.
 set -euo pipefail
 PGPORT="${PGPORT:-55432}"
@@ -21,6 +22,14 @@ fi
 as_pg() {
   if [ "$(id -u)" = "0" ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
+if [ "${1:-}" = "--stop" ]; then  # stop the cluster (test.sh calls this for a cluster it started)
+  [ -n "$PGBIN" ] && as_pg "'$PGBIN/pg_ctl' -D '$PGDATA' -m fast stop >/dev/null 2>&1" || true
+  exit 0
+fi
+if [ "${1:-}" = "--running" ]; then  # exit 0 when the cluster is up
+  [ -n "$PGBIN" ] && as_pg "'$PGBIN/pg_ctl' -D '$PGDATA' status >/dev/null 2>&1"
+  exit $?
+fi
 if [ "$(id -u)" = "0" ]; then
   mkdir -p "$PGDATA" && chown postgres:postgres "$PGDATA" && chmod 700 "$PGDATA"
 fi

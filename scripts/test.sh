@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 export QT_QPA_PLATFORM=offscreen
 if [ -z "${OPERATOR_DESK_PG_URL:-}" ] && [ -f scripts/start_postgres.sh ]; then
+  # A cluster this run starts is stopped when it ends (one that was already up is left alone).
+  if ! bash scripts/start_postgres.sh --running; then trap 'bash scripts/start_postgres.sh --stop' EXIT; fi
   OPERATOR_DESK_PG_URL=$(bash scripts/start_postgres.sh | tail -n 1)
   export OPERATOR_DESK_PG_URL
 fi

@@ -70,6 +70,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_STATUS = "unknown_status"
     INCIDENT_OPEN = "incident_open"  # reopening an incident that is not resolved or closed
     REOPEN_REASON_REQUIRED = "reopen_reason_required"
+    REASON_REQUIRED = "reason_required"  # a status move from the incident detail needs a reason
+    MERGE_INVALID = "merge_invalid"  # merging an incident into itself, a merged or a closed one
     CALL_ENDED = "call_ended"
     INCIDENT_CLOSED = "incident_closed"
     DISPOSITION_REQUIRED = "disposition_required"

@@ -181,6 +181,7 @@ TABLES: tuple[Table, ...] = (
             _time("updated_at"),
             _t("created_by"),
             _t("updated_by"),
+            _t("merged_into"),  # the incident this one was merged into (a supervisor's merge)
         ),
         generated=("lat", "lon", "desa_code", "kecamatan_code"),
     ),

@@ -52,6 +52,7 @@ def _print(obj: Any) -> None:
 def add_gazetteer_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("gazetteer", help="search place names of the region (JSON)")
     p.add_argument("--region", default=argparse.SUPPRESS, help="region pack folder")
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="a desk data dir (its installed region pack)")
     p.add_argument("query", help="place name as the caller said it")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--kecamatan", default=None, help="prefer places in this kecamatan code")
@@ -73,6 +74,7 @@ def run_gazetteer(args: argparse.Namespace) -> int:
 def add_locate_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("locate", help="reverse geocode a point to desa/kecamatan (JSON)")
     p.add_argument("--region", default=argparse.SUPPRESS, help="region pack folder")
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="a desk data dir (its installed region pack)")
     p.add_argument("lat", type=float)
     p.add_argument("lon", type=float)
     p.set_defaults(func=run_locate)

@@ -25,10 +25,14 @@ EXIT_FAIL = 2
 
 
 def _date(text: str) -> date:
+    """A day between 2000-01-01 and 2199-12-31 (a store holds nothing outside; a far year would overflow)."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not date(2000, 1, 1) <= day <= date(2199, 12, 31):
+        raise argparse.ArgumentTypeError(f"date out of range (2000-01-01 … 2199-12-31): {text}")
+    return day
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -159,6 +163,9 @@ def _open_store(args: argparse.Namespace) -> Any:
     path = paths.store_path(paths.data_dir(getattr(args, "data_dir", None)))
     if not path.exists():
         raise StoreError(f"no desk store at {path}")
+    from ..store.preflight import refuse_unusable
+
+    refuse_unusable(path)
     return Store(path)
 
 

@@ -97,6 +97,26 @@ def worst_level(timers: Mapping[str, StepTimer]) -> str:
     return max((t.level for t in timers.values()), key=LEVEL_RANK.__getitem__, default=OK)
 
 
+def next_due(ref: Mapping[str, Any], now_ms: int) -> StepTimer | None:
+    """The running timer that falls due first (the board's countdown), or None when none runs."""
+    timers = step_timers(ref, now_ms)
+    return min(timers.values(), key=lambda t: t.due_ms, default=None)
+
+
+def board_order(rows: list[BoardRow], now_ms: int) -> list[BoardRow]:
+    """What is due first comes first: the longest overdue, then the smallest time left; referrals
+    with no running timer (waiting only for feedback) after them, newest first. A new referral has
+    its whole acknowledge time left, so it sits right under the overdue ones, never at the bottom."""
+
+    def key(row: BoardRow) -> tuple[int, int, str]:
+        timer = next_due(row, now_ms)
+        if timer is not None:
+            return (0, timer.due_ms, str(row["id"]))
+        return (1, -int(row.get("resent_at") or row.get("sent_at") or 0), str(row["id"]))
+
+    return sorted(rows, key=key)
+
+
 class ReferralBoardQuery:
     """What the referral board (and the handover) read: open referrals with their incident and agency."""
 
@@ -109,6 +129,10 @@ class ReferralBoardQuery:
     def open_rows(self) -> list[BoardRow]:
         """Every open referral, oldest first."""
         return self._repo().board_open()
+
+    def due_rows(self, now_ms: int) -> list[BoardRow]:
+        """Every open referral in the board's order at `now_ms` (`board_order`: due first)."""
+        return board_order(self.open_rows(), now_ms)
 
     def row(self, referral_id: str) -> BoardRow:
         row = self._repo().board_row(referral_id)

@@ -293,3 +293,17 @@ def m013_tamper_evidence(db: Database) -> None:
                 "WHERE x.id = field_clock.pk) WHERE tbl=? AND col=? AND site_id != ?",
                 (t.name, c.name, site_id),
             )
+
+
+@migrations()
+def m016_incident_work(db: Database) -> None:
+    """Working an incident after its first save (services/incident_edit.py, services/timeline.py).
+
+    - `incidents.merged_into`: the incident a supervisor merged this one into (both keep their rows).
+    - `outbox(tbl, pk)` and `audit(tbl, pk)`: the timeline reads one incident's own changes (every value
+      it ever held on this desk) and its audit rows (other desks' edits carry old → new) by key.
+    """
+    db.execute("ALTER TABLE incidents ADD COLUMN merged_into TEXT")
+    db.execute("CREATE INDEX incidents_merged ON incidents(merged_into)")
+    db.execute("CREATE INDEX outbox_pk ON outbox(tbl, pk)")
+    db.execute("CREATE INDEX audit_pk ON audit(tbl, pk)")

@@ -108,6 +108,10 @@ def labels_table() -> dict[ErrorCode, str]:
         ErrorCode.REOPEN_REASON_REQUIRED: QCoreApplication.translate(
             "Errors", "Give the reason for reopening"
         ),
+        ErrorCode.REASON_REQUIRED: QCoreApplication.translate("Errors", "Give the reason"),
+        ErrorCode.MERGE_INVALID: QCoreApplication.translate(
+            "Errors", "These incidents cannot be merged"
+        ),
         ErrorCode.CALL_ENDED: QCoreApplication.translate("Errors", "The call has already ended"),
         ErrorCode.INCIDENT_CLOSED: QCoreApplication.translate("Errors", "The incident is closed"),
         ErrorCode.DISPOSITION_REQUIRED: QCoreApplication.translate("Errors", "Enter the disposition first"),
