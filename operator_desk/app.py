@@ -151,6 +151,7 @@ def create_desk(
     background: bool = False,
     login: tuple[str, str] | None = None,
     idle_lock_ms: int | None = None,
+    training: bool = False,
 ) -> Desk:
     """Build a desk over `data_dir`. Needs a QApplication (made here if none exists).
 
@@ -168,7 +169,7 @@ def create_desk(
 
     QApplication.instance() or QApplication(sys.argv[:1])
     core = build_core(data_dir, region, call_source, server, operator, demo=demo, now_ms=now_ms,
-                      load_region=not background, start_sync=False, login=login)
+                      load_region=not background, start_sync=False, login=login, training=training)
     try:
         ui = build_ui(core, background=background, idle_lock_ms=idle_lock_ms)
     except BaseException:
@@ -188,7 +189,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
     data = paths.data_dir(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    setup_logging(data)
+    if getattr(args, "training", False):
+        from .services.training import training_dir
+
+        training_dir(data).mkdir(exist_ok=True)
+        setup_logging(training_dir(data))  # the training desk's log is its own
+    else:
+        setup_logging(data)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     install_translator(app, args.lang)
@@ -211,6 +218,7 @@ def run_gui(args: argparse.Namespace) -> int:
             demo=args.demo,
             background=not args.screenshot,
             login=login,
+            training=getattr(args, "training", False),
         )
     except DomainError as exc:
         from .ui.errors import error_label

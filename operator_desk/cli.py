@@ -96,7 +96,16 @@ def cmd_export_eidd(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .services.check import check_store
 
-    report = check_store(paths.store_path(paths.data_dir(args.data_dir)))
+    import time
+
+    t0 = time.monotonic()
+
+    def progress(line: str) -> None:  # long runs only: a small store's check stays quiet
+        if time.monotonic() - t0 >= 1.0:
+            print(line, file=sys.stderr, flush=True)
+
+    store = paths.store_path(paths.data_dir(args.data_dir))
+    report = check_store(store, quick=args.quick, progress=progress)
     print(json.dumps(report, indent=2))
     if not report["ok"]:
         print(f"check failed: {report['problems'][0]}", file=sys.stderr)
@@ -173,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="region pack folder (e.g. ../shared/regions/banjar)")
     p.add_argument("--server", help="hub URL to sync with (none: the desk works alone)")
     p.add_argument("--demo", action="store_true", help="fill an empty store with the demo data set")
+    p.add_argument("--training", action="store_true",
+                   help="open the training desk: its own store beside the real one, never synced")
     p.add_argument("--call-source", choices=("sip", "simulator", "manual"),
                    help="where calls come from (default: the settings, else manual)")
     p.add_argument("--lang", choices=("id", "en"), help="UI language (default: from the system locale)")
@@ -212,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("check", help="integrity, audit chain and outbox consistency")
     data_dir_arg(sp)
+    sp.add_argument("--quick", action="store_true",
+                    help="start-up check: quick_check and the set-based tests, no full audit/field walks")
     sp.set_defaults(func=cmd_check)
 
     sp = sub.add_parser("operators", help="the roster: list, add (with a role) or remove operators")

@@ -121,6 +121,7 @@ class Core:
     server: str | None = None
     sync: SyncEngine | None = None
     uploader: RecordingUploader | None = None
+    training: bool = False  # the training desk (services/training.py): its own store, never synced
     sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
     login_listeners: list[Callable[[Account | None], None]] = field(default_factory=list)
     _closed: bool = False
@@ -181,8 +182,8 @@ class Core:
 
     def start_sync(self) -> None:
         """Start the engine (and the recordings uploader) when the desk has a hub; idempotent."""
-        if self.sync is not None or not self.server:
-            return
+        if self.sync is not None or not self.server or self.training or self.store.get_meta("training") == "1":
+            return  # a training store never syncs, whatever its settings say
         from .sync.engine import SyncEngine, SyncStatus
 
         token = self.store.get_meta("sync_token")
@@ -250,6 +251,7 @@ def build_core(
     load_region: bool = True,
     start_sync: bool = True,
     login: tuple[str, str] | None = None,
+    training: bool = False,
 ) -> Core:
     """Build a desk's core over `data_dir` (created if missing). No Qt.
 
@@ -260,6 +262,11 @@ def build_core(
     """
     data = Path(data_dir)
     data.mkdir(parents=True, exist_ok=True)
+    if training:  # the desk's training store beside it, with the simulator and no hub
+        from .services.training import prepare
+
+        region = region or paths.default_region(data)
+        data, call_source, server = prepare(data), "simulator", None
     store = Store(paths.store_path(data), now_ms=now_ms) if now_ms else Store(paths.store_path(data))
     try:
         store.operator = None  # until someone logs in
@@ -296,7 +303,8 @@ def build_core(
             source=source,
             session=DeskSession(calls, source),
             accounts=accounts,
-            server=server or store.get_meta("sync_server"),  # joined earlier with `operator-desk join`
+            server=None if training else server or store.get_meta("sync_server"),  # set by `operator-desk join`
+            training=training,
         )
         if login is not None:
             core.log_in(accounts.authenticate(*login))

@@ -30,6 +30,16 @@ echo "demo: logged in as $DEMO_USER (admin); its password is $DEMO_PASSWORD (log
 .venv/bin/operator-desk-server --data-dir "$DATA/hub" --host 127.0.0.1 --port "$PORT" >"$DATA/hub/hub.log" 2>&1 &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null || true' EXIT
+# Fail loudly when the hub cannot start (port taken, bad data dir): never a desk that only looks online.
+for _ in $(seq 1 100); do
+  if ! kill -0 "$HUB_PID" 2>/dev/null; then
+    echo "demo: the local hub did not start (port $PORT taken? set OPERATOR_DESK_HUB_PORT). Its log:" >&2
+    tail -n 5 "$DATA/hub/hub.log" >&2; exit 1
+  fi
+  .venv/bin/python -c "import sys, urllib.request, json; sys.exit(0 if json.load(urllib.request.urlopen('$HUB/health', timeout=1)).get('ok') is True else 1)" 2>/dev/null && break
+  sleep 0.1
+done
+kill -0 "$HUB_PID" 2>/dev/null || { echo "demo: the local hub stopped at start; see $DATA/hub/hub.log" >&2; exit 1; }
 
 ARGS=(--data-dir "$DATA/desk" --region "$REGION" --demo --call-source simulator --server "$HUB")
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Translations: extract strings with pyside6-lupdate, compile with pyside6-lrelease, check completeness.
 
-python scripts/i18n.py update    # refresh resources/translations/*.ts from the UI sources
-python scripts/i18n.py release   # compile .ts -> .qm
+python scripts/i18n.py update    # refresh resources/translations/operator_desk_*.ts from the UI sources
+python scripts/i18n.py release   # compile every .ts -> .qm
 python scripts/i18n.py check     # exit 1 listing every untranslated or stale string
+
+qt_extra_<lang>.ts holds Qt's own texts (standard buttons, edit menus: PySide6 ships no qtbase_id.qm). It is
+written by hand, never touched by `update` (lupdate would drop its strings: they are not in our sources),
+compiled by `release` and checked by `check` (every message finished, .qm up to date).
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ def ts_path(lang: str) -> Path:
     return TS_DIR / f"operator_desk_{lang}.ts"
 
 
+def extra_ts_path(lang: str) -> Path:
+    """Qt's own strings in `lang` (hand-written; see the module docstring)."""
+    return TS_DIR / f"qt_extra_{lang}.ts"
+
+
 def update(target: Path | None = None, lang: str = "id") -> Path:
     out = target or ts_path(lang)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -48,10 +57,13 @@ def update(target: Path | None = None, lang: str = "id") -> Path:
     return out
 
 
-def release(lang: str = "id") -> Path:
-    qm = ts_path(lang).with_suffix(".qm")
-    subprocess.run([tool("lrelease"), str(ts_path(lang)), "-qm", str(qm)], check=True, capture_output=True)
-    return qm
+def release(lang: str = "id") -> list[Path]:
+    out = []
+    for ts in (ts_path(lang), extra_ts_path(lang)):
+        qm = ts.with_suffix(".qm")
+        subprocess.run([tool("lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+        out.append(qm)
+    return out
 
 
 def untranslated(ts: Path) -> list[str]:
@@ -76,13 +88,21 @@ def check(lang: str = "id") -> list[str]:
             shutil.copy(ts_path(lang), copy)
         update(copy, lang)
         problems = untranslated(copy)
-        qm = ts_path(lang).with_suffix(".qm")
-        fresh = Path(tmp) / qm.name
-        subprocess.run([tool("lrelease"), str(ts_path(lang)), "-qm", str(fresh)], check=True, capture_output=True)
-        if not qm.exists():
-            problems.append(f"{qm.name} not compiled (run scripts/i18n.py release)")
-        elif qm.read_bytes() != fresh.read_bytes():
-            problems.append(f"{qm.name} is older than {ts_path(lang).name} (run scripts/i18n.py release)")
+        extra = extra_ts_path(lang)
+        if extra.exists():
+            problems += untranslated(extra)
+        else:
+            problems.append(f"{extra.name} missing (Qt's standard buttons would stay English)")
+        for ts in (ts_path(lang), extra):
+            if not ts.exists():
+                continue
+            qm = ts.with_suffix(".qm")
+            fresh = Path(tmp) / qm.name
+            subprocess.run([tool("lrelease"), str(ts), "-qm", str(fresh)], check=True, capture_output=True)
+            if not qm.exists():
+                problems.append(f"{qm.name} not compiled (run scripts/i18n.py release)")
+            elif qm.read_bytes() != fresh.read_bytes():
+                problems.append(f"{qm.name} is older than {ts.name} (run scripts/i18n.py release)")
         return problems
 
 
@@ -93,7 +113,8 @@ def main(argv: list[str]) -> int:
             print(update(lang=lang))
     elif cmd == "release":
         for lang in LANGS:
-            print(release(lang))
+            for qm in release(lang):
+                print(qm)
     elif cmd == "check":
         bad = [p for lang in LANGS for p in check(lang)]
         for p in bad:

@@ -34,6 +34,11 @@ class IncidentCategory(StrEnum):
     UTILITY_PDAM = "utility_pdam"
     UTILITY_STREET_LIGHT = "utility_street_light"
     MISSING_PERSON = "missing_person"
+    SOCIAL_NEGLECT = "social_neglect"  # ODGJ / orang terlantar: Dinsos
+    PUBLIC_DISTURBANCE = "public_disturbance"  # gangguan ketertiban: Satpol PP
+    DROWNING_SAR = "drowning_sar"  # tenggelam / pencarian dan pertolongan: Basarnas, BPBD
+    ROAD_DAMAGE = "road_damage"  # jalan rusak: Dishub, PUPR
+    BODY_FOUND = "body_found"  # penemuan mayat: Polres
     OTHER = "other"
 
 
@@ -95,6 +100,9 @@ class AgencyKind(StrEnum):
     WATER = "water"  # PDAM
     PUBLIC_ORDER = "public_order"  # Satpol PP
     SOCIAL = "social"  # Dinsos
+    SAR = "sar"  # Basarnas (Kantor SAR)
+    TRANSPORT = "transport"  # Dishub
+    PUBLIC_WORKS = "public_works"  # Dinas PUPR
     OTHER = "other"
 
 
@@ -104,3 +112,40 @@ class CallSourceKind(StrEnum):
     MANUAL = "manual"
     SIMULATOR = "simulator"
     SIP = "sip"
+
+
+class CallerRelation(StrEnum):
+    """Who the caller is to the event (pelapor: korban / keluarga / saksi / lainnya)."""
+
+    VICTIM = "victim"
+    FAMILY = "family"
+    WITNESS = "witness"
+    OTHER = "other"
+
+
+class ReportSource(StrEnum):
+    """How the report reached the center (112 / WhatsApp / media sosial / datang langsung / lainnya)."""
+
+    PHONE_112 = "phone_112"
+    WHATSAPP = "whatsapp"
+    SOCIAL_MEDIA = "social_media"
+    WALK_IN = "walk_in"
+    OTHER = "other"
+
+
+class VictimCondition(StrEnum):
+    """Victims counted by condition; each count is None while unknown (0 means none, never unknown)."""
+
+    DEAD = "dead"  # meninggal
+    SEVERE = "severe"  # luka berat
+    MINOR = "minor"  # luka ringan
+    UNKNOWN = "unknown"  # kondisi belum diketahui
+
+
+# The incident column of each victims count (domain/tables.py declares them).
+VICTIM_COLUMNS: dict[str, str] = {
+    VictimCondition.DEAD: "victims_dead",
+    VictimCondition.SEVERE: "victims_severe",
+    VictimCondition.MINOR: "victims_minor",
+    VictimCondition.UNKNOWN: "victims_unknown",
+}

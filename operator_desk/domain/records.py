@@ -67,6 +67,23 @@ class Incident(Record):
     updated_at: int | None = None
     created_by: str | None = None
     updated_by: str | None = None
+    # m015_incident_fields: the number to call back (E.164; the caller ID is `caller_number`), when it
+    # happened (the report's time is `created_at`), victims by condition (None: not known, 0: none),
+    # who the caller is to it and how the report came in (domain/enums.py codes).
+    callback_number: str | None = None
+    occurred_at: int | None = None
+    victims_dead: int | None = None
+    victims_severe: int | None = None
+    victims_minor: int | None = None
+    victims_unknown: int | None = None
+    caller_relation: str | None = None
+    report_source: str | None = None
+
+    def victims(self) -> dict[str, int | None]:
+        """{condition code: count or None} in the order meninggal, luka berat, luka ringan, belum diketahui."""
+        from .enums import VICTIM_COLUMNS
+
+        return {cond: getattr(self, col) for cond, col in VICTIM_COLUMNS.items()}
 
 
 @dataclass(frozen=True, eq=True)
@@ -160,3 +177,40 @@ class ReferralEvent(Record):
     at: int
     operator: str | None = None
     detail: str | None = None
+
+
+MAX_VICTIMS = 100_000
+
+
+def incident_field_problems(fields: Mapping[str, Any]) -> dict[str, str]:
+    """Problem codes of the fields m015_incident_fields added (rules.validate_incident adds them to its own):
+    a call-back number that is no phone number, victims that are not counts (None is allowed: not known),
+    codes that are not a relation or a source, a time that is not one, RT/RW that are not numbers."""
+    from . import phone
+    from .enums import VICTIM_COLUMNS, CallerRelation, ReportSource
+    from .location import clean_rt_rw
+    from .tables import TIME_MAX_MS, TIME_MIN_MS
+
+    problems: dict[str, str] = {}
+    callback = fields.get("callback_number")
+    if callback not in (None, "") and (not isinstance(callback, str) or phone.normalise(callback) is None):
+        problems["callback_number"] = "invalid_phone"
+    for col in VICTIM_COLUMNS.values():
+        n = fields.get(col)
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_VICTIMS):
+            problems[col] = "not_a_count"
+    for col, codes in (("caller_relation", CallerRelation), ("report_source", ReportSource)):
+        v = fields.get(col)
+        if v is not None and v not in codes.__members__.values():
+            problems[col] = "invalid_value"
+    at = fields.get("occurred_at")
+    if at is not None and (isinstance(at, bool) or not isinstance(at, int)):
+        problems["occurred_at"] = "invalid_value"
+    elif at is not None and not TIME_MIN_MS <= at <= TIME_MAX_MS:
+        problems["occurred_at"] = "out_of_range"
+    loc = fields.get("location")
+    if isinstance(loc, Location):
+        for part in ("rt", "rw"):
+            if clean_rt_rw(getattr(loc, part)) is None:
+                problems[part] = "invalid_value"
+    return problems

@@ -9,7 +9,7 @@ from typing import Any
 from .enums import OPEN_STATUSES, CallOutcome, IncidentCategory, IncidentStatus, Priority
 from .errors import DomainError, StatusRegression, ValidationError
 from .location import Location, distance_m
-from .records import Referral, StatusEvent
+from .records import Referral, StatusEvent, incident_field_problems
 from .tables import MAX_NARRATIVE_BYTES, text_problem
 
 DUPLICATE_RADIUS_M = 1000.0
@@ -51,6 +51,7 @@ def validate_incident(fields: Mapping[str, Any]) -> None:
     narrative = fields.get("narrative") or ""
     if len(narrative) > MAX_NARRATIVE or text_problem(narrative, MAX_NARRATIVE_BYTES):
         problems["narrative"] = "too_long"  # characters, and the UTF-8 bytes the hub accepts
+    problems.update(incident_field_problems(fields))  # callback, victims, relation, source, RT/RW (form16)
     if problems:
         raise ValidationError(problems)
 
@@ -179,6 +180,29 @@ def check_reopen(status: str, reason: str | None, role: str | None) -> None:
         raise DomainError("reopen_reason_required", "reopening needs a reason", "reason")
     if not may(role, REOPEN):
         raise DomainError("supervisor_required", "only a supervisor can reopen an incident", "status")
+
+
+def check_merge(
+    absorbed_id: str,
+    absorbed_merged_into: str | None,
+    target_id: str,
+    target_status: str,
+    target_merged_into: str | None,
+    role: str | None,
+) -> None:
+    """Raise DomainError unless a supervisor may merge `absorbed` into `target` (two reports of one event).
+
+    Codes: `supervisor_required` (POLICY MERGE_INCIDENTS), `merge_invalid` (the same incident, one already
+    merged, or a closed target: the merged work must go on somewhere open).
+    """
+    if not may(role, MERGE_INCIDENTS):
+        raise DomainError("supervisor_required", "only a supervisor can merge incidents", "merge")
+    if absorbed_id == target_id:
+        raise DomainError("merge_invalid", "an incident cannot be merged into itself", "merge")
+    if absorbed_merged_into or target_merged_into:
+        raise DomainError("merge_invalid", "one of the incidents is already merged", "merge")
+    if target_status == IncidentStatus.CLOSED:
+        raise DomainError("merge_invalid", "the incident merged into must not be closed", "merge")
 
 
 def reopen_target(history: Sequence[StatusEvent]) -> str:

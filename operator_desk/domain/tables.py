@@ -18,12 +18,14 @@ from typing import Any, Literal, cast
 
 from .enums import (
     AgencyKind,
+    CallerRelation,
     CallOutcome,
     CallSourceKind,
     IncidentCategory,
     IncidentStatus,
     LocationSource,
     Priority,
+    ReportSource,
 )
 
 ColumnType = Literal["text", "int", "time", "real", "bool", "json", "location"]
@@ -52,6 +54,11 @@ SQL_TYPES: dict[str, str] = {
 OPERATOR_ROLES: frozenset[str] = frozenset({"operator", "supervisor", "admin"})
 REFERRAL_STATUSES: frozenset[str] = frozenset({"sent", "acknowledged", "on_scene", "feedback", "closed"})
 REFERRAL_EVENT_STEPS: frozenset[str] = REFERRAL_STATUSES | {"resent", "escalated", "reopened"}
+REFERRAL_MESSAGE_CHANNELS: frozenset[str] = frozenset({"clipboard", "whatsapp", "sms"})
+REFERRAL_MESSAGE_STATUSES: frozenset[str] = frozenset({"copied", "opened", "queued", "sent", "failed"})
+REFERRAL_MESSAGE_ERRORS: frozenset[str] = frozenset(
+    {"no_gateway", "gateway_unavailable", "no_number", "too_long", "modem_error", "gateway_timeout"}
+)
 
 
 def _codes(enum: Any) -> frozenset[str]:
@@ -182,6 +189,17 @@ TABLES: tuple[Table, ...] = (
             _t("created_by"),
             _t("updated_by"),
             _t("merged_into"),  # the incident this one was merged into (a supervisor's merge)
+            # m015_incident_fields (form16): call-back number (E.164) apart from the caller ID, the
+            # event's time apart from the report's, victims by condition (null: unknown, 0: none),
+            # the caller's relation to the event and the report's source.
+            _t("callback_number", max_bytes=64),
+            _time("occurred_at"),
+            _count("victims_dead", 100_000),
+            _count("victims_severe", 100_000),
+            _count("victims_minor", 100_000),
+            _count("victims_unknown", 100_000),
+            _code("caller_relation", _codes(CallerRelation)),
+            _code("report_source", _codes(ReportSource)),
         ),
         generated=("lat", "lon", "desa_code", "kecamatan_code"),
     ),
@@ -204,6 +222,15 @@ TABLES: tuple[Table, ...] = (
             _count("resend_count"),
             _time("reopened_at"),
             _count("reopen_count"),
+            # The message that reached the agency (services/referral_messages.py, sms_gateway.py).
+            _code("message_channel", REFERRAL_MESSAGE_CHANNELS),
+            _t("message_to"),
+            _code("message_status", REFERRAL_MESSAGE_STATUSES),
+            _code("message_error", REFERRAL_MESSAGE_ERRORS),
+            _time("message_at"),
+            _time("message_sent_at"),
+            _t("message_ref"),
+            Column("message_text", "text", max_bytes=8 * KB, export=False),
         ),
     ),
     Table(
@@ -350,6 +377,35 @@ TABLES: tuple[Table, ...] = (
             _t("covers", max_bytes=256),
         ),
         local_columns=("seq",),
+    ),
+    # Retention (domain/retention.py): one row (id "center"), set by an admin (the hub enforces it) and
+    # synced to every desk. `pseudonym_key` is the center's HMAC key for pseudonymised numbers.
+    Table(
+        "retention_policy",
+        "record",
+        (
+            _count("calls_days", 36_500),
+            _count("recordings_days", 36_500),
+            _count("incidents_years", 100),
+            _t("pseudonym_key", max_bytes=128, export=False),
+            _t("updated_by"),
+            _time("updated_at"),
+        ),
+    ),
+    # A redaction: `fields` {column: replacement} overwrite row `pk` of table `tbl` wherever the row is
+    # held (store, outbox, FTS, hub log, quarantine); it wins over any change of those fields, whatever
+    # its clock (sync/apply.py, server/ingest.py).
+    Table(
+        "redactions",
+        "append",
+        (
+            _t("tbl", max_bytes=64),
+            _t("pk"),
+            Column("fields", "json", shape="object", max_bytes=16 * KB),
+            _t("reason", max_bytes=64),
+            _time("at"),
+            _t("redacted_by"),
+        ),
     ),
 )
 
@@ -537,6 +593,13 @@ _LOCATION_CHECKS: dict[str, Check] = {
     "kecamatan_name": _compile(_t("kecamatan_name")),
     "source": _compile(_code("source", _codes(LocationSource))),
     "confirmed": _compile(Column("confirmed", "bool")),
+    # form16: the address line's parts and the kabupaten/kota (m015_incident_fields)
+    "gang": _compile(_t("gang", max_bytes=1 * KB)),
+    "rt": _compile(_t("rt", max_bytes=8)),
+    "rw": _compile(_t("rw", max_bytes=8)),
+    "kabupaten_code": _compile(_t("kabupaten_code")),
+    "kabupaten_name": _compile(_t("kabupaten_name")),
+    "outside_region": _compile(Column("outside_region", "bool")),
 }
 
 

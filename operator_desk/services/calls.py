@@ -40,10 +40,16 @@ class CallerHistory:
     total_calls: int = 0
     prank_count: int = 0
     ghost_count: int = 0
+    emergency_count: int = 0  # earlier calls that were emergencies (or became part of an incident)
 
     @property
     def repeat_prank(self) -> bool:
         return self.prank_count >= REPEAT_PRANK_THRESHOLD
+
+    @property
+    def emergencies(self) -> int:
+        """Earlier emergencies of the number: never hidden behind its pranks (a flag must say it)."""
+        return max(self.emergency_count, len(self.incidents))
 
 
 class CallService:
@@ -174,13 +180,15 @@ class CallService:
             return hist
         db = self.store.reader()
         counts = db.execute(
-            "SELECT count(*), sum(outcome='prank'), sum(outcome='ghost') FROM calls "
+            "SELECT count(*), sum(outcome='prank'), sum(outcome='ghost'), "
+            "sum(outcome='emergency' OR incident_id IS NOT NULL) FROM calls "
             "WHERE caller_number=? AND id IS NOT ?",
             (e164, exclude_call),
         ).fetchone()
         hist.total_calls = counts[0] or 0
         hist.prank_count = counts[1] or 0
         hist.ghost_count = counts[2] or 0
+        hist.emergency_count = counts[3] or 0
         hist.calls = [
             dict(r)
             for r in db.execute(

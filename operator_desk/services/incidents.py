@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..domain.enums import CallOutcome, IncidentStatus
-from ..domain.errors import NotFound
+from ..domain import phone
+from ..domain.enums import VICTIM_COLUMNS, CallOutcome, IncidentStatus
+from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import incident_number
 from ..domain.location import Location
 from ..domain.records import Incident
@@ -23,6 +24,16 @@ from ..store.store import Store
 from ..store.tx import Tx
 from .lifecycle import IncidentLifecycle
 
+# m015_incident_fields: the fields the operator's form added (issue 16).
+NEW_FIELDS = (
+    "callback_number",
+    "occurred_at",
+    *VICTIM_COLUMNS.values(),
+    "caller_relation",
+    "report_source",
+)
+FUTURE_SLACK_MS = 10 * 60 * 1000  # an event time a little ahead of the desk's clock is a clock, not a typo
+
 EDITABLE = (
     "category",
     "priority",
@@ -32,6 +43,7 @@ EDITABLE = (
     "narrative",
     "casualties",
     "disposition",
+    *NEW_FIELDS,
 )
 
 
@@ -66,13 +78,15 @@ class IncidentService:
 
     def create(self, fields: dict[str, Any], call_id: str | None = None) -> str:
         """Validate and save a new incident; the call (if any) becomes an emergency attached to it."""
-        data = dict(fields)
-        data.setdefault("casualties", 0)
+        data = normalise_fields(fields)
+        if "casualties" not in data:
+            data["casualties"] = total_victims(data) if any_victims(data) else 0
         validate_incident(data)
         loc = data["location"]
 
         def fn(tx: Tx) -> str:
             now = tx.now_ms()
+            check_event_time(data.get("occurred_at"), now)
             record = {k: data.get(k) for k in EDITABLE if k in data}
             record["location"] = loc.to_dict() if isinstance(loc, Location) else loc
             record.update(
@@ -124,11 +138,14 @@ class IncidentService:
         self, incident_id: str, fields: dict[str, Any], seen: dict[str, str] | None = None
     ) -> dict[str, Any]:
         """Edit fields; `seen` holds the field clocks the editor loaded (conflict base)."""
-        data = {k: v for k, v in fields.items() if k in EDITABLE}
+        data = {k: v for k, v in normalise_fields(fields).items() if k in EDITABLE}
+        if any(col in data for col in VICTIM_COLUMNS.values()) and "casualties" not in data:
+            data["casualties"] = total_victims(data) if any_victims(data) else None
         if isinstance(data.get("location"), Location):
             data["location"] = data["location"].to_dict()
 
         def fn(tx: Tx) -> dict[str, Any]:
+            check_event_time(data.get("occurred_at"), tx.now_ms())
             current = IncidentRepository(tx.conn).require(incident_id)
             merged = {**current, **data}
             merged["location"] = (
@@ -186,3 +203,34 @@ class IncidentService:
             category, at - DUPLICATE_WINDOW_MS, at + DUPLICATE_WINDOW_MS
         )
         return find_duplicates(category, location, at, candidates)
+
+
+# -- the fields of m015_incident_fields ---------------------------------------------------------------
+def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A copy with the call-back number in E.164 (text that holds no number stays, and is refused by
+    validate_incident as `invalid_phone`) and empty codes as None."""
+    data = dict(fields)
+    callback = data.get("callback_number")
+    if isinstance(callback, str):
+        text = callback.strip()
+        data["callback_number"] = (phone.normalise(text) or text) if text else None
+    for col in ("caller_relation", "report_source"):
+        if col in data and not data[col]:
+            data[col] = None
+    return data
+
+
+def any_victims(fields: dict[str, Any]) -> bool:
+    """True when at least one victims count is known (0 included)."""
+    return any(isinstance(fields.get(col), int) for col in VICTIM_COLUMNS.values())
+
+
+def total_victims(fields: dict[str, Any]) -> int:
+    """The known victims counts added up: the `casualties` figure older views and exports read."""
+    return sum(n for col in VICTIM_COLUMNS.values() if isinstance(n := fields.get(col), int) and n >= 0)
+
+
+def check_event_time(occurred_at: Any, now_ms: int) -> None:
+    """The event cannot have happened after it was reported (the desk's clock, with some slack)."""
+    if isinstance(occurred_at, int) and not isinstance(occurred_at, bool) and occurred_at > now_ms + FUTURE_SLACK_MS:
+        raise ValidationError({"occurred_at": "out_of_range"}, detail="the event time is after the report")

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.enums import IncidentStatus
+from ..domain.errors import DomainError
 from ..domain.records import Incident
-from ..domain.rules import check_advance, check_reopen, later_status, plan_close, reopen_target
+from ..domain.rules import check_advance, check_merge, check_reopen, later_status, plan_close, reopen_target
 from ..store.repositories import (
     IncidentRepository,
     ReferralRepository,
@@ -48,9 +49,12 @@ class IncidentLifecycle:
         self.store = store
 
     # -- commands ------------------------------------------------------------------------------------
-    def advance(self, incident_id: str, status: str, disposition: str | None = None) -> None:
-        """Move the status forward (never back); moving to `closed` follows the closing rules."""
-        self.store.write(lambda tx: self.advance_in(tx, incident_id, status, disposition))
+    def advance(
+        self, incident_id: str, status: str, disposition: str | None = None, *, reason: str | None = None
+    ) -> None:
+        """Move the status forward (never back); moving to `closed` follows the closing rules.
+        `reason` (the incident detail asks for one) is kept in the move's audit row."""
+        self.store.write(lambda tx: self.advance_in(tx, incident_id, status, disposition, reason=reason))
 
     def resolve(self, incident_id: str) -> None:
         """The agencies are done: `resolved` (the incident still waits for its closing)."""
@@ -76,7 +80,14 @@ class IncidentLifecycle:
         append_status_event(tx, incident_id, None, IncidentStatus.NEW, at)
 
     def advance_in(
-        self, tx: Tx, incident_id: str, status: str, disposition: str | None = None, at: int | None = None
+        self,
+        tx: Tx,
+        incident_id: str,
+        status: str,
+        disposition: str | None = None,
+        at: int | None = None,
+        *,
+        reason: str | None = None,
     ) -> bool:
         """Forward move in `tx`; False when already there. Closing goes through `close_in`."""
         inc = IncidentRepository(tx.conn).require(incident_id)
@@ -84,10 +95,11 @@ class IncidentLifecycle:
         if inc.status == status:
             return False
         if status == CLOSED:
-            self.close_in(tx, incident_id, disposition, None, at=at)
+            self.close_in(tx, incident_id, disposition, None, at=at, reason=reason)
             return True
         extra = {} if disposition is None else {"disposition": disposition}
-        self._move(tx, inc, str(status), at, extra, "incident_status", {})
+        detail = {} if not reason else {"reason": reason.strip()}
+        self._move(tx, inc, str(status), at, extra, "incident_status", detail)
         return True
 
     def follow_in(self, tx: Tx, incident_id: str, status: str, at: int) -> bool:
@@ -110,6 +122,7 @@ class IncidentLifecycle:
         *,
         force_override: bool = False,
         at: int | None = None,
+        reason: str | None = None,
     ) -> None:
         """Close in `tx` by the rules of `plan_close`: the open referrals close with the incident."""
         inc = IncidentRepository(tx.conn).require(incident_id)
@@ -129,6 +142,8 @@ class IncidentLifecycle:
         detail: dict[str, Any] = {"disposition": disposition, "referrals_closed": len(plan.close_referrals)}
         if override_reason is not None:
             detail["reason"] = override_reason
+        elif reason:
+            detail["reason"] = reason.strip()
         action = "incident_close_override" if plan.override else "incident_status"
         self._move(tx, inc, CLOSED, now, {"disposition": disposition}, action, detail)
 
@@ -139,6 +154,28 @@ class IncidentLifecycle:
         target = reopen_target(repo.status_events(incident_id))
         self._move(tx, inc, target, None, {}, "incident_reopen", {"reason": reason.strip()})
         return target
+
+    def merge_in(self, tx: Tx, absorbed_id: str, target_id: str, reason: str) -> None:
+        """A supervisor's merge in `tx` (rules.check_merge): the absorbed incident points at the one it
+        joins (`merged_into`) and closes as a supervisor's override, its open referrals with it. Both
+        keep their own rows (calls, notes, events): the detail and the timeline of the target read both.
+        """
+        repo = IncidentRepository(tx.conn)
+        absorbed, target = repo.require(absorbed_id), repo.require(target_id)
+        rows = tx.all("SELECT id, merged_into FROM incidents WHERE id IN (?, ?)", (absorbed_id, target_id))
+        merged = {r["id"]: r["merged_into"] for r in rows}
+        check_merge(absorbed_id, merged.get(absorbed_id), target_id, target.status, merged.get(target_id),
+                    roster_role(tx.conn, tx.operator))
+        if not (reason or "").strip():
+            raise DomainError("reason_required", "a merge needs a reason", "reason")
+        why = reason.strip()
+        tx.update_record("incidents", absorbed_id, {"merged_into": target_id})
+        if absorbed.status != CLOSED:
+            self.close_in(tx, absorbed_id, f"merged into {target.number}", why, force_override=True)
+        tx.audit("incident_merge", "incidents", absorbed_id,
+                 {"into": target_id, "into_number": target.number, "reason": why})
+        tx.audit("incident_merge", "incidents", target_id,
+                 {"absorbed": absorbed_id, "absorbed_number": absorbed.number, "reason": why})
 
     # -- the one move ------------------------------------------------------------------------------------
     @staticmethod

@@ -307,3 +307,79 @@ def m016_incident_work(db: Database) -> None:
     db.execute("CREATE INDEX incidents_merged ON incidents(merged_into)")
     db.execute("CREATE INDEX outbox_pk ON outbox(tbl, pk)")
     db.execute("CREATE INDEX audit_pk ON audit(tbl, pk)")
+
+
+@migrations()
+def m014_retention(db: Database) -> None:
+    """Retention (domain/retention.py): the synced policy row and the synced redactions, and, local
+    only, which outbox rows a redaction scrubbed (`check` accepts their audit covers, services/check.py)."""
+    db.execute(
+        """CREATE TABLE retention_policy (id TEXT PRIMARY KEY, calls_days INTEGER, recordings_days INTEGER,
+            incidents_years INTEGER, pseudonym_key TEXT, updated_by TEXT, updated_at INTEGER)"""
+    )
+    db.execute(
+        """CREATE TABLE redactions (id TEXT PRIMARY KEY, tbl TEXT, pk TEXT, fields TEXT, reason TEXT,
+            at INTEGER, redacted_by TEXT)"""
+    )
+    db.execute("CREATE INDEX redactions_target ON redactions(tbl, pk)")
+    db.execute(
+        """CREATE TABLE redacted_outbox (site_seq INTEGER PRIMARY KEY, redaction_id TEXT NOT NULL)"""
+    )
+
+
+@migrations()
+def m017_referral_messages(db: Database) -> None:
+    """The message that reached the agency, on the referral (services/referral_messages.py): channel,
+    number, status (copied, opened, queued, sent, failed), why it failed, when, the gateway's file and the
+    text as sent. `sms_inbound` (local only): every SMS the gateway received (services/sms_gateway.py),
+    applied to a referral step or left for the operator (`state` applied / unmatched / duplicate /
+    dismissed, `reason` why it was not applied); `file` is its name in the gateway's inbox (read once).
+    """
+    for col, kind in (
+        ("message_channel", "TEXT"),
+        ("message_to", "TEXT"),
+        ("message_status", "TEXT"),
+        ("message_error", "TEXT"),
+        ("message_at", "INTEGER"),
+        ("message_sent_at", "INTEGER"),
+        ("message_ref", "TEXT"),
+        ("message_text", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE referrals ADD COLUMN {col} {kind}")
+    db.execute("CREATE INDEX referrals_message ON referrals(message_status)")
+    db.execute(
+        """CREATE TABLE sms_inbound (id INTEGER PRIMARY KEY AUTOINCREMENT, file TEXT NOT NULL UNIQUE,
+            received_at INTEGER NOT NULL, sender TEXT, text TEXT, state TEXT NOT NULL, reason TEXT,
+            referral_id TEXT, step TEXT, handled_by TEXT, handled_at INTEGER)"""
+    )
+    db.execute("CREATE INDEX sms_inbound_state ON sms_inbound(state, received_at)")
+
+
+@migrations()
+def m018_check_indexes(db: Database) -> None:
+    """`check` stays linear in the store's size (services/check.py).
+
+    `outbox(tbl, pk, col, hlc)`: the winning outbox row of a field is one index seek by its four keys
+    (the field-clock join and the "field clock without its outbox change" test). Without it SQLite
+    searched `outbox_pk (tbl, pk)` and scanned every row of that record for each of its fields:
+    quadratic in the changes of one record (an agency, an account, a long incident).
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS outbox_field ON outbox(tbl, pk, col, hlc)")
+
+
+@migrations()
+def m015_incident_fields(db: Database) -> None:
+    """The fields an operator needs (issue 16, form16): a call-back number apart from the caller ID, the
+    event's time apart from the report's, victims by condition (NULL: not known, 0: none), the caller's
+    relation and the report's source. RT/RW, gang and the kabupaten/kota live in `location` (one value)."""
+    for col, kind in (
+        ("callback_number", "TEXT"),
+        ("occurred_at", "INTEGER"),
+        ("victims_dead", "INTEGER"),
+        ("victims_severe", "INTEGER"),
+        ("victims_minor", "INTEGER"),
+        ("victims_unknown", "INTEGER"),
+        ("caller_relation", "TEXT"),
+        ("report_source", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE incidents ADD COLUMN {col} {kind}")

@@ -276,3 +276,103 @@ def append_referral_event(tx: Tx, referral_id: str, step: str, at: int, detail: 
         "referral_events",
         {"referral_id": referral_id, "step": step, "at": at, "operator": tx.operator, "detail": detail},
     )
+
+
+# -- working an incident after its first save: the list, the detail, the timeline (services/incident_list.py,
+# services/timeline.py). Reads only; one statement per source so a timeline of 200 events stays a few ms.
+_LIST = (
+    "SELECT id, number, category, priority, status, created_at, updated_at, updated_by, created_by, merged_into, "
+    "desa_code, kecamatan_code, json_extract(location, '$.desa_name') AS desa_name, "
+    "json_extract(location, '$.kecamatan_name') AS kecamatan_name, "
+    "json_extract(location, '$.address') AS address FROM incidents"
+)
+
+
+class IncidentWorkRepository:
+    """The incident list's filtered rows and the sources of one incident's timeline."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def list_rows(self, where: list[str], params: list[Any], limit: int) -> list[sqlite3.Row]:
+        """Incidents matching every clause of `where` (SQL over `_LIST`'s columns), by priority then age."""
+        sql = _LIST + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY coalesce(priority, 'P9'), created_at, id LIMIT ?"
+        return self.db.execute(sql, (*params, limit)).fetchall()
+
+    def kecamatans(self) -> list[tuple[str, str]]:
+        rows = self.db.execute(
+            "SELECT DISTINCT kecamatan_code, json_extract(location, '$.kecamatan_name') FROM incidents "
+            "WHERE kecamatan_code IS NOT NULL ORDER BY 2"
+        )
+        return [(r[0], r[1] or r[0]) for r in rows]
+
+    def merged_into(self, incident_id: str) -> str | None:
+        row = self.db.execute("SELECT merged_into FROM incidents WHERE id=?", (incident_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def absorbed(self, incident_id: str) -> list[str]:
+        """Incidents merged into this one (their calls, notes and history show here too)."""
+        return [r[0] for r in self.db.execute("SELECT id FROM incidents WHERE merged_into=? ORDER BY created_at",
+                                               (incident_id,))]
+
+    def calls_of(self, ids: list[str]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            "SELECT id, incident_id, caller_number, started_at, answered_at, ended_at, outcome, operator, "
+            f"recording_path FROM calls WHERE incident_id IN ({marks}) ORDER BY started_at, id",
+            ids,
+        ).fetchall()
+
+    def notes_of(self, ids: list[str]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            f"SELECT id, incident_id, at, operator, text FROM incident_notes WHERE incident_id IN ({marks}) "
+            "ORDER BY at, id",
+            ids,
+        ).fetchall()
+
+    def status_events_of(self, ids: list[str]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            "SELECT incident_id, status_from, status_to, at, operator FROM status_events "
+            f"WHERE incident_id IN ({marks}) ORDER BY at, id",
+            ids,
+        ).fetchall()
+
+    def own_field_changes(self, incident_id: str) -> list[sqlite3.Row]:
+        """Every value this desk wrote to the incident's fields, in order (the outbox keeps them all)."""
+        return self.db.execute(
+            "SELECT col, value, hlc, operator FROM outbox WHERE tbl='incidents' AND pk=? ORDER BY site_seq",
+            (incident_id,),
+        ).fetchall()
+
+    def audit_of(self, incident_id: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT at, site_id, operator, action, detail FROM audit WHERE tbl='incidents' AND pk=? ORDER BY at",
+            (incident_id,),
+        ).fetchall()
+
+    def referral_steps_of(self, ids: list[str]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            "SELECT e.step, e.at, e.operator, e.detail, r.id AS referral_id, a.name AS agency_name "
+            "FROM referrals r JOIN referral_events e ON e.referral_id = r.id "
+            f"LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.incident_id IN ({marks}) ORDER BY e.at, e.id",
+            ids,
+        ).fetchall()
+
+    def device_locations_of(self, ids: list[str]) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(ids))
+        return self.db.execute(
+            "SELECT d.lat, d.lon, d.radius_m, d.method, d.source, d.received_at, d.call_id FROM device_locations d "
+            f"JOIN calls c ON c.id = d.call_id WHERE c.incident_id IN ({marks}) ORDER BY d.received_at",
+            ids,
+        ).fetchall()
+
+    def conflicts_of(self, incident_id: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT id, col, local_value, remote_value, local_site, remote_site, detected_at, resolved_at, "
+            "resolved_by, resolution FROM conflicts WHERE tbl='incidents' AND pk=? ORDER BY detected_at",
+            (incident_id,),
+        ).fetchall()

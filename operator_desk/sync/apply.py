@@ -20,6 +20,7 @@ from typing import Any
 
 from ..domain.audit import cell_digest
 from ..domain.changes import Changes
+from ..domain.retention import REDACTABLE, redaction_problem
 from ..store.schema import APPEND_TABLES, RECORD_TABLES
 from ..store.tx import decode_value, encode_value
 from . import protocol as p
@@ -73,27 +74,156 @@ def apply_changes(
     """
     touched = Applied(origin="sync")
     fields: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     validate, append_tables, change_error = p.validate_change, APPEND_TABLES, p.ChangeError
     for i, raw in enumerate(changes):
         try:
             ch = validate(raw, need_origin=True, min_seq=0)  # a snapshot's changes carry site_seq 0
+            if ch["tbl"] == REDACTIONS:
+                problem = redaction_problem(ch["value"].get("tbl"), ch["value"].get("fields"))
+                if problem is not None:
+                    raise change_error(ch, "value", problem)
         except change_error as exc:
             at = now_ms if now_ms is not None else int(time.time() * 1000)
             touched.quarantined += quarantine(conn, raw, exc, at)
             if fault_hook is not None:
                 fault_hook(i)
             continue
-        tbl = ch["tbl"]
-        if tbl in append_tables:
-            if _apply_row(conn, ch):
-                touched.add(tbl, ch["pk"])
+        if ch["tbl"] in append_tables:
+            rows.append(ch)
         else:
             fields.append(ch)  # validated: a known column of a record table
         if fault_hook is not None:
             fault_hook(i)
+    redactions = [ch for ch in rows if ch["tbl"] == REDACTIONS]
+    known = known_redactions(conn, [*fields, *rows], redactions)
+    if known:  # nothing redacted comes back: an older change of a redacted field is applied redacted
+        fields = [_redacted_change(ch, known) for ch in fields]
+        rows = [_redacted_change(ch, known) for ch in rows]
+    for ch in rows:
+        if _apply_row(conn, ch):
+            touched.add(ch["tbl"], ch["pk"])
     if fields:
         _apply_fields(conn, fields, touched)
+    for ch in redactions:
+        red = ch["value"]
+        redact(conn, ch["pk"], red["tbl"], red["pk"], red["fields"])
+        touched.add(red["tbl"], red["pk"])
     return touched
+
+
+# -- redactions (domain/retention.py) ---------------------------------------------------------------
+REDACTIONS = "redactions"
+
+
+def known_redactions(
+    conn: sqlite3.Connection, changes: list[dict[str, Any]], page: Iterable[dict[str, Any]] = ()
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(tbl, pk): {column: replacement}} of the redactions that concern these changes: the ones this
+    desk holds and the ones in the same page."""
+    wanted: dict[str, set[str]] = {}
+    for ch in changes:
+        if ch["tbl"] in REDACTABLE:
+            wanted.setdefault(ch["tbl"], set()).add(ch["pk"])
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for tbl, keys in wanted.items():
+        for part in _chunks(sorted(keys)):
+            found = conn.execute(
+                f"SELECT pk, fields FROM redactions WHERE tbl=? AND pk IN ({','.join('?' * len(part))})",
+                (tbl, *part),
+            )
+            for pk, text in found:
+                out.setdefault((tbl, pk), {}).update(json.loads(text) if text else {})
+    for ch in page:
+        red = ch["value"]
+        out.setdefault((red["tbl"], red["pk"]), {}).update(red["fields"])
+    return out
+
+
+def _redacted_change(ch: dict[str, Any], known: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    fields = known.get((ch["tbl"], ch["pk"]))
+    if not fields:
+        return ch
+    if ch["col"] == "*":
+        return {**ch, "value": {**ch["value"], **{k: v for k, v in fields.items() if k in ch["value"]}}}
+    if ch["col"] in fields:
+        return {**ch, "value": fields[ch["col"]]}
+    return ch
+
+
+def redact(conn: sqlite3.Connection, redaction_id: str, tbl: str, pk: str, fields: dict[str, Any]) -> int:
+    """Overwrite one row's redacted columns wherever this desk holds them: the row (the FTS triggers
+    follow), the digests `check` keeps of pulled fields, the outbox rows that carried the old values
+    (listed in `redacted_outbox`: `check` accepts their audit covers), conflict records of those
+    fields and set-aside (quarantined) changes of the row. Returns the outbox rows scrubbed.
+
+    Freed pages are zeroed (secure_delete); the retention job compacts the FTS index and the WAL."""
+    conn.execute("PRAGMA secure_delete=ON")
+    fields = {c: v for c, v in fields.items() if c in REDACTABLE.get(tbl, ())}
+    if not fields:
+        return 0
+    scrubbed = _overwrite(conn, tbl, pk, fields, redaction_id)
+    for cid, col in conn.execute(
+        f"SELECT id, col FROM conflicts WHERE tbl=? AND pk=? AND col IN ({','.join('?' * len(fields))})",
+        (tbl, pk, *fields),
+    ).fetchall():
+        text = json.dumps(fields[col], ensure_ascii=False)
+        scrubbed += _overwrite(conn, "conflicts", cid, {"local_value": text, "remote_value": text}, redaction_id)
+    for qid, change in conn.execute(
+        "SELECT id, change FROM quarantine WHERE tbl=? AND instr(change, ?) > 0", (tbl, pk)
+    ).fetchall():
+        conn.execute("UPDATE quarantine SET change=? WHERE id=?", (_scrub_change_text(change, fields), qid))
+    return scrubbed
+
+
+def _overwrite(conn: sqlite3.Connection, tbl: str, pk: str, fields: dict[str, Any], redaction_id: str) -> int:
+    stored = {c: encode_value(tbl, c, v) for c, v in fields.items()}
+    conn.execute(f"UPDATE {tbl} SET {', '.join(f'{c}=?' for c in stored)} WHERE id=?", (*stored.values(), pk))
+    seqs: list[int] = []
+    if tbl in RECORD_TABLES:
+        conn.executemany(  # a pulled field's digest follows the redacted value (`check`)
+            "UPDATE field_clock SET vhash=? WHERE tbl=? AND pk=? AND col=? AND vhash IS NOT NULL",
+            [(cell_digest(v), tbl, pk, c) for c, v in stored.items()],
+        )
+        for c, v in fields.items():
+            text = json.dumps(v, ensure_ascii=False)
+            found = conn.execute(
+                "SELECT site_seq FROM outbox WHERE tbl=? AND pk=? AND col=? AND value IS NOT ?", (tbl, pk, c, text)
+            ).fetchall()
+            conn.executemany("UPDATE outbox SET value=? WHERE site_seq=?", [(text, r[0]) for r in found])
+            seqs += [r[0] for r in found]
+    else:
+        for seq, value in conn.execute(
+            "SELECT site_seq, value FROM outbox WHERE tbl=? AND pk=? AND col='*'", (tbl, pk)
+        ).fetchall():
+            row = json.loads(value) if value else {}
+            new = {**row, **{c: v for c, v in fields.items() if c in row}}
+            if new != row:
+                conn.execute("UPDATE outbox SET value=? WHERE site_seq=?", (json.dumps(new, ensure_ascii=False), seq))
+                seqs.append(seq)
+    conn.executemany(
+        "INSERT INTO redacted_outbox (site_seq, redaction_id) VALUES (?, ?) ON CONFLICT (site_seq) DO NOTHING",
+        [(s, redaction_id) for s in seqs],
+    )
+    return len(seqs)
+
+
+def _scrub_change_text(text: str, fields: dict[str, Any]) -> str:
+    """A quarantined change (JSON text) with the redacted columns replaced; unreadable ones emptied."""
+    try:
+        change = json.loads(text)
+    except ValueError:
+        return json.dumps({"redacted": True})
+    if not isinstance(change, dict):
+        return json.dumps({"redacted": True})
+    value = change.get("value")
+    if change.get("col") in fields:
+        change["value"] = fields[change["col"]]
+    elif isinstance(value, dict):
+        change["value"] = {**value, **{c: v for c, v in fields.items() if c in value}}
+    else:
+        return json.dumps({"redacted": True})
+    return json.dumps(change, ensure_ascii=True, sort_keys=True)
 
 
 def quarantine(conn: sqlite3.Connection, raw: Any, error: p.ChangeError, at_ms: int) -> int:

@@ -67,7 +67,15 @@ def credentials(store: Store, server: str | None = None) -> tuple[str, str]:
 
 
 def _open(args: argparse.Namespace) -> Store:
-    return Store(paths.store_path(paths.data_dir(getattr(args, "data_dir", None))))
+    from ..services.training import TrainingStoreError, refuse_sync
+
+    store = Store(paths.store_path(paths.data_dir(getattr(args, "data_dir", None))))
+    try:
+        refuse_sync(store)  # a training store never talks to a hub
+    except TrainingStoreError as exc:
+        store.close()
+        raise JoinError(str(exc)) from None
+    return store
 
 
 def run_join(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..domain.enums import AgencyKind, IncidentCategory
 from ..domain.errors import DomainError, ValidationError
 from ..services.agencies import AgencyService
+from . import labels
 from .errors import error_label
 
 
@@ -58,13 +59,13 @@ class AgenciesDialog(QDialog):
         self.name = QLineEdit(self)
         self.kind = QComboBox(self)
         for k in AgencyKind:
-            self.kind.addItem(k.value, k.value)
+            self.kind.addItem(labels.agency_kind(k.value), k.value)
         self.phone = QLineEdit(self)
         self.radio = QLineEdit(self)
         self.whatsapp = QLineEdit(self)
         self.categories = QListWidget(self)
         for c in IncidentCategory:
-            self._check_item(self.categories, c.value, c.value)
+            self._check_item(self.categories, labels.category(c.value), c.value)
         self.kecamatan = QListWidget(self)
         for code, name in kecamatan or []:
             self._check_item(self.kecamatan, f"{name} ({code})", code)
@@ -177,12 +178,15 @@ class AgenciesDialog(QDialog):
                 "name": self.tr("Name"),
                 "kind": self.tr("Kind"),
                 "phone": self.tr("Phone"),
+                "radio": self.tr("Radio"),
                 "whatsapp": self.tr("WhatsApp"),
+                "categories": self.tr("Categories"),
+                "kecamatan_codes": self.tr("Kecamatan (none: all)"),
                 "ack_minutes": self.tr("Acknowledge within"),
                 "arrive_minutes": self.tr("Arrive within"),
             }
             self.status.setText(
-                self.tr("Check: %1").replace("%1", ", ".join(names.get(f, f) for f in exc.problems))
+                self.tr("Check: %1").replace("%1", ", ".join(names.get(f, self.tr("another field")) for f in exc.problems))
             )
             return
         except DomainError as exc:

@@ -66,7 +66,7 @@ class CallLogModel(QAbstractTableModel):
     # -- loading ------------------------------------------------------------------------------------
     def reload(self, keep: int = PAGE) -> None:
         """Query the first `keep` rows (at least one page) again: one model reset."""
-        self._outcome_names: dict[str | None, str] = {}
+        self._outcome_names: dict[tuple[str | None, bool, bool], str] = {}
         self.beginResetModel()
         self._page = _Page()
         self._cache.clear()
@@ -193,11 +193,11 @@ class CallLogModel(QAbstractTableModel):
             return f"{local(rec.started_at):%d-%m %H:%M:%S}"
         if col == "number":
             return phone.display(rec.caller_number) or rec.caller_raw or "—"
-        if col == "outcome":
-            code = rec.outcome
-            name = self._outcome_names.get(code)
-            if name is None:  # 7 codes: translate each once per reload, not per row
-                name = self._outcome_names[code] = labels.outcome(code)
+        if col == "outcome":  # a call not closed yet: ringing (never answered) or in progress
+            key = (rec.outcome, rec.answered_at is not None, rec.ended_at is not None)
+            name = self._outcome_names.get(key)
+            if name is None:  # a few codes: translate each once per reload, not per row
+                name = self._outcome_names[key] = labels.call_state(*key)
             return name
         if col == "incident":
             return rec.incident_number or ""

@@ -218,6 +218,9 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     form.saved.connect(lambda incident_id: _finish_emergency(core, incident_id))
     _subscribe(ui)
     core.source.start(events)
+    from .training import install_training
+
+    install_training(window, core)  # the banner of a training desk, or the way to open it
     if isinstance(core.source, SimulatorSource):
         desk_actions.add_training(window, core.source, core.calls)
     ctx.subscribe(lambda c: _region_installed(ui, c))

@@ -9,7 +9,7 @@ from ..domain import phone
 from ..domain.timeutil import local
 from ..services.calls import CallerHistory
 from ..services.session import DeskSession
-from . import labels
+from . import caller_flags, labels
 
 
 class CallerHistoryView(QListWidget):
@@ -61,8 +61,12 @@ class IncomingCallBar(QFrame):
         self.state.setFont(font)
         self.flag = QLabel(self)
         self.flag.setObjectName("prankFlag")
-        self.flag.setStyleSheet("color: white; background: #b71c1c; padding: 2px 8px; border-radius: 3px;")
-        self.flag.hide()
+        self.flag.hide()  # words and look: caller_flags (never red; says any earlier emergency)
+        self.waiting = QLabel(self)  # "+1 waiting: number · flag" (caller_flags.waiting_text)
+        self.waiting.setObjectName("waitingCaller")
+        self.waiting.hide()
+        self.waiting_lookup = caller_flags.WaitingLookup()
+        self._hist: CallerHistory | None = None
         self.keys = QLabel(self)
         self.keys.setObjectName("callKeys")
         self.keys.setTextFormat(Qt.TextFormat.PlainText)
@@ -73,10 +77,16 @@ class IncomingCallBar(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(row)
         layout.addWidget(self.keys)
+        layout.addWidget(self.waiting)
         self.refresh(None)
+
+    def redraw(self) -> None:
+        """Again with the history last shown (a waiting caller's history arrived)."""
+        self.refresh(self._hist)
 
     def refresh(self, hist: CallerHistory | None) -> None:
         s = self.session
+        self._hist = hist
         if s.current is not None:
             who = phone.display(phone.normalise(s.current.number_raw)) or self.tr("manual call")
             text = self.tr("On the line: {who}").format(who=who)
@@ -94,10 +104,7 @@ class IncomingCallBar(QFrame):
                 or live.number_raw
                 or self.tr("unknown number")
             )
-            more = len(s.ringing) - 1
             text = self.tr("Ringing: {who}").format(who=who)
-            if more:
-                text += " " + self.tr("(+{n} waiting)").format(n=more)
             self.state.setText(text)
             self.keys.setText(self.tr("F2 answer"))
             self.setStyleSheet("#incomingCallBar { background: #fff3e0; }")
@@ -105,8 +112,7 @@ class IncomingCallBar(QFrame):
             self.state.setText(self.tr("No call"))
             self.keys.setText(self.tr("F2 open a manual call"))
             self.setStyleSheet("")
-        if hist is not None and hist.repeat_prank:
-            self.flag.setText(self.tr("Repeat prank caller: {n} pranks").format(n=hist.prank_count))
-            self.flag.show()
-        else:
-            self.flag.hide()
+        caller_flags.show_flag(self.flag, hist)
+        waiting = caller_flags.waiting_text(caller_flags.waiting_calls(s), self.waiting_lookup.histories)
+        self.waiting.setText(waiting)
+        self.waiting.setVisible(bool(waiting))

@@ -73,3 +73,29 @@ def level(code: str | None) -> str:
         "landmark": QCoreApplication.translate("Labels", "Landmark"),
     }
     return names.get(code or "", code or "")
+
+
+def agency_kind(code: str | None) -> str:
+    """The kind of a responding agency, with the Indonesian agency it usually is."""
+    names = {
+        "fire": QCoreApplication.translate("Labels", "Fire brigade (Damkar)"),
+        "ambulance": QCoreApplication.translate("Labels", "Ambulance / health (PSC 119)"),
+        "police": QCoreApplication.translate("Labels", "Police (Polres / Polsek)"),
+        "disaster": QCoreApplication.translate("Labels", "Disaster management (BPBD)"),
+        "red_cross": QCoreApplication.translate("Labels", "Red Cross (PMI)"),
+        "electricity": QCoreApplication.translate("Labels", "Electricity (PLN)"),
+        "water": QCoreApplication.translate("Labels", "Water (PDAM)"),
+        "public_order": QCoreApplication.translate("Labels", "Public order (Satpol PP)"),
+        "social": QCoreApplication.translate("Labels", "Social services (Dinsos)"),
+        "other": QCoreApplication.translate("Labels", "Other"),
+    }
+    return names.get(code or "", code or "")
+
+
+def call_state(outcome_code: str | None, answered: bool, ended: bool) -> str:
+    """A call of the log: its outcome once closed; before that, ringing (not answered) or in progress."""
+    if outcome_code is not None:
+        return outcome(outcome_code)
+    if not answered and not ended:
+        return QCoreApplication.translate("Labels", "Ringing")
+    return QCoreApplication.translate("Labels", "In progress")

@@ -35,6 +35,13 @@ LAYOUT_VERSION = 2
 SCROLLED_DOCKS = frozenset({"incidentDock", "referralDock", "handoverDock"})  # bump when docks change: an older saved layout is then ignored
 
 
+def _referral_board_keys() -> list[tuple[str, str]]:
+    """The referral board's keys (on its table), for the F1 help."""
+    from .referral_board import ReferralBoard
+
+    return ReferralBoard.keys_help()
+
+
 class MainWindow(QMainWindow):
     """Operator Desk. Parts arrive built; this class arranges them and routes operator keys."""
 
@@ -232,6 +239,7 @@ class MainWindow(QMainWindow):
     def refresh_call(self) -> None:
         """The ringing or current call changed: the bar at once, the caller's history when looked up."""
         s = self.session
+        self.incoming.waiting_lookup.refresh(s, self.calls, self.runner, self.incoming.redraw)  # "+1 waiting"
         live = s.current or (s.ringing[0] if s.ringing else None)
         if not (live and live.number_raw):
             self.history.show_history(None)
@@ -273,11 +281,34 @@ class MainWindow(QMainWindow):
         if open_sync_problems is not None:
             self._action(menu, self.tr("Sync problems…"), [], open_sync_problems, "actSyncProblems")
 
-    def add_training_menu(self, ring: Callable[[], object], hangup: Callable[[], object]) -> None:
-        """With the simulator: make calls ring for training and demos."""
-        menu = self.menuBar().addMenu(self.tr("&Training"))
-        self._action(menu, self.tr("Simulate a ringing call"), [QKeySequence("Ctrl+Shift+S")], ring, "actSimRing")
-        self._action(menu, self.tr("Simulate: caller hangs up"), [QKeySequence("Ctrl+Shift+H")], hangup, "actSimHangup")
+    def add_training_menu(
+        self,
+        ring: Callable[[], object] | None = None,
+        hangup: Callable[[], object] | None = None,
+        open_training: Callable[[], object] | None = None,
+    ) -> None:
+        """The Training menu: open the training desk (a real desk); with the simulator, make calls ring."""
+        menu = getattr(self, "_training_menu", None)
+        if menu is None:
+            menu = self._training_menu = self.menuBar().addMenu(self.tr("&Training"))
+        if open_training is not None:
+            self._action(menu, self.tr("Open the training desk…"), [], open_training, "actOpenTraining")
+        if ring is not None:
+            self._action(menu, self.tr("Simulate a ringing call"), [QKeySequence("Ctrl+Shift+S")], ring, "actSimRing")
+        if hangup is not None:
+            self._action(menu, self.tr("Simulate: caller hangs up"), [QKeySequence("Ctrl+Shift+H")], hangup,
+                         "actSimHangup")
+
+    def show_training_banner(self) -> None:
+        """The training desk: a banner above the calls that never goes away, and the window title says it."""
+        banner = QLabel(self.tr("TRAINING / LATIHAN — nothing done here reaches the center"), self)
+        banner.setObjectName("trainingBanner")
+        banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        banner.setStyleSheet("background:#b00020; color:white; font-weight:bold; font-size:14px; padding:4px;")
+        layout = self.centralWidget().layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(0, banner)
+        self.setWindowTitle(self.tr("TRAINING") + " — " + self.windowTitle())
 
     def keys_help(self) -> list[tuple[str, str]]:
         """The operator keys of CONTRACT.md, as the Help shows them."""
@@ -291,7 +322,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+Enter", self.tr("Save the incident")),
             ("Ctrl+R", self.tr("Refer the incident to an agency")),
             ("Ctrl+F", self.tr("Search the call log")),
-        ]
+        ] + _referral_board_keys()
 
     def show_keys(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.keys_help())

@@ -1,9 +1,16 @@
 """The referral board: every open referral with its step timers, stepped by one key each.
 
-Keys on the table: A acknowledged, S on scene, F feedback (text from the feedback field), C close,
-R re-send, E escalate to the agency chosen beside. Overdue timers turn amber then red
-(`services.referrals.step_timers`) and sound an alert once per step and level through an injectable
-player; a player that fails (no sound device) only shows a status line.
+Rows come in the order of what is due first (`services.referrals.board_order`: the longest overdue,
+then the smallest time left; referrals waiting only for feedback after them, newest first), with the
+incident's category and kecamatan. A running timer reads as a duration and its deadline, e.g.
+"left 4:56 (due 07:25)" / "overdue 18 h 22 min (due yesterday 07:25)" (Indonesian: "sisa 4:56
+(batas 07:25)" / "lewat 18 j 22 m (batas kemarin 07:25)").
+
+Keys on the table (`ReferralBoard.keys_help`; each button shows its key): A acknowledged, S on scene,
+F feedback (opens the feedback field when it is empty: Enter there records it, empty text is
+refused), C close, R re-send, E escalate to the agency chosen beside. Overdue timers turn amber then
+red (`services.referrals.step_timers`) and sound an alert once per step and level through an
+injectable player; a player that fails (no sound device) only shows a status line.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,7 +33,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,22 +51,22 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..domain.records import BoardRow
 from ..domain.rules import OVERRIDE_CLOSE
-from ..domain.timeutil import local
+from ..domain.timeutil import WITA, local
 from ..services.accounts import Account, AccountService
 from ..services.agencies import AgencyService
 from ..services.incidents import IncidentService
 from ..services.referrals import AMBER, LEVEL_RANK, OK, RED, ReferralService, StepTimer, step_timers
+from . import labels
 from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("incident", "agency", "sent", "acknowledged", "on_scene", "feedback", "closed")
+COLUMNS = ("incident", "category", "kecamatan", "agency", "sent", "acknowledged", "on_scene", "feedback")
 STEP_COLUMNS = {
     "sent": "sent_at",
     "acknowledged": "acknowledged_at",
     "on_scene": "on_scene_at",
     "feedback": "feedback_at",
-    "closed": "closed_at",
 }
 LEVEL_COLORS = {AMBER: QColor("#f5b041"), RED: QColor("#e74c3c")}
 KEY_STEPS = {
@@ -117,24 +126,56 @@ class ToneAlert:
                 self.on_error(str(exc))
 
 
-def _hhmm(ms: int | None) -> str:
-    return "" if ms is None else f"{local(ms):%H:%M}"
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReferralBoard", text)
 
 
-def _elapsed(ms: int) -> str:
-    sign = "+" if ms >= 0 else "-"
-    s = abs(ms) // 1000
-    return f"{sign}{s // 60}:{s % 60:02d}"
+def clock_text(ms: int | None, now_ms: int, zone: ZoneInfo = WITA) -> str:
+    """A moment as the operator reads it: "07:25" today, "yesterday 07:25", else "02-12 07:10"
+    (day-month; the region's zone)."""
+    if ms is None:
+        return ""
+    at, today = local(ms, zone), local(now_ms, zone).date()
+    hhmm = f"{at:%H:%M}"
+    if at.date() == today:
+        return hhmm
+    if at.date() == today - timedelta(days=1):
+        return _tr("yesterday %1").replace("%1", hhmm)
+    if at.date() == today + timedelta(days=1):
+        return _tr("tomorrow %1").replace("%1", hhmm)
+    return f"{at:%d-%m} {hhmm}"
+
+
+def duration_text(ms: int) -> str:
+    """A length of time, never signed: "4:56" (min:s) under an hour, "18 h 22 min", "2 d 3 h"."""
+    s = abs(int(ms)) // 1000
+    if s < 3600:
+        return f"{s // 60}:{s % 60:02d}"
+    minutes = s // 60
+    hours, mins = divmod(minutes, 60)
+    if hours < 48:
+        return _tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(mins))
+    days, hours = divmod(hours, 24)
+    return _tr("%1 d %2 h").replace("%1", str(days)).replace("%2", str(hours))
+
+
+def countdown_text(timer: StepTimer, now_ms: int, zone: ZoneInfo = WITA) -> str:
+    """ "left 4:56 (due 07:25)" before the deadline, "overdue 18 h 22 min (due yesterday 07:25)" after."""
+    due = clock_text(timer.due_ms, now_ms, zone)
+    if timer.overdue_ms < 0:
+        return _tr("left %1 (due %2)").replace("%1", duration_text(-timer.overdue_ms)).replace("%2", due)
+    return _tr("overdue %1 (due %2)").replace("%1", duration_text(timer.overdue_ms)).replace("%2", due)
 
 
 class ReferralBoardModel(QAbstractTableModel):
     """Open referrals (ids plus a row cache) and their timers at the board's `now`."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, zone: ZoneInfo = WITA) -> None:
         super().__init__(parent)
         self.rows: list[BoardRow] = []
         self.timers: list[dict[str, StepTimer]] = []
         self.now = 0
+        self.zone = zone
 
     def set_rows(self, rows: list[BoardRow], now: int) -> None:
         self.beginResetModel()
@@ -160,16 +201,17 @@ class ReferralBoardModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        labels = (
-            QCoreApplication.translate("ReferralBoard", "Incident"),
-            QCoreApplication.translate("ReferralBoard", "Agency"),
-            QCoreApplication.translate("ReferralBoard", "Sent"),
-            QCoreApplication.translate("ReferralBoard", "Acknowledged"),
-            QCoreApplication.translate("ReferralBoard", "On scene"),
-            QCoreApplication.translate("ReferralBoard", "Feedback"),
-            QCoreApplication.translate("ReferralBoard", "Closed"),
+        names = (
+            _tr("Incident"),
+            _tr("Category"),
+            _tr("Kecamatan"),
+            _tr("Agency"),
+            _tr("Sent"),
+            _tr("Acknowledged"),
+            _tr("On scene"),
+            _tr("Feedback"),
         )
-        return labels[section] if 0 <= section < len(labels) else None
+        return names[section] if 0 <= section < len(names) else None
 
     def level(self, row: int, step: str) -> str:
         timer = self.timers[row].get(step)
@@ -184,22 +226,30 @@ class ReferralBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == "incident":
                 return f"{r.get('incident_number') or ''} {r.get('priority') or ''}".strip()
+            if col == "category":
+                return labels.category(r.get("category")) if r.get("category") else ""
+            if col == "kecamatan":
+                return r.get("kecamatan_name") or ""
             if col == "agency":
                 return r.get("agency_name") or ""
             done = r.get(STEP_COLUMNS[col])
             if done is not None:
-                return _hhmm(done)
+                return clock_text(done, self.now, self.zone)
             timer = self.timers[index.row()].get(col)
-            return _elapsed(timer.overdue_ms) if timer else ""
+            return countdown_text(timer, self.now, self.zone) if timer else ""
         if role == Qt.ItemDataRole.BackgroundRole and col in STEP_COLUMNS:
             color = LEVEL_COLORS.get(self.level(index.row(), col))
             return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.FontRole and col in STEP_COLUMNS and self.level(index.row(), col) == RED:
+            bold = QFont()
+            bold.setBold(True)
+            return bold
+        if role == Qt.ItemDataRole.ToolTipRole and col in ("incident", "category", "kecamatan", "agency"):
+            return self.data(index, Qt.ItemDataRole.DisplayRole) or None
         if role == Qt.ItemDataRole.ToolTipRole and col in ("acknowledged", "on_scene"):
             timer = self.timers[index.row()].get(col)
             if timer:
-                return QCoreApplication.translate("ReferralBoard", "Due at %1").replace(
-                    "%1", _hhmm(timer.due_ms)
-                )
+                return _tr("Due at %1").replace("%1", clock_text(timer.due_ms, self.now, self.zone))
         return None
 
 
@@ -222,6 +272,7 @@ class ReferralBoard(QWidget):
         runner: TaskRunner | None = None,
         accounts: AccountService | None = None,
         current_account: Callable[[], Account | None] | None = None,
+        zone: ZoneInfo = WITA,
     ) -> None:
         super().__init__(parent)
         self.runner = runner or default_runner()
@@ -236,28 +287,51 @@ class ReferralBoard(QWidget):
             self.alert.on_error = self._alertFailed.emit  # from the tone's thread to this one
         self._alertFailed.connect(self._show_alert_failure)
         self._alerted: dict[tuple[str, str], str] = {}
-        self.model = ReferralBoardModel(self)
+        self._seen: set[str] | None = None  # referral ids shown before (a new one is scrolled into view)
+        self.model = ReferralBoardModel(self, zone)
         self.table = QTableView(self)
         self.table.setObjectName("referralTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Rows as short as the font allows, no row numbers: the docked board at 1366x768 shows 4-5 rows.
+        fm = self.table.fontMetrics()
+        vheader = self.table.verticalHeader()
+        vheader.hide()
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(fm.height() + 6)
         # Widths from the font, not from the rows: ResizeToContents reads every row on every reset and held
         # the GUI thread for >100 ms on a board refreshed during a sync catch-up (bench_gui_latency).
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        fm = self.table.fontMetrics()
-        widths = {"incident": fm.horizontalAdvance("DEMO-D7F3A-20261128-0042 P1") + 32,
-                  "agency": fm.horizontalAdvance("PSC 119 Kabupaten Banjar") + 16}
-        step = fm.horizontalAdvance("+1102:24 ") + 16
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # a red countdown is bold
+        day = 86_400_000
+        longest = StepTimer("acknowledged", 0, 2 * day, RED, 23 * 3_600_000 + 59 * 60_000)
+        countdown = QFontMetrics(bold).horizontalAdvance(countdown_text(longest, 3 * day, zone)) + 12
+        widths = {
+            "incident": fm.horizontalAdvance("DEMO-D7F3A-20261128-0042 P1") + 12,
+            "category": fm.horizontalAdvance("Kecelakaan lalu") + 8,  # longer ones elide (full in the tooltip)
+            "kecamatan": fm.horizontalAdvance("Martapura Timur") + 8,
+            "agency": fm.horizontalAdvance("PSC 119 Kabupaten") + 8,
+            "sent": fm.horizontalAdvance(_tr("yesterday %1").replace("%1", "07:25")) + 12,
+            "acknowledged": countdown,
+            "on_scene": countdown,
+        }
         for i, name in enumerate(COLUMNS):
-            header.resizeSection(i, max(widths.get(name, step), fm.horizontalAdvance(
-                str(self.model.headerData(i, Qt.Orientation.Horizontal)) or "") + 24))
+            title = str(self.model.headerData(i, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(i, max(widths.get(name, 0), fm.horizontalAdvance(title) + 20))
         header.setStretchLastSection(True)
         self.table.installEventFilter(self)
         self.feedback = QLineEdit(self)
-        self.feedback.setPlaceholderText(self.tr("Agency feedback"))
+        self.feedback.setObjectName("referralFeedback")
+        self.feedback.setPlaceholderText(self.tr("Agency feedback (F, then Enter)"))
+        self.feedback.returnPressed.connect(lambda: self.record("feedback"))
         self.escalate_to = QComboBox(self)
+        self.escalate_to.setMinimumContentsLength(14)
+        self.escalate_to.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.disposition = QLineEdit(self)
         self.disposition.setPlaceholderText(self.tr("Disposition"))
         self.override = QLineEdit(self)
@@ -265,44 +339,68 @@ class ReferralBoard(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("referralStatus")
         buttons = QHBoxLayout()
-        for text, fn in (
-            (self.tr("Acknowledged (A)"), lambda: self.record("acknowledged")),
-            (self.tr("On scene (S)"), lambda: self.record("on_scene")),
-            (self.tr("Feedback (F)"), lambda: self.record("feedback")),
-            (self.tr("Close (C)"), lambda: self.record("closed")),
-            (self.tr("Re-send (R)"), lambda: self.record("resent")),
-            (self.tr("Escalate (E)"), lambda: self.record("escalated")),
-        ):
+        self.buttons: dict[str, QPushButton] = {}
+        for step, text in self.step_buttons():
             b = QPushButton(text, self)
-            b.clicked.connect(fn)
+            b.setObjectName(f"referral_{step}")
+            b.clicked.connect(lambda _c=False, st=step: self.record(st))
             buttons.addWidget(b)
+            self.buttons[step] = b
+        buttons.addWidget(QLabel(self.tr("Escalate to"), self))
+        buttons.addWidget(self.escalate_to, 1)
         extra = QHBoxLayout()
-        extra.addWidget(self.feedback, 2)
-        extra.addWidget(QLabel(self.tr("Escalate to"), self))
-        extra.addWidget(self.escalate_to, 1)
-        close_row = QHBoxLayout()
-        close_row.addWidget(self.disposition, 2)
-        close_row.addWidget(self.override, 2)
+        extra.addWidget(self.feedback, 3)
+        extra.addWidget(self.disposition, 2)
+        extra.addWidget(self.override, 2)
         close_btn = QPushButton(self.tr("Close incident"), self)
         close_btn.clicked.connect(self.close_incident)
-        close_row.addWidget(close_btn)
+        extra.addWidget(close_btn)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.table)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(3)
+        lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
         lay.addLayout(extra)
-        lay.addLayout(close_row)
         lay.addWidget(self.status)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._fill_escalation())
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
-        self._show_rows(self.referrals.board.open_rows())  # the first rows come with the board
+        self._show_rows(self.referrals.board.due_rows(self.now_ms()))  # the first rows come with the board
+
+    @classmethod
+    def step_buttons(cls) -> list[tuple[str, str]]:
+        """(step, button text): each button names its key, in both languages."""
+        return [
+            ("acknowledged", _tr("Acknowledged (A)")),
+            ("on_scene", _tr("On scene (S)")),
+            ("feedback", _tr("Feedback (F)")),
+            ("closed", _tr("Close (C)")),
+            ("resent", _tr("Re-send (R)")),
+            ("escalated", _tr("Escalate (E)")),
+        ]
+
+    @classmethod
+    def keys_help(cls) -> list[tuple[str, str]]:
+        """The board's keys (on its table) for the desk's F1 help: (key, what it does)."""
+        return [
+            ("A", _tr("Referral board: the agency acknowledged")),
+            ("S", _tr("Referral board: the agency is on scene")),
+            ("F", _tr("Referral board: type the agency's feedback, Enter records it")),
+            ("C", _tr("Referral board: close the referral (after feedback)")),
+            ("R", _tr("Referral board: re-send to the agency")),
+            ("E", _tr("Referral board: escalate to the agency chosen beside")),
+        ]
 
     # -- refresh and timers ---------------------------------------------------------------------------
+    def _rows_now(self) -> list[BoardRow]:
+        """The open referrals in the board's order (runs on the task runner)."""
+        return self.referrals.board.due_rows(self.now_ms())
+
     def refresh(self) -> None:
         """Reload the open referrals on the task runner (keeps the selected one selected)."""
-        self.runner.run(self.referrals.board.open_rows, self._show_rows, key=f"board-{id(self)}")
+        self.runner.run(self._rows_now, self._show_rows, key=f"board-{id(self)}")
 
     def _show_rows(self, rows: list[BoardRow], select: str | None = None) -> None:
         keep = select or self.selected_id()
@@ -311,6 +409,12 @@ class ReferralBoard(QWidget):
             self.select(keep)
         elif self.model.rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
+        ids = [r["id"] for r in rows]
+        if self._seen is not None:  # a referral that just arrived is scrolled into view, never buried
+            new = [i for i, rid in enumerate(ids) if rid not in self._seen]
+            if new:
+                self.table.scrollTo(self.model.index(new[0], 0))
+        self._seen = set(ids)
         self._check_alerts()
 
     def tick(self) -> None:
@@ -404,7 +508,11 @@ class ReferralBoard(QWidget):
             if not target:
                 self.status.setText(self.tr("Choose the agency to escalate to"))
                 return
-        feedback = self.feedback.text().strip() or None if step == "feedback" else None
+        feedback = self.feedback.text().strip() if step == "feedback" else None
+        if step == "feedback" and not feedback:  # never an empty feedback by one key: type it first
+            self.feedback.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.status.setText(self.tr("Type the agency's feedback, then press Enter"))
+            return
 
         def work() -> tuple[str, list[BoardRow]]:
             new_rid = rid
@@ -414,12 +522,13 @@ class ReferralBoard(QWidget):
                 new_rid = refs.escalate(rid, target)
             else:
                 refs.step(rid, step, feedback)
-            return new_rid, refs.board.open_rows()
+            return new_rid, self._rows_now()
 
         def recorded(result: tuple[str, list[BoardRow]]) -> None:
             new_rid, rows = result
             if step == "feedback":
                 self.feedback.clear()
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
             self.status.setText(self.tr("Recorded"))
             self._show_rows(rows, select=new_rid)
             self.stepRecorded.emit(new_rid, step)
@@ -436,7 +545,7 @@ class ReferralBoard(QWidget):
 
         def work() -> list[BoardRow]:
             refs.close_incident(incident_id, disposition, reason)
-            return refs.board.open_rows()
+            return self._rows_now()
 
         def refused(exc: BaseException) -> None:
             if isinstance(exc, DomainError) and exc.code == "supervisor_required" and reason \
@@ -470,7 +579,7 @@ class ReferralBoard(QWidget):
 
             def work() -> list[BoardRow]:
                 refs.close_incident(incident_id, disposition, reason)
-                return refs.board.open_rows()
+                return refs.board.due_rows(self.now_ms())
 
             self.runner.run(work, self._closed, self._refused, initiator=self)
 
