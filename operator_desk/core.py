@@ -277,6 +277,7 @@ def build_core(
         referrals = ReferralService(store)
         agencies = AgencyService(store)
         agencies.ensure_defaults()
+        agencies.merge_duplicates()  # one per name, also in stores seeded before ids were the center's
         drafts = DraftService(store)
 
         def region_installed(c: RegionContext) -> None:

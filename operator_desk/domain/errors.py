@@ -22,6 +22,9 @@ class ErrorCode(StrEnum):
     STORE_CLOSED = "store_closed"  # the desk is shutting down
     STORE_BUSY = "store_busy"  # locked by another program longer than the busy timeout
     STORE_MISSING = "store_missing"  # no store in that folder
+    STORE_KEY_MISSING = "store_key_missing"  # the store is encrypted and its key file is not there
+    STORE_KEY_WRONG = "store_key_wrong"  # the key file does not open the store (wrong key, or damaged)
+    SYNC_TLS_UNTRUSTED = "tls_untrusted"  # the hub's certificate is not the pinned CA's, or another name
     # -- sync with the hub ---------------------------------------------------------------------
     SYNC_OFFLINE = "offline"  # sync.client.OfflineError
     SYNC_FAILED = "error"  # sync.client.SyncClientError without a more precise code

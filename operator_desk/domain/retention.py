@@ -147,7 +147,9 @@ def is_pseudonym(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(PSEUDONYM_PREFIX) and len(value) == 34
 
 
-def replacement(rule: Mapping[str, str | None], row: Mapping[str, Any], key: str, number: str | None) -> dict[str, Any]:
+def replacement(
+    rule: Mapping[str, str | None], row: Mapping[str, Any], key: str, number: str | None
+) -> dict[str, Any]:
     """{column: new value} of one row under one rule: only the columns that still hold something.
 
     `number` is what a raw-number column is pseudonymised from (the E.164 number of the call), so the
@@ -192,3 +194,111 @@ def redaction_problem(tbl: Any, fields: Any) -> str | None:
 def apply_to_row(row: Mapping[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
     """An append-only row (as it travels) with the redacted columns replaced."""
     return {**row, **fields}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One redaction the rules ask for: row `pk` of `tbl`, {column: replacement}, why."""
+
+    tbl: str
+    pk: str
+    reason: str
+    fields: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return redaction_id(self.tbl, self.pk, self.reason)
+
+    def row(self, at_ms: int, by: str | None) -> dict[str, Any]:
+        """The `redactions` row that carries it."""
+        return {
+            "tbl": self.tbl,
+            "pk": self.pk,
+            "fields": self.fields,
+            "reason": self.reason,
+            "at": at_ms,
+            "redacted_by": by,
+        }
+
+
+Rows = Mapping[str, Mapping[str, Any]]  # {pk: {column: value}}
+
+
+def plan(
+    policy: Policy,
+    now_ms: int,
+    *,
+    calls: Rows,
+    incidents: Rows,
+    notes: Rows,
+    callers: Rows,
+    device_locations: Rows,
+) -> list[Planned]:
+    """Every redaction due at `now_ms` for these rows (only what still holds something).
+
+    `calls` need started_at, outcome, incident_id and the personal columns; `incidents` created_at and
+    theirs; `notes` incident_id and text; `callers` number, name, notes; `device_locations` call_id,
+    received_at, number, lat, lon. The caller may leave out rows it knows are not due."""
+    key = policy.pseudonym_key
+    if not key:
+        return []  # no pseudonym without the center's key (a desk waits for the hub's policy)
+    calls_before = policy.calls_before(now_ms)
+    rec_before = policy.recordings_before(now_ms)
+    inc_before = policy.incidents_before(now_ms)
+    out: list[Planned] = []
+
+    def add(
+        tbl: str,
+        pk: str,
+        reason: str,
+        rule: Mapping[str, str | None],
+        row: Mapping[str, Any],
+        number: str | None = None,
+    ) -> None:
+        fields = replacement(rule, row, key, number)
+        if fields:
+            out.append(Planned(tbl, pk, reason, fields))
+
+    expired_incidents = {pk for pk, r in incidents.items() if _before(r.get("created_at"), inc_before)}
+    for pk in sorted(expired_incidents):
+        add("incidents", pk, INCIDENT_EXPIRED, INCIDENT_FIELDS, incidents[pk])
+    for pk, r in sorted(notes.items()):
+        if r.get("incident_id") in expired_incidents:
+            add("incident_notes", pk, INCIDENT_EXPIRED, NOTE_FIELDS, r)
+    redacted_calls: set[str] = set()
+    recent_numbers: set[str] = set()
+    for pk, r in sorted(calls.items()):
+        started = r.get("started_at")
+        number = r.get("caller_number") if isinstance(r.get("caller_number"), str) else None
+        if _before(started, rec_before) and r.get("recording_path") is not None:
+            add("calls", pk, RECORDING_EXPIRED, RECORDING_FIELDS, r)
+        emergency = r.get("outcome") == "emergency" or bool(r.get("incident_id"))
+        if r.get("incident_id") in expired_incidents:
+            add("calls", pk, INCIDENT_EXPIRED, CALL_FIELDS, r, number)
+            redacted_calls.add(pk)
+        elif emergency:
+            if not r.get("incident_id") and _before(started, inc_before):
+                add(
+                    "calls", pk, INCIDENT_EXPIRED, CALL_FIELDS, r, number
+                )  # an emergency call without incident
+                redacted_calls.add(pk)
+            elif number:
+                recent_numbers.add(number)
+        elif _before(started, calls_before):
+            add("calls", pk, CALL_EXPIRED, CALL_FIELDS, r, number)
+            redacted_calls.add(pk)
+        elif number:
+            recent_numbers.add(number)
+    for pk, r in sorted(device_locations.items()):
+        unattached = not r.get("call_id") and _before(r.get("received_at"), calls_before)
+        if r.get("call_id") in redacted_calls or unattached:
+            add("device_locations", pk, CALL_EXPIRED, DEVICE_LOCATION_FIELDS, r)
+    for pk, r in sorted(callers.items()):
+        number = r.get("number")
+        if isinstance(number, str) and not is_pseudonym(number) and number not in recent_numbers:
+            add("callers", pk, CALLER_EXPIRED, CALLER_FIELDS, r)
+    return out
+
+
+def _before(ms: Any, limit: int) -> bool:
+    return type(ms) is int and ms < limit

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..domain.enums import IncidentCategory
+from ..domain.enums import VICTIM_COLUMNS, IncidentCategory, ReportSource
 from ..domain.privacy import initials
 from ..domain.timeutil import WITA, ms_to_iso
 from ..services.stats import OUTCOMES, Stats, compute_stats, day_bounds
@@ -87,7 +87,37 @@ def build_report(
 ) -> dict[str, Any]:
     """The report of local days first..last (inclusive) read through `conn`."""
     from_ms, to_ms = day_bounds(first, last, zone)
-    return report_from_stats(compute_stats(conn, from_ms, to_ms, zone), first, last, generated_ms, region)
+    report = report_from_stats(compute_stats(conn, from_ms, to_ms, zone), first, last, generated_ms, region)
+    report["incidents"].update(incident_field_figures(conn, from_ms, to_ms))
+    return report
+
+
+def incident_field_figures(conn: Any, from_ms: int, to_ms: int) -> dict[str, Any]:
+    """Victims by condition and reports by source of the incidents created in [from_ms, to_ms).
+
+    `casualties`: the sum of each condition's known counts, and `not_recorded` the incidents where that
+    count is not known (a 0 is a count: "none"); `by_source`: every source code, zeros included, and
+    `not_recorded` for incidents saved without one (older desks)."""
+    cols = ", ".join(f"sum({c}), sum({c} IS NULL)" for c in VICTIM_COLUMNS.values())
+    row = conn.execute(
+        f"SELECT {cols} FROM incidents WHERE created_at >= ? AND created_at < ?", (from_ms, to_ms)
+    ).fetchone()
+    casualties: dict[str, Any] = {}
+    for i, cond in enumerate(VICTIM_COLUMNS):
+        casualties[str(cond)] = int(row[2 * i] or 0)
+    casualties["not_recorded"] = {str(cond): int(row[2 * i + 1] or 0) for i, cond in enumerate(VICTIM_COLUMNS)}
+    by_source: dict[str, int] = {str(s): 0 for s in ReportSource}
+    not_recorded = 0
+    for code, n in conn.execute(
+        "SELECT report_source, count(*) FROM incidents WHERE created_at >= ? AND created_at < ? "
+        "GROUP BY report_source",
+        (from_ms, to_ms),
+    ):
+        if code is None:
+            not_recorded += int(n)
+        else:
+            by_source[str(code)] = by_source.get(str(code), 0) + int(n)
+    return {"casualties": casualties, "by_source": {**by_source, "not_recorded": not_recorded}}
 
 
 def mask_report(report: dict[str, Any]) -> dict[str, Any]:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..domain import rules
 from ..domain.hlc import HybridClock
+from ..domain.retention import REDACTABLE, redaction_problem
 from ..sync import protocol as p
 from .records import Cursor, IngestResult
 from .records import LogWriter as Storage
 
 CHUNK = 400  # bound parameters per IN (...) query
+REDACTIONS = "redactions"
 
 
 def ingest_batch(
@@ -38,6 +41,10 @@ def ingest_batch(
     if not fresh:
         return
     result.audit.extend(c for c in fresh if c["tbl"] == "audit")
+    redactions = [c for c in fresh if c["tbl"] == REDACTIONS]
+    known = load_redacted(q, cur, fresh, redactions)
+    if known:  # nothing redacted comes back: a change of a redacted field is logged redacted
+        fresh = [redacted_change(c, known) for c in fresh]
     texts = [p.json_text(c["value"]) for c in fresh]  # each value encoded once: log and field_state
     cur.executemany(
         q(
@@ -102,6 +109,9 @@ def ingest_batch(
             merge_one(storage, cur, ch, own_site, clock, now_ms, result)
     for tbl, pk, col, a, b in found:
         write_conflict(storage, cur, tbl, pk, col, a, b, own_site, clock, now_ms, result)
+    for c in redactions:
+        red = c["value"]
+        redact(q, cur, c["pk"], red["tbl"], red["pk"], red["fields"])
 
 
 def append_log(storage: Storage, cur: Cursor, source: str, ch: dict[str, Any], now_ms: int) -> bool:
@@ -245,3 +255,180 @@ def _load_state(
             for pk, col, hlc, site, value in cur.fetchall():
                 state[(tbl, pk, col)] = (json.loads(value), (hlc, site), value)
     return state
+
+
+# -- redactions (domain/retention.py) ---------------------------------------------------------------
+# The hub keeps `redacted` (tbl, pk, col, value, redaction_id): what every redaction it holds sets, so
+# a change of a redacted field that arrives later (an old push, a replay, a relay) is logged and merged
+# with the redacted value, whatever its clock.
+Q = Any  # storage.q: SQL with '?' placeholders in the backend's dialect
+
+REDACTED_TABLE = """CREATE TABLE IF NOT EXISTS redacted (tbl TEXT NOT NULL, pk TEXT NOT NULL, col TEXT NOT NULL,
+    value TEXT, redaction_id TEXT NOT NULL, PRIMARY KEY (tbl, pk, col))"""
+
+
+def load_redacted(
+    q: Q, cur: Cursor, changes: list[dict[str, Any]], page: list[dict[str, Any]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(tbl, pk): {col: replacement}} of the redactions that concern these changes (held or in the batch)."""
+    wanted: dict[str, set[str]] = {}
+    for c in changes:
+        if c["tbl"] in REDACTABLE:
+            wanted.setdefault(c["tbl"], set()).add(c["pk"])
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for tbl, keys in wanted.items():
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), CHUNK):
+            part = ordered[i : i + CHUNK]
+            cur.execute(
+                q(f"SELECT pk, col, value FROM redacted WHERE tbl=? AND pk IN ({','.join('?' * len(part))})"),
+                (tbl, *part),
+            )
+            for pk, col, value in cur.fetchall():
+                out.setdefault((tbl, pk), {})[col] = json.loads(value) if value is not None else None
+    for c in page:
+        red = c["value"]
+        out.setdefault((red["tbl"], red["pk"]), {}).update(red["fields"])
+    return out
+
+
+def redacted_change(c: dict[str, Any], known: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    fields = known.get((c["tbl"], c["pk"]))
+    if not fields:
+        return c
+    if c["col"] == "*" and isinstance(c["value"], dict):
+        return {**c, "value": {**c["value"], **{k: v for k, v in fields.items() if k in c["value"]}}}
+    if c["col"] in fields:
+        return {**c, "value": fields[c["col"]]}
+    return c
+
+
+def redact(q: Q, cur: Cursor, redaction_id: str, tbl: str, pk: str, fields: dict[str, Any]) -> int:
+    """Overwrite one row's redacted columns in the hub's merged state, its log (the values desks pull
+    and the upstream relays), the changes it set aside and the conflict records of those fields.
+    Returns the log rows rewritten."""
+    fields = {c: v for c, v in fields.items() if c in REDACTABLE.get(tbl, ())}
+    if not fields:
+        return 0
+    cur.executemany(
+        q(
+            "INSERT INTO redacted (tbl, pk, col, value, redaction_id) VALUES (?,?,?,?,?) "
+            "ON CONFLICT (tbl, pk, col) DO UPDATE SET value=excluded.value, redaction_id=excluded.redaction_id"
+        ),
+        [(tbl, pk, c, p.json_text(v), redaction_id) for c, v in fields.items()],
+    )
+    n = 0
+    if p.is_record(tbl):
+        for col, v in fields.items():
+            text = p.json_text(v)
+            cur.execute(
+                q("UPDATE field_state SET value=? WHERE tbl=? AND pk=? AND col=?"), (text, tbl, pk, col)
+            )
+            for table in ("log", "refused"):
+                cur.execute(
+                    q(f"UPDATE {table} SET value=? WHERE tbl=? AND pk=? AND col=?"), (text, tbl, pk, col)
+                )
+                n += max(cur.rowcount, 0) if table == "log" else 0
+        cur.execute(  # conflict records of these fields hold both values: the redacted value in both
+            q("SELECT pk FROM field_state WHERE tbl='conflicts' AND col='pk' AND value=?"), (p.json_text(pk),)
+        )
+        for (cid,) in cur.fetchall():
+            cur.execute(q("SELECT col, value FROM field_state WHERE tbl='conflicts' AND pk=?"), (cid,))
+            rec = {r[0]: json.loads(r[1]) if r[1] is not None else None for r in cur.fetchall()}
+            if rec.get("tbl") != tbl or rec.get("col") not in fields:
+                continue
+            text = p.json_text(p.json_text(fields[str(rec["col"])]))  # the kept values are JSON text
+            for col in ("local_value", "remote_value"):
+                cur.execute(
+                    q("UPDATE field_state SET value=? WHERE tbl='conflicts' AND pk=? AND col=?"),
+                    (text, cid, col),
+                )
+                cur.execute(
+                    q("UPDATE log SET value=? WHERE tbl='conflicts' AND pk=? AND col=?"), (text, cid, col)
+                )
+    else:
+        for table, key in (("log", "server_seq"), ("refused", "site_seq")):
+            cur.execute(
+                q(f"SELECT {key}, site_id, value FROM {table} WHERE tbl=? AND pk=? AND col='*'"), (tbl, pk)
+            )
+            for k, site, value in cur.fetchall():
+                row = json.loads(value) if value is not None else None
+                if not isinstance(row, dict):
+                    continue
+                new = {**row, **{c: v for c, v in fields.items() if c in row}}
+                if new == row:
+                    continue
+                where = "server_seq=?" if table == "log" else "site_seq=? AND site_id=?"
+                args = (k,) if table == "log" else (k, site)
+                cur.execute(q(f"UPDATE {table} SET value=? WHERE {where}"), (p.json_text(new), *args))
+                n += 1 if table == "log" else 0
+    return n
+
+
+# -- authority over accounts, retention and redactions (domain/rules.py POLICY) --------------------
+# Rule for a desk's changes, once the hub knows an account (a hub that knows none yet cannot tell names
+# apart and takes them as before): the change's `operator` must be an account the hub knows (or one
+# made in the same push), or null — the desk's own system jobs (migrations, demo data, the retention
+# job) write without a person; a null operator may not write what POLICY reserves. Rows of `accounts`
+# need an admin (rules.MANAGE_ACCOUNTS), except the holder's own password_hash/must_change/changed_at;
+# while the hub knows no admin account yet, the first admin arrives this way (the center's first desk).
+# `retention_policy` and `redactions` need an admin (rules.RETENTION); a redaction may only clear or
+# pseudonymise the columns a rule names (domain/retention.py). An admin credential is not checked.
+TABLE_ACTIONS = {
+    "accounts": rules.MANAGE_ACCOUNTS,
+    "retention_policy": rules.RETENTION,
+    "redactions": rules.RETENTION,
+}
+OWN_ACCOUNT_COLUMNS = frozenset({"password_hash", "must_change", "changed_at"})
+
+
+def account_authority(
+    q: Q, cur: Cursor, changes: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], str]]]:
+    """(changes to ingest, changes set aside with the reason) of one desk push."""
+    cur.execute(q("SELECT pk, col, value FROM field_state WHERE tbl='accounts' AND col IN ('name', 'role')"))
+    stored: dict[str, dict[str, Any]] = {}
+    for pk, col, value in cur.fetchall():
+        stored.setdefault(pk, {})[col] = json.loads(value) if value is not None else None
+    has_admin = any(a.get("role") == rules.ADMIN for a in stored.values())
+    accounts = {pk: dict(a) for pk, a in stored.items()}
+    for c in changes:  # accounts made in this push count as known (their own authority is checked below)
+        if (
+            c["tbl"] == "accounts"
+            and c["col"] in ("name", "role")
+            and c["col"] not in accounts.get(c["pk"], {})
+        ):
+            accounts.setdefault(c["pk"], {})[c["col"]] = c["value"]
+    by_name = {
+        _name_key(a["name"]): (pk, a.get("role"))
+        for pk, a in accounts.items()
+        if isinstance(a.get("name"), str)
+    }
+    keep: list[dict[str, Any]] = []
+    refused: list[tuple[dict[str, Any], str]] = []
+    for c in changes:
+        op, tbl = c["operator"], c["tbl"]
+        pk, role = by_name.get(_name_key(op), (None, None)) if isinstance(op, str) else (None, None)
+        action = TABLE_ACTIONS.get(tbl)
+        if by_name and op is not None and pk is None:
+            refused.append((c, "unknown_operator"))
+        elif action is None:
+            keep.append(c)
+        elif tbl == "accounts" and not has_admin:
+            keep.append(c)  # the center's first admin (the hub knows no admin yet)
+        elif tbl == "accounts" and pk == c["pk"] and c["col"] in OWN_ACCOUNT_COLUMNS:
+            keep.append(c)  # the holder's own password
+        elif not rules.may(role, action):
+            refused.append((c, f"{tbl}_needs_admin"))
+        elif tbl == REDACTIONS and (
+            problem := redaction_problem(c["value"].get("tbl"), c["value"].get("fields"))
+        ):
+            refused.append((c, "redaction_not_allowed: " + problem[:120]))
+        else:
+            keep.append(c)
+    return keep, refused
+
+
+def _name_key(name: str) -> str:
+    """An account's name as one account (services/accounts.py: trimmed, spaces made one, any case)."""
+    return " ".join(name.split()).casefold()

@@ -98,6 +98,13 @@ class PostgresStorage(Storage):
             finally:
                 cur.execute("COMMIT")
 
+    def compact(self) -> None:
+        """After redactions (server/retention.py): VACUUM gives the dead row versions that still held
+        the redacted values back (outside a transaction: the connection is in autocommit)."""
+        conn = self._conn()
+        for table in ("log", "field_state", "refused", "redacted"):
+            conn.execute(f"VACUUM {table}")
+
     def drop_schema(self) -> None:
         """Tests: remove this storage's schema."""
         if self.schema:

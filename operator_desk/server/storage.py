@@ -10,6 +10,7 @@ seen), `log` (every change once, numbered by `server_seq`, unique by its origin 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -19,10 +20,11 @@ from typing import Any
 from ..domain.hlc import HybridClock
 from ..sync import protocol as p
 from .audit_trees import grow_trees, read_tree
-from .ingest import append_log, ingest_batch, merge_one
+from .ingest import REDACTED_TABLE, account_authority, append_log, ingest_batch, merge_one, redact
 from .records import Cursor, IngestResult, Site
 
 __all__ = ["Cursor", "IngestResult", "Site", "Storage"]
+log = logging.getLogger(__name__)
 
 # Columns added after the first release: (table, column, SQL type and default).
 ADDED_COLUMNS = (
@@ -83,6 +85,7 @@ class Storage(ABC):
         with self.write_tx() as cur:
             for table, column, decl in ADDED_COLUMNS:
                 self._add_column(cur, table, column, decl)
+            cur.execute(REDACTED_TABLE)  # what each redaction sets (server/ingest.py)
 
     # -- meta and sites -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -222,30 +225,35 @@ class Storage(ABC):
         if not refused:
             return
         with self.write_tx() as cur:
-            cur.executemany(
-                self.q(
-                    "INSERT INTO refused (site_id, site_seq, tbl, pk, col, value, reason, source, received_at, "
-                    "hlc, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                    "ON CONFLICT (site_id, site_seq) DO NOTHING"
-                ),
-                [
-                    (
-                        c["site_id"],
-                        c["site_seq"],
-                        c["tbl"],
-                        c["pk"],
-                        c["col"],
-                        p.json_text(c["value"]),
-                        reason,
-                        source,
-                        now_ms,
-                        c["hlc"],
-                        c["base_hlc"],
-                        c["operator"],
-                    )
-                    for c, reason in refused
-                ],
-            )
+            self._set_aside(cur, source, refused, now_ms)
+
+    def _set_aside(
+        self, cur: Cursor, source: str, refused: list[tuple[dict[str, Any], str]], now_ms: int
+    ) -> None:
+        cur.executemany(
+            self.q(
+                "INSERT INTO refused (site_id, site_seq, tbl, pk, col, value, reason, source, received_at, "
+                "hlc, base_hlc, operator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (site_id, site_seq) DO NOTHING"
+            ),
+            [
+                (
+                    c["site_id"],
+                    c["site_seq"],
+                    c["tbl"],
+                    c["pk"],
+                    c["col"],
+                    p.json_text(c["value"]),
+                    reason,
+                    source,
+                    now_ms,
+                    c["hlc"],
+                    c["base_hlc"],
+                    c["operator"],
+                )
+                for c, reason in refused
+            ],
+        )
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest(
@@ -270,6 +278,18 @@ class Storage(ABC):
         with self.write_tx() as cur:
             if authorize is not None:
                 authorize(cur, changes)
+                # a desk's push: accounts, retention and redactions by POLICY (server/ingest.py)
+                changes, refused = account_authority(self.q, cur, changes)
+                if refused:
+                    self._set_aside(cur, source, refused, now_ms)
+                    log.warning(
+                        "site %s: %d changes set aside (%s)",
+                        source,
+                        len(refused),
+                        ", ".join(sorted({r.split(":")[0] for _, r in refused})),
+                    )
+            if any(c["tbl"] == "redactions" for c in changes):
+                self._secure(cur)
             ingest_batch(
                 self, cur, source, changes, own_site=own_site, clock=clock, now_ms=now_ms, result=result
             )
@@ -342,6 +362,76 @@ class Storage(ABC):
             self._set_meta(cur, "own_seq", str(seq))
             self._set_meta(cur, "hlc", clock.last.encode())
             return self._head(cur)
+
+    # -- retention (server/retention.py) -----------------------------------------------------------
+    def _secure(self, cur: Cursor) -> None:
+        """SQLite: zero the space a redacted value leaves in its page (PostgreSQL: `compact` vacuums)."""
+        if self.backend == "sqlite":
+            cur.execute("PRAGMA secure_delete=ON")
+
+    def redact_own_tx(
+        self, redactions: list[tuple[str, dict[str, Any]]], *, own_site: str, clock: HybridClock, now_ms: int
+    ) -> int:
+        """Redactions made by this server (its retention job): each a `redactions` row (pk, row) in the
+        log, applied to the merged state, the log and the set-aside changes at once. Returns the head."""
+        with self.write_tx() as cur:
+            self._secure(cur)
+            seq = int(self._meta(cur, "own_seq") or 0)
+            for pk, row in redactions:
+                seq += 1
+                ch = {
+                    "site_id": own_site,
+                    "site_seq": seq,
+                    "hlc": clock.tick().encode(),
+                    "tbl": "redactions",
+                    "pk": pk,
+                    "col": "*",
+                    "value": row,
+                    "base_hlc": None,
+                    "operator": row.get("redacted_by"),
+                }
+                if append_log(self, cur, own_site, ch, now_ms):
+                    redact(self.q, cur, pk, row["tbl"], row["pk"], row["fields"])
+            self._set_meta(cur, "own_seq", str(seq))
+            self._set_meta(cur, "hlc", clock.last.encode())
+            return self._head(cur)
+
+    def redaction_ids(self) -> set[str]:
+        """The ids of the redactions in the log (the job makes each one once)."""
+        with self.read_tx() as cur:
+            cur.execute("SELECT DISTINCT pk FROM log WHERE tbl='redactions'")
+            return {str(r[0]) for r in cur.fetchall()}
+
+    def field_rows(self, tbl: str, cols: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        """{pk: {col: value}} of one record table's merged fields (the retention job's scan)."""
+        marks = ",".join("?" * len(cols))
+        with self.read_tx() as cur:
+            cur.execute(
+                self.q(f"SELECT pk, col, value FROM field_state WHERE tbl=? AND col IN ({marks})"),
+                (tbl, *cols),
+            )
+            rows = cur.fetchall()
+        out: dict[str, dict[str, Any]] = {}
+        for pk, col, value in rows:
+            out.setdefault(pk, {})[col] = json.loads(value) if value is not None else None
+        return out
+
+    def append_rows(self, tbl: str) -> dict[str, dict[str, Any]]:
+        """{pk: row} of one append-only table as the log holds it (first delivery of each pk)."""
+        with self.read_tx() as cur:
+            cur.execute(self.q("SELECT pk, value FROM log WHERE tbl=? ORDER BY server_seq"), (tbl,))
+            rows = cur.fetchall()
+        out: dict[str, dict[str, Any]] = {}
+        for pk, value in rows:
+            row = json.loads(value) if value is not None else None
+            if isinstance(row, dict):
+                out.setdefault(pk, row)
+        return out
+
+    def compact(self) -> None:
+        """After redactions: give the space of old values back (backends: SQLite empties the WAL,
+        PostgreSQL vacuums), so a redacted value does not linger in the file."""
+        return None
 
     def _field_clocks(self, cur: Cursor, tbl: str, pk: str) -> dict[str, str]:
         cur.execute(self.q("SELECT col, hlc FROM field_state WHERE tbl=? AND pk=?"), (tbl, pk))

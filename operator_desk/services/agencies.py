@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.rules import EDIT_AGENCIES, may
 from ..store.schema import RECORD_TABLES
 from ..store.store import Store
-from ..store.tx import Tx
+from ..store.tx import Tx, encode_value
 from .accounts import role_of
 
 C = IncidentCategory
@@ -38,6 +39,13 @@ KIND_FOR_CATEGORY: dict[str, tuple[str, ...]] = {
     C.UTILITY_PDAM: (AgencyKind.WATER,),
     C.UTILITY_STREET_LIGHT: (AgencyKind.OTHER,),
     C.MISSING_PERSON: (AgencyKind.POLICE, AgencyKind.DISASTER),
+    # form16: categories whose agencies the center already lists
+    C.SOCIAL_NEGLECT: (AgencyKind.SOCIAL, AgencyKind.PUBLIC_ORDER),  # ODGJ / orang terlantar: Dinsos
+    C.PUBLIC_DISTURBANCE: (AgencyKind.PUBLIC_ORDER, AgencyKind.POLICE),  # gangguan ketertiban: Satpol PP
+    C.DROWNING_SAR: (AgencyKind.SAR, AgencyKind.DISASTER),  # tenggelam / SAR: Basarnas, BPBD
+    # jalan rusak: Dishub, PUPR (a catalogue made before these kinds holds Dishub as "other")
+    C.ROAD_DAMAGE: (AgencyKind.TRANSPORT, AgencyKind.PUBLIC_WORKS, AgencyKind.OTHER),
+    C.BODY_FOUND: (AgencyKind.POLICE, AgencyKind.AMBULANCE),  # penemuan mayat: Polres
     C.OTHER: (AgencyKind.PUBLIC_ORDER,),
 }
 
@@ -54,7 +62,22 @@ BANJAR_DEFAULTS: tuple[tuple[str, str, int, int], ...] = (
     ("Satpol PP Kabupaten Banjar", AgencyKind.PUBLIC_ORDER, 10, 30),
     ("Dinas Sosial Kabupaten Banjar", AgencyKind.SOCIAL, 30, 120),
     ("Dinas Perhubungan Kabupaten Banjar", AgencyKind.OTHER, 30, 120),
+    ("Basarnas (Kantor SAR Banjarmasin)", AgencyKind.SAR, 15, 90),
+    ("Dinas PUPR Kabupaten Banjar", AgencyKind.PUBLIC_WORKS, 60, 240),
 )
+
+
+# Center catalogue records have ids every desk computes alike (a fixed namespace, never change it).
+AGENCY_NAMESPACE = uuid.UUID("6f1c2a0e-3b7d-5e55-9a11-0112c0de0112")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def agency_id(name: str) -> str:
+    """The id of the catalogue agency `name`, the same on every desk (UUIDv5 of the normalised name)."""
+    return str(uuid.uuid5(AGENCY_NAMESPACE, "agency:" + _name_key(name)))
 
 
 SUPERVISOR_ROLE = "supervisor"
@@ -135,32 +158,81 @@ class AgencyService:
         self.store = store
 
     def ensure_defaults(self) -> int:
-        """Insert the Banjar defaults once (when the catalogue is empty). Returns how many were added."""
+        """The default catalogue, once (when it is empty). Returns how many were added.
+
+        The defaults are center records with ids every desk computes alike (`agency_id`): three desks that
+        seed offline make the same three-times-the-same records, and sync keeps one per name. A desk that
+        is joined to a hub seeds only its local copy (no outbox rows): the hub's catalogue, edited by the
+        center's supervisors, arrives over sync and replaces it field by field (a local seed has no clock,
+        so it never overwrites a phone number the center entered). A standalone desk is its own center:
+        its seed is an ordinary change that reaches a hub once it joins one."""
         if self.store.query("SELECT 1 FROM agencies LIMIT 1"):
+            return 0
+        rows = [
+            (
+                agency_id(name),
+                {
+                    "name": name,
+                    "kind": str(kind),
+                    "phone": None,
+                    "radio": None,
+                    "whatsapp": None,
+                    "categories": sorted(c for c, kinds in KIND_FOR_CATEGORY.items() if kind in kinds),
+                    "kecamatan_codes": [],
+                    "ack_minutes": ack,
+                    "arrive_minutes": arrive,
+                    "active": 1,
+                },
+            )
+            for name, kind, ack, arrive in BANJAR_DEFAULTS
+        ]
+        if self.store.get_meta("sync_server"):
+
+            def local(conn: sqlite3.Connection) -> int:
+                for pk, fields in rows:
+                    cols = ["id", *fields]
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO agencies ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                        (pk, *(encode_value("agencies", c, v) for c, v in fields.items())),
+                    )
+                return len(rows)
+
+            return self.store.raw_write(local)
+
+        def fn(tx: Tx) -> int:
+            for pk, fields in rows:
+                tx.insert_record("agencies", fields, pk=pk)
+                tx.audit("agency_create", "agencies", pk, {"name": fields["name"]})
+            return len(rows)
+
+        return self.store.write(fn)
+
+    def merge_duplicates(self) -> int:
+        """One active agency per name: older desks seeded the catalogue with random ids, so a center of
+        three desks held every default three times. Every desk makes the same choice — the record with the
+        name's own id (`agency_id`), else the smallest id — and deactivates the others (synced changes,
+        audited; referrals keep pointing at the record they named). Returns how many were deactivated."""
+        rows = self.store.query("SELECT id, name FROM agencies WHERE active=1 ORDER BY id")
+        by_name: dict[str, list[str]] = {}
+        for r in rows:
+            by_name.setdefault(_name_key(r["name"] or ""), []).append(r["id"])
+        extra: list[tuple[str, str]] = []
+        for key, ids in by_name.items():
+            if len(ids) < 2 or not key:
+                continue
+            own = [i for i in ids if i == str(uuid.uuid5(AGENCY_NAMESPACE, "agency:" + key))]
+            keep = own[0] if own else min(ids)
+            extra += [(i, keep) for i in ids if i != keep]
+        if not extra:
             return 0
 
         def fn(tx: Tx) -> int:
-            for name, kind, ack, arrive in BANJAR_DEFAULTS:
-                cats = sorted(c for c, kinds in KIND_FOR_CATEGORY.items() if kind in kinds)
-                pk = tx.insert_record(
-                    "agencies",
-                    {
-                        "name": name,
-                        "kind": str(kind),
-                        "phone": None,
-                        "radio": None,
-                        "whatsapp": None,
-                        "categories": cats,
-                        "kecamatan_codes": [],
-                        "ack_minutes": ack,
-                        "arrive_minutes": arrive,
-                        "active": 1,
-                    },
-                )
-                tx.audit("agency_create", "agencies", pk, {"name": name})
-            return len(BANJAR_DEFAULTS)
+            for pk, keep in extra:
+                tx.update_record("agencies", pk, {"active": 0})
+                tx.audit("agency_merge_duplicate", "agencies", pk, {"kept": keep})
+            return len(extra)
 
-        return self.store.write(fn)
+        return self.store.write(fn, background=True)
 
     @staticmethod
     def _decode(r: sqlite3.Row) -> dict[str, Any]:

@@ -35,7 +35,6 @@ from ..store.tx import encode_value
 from ..sync.apply import sync_consistency
 from ..sync.checkpoints import CHECKPOINT_KEY, HUB_KEY
 
-
 QUICK_SKIPS = (
     "integrity_check (quick_check instead: no index-to-table cross-check)",
     "values against their columns",
@@ -92,6 +91,7 @@ def check_store(path: Path, *, quick: bool = False, progress: Progress | None = 
             _check_own_audit(conn, own_audit, problems)
             phase("checkpoint")
             checks["checkpoint"] = _check_checkpoint(conn, leaves, problems)
+            _check_compaction(conn, checks["checkpoint"], problems)
             if not drift:
                 phase("fields")
                 checks["fields"] = _check_fields(conn, problems)
@@ -152,6 +152,7 @@ def _check_coverage(conn: sqlite3.Connection, problems: list[str]) -> tuple[dict
 
     Returns ({audit id: hash} of the audit rows in the outbox, their hashes in push order)."""
     covered_from = int(_meta(conn, "audit_covered_from") or 0)
+    compacted = _compacted_through(conn)
     own: dict[str, str] = {}
     leaves: list[str] = []
     pending: list[tuple[Any, ...]] = []
@@ -161,8 +162,20 @@ def _check_coverage(conn: sqlite3.Connection, problems: list[str]) -> tuple[dict
     )
     for seq, hlc, tbl, pk, col, value, base, operator in rows:
         if tbl != "audit":
-            if seq >= covered_from:
+            if seq >= covered_from and seq > compacted:
                 pending.append((hlc, tbl, pk, col, value, base, operator))
+            continue
+        if seq <= compacted:  # compacted (services/compaction.py): the hash stays, the hub holds the rows
+            try:
+                h = json.loads(value)["hash"]
+            except (ValueError, KeyError, TypeError):
+                h = None
+            if not isinstance(h, str):
+                problems.append(f"outbox row {seq}: compacted audit row {pk} has no hash")
+                continue
+            own[pk] = h
+            leaves.append(h)
+            pending = []
             continue
         try:
             row = json.loads(value)
@@ -237,6 +250,31 @@ def _redacted_cover(conn: sqlite3.Connection, covers: str, pending: list[tuple[A
         if agrees:
             return True
     return False
+
+
+def _compacted_through(conn: sqlite3.Connection) -> int:
+    """Own outbox rows at or below this site_seq were compacted (services/compaction.py)."""
+    try:
+        return int(_meta(conn, "outbox_compacted_through") or 0)
+    except ValueError:
+        return 0
+
+
+def _check_compaction(conn: sqlite3.Connection, checkpoint: dict[str, Any], problems: list[str]) -> None:
+    """Compaction stops at what the hub confirmed: the horizon must be an audit row inside the tree of
+    the checkpoint the hub signed for this site (`checkpoint`: what _check_checkpoint found)."""
+    through = _compacted_through(conn)
+    if not through:
+        return
+    cp = checkpoint if checkpoint.get("status") == "verified" else None
+    size = int(cp.get("tree_size", 0)) if cp is not None else 0
+    last = conn.execute(  # the last audit row inside the signed tree
+        "SELECT site_seq FROM outbox WHERE tbl='audit' ORDER BY site_seq LIMIT 1 OFFSET ?", (max(size - 1, 0),)
+    ).fetchone()
+    if cp is None or size <= 0 or last is None or through > int(last[0]):
+        problems.append(
+            f"outbox: compacted through row {through}, beyond what the hub's signed checkpoint confirms"
+        )
 
 
 def _check_own_audit(conn: sqlite3.Connection, own: dict[str, str], problems: list[str]) -> None:
@@ -424,8 +462,8 @@ def _check_outbox(conn: sqlite3.Connection, problems: list[str]) -> dict[str, in
         ).fetchall()
         problems.extend(f"outbox row {seq}: {tbl} {pk} does not exist" for seq, pk in missing)
     # Every field this site won locally must have the outbox row that carries it.
-    orphan = conn.execute(
-        "SELECT count(*) FROM field_clock f WHERE f.site_id=? AND NOT EXISTS "
+    orphan = conn.execute(  # a compacted field keeps the digest of its change instead (vhash)
+        "SELECT count(*) FROM field_clock f WHERE f.site_id=? AND f.vhash IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.hlc=f.hlc AND o.tbl=f.tbl AND o.pk=f.pk AND o.col=f.col)",
         (site_id,),
     ).fetchone()[0]

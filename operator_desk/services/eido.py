@@ -36,13 +36,33 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
             p
             for p in (
                 loc.get("address"),
+                f"Gg. {loc['gang']}" if loc.get("gang") else None,
+                _rt_rw(loc),
                 loc.get("landmark"),
                 loc.get("desa_name"),
                 loc.get("kecamatan_name"),
+                loc.get("kabupaten_name"),
             )
             if p
         ),
-        "administrativeAreaCodes": {"desa": loc.get("desa_code"), "kecamatan": loc.get("kecamatan_code")},
+        "administrativeAreaCodes": {
+            "desa": loc.get("desa_code"),
+            "kecamatan": loc.get("kecamatan_code"),
+            "kabupaten": loc.get("kabupaten_code"),
+        },
+        # the civic address's parts (the PIDF-LO civic names: A2 kabupaten/kota, A3 kecamatan, A4 desa)
+        "civicAddress": {
+            "country": "ID",
+            "A2": loc.get("kabupaten_name"),
+            "A3": loc.get("kecamatan_name"),
+            "A4": loc.get("desa_name"),
+            "RD": loc.get("address") or None,
+            "gang": loc.get("gang") or None,
+            "RT": loc.get("rt") or None,
+            "RW": loc.get("rw") or None,
+            "LMK": loc.get("landmark") or None,
+        },
+        "outsideJurisdiction": bool(loc.get("outside_region")),
         "confirmedByOperator": bool(loc.get("confirmed")),
     }
     if loc.get("lat") is not None:
@@ -72,8 +92,28 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
             "incidentPriority": inc["priority"],
             "locationReference": loc_id,
             "casualties": inc["casualties"],
+            # by condition; null: not known, 0: none
+            "casualtiesByCondition": {
+                "deceased": inc.victims_dead,
+                "seriouslyInjured": inc.victims_severe,
+                "slightlyInjured": inc.victims_minor,
+                "conditionUnknown": inc.victims_unknown,
+            },
+            "incidentOccurrenceTimeStamp": ms_to_iso(inc.occurred_at),
+            "incidentSourceText": inc.report_source,
             "dispositionText": inc["disposition"],
         },
+        "personComponent": [
+            {
+                "componentIdentifier": f"urn:emergency:uid:personid:{inc['id']}:caller",
+                "personRoleRegistryText": ["Caller", *([f"Caller.{inc.caller_relation}"] if inc.caller_relation else [])],
+                "personNameText": inc.caller_name,
+                "callerNumberURI": f"tel:{inc.caller_number}" if inc.caller_number else None,
+                "callbackNumberURI": f"tel:{inc.callback_number}" if inc.callback_number else None,
+            }
+        ]
+        if inc.caller_name or inc.caller_number or inc.callback_number or inc.caller_relation
+        else [],
         "locationComponent": [location],
         "callComponent": [
             {
@@ -106,6 +146,11 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
             for r in refs
         ],
     }
+
+
+def _rt_rw(loc: dict[str, Any]) -> str | None:
+    parts = [f"RT {loc['rt']}" if loc.get("rt") else "", f"RW {loc['rw']}" if loc.get("rw") else ""]
+    return "/".join(p for p in parts if p) or None
 
 
 def export_eido(store: Store, number: str | None = None) -> list[dict[str, Any]]:

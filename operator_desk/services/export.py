@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
 from ..domain.errors import DomainError, ValidationError
-from ..domain.privacy import mask_record
+from ..domain.privacy import Rule, mask_record, mask_value
 from ..domain.rules import EXPORT_UNMASKED, may
 from ..domain.tables import TABLE, Table
 from ..domain.timeutil import ms_to_iso
@@ -33,13 +33,17 @@ def _fields(table: Table, *extra: str) -> tuple[str, ...]:
     return (table.pk, *(c.name for c in table.columns if c.export), *extra)
 
 
-# Incidents export their location as its parts: the generated columns and the address.
+# Incidents export their location as its parts: the generated columns, the address and (form16) the
+# address line's gang / RT / RW and the kabupaten/kota with the out-of-region mark.
+LOCATION_EXTRA = ("gang", "rt", "rw", "kabupaten_code", "kabupaten_name", "outside_region")
 CALL_FIELDS = _fields(TABLE["calls"])
-INCIDENT_FIELDS = _fields(TABLE["incidents"], *TABLE["incidents"].generated, "address")
+INCIDENT_FIELDS = _fields(TABLE["incidents"], *TABLE["incidents"].generated, "address", *LOCATION_EXTRA)
 TIME_FIELDS = frozenset(
     c.name for t in (TABLE["calls"], TABLE["incidents"]) for c in t.columns if c.type == "time"
 )
-_LOCATION_PARTS = (*TABLE["incidents"].generated, "address")
+_LOCATION_PARTS = (*TABLE["incidents"].generated, "address", *LOCATION_EXTRA)
+# Personal fields the form added (masked like their neighbours; domain/privacy.py RULES should hold them too).
+EXTRA_MASK: dict[str, Rule] = {"callback_number": "number", "gang": "omit", "rt": "omit", "rw": "omit"}
 _INCIDENT_STORED = tuple(f for f in INCIDENT_FIELDS if f not in _LOCATION_PARTS)
 
 
@@ -66,6 +70,8 @@ def iter_incidents(store: Store) -> Iterator[dict[str, Any]]:
         for part in _LOCATION_PARTS:
             value = loc.get(part)
             out[part] = value if value is None or isinstance(value, (str, int, float)) else None
+        if out.get("outside_region") is not None:
+            out["outside_region"] = bool(out["outside_region"])
         yield {k: out[k] for k in INCIDENT_FIELDS}
 
 
@@ -183,8 +189,18 @@ def run_export(store: Store, req: ExportRequest, out: TextIO | IO[str]) -> int:
         req.account,
     )
     if not unmasked:
-        records = (mask_record(table, r) for r in records)
+        records = (_mask(table, r) for r in records)
     return write_records(records, fields, req.fmt, out)
+
+
+def _mask(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """domain/privacy.py's masking, and the form's new personal fields of an incident."""
+    out = mask_record(table, record)
+    if table == "incidents":
+        for k, rule in EXTRA_MASK.items():
+            if k in out:
+                out[k] = mask_value(rule, record[k])
+    return out
 
 
 def _os_user() -> str:

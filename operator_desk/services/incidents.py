@@ -3,7 +3,8 @@ the lifecycle (services/lifecycle.py) and the SQL lives in store/repositories.py
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..domain import phone
@@ -23,6 +24,9 @@ from ..store.repositories import IncidentRepository, insert_incident, update_inc
 from ..store.store import Store
 from ..store.tx import Tx
 from .lifecycle import IncidentLifecycle
+
+if TYPE_CHECKING:  # numpy and shapely load with the region pack, on a worker, never at start-up
+    from ..geo.model import AreaFeature, Region
 
 # m015_incident_fields: the fields the operator's form added (issue 16).
 NEW_FIELDS = (
@@ -234,3 +238,94 @@ def check_event_time(occurred_at: Any, now_ms: int) -> None:
     """The event cannot have happened after it was reported (the desk's clock, with some slack)."""
     if isinstance(occurred_at, int) and not isinstance(occurred_at, bool) and occurred_at > now_ms + FUTURE_SLACK_MS:
         raise ValidationError({"occurred_at": "out_of_range"}, detail="the event time is after the report")
+
+
+# -- inside or outside the region -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Jurisdiction:
+    """The kabupaten/kota of a point: the desk's own (`outside` False) or another one, whose 112 takes the
+    call (`outside` True; `kabupaten_name` None when the pack does not know which one it is)."""
+
+    outside: bool
+    kabupaten_code: str | None = None
+    kabupaten_name: str | None = None
+
+
+def home_kabupaten(region: Region) -> list[AreaFeature]:
+    """The region's own kabupaten/kota features (those with the pack's code; else the first one)."""
+    own = [k for k in region.kabupaten if k.code == region.code]
+    return own or list(region.kabupaten[:1])
+
+
+def neighbours(region: Region) -> list[tuple[str, str]]:
+    """(code, name) of the other kabupaten/kota the pack knows: features of its kabupaten layer and
+    kabupaten/kota rows of its gazetteer that are not the region's own."""
+    from ..geo.model import KABUPATEN_LEVELS
+
+    home = {k.code for k in home_kabupaten(region)}
+    seen: dict[str, str] = {}
+    for k in region.kabupaten:
+        if k.code not in home:
+            seen.setdefault(k.code, k.name)
+    for g in region.gazetteer:
+        if g.level in KABUPATEN_LEVELS and g.code not in home:
+            seen.setdefault(g.code, g.name)
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+def jurisdiction(region: Region, lat: float, lon: float, desa_code: str | None = None) -> Jurisdiction:
+    """Where the point lies: in the region (its kabupaten polygon, or a desa of the region found by
+    reverse geocoding, `desa_code`) or outside, with the neighbouring kabupaten/kota that holds it when
+    the pack has its polygon."""
+    import shapely
+
+    home = home_kabupaten(region)
+    point = shapely.Point(lon, lat)
+    codes = {k.code for k in home}
+    if desa_code and any(desa_code.startswith(c + ".") for c in codes):
+        k = home[0]
+        return Jurisdiction(False, k.code, k.name)
+    for k in home:
+        if k.geometry.covers(point):
+            return Jurisdiction(False, k.code, k.name)
+    for k in region.kabupaten:
+        if k.code not in codes and k.geometry.covers(point):
+            return Jurisdiction(True, k.code, k.name)
+    return Jurisdiction(True)
+
+
+# -- the event's time as the operator types it ------------------------------------------------------------
+def parse_event_time(text: str, now_ms: int, zone: ZoneInfo = WITA) -> int | None:
+    """The time of the event from what the operator typed, in the region's zone: "14:30" or "14.30"
+    (today, or yesterday when that is still to come), "04-12 14:30" or "04-12-2026 14:30"; None when
+    empty (the event's time is not known: the report's time stands). ValueError for anything else."""
+    import re
+    from datetime import datetime, timedelta
+
+    raw = " ".join((text or "").split())
+    if not raw:
+        return None
+    m = re.fullmatch(r"(?:(\d{1,2})[-/](\d{1,2})(?:[-/](\d{4}))?\s+)?(\d{1,2})[:.](\d{2})", raw)
+    if m is None:
+        raise ValueError(f"not a time: {raw!r} (hh:mm, or dd-mm hh:mm)")
+    day, month, year, hour, minute = m.groups()
+    now = local(now_ms, zone)
+    try:
+        if day is None:
+            at = now.replace(hour=int(hour), minute=int(minute), second=0, microsecond=0)
+            if at.timestamp() * 1000 > now_ms + FUTURE_SLACK_MS:
+                at -= timedelta(days=1)  # "23:50" typed at 00:10: last night
+        else:
+            at = datetime(int(year) if year else now.year, int(month), int(day), int(hour), int(minute),
+                          tzinfo=zone)
+    except ValueError:
+        raise ValueError(f"not a time: {raw!r}") from None
+    return int(at.timestamp() * 1000)
+
+
+def format_event_time(ms: int | None, now_ms: int, zone: ZoneInfo = WITA) -> str:
+    """What parse_event_time reads back: "14:30" today, "03-12-2026 14:30" on another day."""
+    if ms is None:
+        return ""
+    at, now = local(ms, zone), local(now_ms, zone)
+    return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%d-%m-%Y %H:%M}"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from pathlib import Path
 
 from ..domain.errors import DeskError, ErrorCode
+from . import keys
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -36,6 +40,8 @@ class StoreError(DeskError):
         cause = self.__cause__ or self.__context__
         name = str(getattr(cause, "sqlite_errorname", "") or "")
         text = f"{self.detail} {cause or ''}".lower()
+        if isinstance(cause, keys.StoreKeyError):
+            return ErrorCode(cause.code)
         if self.detail.endswith("the store is closed"):
             return ErrorCode.STORE_CLOSED
         if "no store here" in self.detail or "no desk store" in self.detail:
@@ -54,17 +60,22 @@ class StoreError(DeskError):
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """One connection with the house pragmas. Autocommit mode: transactions are explicit."""
+    """One keyed SQLCipher connection with the house pragmas. Autocommit mode: transactions are explicit.
+
+    The key comes from the store's key file (store/keys.py): made with a new store, and a plaintext
+    store from before encryption at rest is encrypted in place on its first (writable) open. A missing
+    or wrong key is a StoreError with code STORE_KEY_MISSING / STORE_KEY_WRONG. The connection is a
+    sqlcipher3 one (its exceptions are also the stdlib sqlite3 ones); the SQLite backup API works
+    between two connections of this function (both keyed)."""
+    path = Path(path)
     try:
-        if readonly:
-            conn = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
-            )
-        else:
+        if not readonly:
             _private_files(path)
-            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        key = _key_for(path, readonly)
+        conn = keys.open_sqlcipher(path, key, readonly=readonly)
+        if not readonly:
             _private_files(path)
-        conn.row_factory = sqlite3.Row
+        conn.row_factory = keys.sqlcipher().Row
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -73,8 +84,50 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         return conn
+    except keys.StoreKeyError as exc:
+        raise StoreError(str(exc), ErrorCode(exc.code)) from exc
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not an Operator Desk store or unreadable ({exc})") from exc
+    except OSError as exc:  # the key lock or key file cannot be made (missing or read-only folder)
+        raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+
+
+def _key_for(path: Path, readonly: bool) -> bytes | None:
+    """The store's key; None for a plaintext store opened read-only (it is encrypted when next opened
+    for writing). Makes the key of a new store, and encrypts a plaintext one, under the key lock."""
+    kf = keys.key_file_for(path)
+    existing = keys.read_key(kf)
+    plain = keys.is_plaintext(path)
+    if readonly:
+        if plain:
+            return None
+        return keys.store_key(path, kf, may_create=False) if existing is None else existing
+    if existing is not None and not plain:
+        return existing
+    if existing is None and keys.looks_encrypted(path):
+        keys.store_key(path, kf, may_create=False)  # raises: encrypted, key missing
+    with keys.key_lock(path):
+        key = keys.store_key(path, kf, may_create=True)
+        if keys.is_plaintext(path):
+            log.warning("%s: encrypting the plaintext store (once)", path.name)
+            keys.encrypt_in_place(path, key)
+            _seal_old_recordings(path, key)
+        return key
+
+
+def _seal_old_recordings(path: Path, key: bytes) -> None:
+    """With a desk store made before encryption at rest, its recordings are sealed too (once)."""
+    from .. import paths
+
+    folder = path.parent / "recordings"
+    if path.name != paths.STORE_FILE or not folder.is_dir():
+        return
+    master = keys.derive(key, keys.PURPOSE_RECORDINGS)
+    for f in sorted(folder.glob("*.flac")):
+        try:
+            keys.seal_file_in_place(f, master)
+        except OSError as exc:
+            log.error("%s: could not seal this older recording (%s)", f.name, exc)
 
 
 def _private_files(path: Path) -> None:

@@ -70,10 +70,10 @@ def _bridge_exceptions(mod: Any) -> None:
     The code base (and sqlite-utils) catches `sqlite3.OperationalError`, `sqlite3.IntegrityError` …;
     sqlcipher3 is a fork of the same module with its own classes. Adding the stdlib class as a second
     base keeps every `except sqlite3.X` working on a SQLCipher connection."""
-    if issubclass(mod.Error, sqlite3.Error):
+    if issubclass(mod.DatabaseError, sqlite3.Error):
         return
-    mod.Warning.__bases__ = (sqlite3.Warning,)
-    mod.Error.__bases__ = (sqlite3.Error,)
+    # Error and Warning themselves cannot be re-based (their layout base is Exception); everything
+    # raised is one of the subclasses below, which gain the stdlib class beside their own parent.
     for parent, names in (
         ("Error", ("InterfaceError", "DatabaseError")),
         (
@@ -247,15 +247,14 @@ def store_key(db_path: Path, key_file: Path | None = None, *, may_create: bool) 
             "(mount the key medium or put the key file back)",
             KEY_MISSING,
         )
-    default = key_file is None and configured_key_dir(Path(db_path).parent) is None
-    return create_key(kf, make_dir=default or kf.parent.parent.is_dir())
+    default = kf == Path(db_path).parent / KEYS_DIR / f"{Path(db_path).name}{KEY_SUFFIX}"
+    return create_key(kf, make_dir=default)  # a configured key folder must exist (mounted)
 
 
 @contextlib.contextmanager
-def key_lock(key_file: Path) -> Iterator[None]:
-    """An exclusive lock beside the key (made or migrated by one process at a time)."""
-    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(key_file.parent / f".{key_file.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+def key_lock(db_path: Path) -> Iterator[None]:
+    """An exclusive lock beside the database: its key is made, or it is encrypted, by one process."""
+    fd = os.open(Path(db_path).parent / f".{Path(db_path).name}.keylock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             import fcntl

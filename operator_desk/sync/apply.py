@@ -168,7 +168,9 @@ def redact(conn: sqlite3.Connection, redaction_id: str, tbl: str, pk: str, field
         (tbl, pk, *fields),
     ).fetchall():
         text = json.dumps(fields[col], ensure_ascii=False)
-        scrubbed += _overwrite(conn, "conflicts", cid, {"local_value": text, "remote_value": text}, redaction_id)
+        scrubbed += _overwrite(
+            conn, "conflicts", cid, {"local_value": text, "remote_value": text}, redaction_id
+        )
     for qid, change in conn.execute(
         "SELECT id, change FROM quarantine WHERE tbl=? AND instr(change, ?) > 0", (tbl, pk)
     ).fetchall():
@@ -188,7 +190,8 @@ def _overwrite(conn: sqlite3.Connection, tbl: str, pk: str, fields: dict[str, An
         for c, v in fields.items():
             text = json.dumps(v, ensure_ascii=False)
             found = conn.execute(
-                "SELECT site_seq FROM outbox WHERE tbl=? AND pk=? AND col=? AND value IS NOT ?", (tbl, pk, c, text)
+                "SELECT site_seq FROM outbox WHERE tbl=? AND pk=? AND col=? AND value IS NOT ?",
+                (tbl, pk, c, text),
             ).fetchall()
             conn.executemany("UPDATE outbox SET value=? WHERE site_seq=?", [(text, r[0]) for r in found])
             seqs += [r[0] for r in found]
@@ -199,7 +202,9 @@ def _overwrite(conn: sqlite3.Connection, tbl: str, pk: str, fields: dict[str, An
             row = json.loads(value) if value else {}
             new = {**row, **{c: v for c, v in fields.items() if c in row}}
             if new != row:
-                conn.execute("UPDATE outbox SET value=? WHERE site_seq=?", (json.dumps(new, ensure_ascii=False), seq))
+                conn.execute(
+                    "UPDATE outbox SET value=? WHERE site_seq=?", (json.dumps(new, ensure_ascii=False), seq)
+                )
                 seqs.append(seq)
     conn.executemany(
         "INSERT INTO redacted_outbox (site_seq, redaction_id) VALUES (?, ?) ON CONFLICT (site_seq) DO NOTHING",

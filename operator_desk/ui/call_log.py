@@ -79,7 +79,7 @@ class CallLogPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sizing to contents reads every row
-        for col, width in enumerate((118, 128, 120, 190, 90, 64)):
+        for col, width in enumerate(self._column_widths()):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
@@ -111,6 +111,27 @@ class CallLogPanel(QWidget):
         self.table.activated.connect(self._activated)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
+
+    def _column_widths(self) -> list[int]:
+        """Each column as wide as its longest text in this language and font (no "Permintaan …"):
+        measured on a few sample texts, never on the rows (a million calls)."""
+        fm = self.table.fontMetrics()
+        pad = 18
+        states = [labels.outcome(o) for o in CallOutcome]
+        states += [labels.call_state(None, False, False), labels.call_state(None, True, False)]
+        samples = (
+            ["00-00 00:00:00"],
+            ["+62 812-3456-78901"],
+            states,
+            ["BJR-D7F3A-20261128-0042"],
+            ["Operator"],
+            ["00:00"],
+        )
+        titles = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(samples))]
+        return [
+            max(fm.horizontalAdvance(t) for t in [*texts, str(title)]) + pad
+            for texts, title in zip(samples, titles, strict=True)
+        ]
 
     def stop(self) -> None:
         """Shutdown: a search waiting for more letters is dropped."""

@@ -147,7 +147,7 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     board = ReferralBoard(referrals=core.referrals, agencies=core.agencies, incidents=core.incidents,
                           now_ms=store.now_ms, accounts=core.accounts, current_account=lambda: core.account)
     shifts = ShiftService(store, core.referrals)
-    handover = LazyHost(lambda: _make_handover(shifts, store.now_ms))  # built when first shown
+    handover = LazyHost(lambda: _make_handover(shifts, store.now_ms, ctx, runner))  # built when first shown
     stats_service = StatsService(store, zone=ctx.zone)
     stats = LazyHost(lambda: _make_stats(stats_service, store.now_ms, ctx, runner), name="statsPanel")
     map_host = MapHost()
@@ -177,6 +177,7 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     window.add_location_action(telephony.take_location)
     ui = DeskUi(core, window, bridge, runner, status, form, board, handover, stats, map_host, telephony, events)
     ui.login = LoginFlow(core, window, status, runner, idle_ms=idle_lock_ms)
+    ui.login.changed.connect(lambda _account: _handover_changed(ui, None))  # who is on duty changed
     runner.on_error = lambda exc: _show_failure(window, exc)
     core.session.write_failed.append(bridge.write_failed.emit)
     bridge.write_failed.connect(lambda exc: _show_failure(window, exc))
@@ -304,10 +305,11 @@ def _show_failure(window: MainWindow, exc: BaseException) -> None:
     window.show_error(exc)
 
 
-def _make_handover(shifts: ShiftService, now_ms: Any) -> Any:
+def _make_handover(shifts: ShiftService, now_ms: Any, ctx: RegionContext, runner: TaskRunner) -> Any:
     from .handover import HandoverView
 
-    return HandoverView(shifts=shifts, now_ms=now_ms)
+    shifts.zone = ctx.zone  # shift names and "yesterday" by the region's clock
+    return HandoverView(shifts=shifts, now_ms=now_ms, runner=runner, zone=ctx.zone)
 
 
 def _make_stats(stats: StatsService, now_ms: Any, ctx: RegionContext, runner: TaskRunner) -> Any:

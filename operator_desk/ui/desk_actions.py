@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QKeySequence
+
 from ..services.agencies import AgencyService
 from ..services.calls import CallService
 from ..services.conflicts import ConflictService
@@ -70,3 +72,44 @@ def add_training(window: Any, sim: SimulatorSource, calls: CallService) -> None:
                 sim.caller_hangup(ext)
 
     window.add_training_menu(ring, hangup)
+
+
+def _plain(text: str) -> str:
+    """A menu or button text without its mnemonic marks and trailing dots."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…").strip()
+
+
+def _same_key(a: QKeySequence, b: QKeySequence) -> bool:
+    return a.matches(b) == QKeySequence.SequenceMatch.ExactMatch
+
+
+def every_key(window: Any, listed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`listed` (the operator keys, in their words), then every other key the window has: each QAction and
+    QShortcut shortcut (its own text), and each mnemonic button of the incident form (Alt+letter: the
+    letter of the current language). A key added anywhere in the window shows in F1 by itself."""
+    from PySide6.QtGui import QAction, QShortcut
+    from PySide6.QtWidgets import QAbstractButton
+
+    out = list(listed)
+    known = [QKeySequence(k, QKeySequence.SequenceFormat.PortableText) for k, _t in listed]
+
+    def add(seq: QKeySequence, text: str) -> None:
+        if seq.isEmpty() or any(_same_key(seq, k) for k in known):
+            return
+        known.append(seq)
+        out.append((seq.toString(QKeySequence.SequenceFormat.PortableText), _plain(text)))
+
+    for act in window.findChildren(QAction):
+        shortcuts = act.shortcuts()
+        if shortcuts and not any(any(_same_key(s, k) for k in known) for s in shortcuts):
+            add(shortcuts[0], act.text() or act.toolTip())
+    for sc in window.findChildren(QShortcut):
+        add(sc.key(), sc.whatsThis() or sc.objectName())
+    form = getattr(window, "form", None)
+    if form is not None:
+        for button in form.findChildren(QAbstractButton):
+            text = button.text()
+            mnemonic = QKeySequence.mnemonic(text)
+            if not mnemonic.isEmpty():
+                add(mnemonic, text)
+    return out

@@ -45,6 +45,15 @@ def labels_table() -> dict[ErrorCode, str]:
             "Errors", "The data file is in use by another program"
         ),
         ErrorCode.STORE_MISSING: QCoreApplication.translate("Errors", "No desk data in that folder"),
+        ErrorCode.STORE_KEY_MISSING: QCoreApplication.translate(
+            "Errors", "The key of the desk's data is missing (key file or key medium)"
+        ),
+        ErrorCode.STORE_KEY_WRONG: QCoreApplication.translate(
+            "Errors", "The key file does not open the desk's data"
+        ),
+        ErrorCode.SYNC_TLS_UNTRUSTED: QCoreApplication.translate(
+            "Errors", "The server's certificate is not trusted — sync refused"
+        ),
         ErrorCode.SYNC_OFFLINE: QCoreApplication.translate("Errors", "Server not reachable"),
         ErrorCode.SYNC_FAILED: QCoreApplication.translate("Errors", "Sync failed"),
         ErrorCode.CLOCK_SKEW: QCoreApplication.translate("Errors", "PC clock wrong — sync refused"),

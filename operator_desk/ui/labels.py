@@ -36,6 +36,11 @@ def category(code: str | None) -> str:
         "utility_pdam": QCoreApplication.translate("Labels", "Utility: water (PDAM)"),
         "utility_street_light": QCoreApplication.translate("Labels", "Utility: street light"),
         "missing_person": QCoreApplication.translate("Labels", "Missing person"),
+        "social_neglect": QCoreApplication.translate("Labels", "Mentally ill / neglected person (ODGJ)"),
+        "public_disturbance": QCoreApplication.translate("Labels", "Public order disturbance"),
+        "drowning_sar": QCoreApplication.translate("Labels", "Drowning / search and rescue"),
+        "road_damage": QCoreApplication.translate("Labels", "Road damage"),
+        "body_found": QCoreApplication.translate("Labels", "Body found"),
         "other": QCoreApplication.translate("Labels", "Other"),
     }
     return names.get(code or "", code or "")
@@ -87,6 +92,9 @@ def agency_kind(code: str | None) -> str:
         "water": QCoreApplication.translate("Labels", "Water (PDAM)"),
         "public_order": QCoreApplication.translate("Labels", "Public order (Satpol PP)"),
         "social": QCoreApplication.translate("Labels", "Social services (Dinsos)"),
+        "sar": QCoreApplication.translate("Labels", "Search and rescue (Basarnas)"),
+        "transport": QCoreApplication.translate("Labels", "Transport (Dishub)"),
+        "public_works": QCoreApplication.translate("Labels", "Public works (PUPR)"),
         "other": QCoreApplication.translate("Labels", "Other"),
     }
     return names.get(code or "", code or "")
@@ -99,3 +107,38 @@ def call_state(outcome_code: str | None, answered: bool, ended: bool) -> str:
     if not answered and not ended:
         return QCoreApplication.translate("Labels", "Ringing")
     return QCoreApplication.translate("Labels", "In progress")
+
+
+# -- the incident form's fields (form16) ---------------------------------------------------------------
+def relation(code: str | None) -> str:
+    """Who the caller is to the event."""
+    names = {
+        "victim": QCoreApplication.translate("Labels", "Victim"),
+        "family": QCoreApplication.translate("Labels", "Family"),
+        "witness": QCoreApplication.translate("Labels", "Witness"),
+        "other": QCoreApplication.translate("Labels", "Other"),
+    }
+    return names.get(code or "", code or "")
+
+
+def report_source(code: str | None) -> str:
+    """How the report reached the center."""
+    names = {
+        "phone_112": QCoreApplication.translate("Labels", "112 call"),
+        "whatsapp": QCoreApplication.translate("Labels", "WhatsApp"),
+        "social_media": QCoreApplication.translate("Labels", "Social media"),
+        "walk_in": QCoreApplication.translate("Labels", "Came in person"),
+        "other": QCoreApplication.translate("Labels", "Other"),
+    }
+    return names.get(code or "", code or "")
+
+
+def victim_condition(code: str | None) -> str:
+    """A victims count's condition (meninggal / luka berat / luka ringan / belum diketahui)."""
+    names = {
+        "dead": QCoreApplication.translate("Labels", "Dead"),
+        "severe": QCoreApplication.translate("Labels", "Seriously injured"),
+        "minor": QCoreApplication.translate("Labels", "Slightly injured"),
+        "unknown": QCoreApplication.translate("Labels", "Condition not known"),
+    }
+    return names.get(code or "", code or "")

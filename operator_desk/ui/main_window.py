@@ -311,8 +311,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("TRAINING") + " — " + self.windowTitle())
 
     def keys_help(self) -> list[tuple[str, str]]:
-        """The operator keys of CONTRACT.md, as the Help shows them."""
-        return [
+        """The operator keys of CONTRACT.md, as the Help shows them, then every other key of the window
+        (its actions and shortcuts, the form's Alt+letter buttons: desk_actions.every_key) and the board's."""
+        from .desk_actions import every_key
+
+        return every_key(self, [
             ("F2", self.tr("Answer the ringing call (or open a manual call)")),
             ("F5", self.tr("Close the call as ghost / silent")),
             ("F6", self.tr("Close the call as prank")),
@@ -322,11 +325,21 @@ class MainWindow(QMainWindow):
             ("Ctrl+Enter", self.tr("Save the incident")),
             ("Ctrl+R", self.tr("Refer the incident to an agency")),
             ("Ctrl+F", self.tr("Search the call log")),
-        ] + _referral_board_keys()
+        ]) + _referral_board_keys()
 
     def show_keys(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.keys_help())
-        QMessageBox.information(self, self.tr("Operator keys"), f"<table>{rows}</table>")
+        """F1: the keys, in a box that does not block the desk (the keys keep working while it is open)."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(t)}</td></tr>" for k, t in self.keys_help()
+        )
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Operator keys"), f"<table>{rows}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("keysHelp")
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
 
     def show_user(self, account: Account | None) -> None:
         """Who is logged in, in the toolbar (roles by their translated names)."""

@@ -102,9 +102,9 @@ def test_export_incidents_csv(demo_dir: Path, tmp_path: Path) -> None:
 
 # -- personal data (UU PDP): masked by default, unmasked for an admin with a reason, audited ------------
 def _audit(data: Path, action: str) -> list[dict]:
-    import sqlite3
+    from operator_desk.store.database import connect
 
-    conn = sqlite3.connect(data / "desk.sqlite")
+    conn = connect(data / "desk.sqlite", readonly=True)  # keyed (store/keys.py)
     try:
         rows = conn.execute("SELECT operator, detail FROM audit WHERE action=? ORDER BY seq", (action,)).fetchall()
     finally:
@@ -185,10 +185,11 @@ def test_report_masks_operators_and_is_audited(demo_dir: Path, tmp_path: Path) -
 
 
 def test_subject_report_json_and_pdf(demo_dir: Path, tmp_path: Path) -> None:
-    import sqlite3
     import stat
 
-    conn = sqlite3.connect(demo_dir / "desk.sqlite")
+    from operator_desk.store.database import connect
+
+    conn = connect(demo_dir / "desk.sqlite", readonly=True)  # keyed (store/keys.py)
     number, n = conn.execute(
         "SELECT caller_number, count(*) FROM calls GROUP BY caller_number ORDER BY count(*) DESC LIMIT 1"
     ).fetchone()
@@ -227,12 +228,14 @@ def test_check_passes_then_detects_tampering(demo_dir: Path, tmp_path: Path) -> 
     assert json.loads(res.stdout)["ok"] is True
     # a copy whose audit row was altered behind the desk's back (triggers dropped first)
     import shutil
-    import sqlite3
+
+    from operator_desk.store.database import connect
 
     bad = tmp_path / "bad"
     bad.mkdir()
     shutil.copy(demo_dir / "desk.sqlite", bad / "desk.sqlite")
-    conn = sqlite3.connect(bad / "desk.sqlite")
+    shutil.copytree(demo_dir / "keys", bad / "keys")  # the store's key goes with it
+    conn = connect(bad / "desk.sqlite")
     conn.execute("DROP TRIGGER audit_no_update")
     conn.execute("UPDATE audit SET operator='mallory' WHERE seq=5")
     conn.commit()

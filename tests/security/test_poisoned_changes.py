@@ -11,7 +11,6 @@ Two hubs: the real ASGI app in-process (Starlette TestClient) for the matrix, an
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import time
@@ -33,7 +32,8 @@ from hubproc import change as pushed_change
 from operator_desk.server.app import create_app
 from operator_desk.server.auth import cheap_hasher
 from operator_desk.server.core import SyncServer
-from operator_desk.server.sqlite_backend import DB_FILE, SqliteStorage
+from operator_desk.server.sqlite_backend import DB_FILE, SqliteStorage, connect_hub
+from operator_desk.store.database import connect
 from operator_desk.store.store import Store
 from operator_desk.sync import apply as ap
 
@@ -293,7 +293,7 @@ def write_call(desk: Path, number: str) -> str:
 
 
 def calls_of(desk: Path) -> dict[str, Any]:
-    conn = sqlite3.connect(desk / "desk.sqlite")
+    conn = connect(desk / "desk.sqlite", readonly=True)  # keyed (store/keys.py)
     try:
         return {r[0]: r[1] for r in conn.execute("SELECT id, caller_number FROM calls")}
     finally:
@@ -339,7 +339,7 @@ def test_a_bad_change_from_a_broken_hub_is_quarantined_and_check_lists_it(
     sync_once(b)  # B bootstraps, then pulls the log
     assert first in calls_of(b)
     # the broken hub: rows in its log that no current hub would accept (WAL: written beside the process)
-    hub_db = sqlite3.connect(hub_dir / DB_FILE, timeout=10)
+    hub_db = connect_hub(hub_dir / DB_FILE, timeout=10)
     with hub_db:
         for seq, (col, value) in enumerate((("started_at", '"x"'), ("notes", '{"evil": 1}')), start=1):
             hub_db.execute(

@@ -29,6 +29,8 @@ from operator_desk.domain.audit import (
     merkle_root,
     sign_checkpoint,
 )
+from operator_desk.server.sqlite_backend import connect_hub
+from operator_desk.store.database import connect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hubproc import Hub
@@ -77,9 +79,7 @@ def copy_of(src: Path, dest: Path) -> Path:
 
 
 def db(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path / STORE), isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    return conn
+    return connect(path / STORE)  # keyed (store/keys.py); rows are sqlite3.Row-like
 
 
 def drop_triggers(conn: sqlite3.Connection) -> list[str]:
@@ -121,7 +121,7 @@ def test_audit_rows_reach_the_hub_and_the_hub_check_passes(world: World) -> None
     own = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     assert conn.execute("SELECT count(*) FROM outbox WHERE tbl='audit' AND pushed=1").fetchone()[0] == own
     conn.close()
-    hub = sqlite3.connect(str(world.hub.dir / HUB_DB))
+    hub = connect_hub(world.hub.dir / HUB_DB)
     on_hub = hub.execute("SELECT count(*) FROM log WHERE tbl='audit' AND site_id=?", (site,)).fetchone()[0]
     size = hub.execute("SELECT size FROM audit_tree WHERE site_id=?", (site,)).fetchone()[0]
     hub.close()
@@ -255,9 +255,9 @@ def test_a_forged_checkpoint_is_reported(world: World, tmp_path: Path) -> None:
 
 def test_the_hub_check_catches_an_edited_log_row(world: World, tmp_path: Path) -> None:
     hub_copy = tmp_path / "hub"
-    src = sqlite3.connect(str(world.hub.dir / HUB_DB))
+    src = connect_hub(world.hub.dir / HUB_DB)
     hub_copy.mkdir()
-    dst = sqlite3.connect(str(hub_copy / HUB_DB))
+    dst = connect_hub(hub_copy / HUB_DB)  # its own new key: the backup API re-encrypts
     src.backup(dst)
     src.close()
     server_seq, pk = dst.execute(

@@ -12,7 +12,7 @@ import pytest
 
 from operator_desk import i18n
 from operator_desk.domain.errors import DeskError, DomainError, ErrorCode, NotFound, ValidationError
-from operator_desk.store.database import StoreError
+from operator_desk.store.database import StoreError, connect
 from operator_desk.store.store import Store
 from operator_desk.telephony.audio.devices import AudioDeviceError
 from operator_desk.ui.errors import code_of, error_label, labels_table, message_for
@@ -177,7 +177,7 @@ def test_a_closed_store_and_a_read_only_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         s.query("SELECT 1")
     assert info.value.code == ErrorCode.STORE_CLOSED
-    ro = sqlite3.connect(f"file:{tmp_path / 'desk.sqlite'}?mode=ro", uri=True)
+    ro = connect(tmp_path / "desk.sqlite", readonly=True)  # keyed (store/keys.py)
     try:
         with pytest.raises(sqlite3.OperationalError) as raw:
             ro.execute("INSERT INTO meta (key, value) VALUES ('x', 'y')")

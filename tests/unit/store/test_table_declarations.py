@@ -14,13 +14,14 @@ from operator_desk.domain.tables import TABLE, TABLES, check_row, check_value
 from operator_desk.services.operators import ROLES
 from operator_desk.services.referrals import STEPS
 from operator_desk.store import schema
+from operator_desk.store.database import connect
 from operator_desk.store.store import Store
 
 
 @pytest.fixture
 def migrated(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     Store(tmp_path / "desk.sqlite").close()
-    conn = sqlite3.connect(tmp_path / "desk.sqlite")
+    conn = connect(tmp_path / "desk.sqlite")  # keyed (store/keys.py)
     yield conn
     conn.close()
 
