@@ -2,7 +2,7 @@
 
 From `desk.simulator.ring(number)` until the caller history of that number is in the `callerHistory`
 widget and painted, on a real desk (create_desk) over a store pre-filled with N calls, against the
-floor: the raw indexed SQL lookup of that number's calls on a plain sqlite3 connection.
+floor: the raw indexed SQL lookup of that number's calls on a keyed SQLCipher connection of its own.
 
 Run: .venv/bin/python bench/bench_ring.py [N] [REPEAT]
 """
@@ -10,8 +10,6 @@ Run: .venv/bin/python bench/bench_ring.py [N] [REPEAT]
 from __future__ import annotations
 
 import os
-import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -21,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _util import med_ms, p95_ms
-from big_store import big_store
+from big_store import big_store, copy_store
 
 FLOOR_SQL = (
     "SELECT id, started_at, outcome, incident_id, operator FROM calls "
@@ -37,15 +35,16 @@ def main() -> None:
 
     from operator_desk.app import create_desk
     from operator_desk.domain import phone
+    from operator_desk.store.database import connect
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory(prefix="bench-ring-") as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
         t0 = time.perf_counter()
-        shutil.copyfile(source, data / "desk.sqlite")
+        copy_store(source, data / "desk.sqlite")  # with its key
         print(f"{n} calls; store copied in {time.perf_counter() - t0:.1f} s")
-        raw = sqlite3.connect(data / "desk.sqlite")
+        raw = connect(data / "desk.sqlite")  # keyed, like the desk's own connections
         # numbers with a real history (several earlier calls each), in the national form a caller shows
         step = max(1, n // repeat)
         numbers = [

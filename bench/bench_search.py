@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/bench_search.py [N]
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from _util import med_ms, report, timeit
 from big_store import big_store
 from PySide6.QtCore import QCoreApplication
 
+from operator_desk.store.database import connect
 from operator_desk.store.store import Store
 from operator_desk.ui.call_log_model import PAGE, CallFilter, CallLogModel
 
@@ -32,7 +32,7 @@ def main() -> None:
     path = big_store(n)
     app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
     store = Store(path)
-    raw = sqlite3.connect(path)
+    raw = connect(path)  # keyed, like the desk's own connections
     number = raw.execute("SELECT caller_raw FROM calls LIMIT 1 OFFSET 4242").fetchone()[0]
     QUERIES["full national number"] = CallFilter(text=number)
     model = CallLogModel(store)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -60,7 +59,7 @@ def fill(path: Path, n_calls: int, seed: int = 7) -> tuple[int, int]:
     agencies = [
         (new_id(), f"Agency {i}", k, 5, 30) for i, k in enumerate(("fire", "ambulance", "police", "disaster"))
     ]
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = connect(path)  # keyed (store/keys.py), autocommit
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("BEGIN")
     conn.executemany(

@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from operator_desk.store.database import connect
+from operator_desk.store.keys import is_plaintext, key_file_for
 from operator_desk.store.store import Store
 
 YEAR_MS = 365 * 86_400_000
@@ -28,16 +30,17 @@ def big_store(n: int = 1_000_000, seed: int = 1) -> Path:
         Path(os.environ.get("BENCH_CACHE", tempfile.gettempdir())) / f"operator_desk_bench_{n}_{seed}.sqlite"
     )
     if path.exists():
+        if is_plaintext(path):  # cached before encryption at rest: encrypted once, in place
+            Store(path).close()
         return path
     t0 = time.perf_counter()
     tmp = path.with_suffix(".building")
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         p.unlink(missing_ok=True)
     Store(tmp).close()  # schema through the real migrations
-    import sqlite3
-
-    conn = sqlite3.connect(tmp)
+    conn = connect(tmp)  # keyed (store/keys.py); autocommit: explicit transactions below
     conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("BEGIN")
     rng = random.Random(seed)
     end = 1_795_000_000_000
     numbers = [f"+628{rng.randint(100_000_000, 9_999_999_999)}" for _ in range(n // 4)]
@@ -70,7 +73,6 @@ def big_store(n: int = 1_000_000, seed: int = 1) -> Path:
                 "(?,?,?,?,?,?,?,?,?,?,?,?)",
                 batch,
             )
-            conn.commit()
             batch.clear()
     if batch:
         conn.executemany(
@@ -78,10 +80,52 @@ def big_store(n: int = 1_000_000, seed: int = 1) -> Path:
             "ended_at, outcome, incident_id, operator, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             batch,
         )
-        conn.commit()
+    conn.execute("COMMIT")
     conn.execute("ANALYZE")
-    conn.commit()
     conn.close()
     tmp.rename(path)
+    key_file_for(tmp).rename(key_file_for(path))
     print(f"(built {n} calls in {time.perf_counter() - t0:.1f} s: {path})")
+    return path
+
+
+def copy_store(src: Path, dest: Path) -> None:
+    """Copy a store file and its key file (the copy opens with the same key)."""
+    import shutil
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
+    key = key_file_for(dest)
+    key.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shutil.copyfile(key_file_for(src), key)
+
+
+def desk_store(n: int, seed: int = 1, days: int = 365) -> Path:
+    """Path of a desk store with `n` demo calls written through the real write path (services/demo.py:
+    outbox rows, field clocks, an audit row per call), over `days` days; built once, cached in its own
+    data dir (with its key). About 1 s per 1,000 calls here."""
+    import shutil
+
+    from operator_desk.services.demo import generate_demo
+
+    root = Path(os.environ.get("BENCH_CACHE", tempfile.gettempdir()))
+    data = root / f"operator_desk_desk_{n}_{seed}"
+    path = data / "desk.sqlite"
+    if path.exists():
+        return path
+    tmp = root / f"operator_desk_desk_{n}_{seed}.building"
+    shutil.rmtree(tmp, ignore_errors=True)
+    t0 = time.perf_counter()
+    store = Store(tmp / "desk.sqlite")
+    try:
+        end = 1_795_000_000_000
+        step = 20_000  # calls per generate_demo run: each run covers its slice of the period
+        for i in range(0, n, step):
+            k = min(step, n - i)
+            part_end = end - int((n - i - k) / n * days * 86_400_000)
+            generate_demo(store, calls=k, days=max(1, int(days * k / n)), seed=seed + i, end_ms=part_end, batch=200)
+    finally:
+        store.close()
+    tmp.rename(data)
+    print(f"(built a desk store with {n} calls in {time.perf_counter() - t0:.1f} s: {path})")
     return path

@@ -191,6 +191,7 @@ class Core:
             self.on_sync_status(SyncStatus(online=False, error="unauthorized"))
             return
         self.sync = SyncEngine(self.store, self.server, token, on_status=self.on_sync_status)
+        self.on_sync_status(SyncStatus())  # joined, not yet synced: never "local only" meanwhile
         self.sync.start()
         from .services.recordings import RecordingUploader
 

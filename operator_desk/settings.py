@@ -67,6 +67,22 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class SmsSettings:
+    """[sms]: the SMS gateway, gammu-smsd's FILES backend (services/sms_gateway.py); off unless enabled.
+    Folders default to <spool>/inbox, outbox, sent, error (Debian's layout); each can be set apart."""
+
+    enabled: bool = False
+    spool: str = "/var/spool/gammu"
+    inbox: str = ""
+    outbox: str = ""
+    sent: str = ""
+    error: str = ""
+    poll_seconds: int = 5  # how often the desk reads the inbox and the sent/error folders (1..300)
+    send_timeout_s: int = 300  # a message the daemon has not taken by then is withdrawn (30..86400)
+    center: str = "Call center 112"  # the sender named in the first line of every message
+
+
+@dataclass(frozen=True)
 class DeskSettings:
     """Everything the desk's settings dialog edits."""
 
@@ -74,6 +90,7 @@ class DeskSettings:
     call_source: str = "manual"
     sip: SipSettings = field(default_factory=SipSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
 
 
 def settings_path(data_dir: Path | str) -> Path:
@@ -135,7 +152,7 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
         raise SettingsError(path, "schema_version", f"expected a positive whole number, got {version!r}")
     if version > SCHEMA_VERSION:
         raise SettingsError(path, "schema_version", f"{version} is newer than this desk ({SCHEMA_VERSION})")
-    unknown = sorted(set(data) - {"schema_version", "call_source", "sip", "audio"})
+    unknown = sorted(set(data) - {"schema_version", "call_source", "sip", "audio", "sms"})
     if unknown:
         raise SettingsError(path, unknown[0], "unknown key")
     source = data.get("call_source", "manual")
@@ -147,7 +164,11 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
     audio = _section(path, "audio", data.get("audio"), AudioSettings)
     if not 0.0 <= audio.ring_volume <= 1.0:
         raise SettingsError(path, "audio.ring_volume", f"{audio.ring_volume} outside 0..1")
-    return DeskSettings(schema_version=SCHEMA_VERSION, call_source=source, sip=sip, audio=audio)
+    sms = _section(path, "sms", data.get("sms"), SmsSettings)
+    for key, lo, hi in (("poll_seconds", 1, 300), ("send_timeout_s", 30, 86_400)):
+        if not lo <= getattr(sms, key) <= hi:
+            raise SettingsError(path, f"sms.{key}", f"{getattr(sms, key)} outside {lo}..{hi}")
+    return DeskSettings(schema_version=SCHEMA_VERSION, call_source=source, sip=sip, audio=audio, sms=sms)
 
 
 def to_dict(settings: DeskSettings) -> dict[str, Any]:
@@ -217,6 +238,7 @@ __all__ = [
     "DeskSettings",
     "SettingsError",
     "SipSettings",
+    "SmsSettings",
     "from_dict",
     "load",
     "save",

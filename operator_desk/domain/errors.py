@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     # -- sync with the hub ---------------------------------------------------------------------
     SYNC_OFFLINE = "offline"  # sync.client.OfflineError
     SYNC_FAILED = "error"  # sync.client.SyncClientError without a more precise code
+    SYNC_NOT_OUR_HUB = "not_our_hub"  # the address answers, but not as an Operator Desk hub (or not ours)
     CLOCK_SKEW = "clock_skew"  # the server refused: this PC's clock is more than 5 min off
     NOT_ENROLLED = "unauthorized"  # no, unknown or revoked credential
     SERVER_FORBIDDEN = "forbidden"  # the credential may not do this

@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--max-wait", type=float, default=30.0, help="longest long-poll of a pull, seconds")
     ap.add_argument("--body-timeout", type=float, default=limits.BODY_IDLE_S,
                     help="seconds a request body may stall between two chunks (then 408)")
+    ap.add_argument("--retention-every", type=float, default=24 * 3600.0,
+                    help="seconds between two runs of the retention job (default a day; it also runs at start)")
     sub = ap.add_subparsers(dest="command")
     sp = sub.add_parser("enroll", help="register a desk (or hub/admin/wall) and print its credential")
     storage_args(sp, False)
@@ -243,6 +245,11 @@ def run_server(args: argparse.Namespace) -> int:
     server = SyncServer(storage)
     starts: list[Any] = []
     stops: list[Any] = []
+    from .retention import RetentionJob
+
+    job = RetentionJob(server, Path(args.data_dir) if args.data_dir else None, max(1.0, args.retention_every))
+    starts.append(job.start)
+    stops.append(job.stop)
     if args.upstream:
         relay = Relay(
             server, HttpSyncClient(args.upstream, args.upstream_token, verify=args.upstream_ca or True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,14 @@ from .storage import Storage
 
 log = logging.getLogger(__name__)
 DAY_S = 24 * 3600.0
-POLICY_COLS = ("calls_days", "recordings_days", "incidents_years", "pseudonym_key", "updated_by", "updated_at")
+POLICY_COLS = (
+    "calls_days",
+    "recordings_days",
+    "incidents_years",
+    "pseudonym_key",
+    "updated_by",
+    "updated_at",
+)
 CALL_COLS = (
     "started_at",
     "outcome",
@@ -89,22 +97,29 @@ def run_once(server: Any, data_dir: Path | None, now_ms: int | None = None) -> d
     """One pass of the job: redactions written and applied, recordings deleted. Returns the counts."""
     storage: Storage = server.storage
     now = server.now_ms() if now_ms is None else now_ms
-    policy = ensure_policy(server)
-    planned = r.plan(
-        policy,
-        now,
-        calls=storage.field_rows("calls", CALL_COLS),
-        incidents=storage.field_rows("incidents", INCIDENT_COLS),
-        notes=storage.append_rows("incident_notes"),
-        callers=storage.field_rows("callers", ("number", "name", "notes")),
-        device_locations=storage.append_rows("device_locations"),
-    )
+    rows = {
+        "calls": storage.field_rows("calls", CALL_COLS),
+        "incidents": storage.field_rows("incidents", INCIDENT_COLS),
+        "notes": storage.append_rows("incident_notes"),
+        "callers": storage.field_rows("callers", ("number", "name", "notes")),
+        "device_locations": storage.append_rows("device_locations"),
+    }
+    policy = read_policy(storage)
+    if not policy.pseudonym_key:  # the policy row (and the key) is made when something first falls due
+        probe = replace(policy, pseudonym_key="00" * 32)
+        if not r.plan(probe, now, **rows):
+            return {"redactions": 0, "by_kind": {}, "recordings_deleted": 0, "policy": policy.public()}
+        policy = ensure_policy(server)
+    planned = r.plan(policy, now, **rows)
     done = storage.redaction_ids()
     fresh = [x for x in planned if x.id not in done]
     for i in range(0, len(fresh), 500):
         part = fresh[i : i + 500]
         storage.redact_own_tx(
-            [(x.id, x.row(now, r.SYSTEM)) for x in part], own_site=server.site_id, clock=server.clock, now_ms=now
+            [(x.id, x.row(now, r.SYSTEM)) for x in part],
+            own_site=server.site_id,
+            clock=server.clock,
+            now_ms=now,
         )
     deleted = _delete_recordings(storage, data_dir, policy.recordings_before(now))
     if fresh:
@@ -113,7 +128,12 @@ def run_once(server: Any, data_dir: Path | None, now_ms: int | None = None) -> d
     counts: dict[str, int] = {}
     for x in fresh:
         counts[f"{x.tbl}:{x.reason}"] = counts.get(f"{x.tbl}:{x.reason}", 0) + 1
-    result = {"redactions": len(fresh), "by_kind": counts, "recordings_deleted": deleted, "policy": policy.public()}
+    result = {
+        "redactions": len(fresh),
+        "by_kind": counts,
+        "recordings_deleted": deleted,
+        "policy": policy.public(),
+    }
     if fresh or deleted:
         log.info("retention: %d redactions, %d recordings deleted", len(fresh), deleted)
     return result

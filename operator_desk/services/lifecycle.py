@@ -164,18 +164,32 @@ class IncidentLifecycle:
         absorbed, target = repo.require(absorbed_id), repo.require(target_id)
         rows = tx.all("SELECT id, merged_into FROM incidents WHERE id IN (?, ?)", (absorbed_id, target_id))
         merged = {r["id"]: r["merged_into"] for r in rows}
-        check_merge(absorbed_id, merged.get(absorbed_id), target_id, target.status, merged.get(target_id),
-                    roster_role(tx.conn, tx.operator))
+        check_merge(
+            absorbed_id,
+            merged.get(absorbed_id),
+            target_id,
+            target.status,
+            merged.get(target_id),
+            roster_role(tx.conn, tx.operator),
+        )
         if not (reason or "").strip():
             raise DomainError("reason_required", "a merge needs a reason", "reason")
         why = reason.strip()
         tx.update_record("incidents", absorbed_id, {"merged_into": target_id})
         if absorbed.status != CLOSED:
             self.close_in(tx, absorbed_id, f"merged into {target.number}", why, force_override=True)
-        tx.audit("incident_merge", "incidents", absorbed_id,
-                 {"into": target_id, "into_number": target.number, "reason": why})
-        tx.audit("incident_merge", "incidents", target_id,
-                 {"absorbed": absorbed_id, "absorbed_number": absorbed.number, "reason": why})
+        tx.audit(
+            "incident_merge",
+            "incidents",
+            absorbed_id,
+            {"into": target_id, "into_number": target.number, "reason": why},
+        )
+        tx.audit(
+            "incident_merge",
+            "incidents",
+            target_id,
+            {"absorbed": absorbed_id, "absorbed_number": absorbed.number, "reason": why},
+        )
 
     # -- the one move ------------------------------------------------------------------------------------
     @staticmethod

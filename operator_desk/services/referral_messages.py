@@ -109,7 +109,7 @@ def facts_from(
 
     The call-back number is the incident's `callback_number` when it has one, else the caller's number.
     """
-    loc = incident.get("location")
+    loc: Any = incident.get("location")
     place: Mapping[str, Any] = loc.to_dict() if hasattr(loc, "to_dict") else dict(loc or {})
     callback = incident.get("callback_number") or incident.get("caller_number")
     casualties = incident.get("casualties")

@@ -38,7 +38,7 @@ from .referrals import ReferralService
 CALLBACK_WINDOW_MS = 24 * 3_600_000
 # (local hour the shift starts, its code); the UI names them pagi / siang / malam.
 SHIFT_STARTS: tuple[tuple[int, str], ...] = ((7, "morning"), (15, "afternoon"), (23, "night"))
-LOGIN_ACTIONS = ("login", "switch_user", "unlock")
+LOGIN_ACTIONS = ("login", "switch_user")  # an unlock after the idle lock is the same duty
 
 CALL_COUNTS_SQL = """
 SELECT coalesce(outcome, 'open') AS outcome, count(*) AS n FROM calls
@@ -141,8 +141,8 @@ class ShiftService:
     def hand_over(self, notes: str = "", received_by: str | None = None, now_ms: int | None = None) -> str:
         """End the logged-in operator's duty with a handover to `received_by` (an account's name).
 
-        Ends the open shift, or records the shift from the operator's log-in (else from now) when none
-        was started by hand. Codes: `no_operator`, `receiver_unknown`, `receiver_is_sender`.
+        Ends the open shift, or records the shift from the operator's log-in (else from the start of the
+        shift by the clock) when none was started by hand. Codes: `no_operator`, `receiver_unknown`, `receiver_is_sender`.
         """
         now = now_ms if now_ms is not None else self.store.now_ms()
         duty = self.on_duty(now)
@@ -150,7 +150,8 @@ class ShiftService:
             raise DomainError("no_operator", "a shift needs the operator on duty", "operator")
         if duty.shift_id is not None:
             return self.end(duty.shift_id, notes, now, received_by)
-        started = duty.since_ms if duty.since_ms is not None else now
+        # no log-in known (automation): the shift by the clock is the one handed over
+        started = duty.since_ms if duty.since_ms is not None else duty.shift_start_ms
         return self._write_end(None, duty.operator, started, notes, now, received_by)
 
     def current(self, operator: str | None = None) -> dict[str, Any] | None:

@@ -231,15 +231,15 @@ class GammuFilesGateway:
             m = _IN_NAME.match(name)
             if m is None:
                 continue
-            key = (m.group(1), m.group(2), m.group(3), m.group(4))
+            key: tuple[str, ...] = (m.group(1), m.group(2), m.group(3), m.group(4))
             groups.setdefault(key, []).append((int(m.group(5)), name, m))
         out: list[InboundSms] = []
-        for key, parts in groups.items():
+        for group, parts in groups.items():
             parts.sort()
             first = parts[0][1]
             if first in known:
                 continue
-            out.append(self._read(key, parts[:MAX_PARTS]))
+            out.append(self._read(group, parts[:MAX_PARTS]))
             if len(out) >= limit:
                 break
         return out
@@ -277,3 +277,16 @@ class GammuFilesGateway:
             text=clean_text("".join(texts)),
             problem=problem,
         )
+
+
+def gateway_from_settings(sms: object) -> GammuFilesGateway | None:
+    """The gateway of the desk's [sms] settings (`settings.SmsSettings`), None while it is not enabled."""
+    if not getattr(sms, "enabled", False):
+        return None
+    spool = GatewayPaths.under(str(getattr(sms, "spool", "") or "/var/spool/gammu"))
+
+    def folder(name: str) -> Path:
+        value = str(getattr(sms, name, "") or "")
+        return Path(value) if value else getattr(spool, name)
+
+    return GammuFilesGateway(GatewayPaths(folder("inbox"), folder("outbox"), folder("sent"), folder("error")))

@@ -594,7 +594,7 @@ def open_recording(path: Path | str, master: bytes | None) -> IO[bytes]:
         if master is None:
             raise SealError(f"{path}: sealed, and no key given")
         return cast(IO[bytes], io.BufferedReader(SealedReader(path, master), buffer_size=CHUNK))
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    return open(path, "rb")  # the caller closes it
 
 
 def plaintext_sha256(path: Path | str, master: bytes | None) -> str:

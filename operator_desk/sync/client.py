@@ -100,7 +100,12 @@ class HttpSyncClient:
         try:
             body = _decode_body(resp.content)
         except ValueError:
-            raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {resp.text[:200]}", resp.status_code) from None
+            kind = resp.headers.get("content-type", "?").split(";")[0]
+            raise SyncRejected(  # a web page, a proxy's login, another service: one line, never its body
+                "not_our_hub",
+                f"{self.base_url}{path}: not an Operator Desk hub (HTTP {resp.status_code}, {kind})",
+                resp.status_code,
+            ) from None
         if resp.status_code >= 400:
             if not isinstance(body, dict):
                 body = {}

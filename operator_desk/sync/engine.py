@@ -108,7 +108,8 @@ class SyncEngine:
 
     def _failed(self, exc: Exception) -> None:
         code = getattr(exc, "code", None) or "error"
-        self._update(online=code not in ("offline", "error"), error=code)
+        # "online" means talking to our hub: not for a foreign server (or a hub that is not ours)
+        self._update(online=code not in ("offline", "error", "not_our_hub"), error=code)
 
     def _on_commit(self, changes: Changes) -> None:
         if changes.origin != "sync":

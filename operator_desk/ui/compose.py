@@ -20,12 +20,15 @@ from ..core import Core, RegionContext
 from ..services.call_log import CallLogQuery
 from ..services.conflicts import ConflictService
 from ..services.device_location import DeviceLocationService
+from ..services.incident_edit import IncidentEditor
+from ..services.incident_list import IncidentListQuery
 from ..services.landmarks import LandmarkService
 from ..services.map_view import MapIncidents
 from ..services.recordings import RecordingService
 from ..services.shifts import ShiftService
 from ..services.stats import StatsService
 from ..services.sync_problems import SyncProblems
+from ..services.timeline import TimelineQuery
 from ..telephony.source import SimulatorSource
 from . import desk_actions
 from .accounts_dialog import open_accounts
@@ -33,7 +36,10 @@ from .bridge import Bridge
 from .call_events import QtCallEvents
 from .call_log import CallLogPanel
 from .form_services import FormServices
+from .incident_detail import TABLES as DETAIL_TABLES
+from .incident_detail import IncidentDetail
 from .incident_form import IncidentForm
+from .incident_list import IncidentList
 from .lazy_host import LazyHost
 from .login_flow import LoginFlow
 from .main_window import MainWindow
@@ -76,6 +82,8 @@ class DeskUi:
     map_panel: MapPanel | None = None
     map_binding: MapBinding | None = None
     login: LoginFlow | None = None
+    incident_list: IncidentList | None = None
+    incident_detail: IncidentDetail | None = None
     region_timer: QTimer = field(default_factory=_single_shot, repr=False)
     dialogs: list[QWidget] = field(default_factory=list, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -118,6 +126,11 @@ class DeskUi:
             self.form.stop()
             self.status.stop()
             self.board.stop()
+            if self.incident_detail is not None:
+                self.incident_detail.save_draft()
+                self.incident_detail.stop()
+            if self.incident_list is not None:
+                self.incident_list.stop()
             handover = self.handover.widget
             if handover is not None and hasattr(handover, "stop"):
                 handover.stop()
@@ -151,10 +164,19 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     stats_service = StatsService(store, zone=ctx.zone)
     stats = LazyHost(lambda: _make_stats(stats_service, store.now_ms, ctx, runner), name="statsPanel")
     map_host = MapHost()
+    incident_list = IncidentList(IncidentListQuery(store, zone=ctx.zone), runner)
+    detail = IncidentDetail(
+        IncidentEditor(store), TimelineQuery(store), runner, gazetteer=ctx.gazetteer, locate=ctx.locate,
+        suggest_agencies=core.agencies.suggest, refer=core.referrals.refer, accounts=core.accounts,
+        current_account=lambda: core.account, zone=ctx.zone,
+        live_location=lambda: next((c.device_location for c in core.session.live_calls() if c.device_location), None),
+    )
 
     window = MainWindow(
         extra_docks=[
             ("mapDock", QCoreApplication.translate("MainWindow", "Map"), map_host),
+            ("incidentDetailDock", QCoreApplication.translate("MainWindow", "Incident detail"), detail),
+            ("incidentListDock", QCoreApplication.translate("MainWindow", "Incidents"), incident_list),
             ("referralDock", QCoreApplication.translate("MainWindow", "Referrals"), board),
             ("handoverDock", QCoreApplication.translate("MainWindow", "Shift handover"), handover),
             ("statsDock", QCoreApplication.translate("MainWindow", "Statistics"), stats),
@@ -174,8 +196,10 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
         events, core.session, DeviceLocationService(store), recordings, window, runner,
         get_map=lambda: ui.map_panel, get_uploader=lambda: core.uploader, now_ms=store.now_ms, parent=window,
     )
-    window.add_location_action(telephony.take_location)
+    window.add_location_action(
+        lambda: detail.take_device_location() if detail.has_focus() else telephony.take_location())
     ui = DeskUi(core, window, bridge, runner, status, form, board, handover, stats, map_host, telephony, events)
+    ui.incident_list, ui.incident_detail = incident_list, detail
     ui.login = LoginFlow(core, window, status, runner, idle_ms=idle_lock_ms)
     ui.login.changed.connect(lambda _account: _handover_changed(ui, None))  # who is on duty changed
     runner.on_error = lambda exc: _show_failure(window, exc)
@@ -194,6 +218,7 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
         runner.run(lambda: recordings.open_for_replay(call_id), show, key="replay")
 
     window.call_log.call_activated.connect(replay)
+    _wire_incident_work(ui, replay)
 
     def follow_incident(call_id: str) -> None:
         """Selecting a call of an incident selects and follows that incident on the map."""
@@ -250,8 +275,90 @@ def _subscribe(ui: DeskUi) -> None:
                 owner=ui.window.call_log.model)
     b.subscribe(lambda _ch: ui.board.refresh(), "referrals", "incidents", "agencies", owner=ui.board)
     b.subscribe(ui.telephony.on_changes, "device_locations")
+    if ui.incident_list is not None:
+        b.subscribe(lambda _ch: ui.incident_list.refresh() if ui.incident_list else None,  # issue 12
+                    "incidents", "referrals", "referral_events", owner=ui.incident_list)
+    if ui.incident_detail is not None:
+        b.subscribe(ui.incident_detail.on_changes, *DETAIL_TABLES)
     b.subscribe(lambda ch: _handover_changed(ui, ch), "incidents", "referrals", "calls", "shifts",
                 "shift_handovers", owner=ui.handover)
+
+
+def open_incident(ui: DeskUi, incident_id: str, *, focus: bool = True) -> None:
+    """Show the incident in the detail dock (from the list, a map marker, Alt+I)."""
+    if ui.incident_detail is None:
+        return
+    dock = ui.window.docks["incidentDetailDock"]
+    dock.show()
+    dock.raise_()
+    ui.incident_detail.open_incident(incident_id, focus=focus)
+
+
+def _wire_incident_work(ui: DeskUi, replay: Any) -> None:
+    """Issue 12: the list, the detail, their keys, the map and the caller who calls again."""
+    lst, detail, window, core = ui.incident_list, ui.incident_detail, ui.window, ui.core
+    assert lst is not None and detail is not None
+
+    def show_list() -> None:
+        dock = window.docks["incidentListDock"]
+        dock.show()
+        dock.raise_()
+        lst.focus()
+
+    def note() -> None:
+        if detail.incident_id is None:
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "Open an incident first (F3)"), 4000)
+            return
+        window.docks["incidentDetailDock"].show()
+        window.docks["incidentDetailDock"].raise_()
+        detail.focus_note()
+
+    def back() -> None:
+        window.docks["incidentDock"].show()
+        window.docks["incidentDock"].raise_()
+        if core.session.current is not None or ui.form.call_id is not None:
+            ui.form.category.setFocus()
+        else:
+            window.call_log.setFocus()
+
+    def attach_open() -> None:
+        """Alt+I: the answered call becomes another report of the caller's open incident, which opens."""
+        from ..services.incident_list import open_incident as caller_open
+
+        hist = window._history  # the caller history shown for the line (looked up while it rang)
+        live = core.session.current
+        target = caller_open(hist.incidents) if hist is not None and live is not None else None
+        if live is None or target is None or window._history_for != live.number_raw:
+            window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "No open incident of this caller"), 4000)
+            return
+        call_id, incident_id = live.call_id, str(target["id"])
+        editor = detail.editor
+
+        def attached(_r: Any) -> None:
+            _finish_emergency(core, incident_id)
+            open_incident(ui, incident_id)
+
+        ui.runner.run(lambda: editor.attach_call(call_id, incident_id), attached, lambda exc: _show_failure(window, exc))
+
+    def follow(incident_id: str) -> None:
+        if ui.map_panel is not None:
+            ui.map_panel.select_incident(incident_id)
+            ui.map_panel.follow(incident_id)
+
+    lst.opened.connect(lambda incident_id: open_incident(ui, incident_id))
+    lst.selected.connect(follow)
+    detail.replay_requested.connect(replay)
+
+    def detail_save() -> bool:
+        if not detail.has_focus():
+            return False
+        detail.save()
+        return True
+
+    window.detail_save = detail_save
+    window.add_incident_work(show_list, note, attach_open, back)
 
 
 def _handover_changed(ui: DeskUi, _changes: Any) -> None:
@@ -267,12 +374,17 @@ def _region_installed(ui: DeskUi, ctx: RegionContext) -> None:
 
     assert ctx.region is not None
     ui.form.place.set_gazetteer(ctx.gazetteer)
+    if ui.incident_detail is not None and ui.incident_list is not None:
+        ui.incident_detail.place.set_gazetteer(ctx.gazetteer)
+        ui.incident_detail.zone = ui.incident_detail.timeline.zone = ctx.zone
+        ui.incident_list.query.zone = ui.incident_list.model.zone = ctx.zone
     ui.status.set_zone(ctx.zone)
     panel = MapPanel(ctx.region)
     ui.map_host.set_panel(panel)
     binding = MapBinding(panel, MapIncidents(ui.core.store), ui.form, LandmarkService(ui.core.store), ctx,
                          ui.runner, parent=ui.window)
     ui.bridge.subscribe(binding.on_changes, "incidents", "landmarks")
+    panel.incident_clicked.connect(lambda incident_id: open_incident(ui, incident_id))
     ui.map_panel, ui.map_binding = panel, binding
     _freeze_long_lived()
 

@@ -56,6 +56,9 @@ def labels_table() -> dict[ErrorCode, str]:
         ),
         ErrorCode.SYNC_OFFLINE: QCoreApplication.translate("Errors", "Server not reachable"),
         ErrorCode.SYNC_FAILED: QCoreApplication.translate("Errors", "Sync failed"),
+        ErrorCode.SYNC_NOT_OUR_HUB: QCoreApplication.translate(
+            "Errors", "The server address is not this center's hub — check the desk's settings"
+        ),
         ErrorCode.CLOCK_SKEW: QCoreApplication.translate("Errors", "PC clock wrong — sync refused"),
         ErrorCode.NOT_ENROLLED: QCoreApplication.translate("Errors", "Sync refused: desk not enrolled"),
         ErrorCode.SERVER_FORBIDDEN: QCoreApplication.translate(

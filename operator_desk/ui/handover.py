@@ -232,7 +232,7 @@ class HandoverView(QWidget):
 
     def _callback_text(self, r: Mapping[str, Any]) -> str:
         return (
-            self.tr("%1 at %2 (%3 tries)")
+            self.tr("%1 — %2 (%3 tries)")
             .replace("%1", phone.display(r["caller_number"]))
             .replace("%2", self._when(r["last_at"]))
             .replace("%3", str(r["attempts"]))

@@ -285,14 +285,21 @@ class IncidentDetail(QWidget):
         self._load(keep_edits=False)
 
     def _load(self, *, keep_edits: bool) -> None:
-        incident_id, editor, timeline, suggest = self.incident_id, self.editor, self.timeline_query, self.suggest_agencies
+        incident_id, editor, timeline, suggest = (
+            self.incident_id,
+            self.editor,
+            self.timeline_query,
+            self.suggest_agencies,
+        )
         if incident_id is None:
             return
 
         def work() -> Loaded:
             data = editor.load(incident_id)
             inc = data.incident
-            agencies = suggest(inc.category or "", inc.location.kecamatan_code) if suggest and inc.category else []
+            agencies = (
+                suggest(inc.category or "", inc.location.kecamatan_code) if suggest and inc.category else []
+            )
             return data, timeline.events(incident_id), agencies
 
         def shown(result: Loaded) -> None:
@@ -312,11 +319,15 @@ class IncidentDetail(QWidget):
         self.title.setText(self.tr("Incident {number}").format(number=inc.number or inc.id[:8]))
         state = [labels.status(inc.status), labels.category(inc.category), inc.priority or ""]
         if inc.created_at:
-            state.append(self.tr("since {when}").format(when=f"{local(inc.created_at, self.zone):%d-%m-%Y %H:%M}"))
+            state.append(
+                self.tr("since {when}").format(when=f"{local(inc.created_at, self.zone):%d-%m-%Y %H:%M}")
+            )
         if data.merged_into:
             state.append(self.tr("merged into {number}").format(number=data.merged_into_number or "?"))
         if data.absorbed:
-            state.append(self.tr("includes {numbers}").format(numbers=", ".join(n for _i, n in data.absorbed)))
+            state.append(
+                self.tr("includes {numbers}").format(numbers=", ".join(n for _i, n in data.absorbed))
+            )
         self.state.setText(" · ".join(s for s in state if s))
         self._show_conflicts(data)
         if not (keep_edits and self.dirty):
@@ -370,9 +381,10 @@ class IncidentDetail(QWidget):
             return
         names = [self.timeline.field_name(c["col"]) for c in data.conflicts]
         self.conflicts.setText(
-            self.tr("Sync conflict on {fields}: another desk changed it at the same time. Both values are kept; "
-                    "the newer one is shown until a supervisor decides (Desk → Sync conflicts).").format(
-                fields=", ".join(names))
+            self.tr(
+                "Sync conflict on {fields}: another desk changed it at the same time. Both values are kept; "
+                "the newer one is shown until a supervisor decides (Desk → Sync conflicts)."
+            ).format(fields=", ".join(names))
         )
         self.conflicts.show()
 
@@ -384,7 +396,11 @@ class IncidentDetail(QWidget):
             number = phone.display(phone.normalise(c.get("caller_number") or "")) or self.tr("unknown number")
             when = f"{local(c['started_at'], self.zone):%d-%m-%Y %H:%M}" if c.get("started_at") else ""
             text = self.tr("{when} · {number} · {outcome} · {who}").format(
-                when=when, number=number, outcome=labels.outcome(c.get("outcome")), who=c.get("operator") or "")
+                when=when,
+                number=number,
+                outcome=labels.outcome(c.get("outcome")),
+                who=c.get("operator") or "",
+            )
             if c.get("recording_path"):
                 text += " · " + self.tr("recorded")
             item = QListWidgetItem(text)
@@ -395,12 +411,16 @@ class IncidentDetail(QWidget):
         self.referrals.clear()
         for row, events in data.referrals:
             steps = ", ".join(
-                f"{self.timeline.step(e.step)} {local(e.at, self.zone):%H:%M}" + (f" ({e.operator})" if e.operator else "")
+                f"{self.timeline.step(e.step)} {local(e.at, self.zone):%H:%M}"
+                + (f" ({e.operator})" if e.operator else "")
                 for e in events
             )
             self.referrals.addItem(
                 self.tr("{agency}: {status} — {steps}").format(
-                    agency=row["agency_name"] or "?", status=self.timeline.step(row["status"]), steps=steps or "—")
+                    agency=row["agency_name"] or "?",
+                    status=self.timeline.step(row["status"]),
+                    steps=steps or "—",
+                )
             )
 
     def _fill_agencies(self, agencies: list[dict[str, Any]]) -> None:
@@ -426,10 +446,16 @@ class IncidentDetail(QWidget):
             if place:
                 desa_code, desa_name, kec_code, kec_name = place
         self.location = Location(
-            lat=choice.lat, lon=choice.lon, address=self.address.text(),
+            lat=choice.lat,
+            lon=choice.lon,
+            address=self.address.text(),
             landmark=self.landmark.text() or (choice.name if choice.level in ("poi", "landmark") else ""),
-            desa_code=desa_code, desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name,
-            source="gazetteer", confirmed=True,
+            desa_code=desa_code,
+            desa_name=desa_name,
+            kecamatan_code=kec_code,
+            kecamatan_name=kec_name,
+            source="gazetteer",
+            confirmed=True,
         )
         self._touched()
         self._show_location()
@@ -441,9 +467,17 @@ class IncidentDetail(QWidget):
         place = self.locate(lat, lon) if self.locate is not None else None
         desa_code, desa_name, kec_code, kec_name = place or (None, None, None, None)
         self.location = Location(
-            lat=lat, lon=lon, address=self.address.text(), landmark=self.landmark.text(),
-            desa_code=desa_code, desa_name=desa_name, kecamatan_code=kec_code, kecamatan_name=kec_name,
-            source=source, accuracy_m=accuracy_m, confirmed=True,
+            lat=lat,
+            lon=lon,
+            address=self.address.text(),
+            landmark=self.landmark.text(),
+            desa_code=desa_code,
+            desa_name=desa_name,
+            kecamatan_code=kec_code,
+            kecamatan_name=kec_name,
+            source=source,
+            accuracy_m=accuracy_m,
+            confirmed=True,
         )
         if desa_name:
             self.place.edit.setText(desa_name)
@@ -453,7 +487,9 @@ class IncidentDetail(QWidget):
 
     def take_device_location(self) -> bool:
         """Ctrl+L in the detail: the newest device location of the incident's calls (else the live call's)."""
-        fixes = [e for e in self.timeline.events if e.kind == "device_location" and e.new and e.new[0] is not None]
+        fixes = [
+            e for e in self.timeline.events if e.kind == "device_location" and e.new and e.new[0] is not None
+        ]
         if fixes:
             lat, lon = fixes[-1].new
             src = "pidf" if str(fixes[-1].detail or "").lower().startswith("pidf") else "aml"
@@ -461,13 +497,16 @@ class IncidentDetail(QWidget):
         live = self.live_location()
         if live and live.get("lat") is not None:
             src = "pidf" if str(live.get("source", "")).startswith("pidf") else "aml"
-            return self.set_point(float(live["lat"]), float(live["lon"]), source=src, accuracy_m=live.get("radius_m"))
+            return self.set_point(
+                float(live["lat"]), float(live["lon"]), source=src, accuracy_m=live.get("radius_m")
+            )
         self.info.setText(self.tr("No device location for this incident"))
         return False
 
     def _ask_overwrite(self) -> bool:
         answer = QMessageBox.question(
-            self, self.tr("Replace location?"),
+            self,
+            self.tr("Replace location?"),
             self.tr("The location was already confirmed. Replace it with the new point?"),
         )
         return answer == QMessageBox.StandardButton.Yes
@@ -477,7 +516,9 @@ class IncidentDetail(QWidget):
         parts = []
         if loc.desa_name:
             kel = is_kelurahan(loc.desa_code)
-            parts.append((self.tr("Kel. {name}") if kel else self.tr("Desa {name}")).format(name=loc.desa_name))
+            parts.append(
+                (self.tr("Kel. {name}") if kel else self.tr("Desa {name}")).format(name=loc.desa_name)
+            )
         if loc.kecamatan_name:
             parts.append(self.tr("Kec. {name}").format(name=loc.kecamatan_name))
         if loc.has_point():
@@ -485,8 +526,13 @@ class IncidentDetail(QWidget):
         self.resolved.setText(" · ".join(parts) or self.tr("No location yet"))
 
     def current_location(self) -> Location:
-        return Location(**{**self.location.to_dict(), "address": self.address.text().strip(),
-                           "landmark": self.landmark.text().strip()})
+        return Location(
+            **{
+                **self.location.to_dict(),
+                "address": self.address.text().strip(),
+                "landmark": self.landmark.text().strip(),
+            }
+        )
 
     # -- saving ---------------------------------------------------------------------------------------
     def fields(self) -> dict[str, Any]:
@@ -502,7 +548,12 @@ class IncidentDetail(QWidget):
 
     def has_focus(self) -> bool:
         w = self.focusWidget()
-        return self.incident_id is not None and w is not None and (w is self or self.isAncestorOf(w)) and w.hasFocus()
+        return (
+            self.incident_id is not None
+            and w is not None
+            and (w is self or self.isAncestorOf(w))
+            and w.hasFocus()
+        )
 
     def save(self) -> None:
         """Ctrl+Enter in the detail: the changed fields, each its own change; the fields stay on a failure."""
@@ -511,7 +562,9 @@ class IncidentDetail(QWidget):
         incident_id, data, seen, editor = self.incident_id, self.fields(), dict(self.seen), self.editor
         self.errors.clear()
         current = self._current_values()
-        changed = {k: v for k, v in data.items() if current.get(k) != (v.to_dict() if isinstance(v, Location) else v)}
+        changed = {
+            k: v for k, v in data.items() if current.get(k) != (v.to_dict() if isinstance(v, Location) else v)
+        }
         if not changed:
             self.info.setText(self.tr("Nothing changed"))
             return
@@ -529,9 +582,13 @@ class IncidentDetail(QWidget):
             return {}
         inc = self.data.incident
         return {
-            "category": inc.category, "priority": inc.priority, "location": inc.location.to_dict(),
-            "caller_name": inc.caller_name or None, "caller_number": inc.caller_number or None,
-            "narrative": inc.narrative or None, "casualties": int(inc.casualties or 0),
+            "category": inc.category,
+            "priority": inc.priority,
+            "location": inc.location.to_dict(),
+            "caller_name": inc.caller_name or None,
+            "caller_number": inc.caller_number or None,
+            "narrative": inc.narrative or None,
+            "casualties": int(inc.casualties or 0),
         }
 
     def _saved(self, result: SaveResult) -> None:
@@ -541,24 +598,32 @@ class IncidentDetail(QWidget):
         if result.stale:
             names = ", ".join(self.timeline.field_name(c) for c in result.stale)
             self.conflicts.setText(
-                self.tr("{fields} had been changed at another desk while you edited; your value is saved and "
-                        "the other is kept for a supervisor.").format(fields=names))
+                self.tr(
+                    "{fields} had been changed at another desk while you edited; your value is saved and "
+                    "the other is kept for a supervisor."
+                ).format(fields=names)
+            )
             self.conflicts.show()
-        self.info.setText(self.tr("Saved: {fields}").format(
-            fields=", ".join(self.timeline.field_name(c) for c in result.changed) or "—"))
+        self.info.setText(
+            self.tr("Saved: {fields}").format(
+                fields=", ".join(self.timeline.field_name(c) for c in result.changed) or "—"
+            )
+        )
         self._load(keep_edits=False)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         if isinstance(exc, ValidationError):
-            self.errors.setText("; ".join(f"{self.timeline.field_name(f)}: {error_label(c)}"
-                                          for f, c in exc.problems.items()))
+            self.errors.setText(
+                "; ".join(f"{self.timeline.field_name(f)}: {error_label(c)}" for f, c in exc.problems.items())
+            )
         elif isinstance(exc, DomainError):
             self.errors.setText(error_label(exc.code))
         else:
             log.error("incident detail: write failed", exc_info=exc)
-            self.errors.setText(self.tr("Not saved: {reason}. Everything typed stays here.").format(
-                reason=message_for(exc)))
+            self.errors.setText(
+                self.tr("Not saved: {reason}. Everything typed stays here.").format(reason=message_for(exc))
+            )
 
     def focus_note(self) -> None:
         """Ctrl+N: the note line of the open incident."""
@@ -578,11 +643,20 @@ class IncidentDetail(QWidget):
         self.runner.run(lambda: editor.add_note(incident_id, text), added, self._failed, initiator=self)
 
     def move_status(self) -> None:
-        incident_id, status, reason, editor = self.incident_id, self.status_to.currentData(), self.reason.text(), self.editor
+        incident_id, status, reason, editor = (
+            self.incident_id,
+            self.status_to.currentData(),
+            self.reason.text(),
+            self.editor,
+        )
         if incident_id is None:
             return
-        self._command(lambda ed: ed.advance(incident_id, status, reason), None,
-                      self.tr("Status moved to {status}").format(status=labels.status(status)), editor)
+        self._command(
+            lambda ed: ed.advance(incident_id, status, reason),
+            None,
+            self.tr("Status moved to {status}").format(status=labels.status(status)),
+            editor,
+        )
 
     def reopen(self) -> None:
         incident_id, reason = self.incident_id, self.reason.text()
@@ -609,12 +683,20 @@ class IncidentDetail(QWidget):
         agency_id, incident_id, refer = self.agency.currentData(), self.incident_id, self.refer_fn
         if incident_id is None or agency_id is None or refer is None:
             return
-        self.runner.run(lambda: refer(incident_id, agency_id),
-                        lambda _r: (self.info.setText(self.tr("Referred")), self._load(keep_edits=True)),
-                        self._failed, initiator=self)
 
-    def _command(self, fn: Callable[[IncidentEditor], Any], action: str | None, done_text: str,
-                 editor: IncidentEditor | None = None) -> None:
+        def referred(_r: Any) -> None:
+            self.info.setText(self.tr("Referred"))
+            self._load(keep_edits=True)
+
+        self.runner.run(lambda: refer(incident_id, agency_id), referred, self._failed, initiator=self)
+
+    def _command(
+        self,
+        fn: Callable[[IncidentEditor], Any],
+        action: str | None,
+        done_text: str,
+        editor: IncidentEditor | None = None,
+    ) -> None:
         """Run a command; a supervisor-only one refused for an operator asks a supervisor to approve here."""
         ed = editor or self.editor
         self.errors.clear()
@@ -626,15 +708,21 @@ class IncidentDetail(QWidget):
             self._load(keep_edits=True)
 
         def refused(exc: BaseException) -> None:
-            if (isinstance(exc, DomainError) and exc.code == "supervisor_required" and action is not None
-                    and self.accounts is not None):
+            if (
+                isinstance(exc, DomainError)
+                and exc.code == "supervisor_required"
+                and action is not None
+                and self.accounts is not None
+            ):
                 self._ask_supervisor(fn, action, done)
                 return
             self._failed(exc)
 
         self.runner.run(lambda: fn(ed), done, refused, initiator=self)
 
-    def _ask_supervisor(self, fn: Callable[[IncidentEditor], Any], action: str, done: Callable[[Any], None]) -> None:
+    def _ask_supervisor(
+        self, fn: Callable[[IncidentEditor], Any], action: str, done: Callable[[Any], None]
+    ) -> None:
         from .login_dialog import ReAuthDialog
 
         accounts, operator = self.accounts, self.current_account()
@@ -701,9 +789,15 @@ class IncidentDetail(QWidget):
         if not self.dirty or self.incident_id is None or self._busy:
             return
         incident_id, payload, editor = self.incident_id, self.payload(), self.editor
-        self.runner.run(lambda: editor.save_draft(incident_id, payload), None,
-                        lambda exc: self.info.setText(self.tr("Draft not saved: {reason}").format(
-                            reason=message_for(exc))), initiator=self, key="detail-draft")
+        self.runner.run(
+            lambda: editor.save_draft(incident_id, payload),
+            None,
+            lambda exc: self.info.setText(
+                self.tr("Draft not saved: {reason}").format(reason=message_for(exc))
+            ),
+            initiator=self,
+            key="detail-draft",
+        )
 
     def stop(self) -> None:
         self._draft_timer.stop()

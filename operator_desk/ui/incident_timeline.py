@@ -84,7 +84,9 @@ class IncidentTimeline(QListWidget):
         parts = []
         if loc.desa_name:
             kel = is_kelurahan(loc.desa_code)
-            parts.append((self.tr("Kel. {name}") if kel else self.tr("Desa {name}")).format(name=loc.desa_name))
+            parts.append(
+                (self.tr("Kel. {name}") if kel else self.tr("Desa {name}")).format(name=loc.desa_name)
+            )
         if loc.kecamatan_name:
             parts.append(self.tr("Kec. {name}").format(name=loc.kecamatan_name))
         if loc.address:
@@ -106,7 +108,10 @@ class IncidentTimeline(QListWidget):
             text = self.tr("Note by {who}: {text}").format(who=who, text=e.detail or "")
         elif k == "field":
             text = self.tr("{field}: {old} → {new} ({who})").format(
-                field=self.field_name(e.field), old=self.value(e.field, e.old), new=self.value(e.field, e.new), who=who
+                field=self.field_name(e.field),
+                old=self.value(e.field, e.old),
+                new=self.value(e.field, e.new),
+                who=who,
             )
         elif k == "status":
             if e.old is None:
@@ -141,10 +146,16 @@ class IncidentTimeline(QListWidget):
                 text += " · " + self.tr("reason: {reason}").format(reason=e.detail)
         elif k == "conflict":
             text = self.tr("Conflict on {field}: {older} / {newer} (both kept; a supervisor decides)").format(
-                field=self.field_name(e.field), older=self.value(e.field, e.old), newer=self.value(e.field, e.new)
+                field=self.field_name(e.field),
+                older=self.value(e.field, e.old),
+                newer=self.value(e.field, e.new),
             )
         elif k == "conflict_resolved":
-            kept = self.tr("kept the newer value") if e.detail == "kept_newer" else self.tr("took the older value")
+            kept = (
+                self.tr("kept the newer value")
+                if e.detail == "kept_newer"
+                else self.tr("took the older value")
+            )
             text = self.tr("Conflict on {field} resolved: {how} ({who})").format(
                 field=self.field_name(e.field), how=kept, who=who
             )

@@ -31,7 +31,7 @@ from .status import DeskStatusBar
 from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 SCROLLED_DOCKS = frozenset({"incidentDock", "referralDock", "handoverDock"})  # bump when docks change: an older saved layout is then ignored
 
 
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or default_runner()
         self._history: CallerHistory | None = None
         self._history_for: str | None = None
+        self.detail_save: Callable[[], bool] | None = None  # Ctrl+Enter in the incident detail (compose.py)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Operator Desk — 112"))
         self.session = session
@@ -93,6 +94,11 @@ class MainWindow(QMainWindow):
         for name, title, widget in extra_docks or []:
             if name == "mapDock":
                 self._dock(name, title, widget, Qt.DockWidgetArea.LeftDockWidgetArea)
+            elif name == "incidentDetailDock":  # beside the form, a tab of its own
+                self.tabifyDockWidget(
+                    self.docks["incidentDock"], self._dock(name, title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+                )
+                self.docks["incidentDock"].raise_()
             else:
                 bottom.append(self._dock(name, title, widget, Qt.DockWidgetArea.BottomDockWidgetArea))
         for first, other in zip(bottom, bottom[1:], strict=False):
@@ -198,7 +204,7 @@ class MainWindow(QMainWindow):
             inc,
             self.tr("Save incident"),
             [K(Qt.Modifier.CTRL | Qt.Key.Key_Return), K(Qt.Modifier.CTRL | Qt.Key.Key_Enter)],
-            self.form.save,
+            self._save,
             "actSave",
         )
         self._action(
@@ -263,6 +269,28 @@ class MainWindow(QMainWindow):
         self._action(menu, self.tr("Use the caller's device location"), [QKeySequence("Ctrl+L")], take,
                      "actTakeLocation")
 
+    def _save(self) -> None:
+        """Ctrl+Enter: the incident detail's changes when it has the focus, else the incident form."""
+        if self.detail_save is not None and self.detail_save():
+            return
+        self.form.save()
+
+    def add_incident_work(
+        self,
+        open_list: Callable[[], object],
+        note: Callable[[], object],
+        attach_open: Callable[[], object],
+        back: Callable[[], object],
+    ) -> None:
+        """The keys of working a saved incident (issue 12): F3, Ctrl+N, Alt+I, Esc."""
+        menu = self.findChild(QMenu, "incidentMenu")
+        self._action(menu, self.tr("Incident list"), [QKeySequence(Qt.Key.Key_F3)], open_list, "actIncidentList")
+        self._action(menu, self.tr("Add a note"), [QKeySequence("Ctrl+N")], note, "actIncidentNote")
+        self._action(menu, self.tr("Attach the call to the caller's open incident"), [QKeySequence("Alt+I")],
+                     attach_open, "actAttachOpenIncident")
+        self._action(menu, self.tr("Back to the current call"), [QKeySequence(Qt.Key.Key_Escape)], back,
+                     "actBackToCall")
+
     def add_admin_menu(
         self,
         open_settings: Callable[[], object],
@@ -325,6 +353,10 @@ class MainWindow(QMainWindow):
             ("Ctrl+Enter", self.tr("Save the incident")),
             ("Ctrl+R", self.tr("Refer the incident to an agency")),
             ("Ctrl+F", self.tr("Search the call log")),
+            ("F3", self.tr("The incident list (Enter opens the selected incident)")),
+            ("Ctrl+N", self.tr("Add a note to the open incident")),
+            ("Alt+I", self.tr("Attach the current call to the caller's open incident and open it")),
+            ("Esc", self.tr("Back to the current call")),
         ]) + _referral_board_keys()
 
     def show_keys(self) -> None:

@@ -91,6 +91,8 @@ class DeskStatusBar(QStatusBar):
             text = error_label(error)
         elif getattr(status, "online", False) and not error:
             text = self.tr("Online")
+        elif not error and last is None:  # joined, the first exchange with the hub has not happened yet
+            text = self.tr("Joined — not yet synced")
         else:
             text = self.tr("Offline")
         if waiting:

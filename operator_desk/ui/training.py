@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QProcess
+from PySide6.QtCore import QCoreApplication, QLocale, QProcess
 
 
 def training_command(data_dir: Path) -> tuple[str, list[str]]:
@@ -27,8 +27,10 @@ def install_training(window: Any, core: Any) -> None:
     def open_training() -> None:
         program, args = training_command(core.data_dir)
         if not QProcess.startDetached(program, args):
-            window.statusBar().showMessage(window.tr("The training desk could not be started"), 10000)
+            window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "The training desk could not be started"), 10000)
             return
-        window.statusBar().showMessage(window.tr("The training desk opens in its own window"), 10000)
+        window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "The training desk opens in its own window"), 10000
+        )
 
     window.add_training_menu(open_training=open_training)
