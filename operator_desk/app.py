@@ -231,7 +231,10 @@ def run_gui(args: argparse.Namespace) -> int:
         return 2
     if args.screenshot:
         return _screenshot(app, desk, Path(args.screenshot))
-    desk.window.show()
+    if getattr(desk.window, "first_start", False):
+        desk.window.showMaximized()  # first start on this PC: the whole screen (1366×768 is common)
+    else:
+        desk.window.show()
     if desk.ui.login is not None:
         QTimer.singleShot(0, desk.ui.login.start)
     code = app.exec()

@@ -106,6 +106,9 @@ def _key_for(path: Path, readonly: bool) -> bytes | None:
         return existing
     if existing is None and keys.looks_encrypted(path):
         keys.store_key(path, kf, may_create=False)  # raises: encrypted, key missing
+    if existing is None and not plain and path.exists() and path.stat().st_size:
+        raise StoreError(f"{path}: not an Operator Desk store (neither SQLite nor an encrypted store)",
+                         ErrorCode.STORE_CORRUPT)
     with keys.key_lock(path):
         key = keys.store_key(path, kf, may_create=True)
         if keys.is_plaintext(path):

@@ -132,13 +132,14 @@ def open_sqlcipher(
     else:
         conn = db.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
     try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # errors reach us as exceptions, not on stderr
         if key is not None:
             conn.execute(key_pragma(key))
             conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
         try:
             conn.execute("PRAGMA user_version").fetchone()  # reads (decrypts and authenticates) page 1
         except sqlite3.DatabaseError as exc:
-            if key is not None and "not a database" in str(exc) and path.exists() and path.stat().st_size:
+            if key is not None and "not a database" in str(exc) and looks_encrypted(path):
                 raise StoreKeyError(
                     f"{path}: the store key does not open this store (a wrong key file, or the file is damaged)",
                     KEY_WRONG,

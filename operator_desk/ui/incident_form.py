@@ -88,29 +88,38 @@ class IncidentForm(QWidget):
         for p in Priority:
             self.priority.addItem(labels.priority(p), str(p))
         self.priority.setCurrentIndex(1)
+        for combo in (self.category, self.priority):  # may be narrower than its longest item (the popup is not)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.place = LocationSearch(self.sv.gazetteer, self)
         self.resolved = QLabel(self.tr("No location yet"), self)
         self.resolved.setObjectName("locationResolved")
         self.resolved.setWordWrap(True)
         self.address = QLineEdit(self)
         self.address.setObjectName("address")
-        self.address.setPlaceholderText(self.tr("Street, house, directions"))
+        self.address.setPlaceholderText(self.tr("Street, house no."))
+        self.units = AddressUnitsField(self)
         self.landmark = QLineEdit(self)
         self.landmark.setObjectName("landmark")
         self.landmark.setPlaceholderText(self.tr("e.g. behind the mosque"))
+        self.kabupaten = KabupatenField(self)
+        self.occurred = EventTimeField(self.sv.now_ms, self.sv.zone, self)
         self.caller_name = QLineEdit(self)
         self.caller_name.setObjectName("callerName")
+        self.relation = relation_combo(self)
         self.caller_number = QLineEdit(self)
         self.caller_number.setObjectName("callerNumber")
+        self.callback = CallbackField(self)
+        self.source = source_combo(self)
         self.narrative = QPlainTextEdit(self)
         self.narrative.setObjectName("narrative")
         self.narrative.setTabChangesFocus(True)
         self.narrative.setPlaceholderText(self.tr("What happened, who is hurt, what is needed"))
-        self.casualties = QSpinBox(self)
-        self.casualties.setObjectName("casualties")
-        self.casualties.setRange(0, 9999)
+        self.narrative.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.victims = VictimsField(self)
         self.agencies = QListWidget(self)
         self.agencies.setObjectName("agencies")
+        self.agencies.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 8)
         self.agencies.setMaximumHeight(110)
         self.duplicate = QLabel(self)
         self.duplicate.setObjectName("duplicateBanner")
@@ -134,43 +143,66 @@ class IncidentForm(QWidget):
         self.dup_box.setLayout(dup_row)
         self.dup_box.hide()
         self.errors = QLabel(self)
-        self.errors.setObjectName("formErrors")
-        self.errors.setStyleSheet("color: #b71c1c;")
+        self.errors.setObjectName("incidentErrors")
+        self.errors.setStyleSheet("color: #b71c1c; font-weight: bold;")
         self.errors.setWordWrap(True)
         self.info = QLabel(self)
         self.info.setObjectName("formInfo")
+        self.info.setWordWrap(True)
         self.save_btn = QPushButton(self.tr("Save (Ctrl+Enter)"), self)
-        self.save_btn.setObjectName("saveIncident")
+        self.save_btn.setObjectName("incidentSave")
         self.refer_btn = QPushButton(self.tr("Refer (Ctrl+R)"), self)
         self.refer_btn.setObjectName("referIncident")
 
-        form = QFormLayout()
-        form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Priority"), self.priority)
-        form.addRow(self.tr("Place"), self.place)
-        form.addRow("", self.resolved)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Landmark"), self.landmark)
-        form.addRow(self.tr("Caller name"), self.caller_name)
-        form.addRow(self.tr("Caller number"), self.caller_number)
-        form.addRow(self.tr("Narrative"), self.narrative)
-        form.addRow(self.tr("Casualties"), self.casualties)
-        form.addRow(self.tr("Refer to"), self.agencies)
+        # Where (left) and who / what (right): side by side when the form has the room (an emergency
+        # at 1366x768), one below the other when narrow; the buttons and the error line always below.
+        where = QFormLayout()
+        where.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        where.addRow(self.tr("Category"), self.category)
+        where.addRow(self.tr("Priority"), self.priority)
+        where.addRow(self.tr("Place"), self.place)
+        where.addRow("", self.resolved)
+        where.addRow(self.tr("Address"), self.address)
+        where.addRow(self.tr("Gang / RT / RW"), self.units)
+        where.addRow(self.tr("Landmark"), self.landmark)
+        where.addRow(self.tr("Kabupaten/kota"), self.kabupaten)
+        where.addRow(self.tr("Time of event"), self.occurred)
+        who = QFormLayout()
+        who.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        who.addRow(self.tr("Caller name"), self.caller_name)
+        who.addRow(self.tr("Relation"), self.relation)
+        who.addRow(self.tr("Caller number"), self.caller_number)
+        who.addRow(self.tr("Call back on"), self.callback)
+        who.addRow(self.tr("Source"), self.source)
+        who.addRow(self.tr("Narrative"), self.narrative)
+        who.addRow(self.tr("Victims"), self.victims)
+        who.addRow(self.tr("Refer to"), self.agencies)
+        self.columns = (where, who)
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.setSpacing(14)
+        self.body.addLayout(where, 1)
+        self.body.addLayout(who, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.info, 1)
         buttons.addWidget(self.refer_btn)
         buttons.addWidget(self.save_btn)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(form)
+        layout.addLayout(self.body)
         layout.addWidget(self.dup_box)
         layout.addWidget(self.errors)
         layout.addLayout(buttons)
+        layout.addStretch(0)
+        self.setTabOrder(self.caller_number, self.callback)  # the call-back number right after the caller ID
 
-        for w in (self.address, self.landmark, self.caller_name, self.caller_number):
+        for w in (self.address, self.landmark, self.caller_name, self.caller_number, self.callback, self.occurred):
             w.textEdited.connect(self._touched)
+        self.units.edited.connect(self._touched)
+        self.kabupaten.edited.connect(self._touched)
         self.narrative.textChanged.connect(self._touched)
-        self.casualties.valueChanged.connect(self._touched)
+        self.victims.changed.connect(self._touched)
+        self.relation.currentIndexChanged.connect(self._touched)
+        self.source.currentIndexChanged.connect(self._touched)
         self.category.currentIndexChanged.connect(self._category_changed)
         self.priority.currentIndexChanged.connect(self._touched)
         self.place.chosen.connect(self._place_chosen)
@@ -179,30 +211,115 @@ class IncidentForm(QWidget):
         self.attach_btn.clicked.connect(self.attach_to_duplicate)
         self.new_btn.clicked.connect(lambda: self.save(force_new=True))
 
+    # -- room: two columns when the form is wide enough -------------------------------------------------
+    def column_widths(self) -> tuple[int, int]:
+        """(one column, two columns): the least width the form needs laid out either way."""
+        m = self.layout().contentsMargins()
+        where, who = (c.minimumSize().width() for c in self.columns)
+        edge = m.left() + m.right()
+        return max(where, who) + edge, where + who + self.body.spacing() + edge
+
+    def fit_to(self, available: int) -> None:
+        """Lay the fields out in two columns when `available` pixels hold them, else in one."""
+        _one, two = self.column_widths()
+        wanted = QBoxLayout.Direction.LeftToRight if available >= two else QBoxLayout.Direction.TopToBottom
+        if self.body.direction() != wanted:
+            self.body.setDirection(wanted)
+            self.updateGeometry()
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ParentChange:
+            self._watch_viewport()
+        return super().event(e)
+
+    def _watch_viewport(self) -> None:
+        """In a scroll area (the dock) the viewport's width decides the columns, and the scroll area is
+        never narrower than one column: no horizontal scroll bar, no label cut."""
+        parent = self.parentWidget()
+        if parent is not None and parent is not self._viewport:
+            parent.installEventFilter(self)
+            self._viewport = parent
+            area = parent.parentWidget()
+            if isinstance(area, QScrollArea):
+                one, _two = self.column_widths()
+                bar = area.verticalScrollBar().sizeHint().width()
+                area.setMinimumWidth(one + bar + 2 * area.frameWidth() + 2)
+                area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def eventFilter(self, watched: QObject, e: QEvent) -> bool:
+        if watched is self._viewport and e.type() == QEvent.Type.Resize:
+            self.fit_to(watched.width())  # type: ignore[attr-defined]
+        return super().eventFilter(watched, e)
+
     # -- state --------------------------------------------------------------------------------------
     def _touched(self, *_: Any) -> None:
         self.dirty = True
+        if self._problems:
+            self._recheck()
+        self._step()
 
     def start(self, call_id: str | None, caller_number: str = "") -> None:
         """Open a fresh form for this call; the category takes the focus."""
         self.reset()
         self.call_id = call_id
         self.caller_number.setText(caller_number)
+        self.source.set_code(str(ReportSource.PHONE_112))
         self.dirty = True
+        self._set_active(True)
         self.category.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _set_active(self, on: bool) -> None:
+        """An emergency is open in the form (or not): the window gives it room, the bar shows the step."""
+        if self.active != on:
+            self.active = on
+            self.active_changed.emit(on)
+        self._step()
+
+    def next_step(self) -> str:
+        """What is still missing before Ctrl+Enter, for the incoming-call bar ("" when no form is open)."""
+        if not self.active:
+            return ""
+        if not self.category.currentData():
+            return self.tr("Fill in category → place → Ctrl+Enter")
+        if self.current_location().is_empty():
+            return self.tr("Fill in place → Ctrl+Enter")
+        return self.tr("Ctrl+Enter saves · Ctrl+R refers")
+
+    def _step(self) -> None:
+        text = self.next_step()
+        if text != self._last_step:
+            self._last_step = text
+            self.step_changed.emit(text)
+
+    def _fill_kabupaten(self) -> None:
+        """The kabupaten list once the region is there (the pack may arrive after the form is built)."""
+        if self._kabupaten_filled:
+            return
+        places = self.sv.kabupaten_places()
+        if places is None:
+            return
+        home, others = places
+        self.kabupaten.set_places(home, others)
+        self._kabupaten_filled = True
 
     def reset(self) -> None:
         self.call_id = None
         self.location = Location()
         self.draft_id = new_id()
+        self._fill_kabupaten()
         self.category.setCurrentIndex(0)
         self.priority.setCurrentIndex(1)
         self.place.edit.clear()
-        for w in (self.address, self.landmark, self.caller_name, self.caller_number):
+        for w in (self.address, self.landmark, self.caller_name, self.caller_number, self.callback, self.occurred):
             w.clear()
+        self.units.clear()
+        self.kabupaten.reset()
+        self.relation.set_code(None)
+        self.source.set_code(str(ReportSource.PHONE_112))
         self.narrative.clear()
-        self.casualties.setValue(0)
+        self.victims.set_values({})
         self.agencies.clear()
+        self._problems = {}
         self.errors.clear()
         self.info.clear()
         self.dup_box.hide()

@@ -409,6 +409,7 @@ class MainWindow(QMainWindow):
         s = self._settings()
         geo = s.value("geometry")
         state = s.value("state")
+        self.first_start = geo is None  # run_gui opens the window maximised then
         if geo is not None:
             self.restoreGeometry(geo)
         else:
