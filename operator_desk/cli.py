@@ -21,6 +21,7 @@ PLUGIN_MODULES = (
     "operator_desk.telephony.location.cli",
     "operator_desk.sync.cli",
     "operator_desk.report.cli",
+    "operator_desk.services.retention",
 )
 
 
@@ -110,6 +111,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not report["ok"]:
         print(f"check failed: {report['problems'][0]}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """An online backup of the desk (services/backup.py): one tar, the key beside it."""
+    from .services.backup import backup
+
+    print(json.dumps(backup(paths.data_dir(args.data_dir), args.out, key_out=args.key_out)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """A verified restore onto a new data dir: a new site, to be joined again with a new credential."""
+    from .services.backup import restore
+
+    if not args.data_dir:
+        raise CliError("--data-dir is required (a new, empty folder)")
+    print(json.dumps(restore(args.file, paths.data_dir(args.data_dir), key_file=args.key_file)))
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Compact the outbox rows the hub has confirmed (services/compaction.py)."""
+    from .services.compaction import compact
+
+    store = _open_store(args, must_exist=True)
+    try:
+        out = compact(store, through=args.through, keep_days=args.keep_days, vacuum=args.vacuum)
+    finally:
+        store.close()
+    print(json.dumps(out))
     return 0
 
 
@@ -226,6 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quick", action="store_true",
                     help="start-up check: quick_check and the set-based tests, no full audit/field walks")
     sp.set_defaults(func=cmd_check)
+
+    sp = sub.add_parser("backup", help="online backup of the desk to one file (+ its key file)")
+    data_dir_arg(sp)
+    sp.add_argument("--out", required=True, help="the backup file (a tar, mode 0600)")
+    sp.add_argument("--key-out", help="where the store key goes (default: OUT.key); keep it apart")
+    sp.set_defaults(func=cmd_backup)
+
+    sp = sub.add_parser("restore", help="restore a backup into a new data dir (a new site: join again)")
+    sp.add_argument("file")
+    data_dir_arg(sp)
+    sp.add_argument("--key-file", help="the backup's key file (default: FILE.key)")
+    sp.set_defaults(func=cmd_restore)
+
+    sp = sub.add_parser("compact", help="drop outbox values the hub has confirmed (check stays green)")
+    data_dir_arg(sp)
+    sp.add_argument("--through", type=int, help="compact up to this site_seq (must be confirmed)")
+    sp.add_argument("--keep-days", type=float, default=30.0, help="keep the last N days whole (default 30)")
+    sp.add_argument("--vacuum", action="store_true", help="switch the store to incremental vacuum (desk closed)")
+    sp.set_defaults(func=cmd_compact)
 
     sp = sub.add_parser("operators", help="the roster: list, add (with a role) or remove operators")
     data_dir_arg(sp)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from . import paths
@@ -121,6 +121,7 @@ class Core:
     server: str | None = None
     sync: SyncEngine | None = None
     uploader: RecordingUploader | None = None
+    retention: Any = None  # the retention job (services/retention.py RetentionJob), its own thread
     training: bool = False  # the training desk (services/training.py): its own store, never synced
     sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
     login_listeners: list[Callable[[Account | None], None]] = field(default_factory=list)
@@ -208,6 +209,8 @@ class Core:
             self.sync.stop()
         if self.uploader is not None:
             self.uploader.stop(timeout=2.0)
+        if self.retention is not None:
+            self.retention.stop(timeout=2.0)
         self.store.close()
 
 
@@ -319,4 +322,9 @@ def build_core(
         raise
     if start_sync:
         core.start_sync()
+        if not training:  # retention: at start, then daily, on its own thread (never the GUI's)
+            from .services.retention import RetentionJob, RetentionService
+
+            core.retention = RetentionJob(RetentionService(store, data))
+            core.retention.start()
     return core

@@ -39,7 +39,7 @@ def is_banjar_layout(path: Path) -> bool:
     return not (path / "region.toml").exists() and all((path / f).is_file() for f in MARKER_FILES)
 
 
-def _poi_kind(name: str | None, amenity: str | None, healthcare: str | None) -> str:
+def poi_kind(name: str | None, amenity: str | None, healthcare: str | None) -> str:
     n = (name or "").lower()
     if "puskesmas" in n or n.startswith("pustu"):
         return "puskesmas"
@@ -65,7 +65,7 @@ def _pois(health: dict[str, Any]) -> dict[str, Any]:
             "properties": {
                 "id": f"osm:{p.get('osm_type')}/{p.get('osm_id')}",
                 "name": p.get("name"),
-                "kind": _poi_kind(p.get("name"), p.get("amenity"), p.get("healthcare")),
+                "kind": poi_kind(p.get("name"), p.get("amenity"), p.get("healthcare")),
                 "desa_code": desa_code,
                 "kecamatan_code": desa_code.rsplit(".", 1)[0] if desa_code else None,
                 "source": "OpenStreetMap (ODbL)",

@@ -106,6 +106,29 @@ def add_region_parser(subparsers: Any) -> None:
     imp.add_argument("src", help="pack folder (or the Banjar source folder)")
     imp.add_argument("--data-dir", default=argparse.SUPPRESS, help="desk data dir")
     imp.set_defaults(func=run_region_import)
+    bld = sub.add_parser("build", help="build a region pack from Kemendagri-coded boundary files (wilayah_boundaries)")
+    bld.add_argument("--source", required=True, help="folder of wilayah_boundaries_{kab,kec,kel}_*.sql files")
+    bld.add_argument("--code", required=True, help="the kabupaten/kota code, e.g. 63.03")
+    bld.add_argument("--out", required=True, help="the pack folder to write")
+    bld.add_argument("--prefix", default=None, help="incident-number prefix (2-8 capitals/digits)")
+    bld.add_argument("--pois", default=None, help="an OSM GeoJSON of health facilities (points), optional")
+    bld.set_defaults(func=run_region_build)
+
+
+def run_region_build(args: argparse.Namespace) -> int:
+    from .pack import load_region
+    from .wilayah import build_pack
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        return _fail(f"region build: {out} exists and is not empty", EXIT_USAGE)
+    try:
+        build_pack(args.source, args.code, out, prefix=args.prefix, pois=args.pois)
+        region = load_region(out)
+    except (RegionError, OSError) as exc:
+        return _fail(f"region build failed: {exc}", EXIT_REGION)
+    _print({"built": str(out), **region_summary(region)})
+    return 0
 
 
 def run_region_import(args: argparse.Namespace) -> int:

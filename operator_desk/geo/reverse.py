@@ -51,7 +51,9 @@ class ReverseGeocoder:
         self._geoms = geoms
         self._boundaries = shapely.boundary(geoms)
         self._tree = shapely.STRtree(geoms)
-        kab = shapely.union_all([k.geometry for k in region.kabupaten])
+        # the region's own kabupaten/kota; neighbours drawn for context (region build) are not the region
+        own = [k.geometry for k in region.kabupaten if k.code == region.code] or [k.geometry for k in region.kabupaten]
+        kab = shapely.union_all(own)
         shapely.prepare(kab)
         self._kab = kab
         self._gap_deg = gap_m / _M_PER_DEG

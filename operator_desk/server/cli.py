@@ -7,6 +7,8 @@ operator-desk-server enroll --data-dir D --site NAME [--kind desk|hub|admin|wall
 operator-desk-server revoke --data-dir D --site NAME     (refused within a second, no restart)
 operator-desk-server supervisor --data-dir D --site NAME [--off]
 operator-desk-server sites --data-dir D                  (JSON: kind, flags, last seen)
+operator-desk-server retention show|set|run --data-dir D [--calls-days N --recordings-days N --incidents-years N]
+operator-desk-server breach-report --data-dir D --site NAME [--since DATE] [--unmasked]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8112
 
 
-def open_storage(data_dir: str | None, database: str | None) -> Storage:
+def open_storage(data_dir: str | None, database: str | None, key_file: str | None = None) -> Storage:
     """PostgreSQL for a postgresql:// URL, else SQLite in the data dir."""
     if database:
         if not database.startswith(("postgresql://", "postgres://")):
@@ -43,7 +45,7 @@ def open_storage(data_dir: str | None, database: str | None) -> Storage:
         raise ValueError("--data-dir (or --database) is required")
     from .sqlite_backend import SqliteStorage
 
-    return SqliteStorage(data_dir)
+    return SqliteStorage(data_dir, key_file or os.environ.get("OPERATOR_DESK_SERVER_KEY_FILE"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         d = None if top else argparse.SUPPRESS
         sp.add_argument("--data-dir", default=d, help="folder of the SQLite database (default backend)")
         sp.add_argument("--database", default=d, help="postgresql://… to use PostgreSQL instead")
+        sp.add_argument("--key-file", default=d, help="the hub database's key file (default: "
+                        "<data-dir>/keys/sync-server.sqlite.key; made with a new hub)")
 
     storage_args(ap, True)
     ap.add_argument("--host", default=DEFAULT_HOST)
@@ -95,7 +99,82 @@ def build_parser() -> argparse.ArgumentParser:
     storage_args(sp, False)
     sp = sub.add_parser("check", help="verify the log, the audit chains and trees (JSON; non-zero on a problem)")
     storage_args(sp, False)
+    sp = sub.add_parser("retention", help="the center's retention settings (synced to every desk) and job")
+    sp.add_argument("action", choices=["show", "set", "run"])
+    sp.add_argument("--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)")
+    sp.add_argument("--recordings-days", type=int, help="delete recordings after N days (default 90)")
+    sp.add_argument("--incidents-years", type=int, help="redact incidents after N years (default 5)")
+    sp.add_argument("--as", dest="as_name", default=None, help="the admin the setting is recorded for")
+    storage_args(sp, False)
+    sp = sub.add_parser("breach-report", help="whose personal data a lost or stolen desk held (UU PDP Pasal 46)")
+    sp.add_argument("--site", required=True, help="the desk's site name or id")
+    sp.add_argument("--since", help="only what reached the hub since this date (YYYY-MM-DD, UTC) or ISO time")
+    sp.add_argument("--unmasked", action="store_true", help="full numbers and names (for the notice itself)")
+    storage_args(sp, False)
     return ap
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    """show / set / run on the hub's database (whoever holds the hub's data dir is trusted)."""
+    from .core import SyncServer
+    from .retention import read_policy, run_once, write_policy
+
+    storage = open_storage(args.data_dir, args.database, args.key_file)
+    try:
+        server = SyncServer(storage)
+        if args.action == "show":
+            out: Any = read_policy(storage).public()
+        elif args.action == "set":
+            fields = {
+                k: v
+                for k, v in (
+                    ("calls_days", args.calls_days),
+                    ("recordings_days", args.recordings_days),
+                    ("incidents_years", args.incidents_years),
+                )
+                if v is not None
+            }
+            if not fields:
+                raise ValueError("retention set: give --calls-days, --recordings-days or --incidents-years")
+            out = write_policy(server, fields, args.as_name or "hub").public()
+        else:
+            out = run_once(server, Path(args.data_dir) if args.data_dir else None)
+    finally:
+        storage.close()
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def parse_since(text: str | None) -> int | None:
+    """YYYY-MM-DD (UTC midnight) or an ISO 8601 time -> epoch ms; ValueError naming the option."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"--since: expected a date like 2026-12-01 or an ISO time, got {text!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
+
+
+def run_breach(args: argparse.Namespace) -> int:
+    from ..sync.protocol import ProtocolError
+    from .breach import breach_report
+    from .core import SyncServer
+
+    since = parse_since(args.since)
+    storage = open_storage(args.data_dir, args.database, args.key_file)
+    try:
+        try:
+            site = SyncServer(storage).find_site(args.site)
+        except ProtocolError as exc:
+            raise ValueError(str(exc)) from None
+        out = breach_report(storage, site.site_id, site.name, since_ms=since, unmasked=args.unmasked)
+    finally:
+        storage.close()
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -107,7 +186,7 @@ def run_check(args: argparse.Namespace) -> int:
         folder = Path(args.data_dir or os.environ.get("OPERATOR_DESK_SERVER_DATA") or ".")
         if not (folder / DB_FILE).exists():
             raise ValueError(f"{folder}: no hub database here ({DB_FILE})")
-    storage = open_storage(args.data_dir, args.database)
+    storage = open_storage(args.data_dir, args.database, args.key_file)
     try:
         report = check_hub(storage)
     finally:
@@ -121,7 +200,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_enroll(args: argparse.Namespace) -> int:
     from .core import SyncServer
 
-    storage = open_storage(args.data_dir, args.database)
+    storage = open_storage(args.data_dir, args.database, args.key_file)
     try:
         out = SyncServer(storage).enroll(args.site, args.kind, args.supervisor)
     finally:
@@ -141,7 +220,7 @@ def run_admin(args: argparse.Namespace) -> int:
     from ..sync.protocol import ProtocolError
     from .core import SyncServer
 
-    storage = open_storage(args.data_dir, args.database)
+    storage = open_storage(args.data_dir, args.database, args.key_file)
     try:
         server = SyncServer(storage)
         if args.command == "sites":
@@ -187,7 +266,8 @@ def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
             allow=aml_allow(args),
             counters=server.counters,
         ),
-        *recordings.routes(server.gate.authenticate, folder, call_info=server.storage.call_info),
+        *recordings.routes(server.gate.authenticate, folder, call_info=server.storage.call_info,
+                           key_file=args.key_file or os.environ.get("OPERATOR_DESK_SERVER_KEY_FILE")),
     ]
 
 
@@ -241,7 +321,7 @@ def run_server(args: argparse.Namespace) -> int:
     from . import aml_intake
 
     aml_line = aml_intake.mode(os.environ.get("OPERATOR_DESK_AML_SECRET"), aml_allow(args))  # checks the list
-    storage = open_storage(args.data_dir, args.database)
+    storage = open_storage(args.data_dir, args.database, args.key_file)
     server = SyncServer(storage)
     starts: list[Any] = []
     stops: list[Any] = []
@@ -302,6 +382,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_admin(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "retention":
+            return run_retention(args)
+        if args.command == "breach-report":
+            return run_breach(args)
         return run_server(args)
     except (ValueError, OSError) as exc:
         print(f"operator-desk-server: {exc}", file=sys.stderr)

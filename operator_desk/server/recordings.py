@@ -19,6 +19,12 @@ Mount (in server/app.py, next to the sync routes)::
 
 `authenticate(authorization_header)` must raise `sync.protocol.ProtocolError` (code unauthorized /
 forbidden) for a bad credential and return the site otherwise (`SyncServer.authenticate` does).
+
+At rest every recording is sealed (store/keys.py: chunked AES-256-GCM) with the hub's recording key,
+derived from the key of its database (`key=`; by default the one of `<recordings_dir>/../sync-server.sqlite`).
+The upload arrives as plaintext FLAC over TLS and is sealed while it streams to the temp file, so no
+plaintext audio touches the hub's disk; the FLAC check decodes it through a decrypting reader. Hashes
+and sizes in answers are the plaintext's (the call record's SHA-256).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..store import keys
 from ..sync import protocol as p
 
 log = logging.getLogger(__name__)
@@ -57,16 +64,19 @@ class NotFlac(ValueError):
     """The content is not a FLAC that decodes."""
 
 
-def flac_duration(path: Path) -> float:
-    """Seconds of audio in a FLAC file, decoding every frame; NotFlac otherwise."""
+def flac_duration(path: Path, key: bytes | None = None) -> float:
+    """Seconds of audio in a FLAC file (sealed: decrypted in memory with `key`), decoding every
+    frame; NotFlac otherwise."""
     try:
-        info = soundfile.info(str(path))
-        if info.format != "FLAC":
-            raise NotFlac(f"content is {info.format}, not FLAC")
-        frames = 0
-        for block in soundfile.blocks(str(path), blocksize=1 << 16, dtype="int16"):
-            frames += len(block)
-    except (soundfile.LibsndfileError, RuntimeError) as exc:
+        with keys.open_recording(path, key) as f:
+            info = soundfile.info(f)
+            if info.format != "FLAC":
+                raise NotFlac(f"content is {info.format}, not FLAC")
+            f.seek(0)
+            frames = 0
+            for block in soundfile.blocks(f, blocksize=1 << 16, dtype="int16"):
+                frames += len(block)
+    except (soundfile.LibsndfileError, RuntimeError, keys.SealError) as exc:
         raise NotFlac(f"content is not a FLAC that decodes ({exc})") from None
     if info.samplerate <= 0:
         raise NotFlac("content has no sample rate")
@@ -94,12 +104,24 @@ def _err(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status)
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _file_sha256(path: Path, key: bytes | None = None) -> str:
+    """SHA-256 of a stored recording's plaintext (sealed, or plain from before encryption at rest)."""
+    return keys.plaintext_sha256(path, key)
+
+
+def _plain_size(path: Path, key: bytes | None) -> int:
+    if keys.is_sealed(path) and key is not None:
+        reader = keys.SealedReader(path, key)
+        reader.close()
+        return reader.size
+    return path.stat().st_size
+
+
+def hub_recording_key(recordings_dir: Path, key_file: Path | str | None = None) -> bytes:
+    """The hub's recording key: derived from the key of the hub database beside the recordings."""
+    from .sqlite_backend import DB_FILE, hub_key
+
+    return keys.derive(hub_key(Path(recordings_dir).parent / DB_FILE, key_file), keys.PURPOSE_RECORDINGS)
 
 
 def routes(
@@ -108,6 +130,8 @@ def routes(
     *,
     max_bytes: int = MAX_BYTES,
     call_info: Callable[[str], dict[str, Any] | None] | None = None,
+    key: bytes | None = None,
+    key_file: Path | str | None = None,
 ) -> list[Route]:
     """PUT and GET /recordings/{call_id}; GET answers {"call_id", "sha256", "size"} or 404.
 
@@ -116,6 +140,8 @@ def routes(
     call the hub holds, or None."""
     folder = Path(recordings_dir)
     is_async = inspect.iscoroutinefunction(authenticate)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    rec_key = key if key is not None else hub_recording_key(folder, key_file)
 
     async def check_auth(request: Request) -> Any:
         header = request.headers.get("authorization")
@@ -170,23 +196,25 @@ def routes(
             return _err(413, "too_large", f"recording of {declared} bytes is larger than the limit of {limit}")
         await run_in_threadpool(folder.mkdir, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{call_id}-", suffix=".part", dir=folder)
+        os.close(fd)
         tmp = Path(tmp_name)
         digest, size = hashlib.sha256(), 0
         try:
-            with os.fdopen(fd, "wb") as f:
+            sealed = await run_in_threadpool(keys.SealWriter, tmp, rec_key)  # sealed as it streams in
+            try:
                 async for chunk in request.stream():
                     size += len(chunk)
                     if size > limit:
                         return _err(413, "too_large", f"recording larger than {limit} bytes")
                     digest.update(chunk)
-                    await run_in_threadpool(f.write, chunk)
-                await run_in_threadpool(f.flush)
-                await run_in_threadpool(os.fsync, f.fileno())
+                    await run_in_threadpool(sealed.write, chunk)
+            finally:
+                await run_in_threadpool(sealed.close)  # fsynced
             got = digest.hexdigest()
             if got != claimed:
                 return _err(422, "sha256_mismatch", f"body hashes to {got}, header says {claimed}")
             try:
-                seconds = await run_in_threadpool(flac_duration, tmp)
+                seconds = await run_in_threadpool(flac_duration, tmp, rec_key)
             except NotFlac as exc:
                 return _err(415, "not_flac", str(exc))
             longest = _call_length(await run_in_threadpool(call_info, call_id)) if call_info else None
@@ -201,7 +229,7 @@ def routes(
                     f"the recording lasts {seconds:.1f} s; the call's recording is {expected:.1f} s",
                 )
             if final.exists():
-                stored = await run_in_threadpool(_file_sha256, final)
+                stored = await run_in_threadpool(_file_sha256, final, rec_key)
                 if stored == got:
                     return JSONResponse({"call_id": call_id, "sha256": got, "size": size, "stored": False})
                 log.warning(
@@ -226,8 +254,9 @@ def routes(
         final = target(call_id)
         if final is None or not final.exists():
             return _err(404, p.E_NOT_FOUND, f"no recording of {call_id[:80]!r}")
-        sha = await run_in_threadpool(_file_sha256, final)
-        return JSONResponse({"call_id": call_id, "sha256": sha, "size": final.stat().st_size})
+        sha = await run_in_threadpool(_file_sha256, final, rec_key)
+        size = await run_in_threadpool(_plain_size, final, rec_key)
+        return JSONResponse({"call_id": call_id, "sha256": sha, "size": size})
 
     async def one(request: Request) -> Response:
         return await (put(request) if request.method == "PUT" else get(request))

@@ -60,6 +60,7 @@ class Storage(ABC):
 
     def __init__(self) -> None:
         self._write_lock = threading.Lock()
+        self._pulled: dict[str, int] = {}  # site -> highest pull cursor written (note_pulled)
 
     # -- backend specifics ------------------------------------------------------------------------
     @abstractmethod
@@ -461,7 +462,9 @@ class Storage(ABC):
     def pull_rows(self, after: int, limit: int, exclude_source: str | None) -> tuple[list[Any], int, bool]:
         """Like `pull`, as log rows (LOG_COLS order) whose value is still JSON text."""
         with self.read_tx() as cur:
-            return self._pull_window(cur, after, limit, exclude_source)
+            out = self._pull_window(cur, after, limit, exclude_source)
+        self.note_pulled(exclude_source, out[1])
+        return out
 
     def pull_json(
         self, after: int, limit: int, exclude_source: str | None
@@ -475,7 +478,49 @@ class Storage(ABC):
                 )
         except self.json_errors:
             return None, after, False
+        self.note_pulled(exclude_source, cursor)
         return [r[0] for r in rows], cursor, more
+
+    def note_pulled(self, site_id: str | None, cursor: int) -> None:
+        """Remember the highest cursor handed to a site (the breach report: what a lost desk held).
+        Written only when it grows, so an idle long-poll writes nothing."""
+        if site_id is None:
+            return
+        seen = self._pulled.get(site_id)
+        if seen is not None and cursor <= seen:
+            return
+        key = f"pull_cursor:{site_id}"
+        with self.write_tx() as cur:
+            stored = int(self._meta(cur, key) or 0)
+            if cursor > stored:
+                self._set_meta(cur, key, str(cursor))
+        self._pulled[site_id] = max(cursor, stored)
+
+    def rows_held_by(
+        self, site_id: str, cursor: int, tables: tuple[str, ...], since_ms: int | None = None
+    ) -> list[Any]:
+        """(tbl, pk, col, value, source) of the log rows a site pushed or pulled (up to `cursor`) and the
+        changes of it the hub set aside, for these tables, in log order (server/breach.py)."""
+        marks = ",".join("?" * len(tables))
+        since = since_ms or 0
+        with self.read_tx() as cur:
+            cur.execute(
+                self.q(
+                    f"SELECT tbl, pk, col, value, source FROM log WHERE tbl IN ({marks}) AND received_at >= ? "
+                    "AND (source = ? OR site_id = ? OR server_seq <= ?) ORDER BY server_seq"
+                ),
+                (*tables, since, site_id, site_id, cursor),
+            )
+            rows = list(cur.fetchall())
+            cur.execute(
+                self.q(
+                    f"SELECT tbl, pk, col, value, site_id FROM refused WHERE tbl IN ({marks}) AND received_at >= ? "
+                    "AND site_id = ? ORDER BY site_seq"
+                ),
+                (*tables, since, site_id),
+            )
+            rows += cur.fetchall()
+        return rows
 
     def _pull_window(
         self, cur: Cursor, after: int, limit: int, exclude_source: str | None, select: str = LOG_COLS

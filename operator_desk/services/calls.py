@@ -17,6 +17,7 @@ from ..domain.rules import validate_outcome
 from ..store.repositories import IncidentRepository
 from ..store.store import Store
 from ..store.tx import Tx
+from .retention import pseudonym_for
 
 REPEAT_PRANK_THRESHOLD = 3
 HISTORY_LIMIT = 20
@@ -179,11 +180,12 @@ class CallService:
         if not e164:
             return hist
         db = self.store.reader()
+        alias = pseudonym_for(db, e164)  # calls retention pseudonymised count too (services/retention.py)
         counts = db.execute(
             "SELECT count(*), sum(outcome='prank'), sum(outcome='ghost'), "
             "sum(outcome='emergency' OR incident_id IS NOT NULL) FROM calls "
-            "WHERE caller_number=? AND id IS NOT ?",
-            (e164, exclude_call),
+            "WHERE caller_number IN (?, ?) AND id IS NOT ?",
+            (e164, alias, exclude_call),
         ).fetchone()
         hist.total_calls = counts[0] or 0
         hist.prank_count = counts[1] or 0
@@ -193,8 +195,8 @@ class CallService:
             dict(r)
             for r in db.execute(
                 "SELECT id, started_at, outcome, incident_id, operator FROM calls "
-                "WHERE caller_number=? AND id IS NOT ? ORDER BY started_at DESC LIMIT ?",
-                (e164, exclude_call, HISTORY_LIMIT),
+                "WHERE caller_number IN (?, ?) AND id IS NOT ? ORDER BY started_at DESC LIMIT ?",
+                (e164, alias, exclude_call, HISTORY_LIMIT),
             )
         ]
         hist.incidents = IncidentRepository(db).of_caller(e164, HISTORY_LIMIT)

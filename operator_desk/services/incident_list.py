@@ -157,7 +157,7 @@ class IncidentListQuery:
 
 def open_incident(incidents: Iterable[IncidentSummary | Any]) -> Any | None:
     """The caller's open incident (the newest one not yet resolved) among a caller history's incidents;
-    what the incoming bar shows while the number rings and what Alt+I attaches the answered call to."""
+    what the incoming bar shows while the number rings and what Alt+U attaches the answered call to."""
     for inc in incidents:  # newest first (CallerHistory.incidents)
         if inc["status"] in OPEN_STATUSES:
             return inc

@@ -66,6 +66,10 @@ class IncidentService:
         self.zone = zone
         self.lifecycle = lifecycle or IncidentLifecycle(store)
 
+    def now_ms(self) -> int:
+        """The desk's clock (the form reads the event's time against it)."""
+        return self.store.now_ms()
+
     def _repo(self) -> IncidentRepository:
         return IncidentRepository(self.store.reader())
 

@@ -5,11 +5,14 @@ path, duration and SHA-256; `RecordingService.attach` puts them in the call reco
 audited). `RecordingUploader` copies the files to the hub (`PUT /recordings/{call_id}`, see
 server/recordings.py) on its own thread, with backoff, so a slow or absent hub never blocks a call.
 Which recordings the hub holds is kept in the local-only table `recording_uploads`.
+
+Recordings are sealed at rest (store/keys.py, key derived from the desk's store key); the SHA-256 in
+the call record is the plaintext FLAC's. Hashing, replay and the upload read the plaintext through a
+decrypting reader (in memory); the hub receives the FLAC over TLS and seals it again with its own key.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import sqlite3
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.errors import NotFound
+from ..store import keys
 from ..store.store import Store
 from ..store.tx import Tx
 
@@ -29,12 +33,12 @@ SHA256_HEADER = "X-Content-SHA256"  # the same name as server/recordings.py (the
 CHUNK = 1 << 16
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def sha256_file(path: Path, key: bytes | None = None) -> str:
+    """SHA-256 of a recording's plaintext (sealed: decrypted on the fly with `key`, by default the
+    desk's recording key found from the file's place in its data dir)."""
+    if key is None and keys.is_sealed(path):
+        key = keys.recording_key_for_file(Path(path))
+    return keys.plaintext_sha256(path, key)
 
 
 if TYPE_CHECKING:
@@ -47,6 +51,18 @@ class RecordingService:
     def __init__(self, store: Store, data_dir: Path | str | None = None) -> None:
         self.store = store
         self.data_dir = Path(data_dir) if data_dir is not None else store.path.parent
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The desk's recording key (derived from the store key; read once)."""
+        if self._key is None:
+            self._key = keys.recording_key(self.store.path)
+        return self._key
+
+    def sha256(self, path: Path) -> str:
+        """SHA-256 of a recording's plaintext; raises OSError or keys.SealError when unreadable."""
+        return keys.plaintext_sha256(path, self.key if keys.is_sealed(path) else None)
 
     def attach(self, call_id: str, path: str | Path, duration_s: float, sha256: str) -> None:
         """Write path, duration and SHA-256 into the call record, with an audit row (same transaction)."""
@@ -81,8 +97,8 @@ class RecordingService:
         if not rows or not rows[0]["recording_path"] or not rows[0]["recording_sha256"]:
             return False
         try:
-            return sha256_file(self.resolve(rows[0]["recording_path"])) == rows[0]["recording_sha256"]
-        except OSError:
+            return self.sha256(self.resolve(rows[0]["recording_path"])) == rows[0]["recording_sha256"]
+        except (OSError, keys.SealError, keys.StoreKeyError):
             return False
 
     def open_for_replay(self, call_id: str) -> ReplayItem | None:
@@ -135,6 +151,7 @@ class RecordingUploader:
         client: httpx.Client | None = None,
         poll_s: float = 30.0,
         max_backoff_s: float = 120.0,
+        verify: Any = True,
     ) -> None:
         self.store = store
         self.service = RecordingService(store, data_dir)
@@ -142,7 +159,8 @@ class RecordingUploader:
         import httpx  # here, not at module level: a desk without a hub never pays for it
 
         self.client = client or httpx.Client(
-            base_url=server_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, connect=5.0)
+            base_url=server_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, connect=5.0),
+            verify=verify,  # the hub's pinned CA (sync/cli.py hub_verify), like the sync client
         )
         if client is not None:
             self.client.headers.update(headers)
@@ -232,14 +250,16 @@ class RecordingUploader:
 
     def _upload(self, call_id: str, path: Path, sha256: str) -> str:
         try:
-            if sha256_file(path) != sha256:
+            if self.service.sha256(path) != sha256:
                 return self._give_up(call_id, "local_hash_mismatch", f"{path} no longer matches its SHA-256")
-        except OSError as exc:
+        except keys.SealError as exc:
+            return self._give_up(call_id, "local_hash_mismatch", str(exc))
+        except (OSError, keys.StoreKeyError) as exc:
             return self._give_up(call_id, "file_missing", f"{path}: {exc}")
         try:
             r = self.client.put(
                 f"/recordings/{call_id}",
-                content=_chunks(path, self._stop),
+                content=_chunks(path, self._stop, self.service.key if keys.is_sealed(path) else None),
                 headers={SHA256_HEADER: sha256, "Content-Type": "audio/flac"},
             )
         except _Stopped:
@@ -287,8 +307,9 @@ class _Stopped(Exception):
     """The uploader is stopping: the request body ends here (httpx passes it through unwrapped)."""
 
 
-def _chunks(path: Path, stop: threading.Event | None = None) -> Iterator[bytes]:
-    with path.open("rb") as f:
+def _chunks(path: Path, stop: threading.Event | None = None, key: bytes | None = None) -> Iterator[bytes]:
+    """The recording's plaintext FLAC in pieces (a sealed file decrypted on the fly, never to disk)."""
+    with keys.open_recording(path, key) as f:
         for chunk in iter(lambda: f.read(CHUNK), b""):
             if stop is not None and stop.is_set():
                 raise _Stopped

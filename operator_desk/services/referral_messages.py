@@ -47,6 +47,11 @@ CATEGORY_LABELS: Mapping[str, str] = {
     "utility_pdam": "Gangguan air (PDAM)",
     "utility_street_light": "PJU mati",
     "missing_person": "Orang hilang",
+    "social_neglect": "ODGJ / orang terlantar",
+    "public_disturbance": "Gangguan ketertiban",
+    "drowning_sar": "Tenggelam / SAR",
+    "road_damage": "Jalan rusak",
+    "body_found": "Penemuan mayat",
     "other": "Lainnya",
 }
 
@@ -66,6 +71,11 @@ REQUESTS: Mapping[str, str] = {
     "utility_pdam": "Mohon tindak lanjuti gangguan air di lokasi.",
     "utility_street_light": "Mohon tindak lanjuti PJU mati di lokasi.",
     "missing_person": "Mohon bantu pencarian orang hilang; hubungi pelapor untuk ciri-ciri.",
+    "social_neglect": "Mohon kirim petugas untuk penanganan ODGJ / orang terlantar di lokasi.",
+    "public_disturbance": "Mohon kirim petugas untuk menertibkan gangguan di lokasi.",
+    "drowning_sar": "Mohon segera kirim tim SAR ke lokasi.",
+    "road_damage": "Mohon tindak lanjuti jalan rusak di lokasi.",
+    "body_found": "Mohon segera kirim petugas ke lokasi penemuan mayat.",
     "other": "Mohon tindak lanjuti laporan ini.",
 }
 
@@ -75,6 +85,9 @@ PRIORITY_LABELS: Mapping[str, str] = {
     "P3": "P3 - tidak mendesak",
     "P4": "P4 - dapat menunggu",
 }
+
+VICTIM_KINDS = ("dead", "severe", "minor", "unknown")  # incidents.victims_<kind> (glossary order)
+VICTIM_LABELS = ("meninggal", "luka berat", "luka ringan", "belum diketahui kondisinya")
 
 # The SMS reply an agency sends back (services/sms_gateway.py parses it): word -> referral step.
 REPLY_WORDS: Mapping[str, str] = {"OK": "acknowledged", "TIBA": "on_scene", "SELESAI": "feedback"}
@@ -98,6 +111,8 @@ class MessageFacts:
     callback_number: str | None = None  # E.164 (the incident's call-back number, else the caller's)
     narrative: str | None = None
     casualties: int | None = None
+    victims: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
+    occurred_at: int | None = None
     agency_name: str | None = None
     center: str = "Call center 112"
 
@@ -113,6 +128,7 @@ def facts_from(
     place: Mapping[str, Any] = loc.to_dict() if hasattr(loc, "to_dict") else dict(loc or {})
     callback = incident.get("callback_number") or incident.get("caller_number")
     casualties = incident.get("casualties")
+    victims = tuple(_count(incident.get(f"victims_{k}")) for k in VICTIM_KINDS)
     return MessageFacts(
         number=str(incident.get("number") or ""),
         category=incident.get("category"),
@@ -127,10 +143,16 @@ def facts_from(
         lon=place.get("lon"),
         callback_number=str(callback) if callback else None,
         narrative=incident.get("narrative"),
-        casualties=casualties if isinstance(casualties, int) and not isinstance(casualties, bool) else None,
+        casualties=_count(casualties),
+        victims=(victims[0], victims[1], victims[2], victims[3]),
+        occurred_at=_count(incident.get("occurred_at")),
         agency_name=(agency or {}).get("name"),
         center=center or "Call center 112",
     )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def category_label(code: str | None) -> str:
@@ -164,7 +186,12 @@ def _place(f: MessageFacts, masked: bool) -> str:
     return ", ".join(parts).replace(", (", " (") or "belum diketahui"
 
 
-def _casualties(n: int | None) -> str:
+def _casualties(f: MessageFacts) -> str:
+    """By condition when the incident has them (null: not known, 0: none), else the one count."""
+    if any(v is not None for v in f.victims):
+        parts = [f"{label} {v}" for label, v in zip(VICTIM_LABELS, f.victims, strict=True) if v]
+        return ", ".join(parts) or "tidak ada"
+    n = f.casualties
     if n is None:
         return "belum diketahui"
     return "tidak ada" if n == 0 else str(n)
@@ -198,6 +225,8 @@ def compose_message(
     lines.append(f"No. kejadian: {f.number}")
     lines.append(f"Kategori: {category_label(f.category)}")
     lines.append(f"Prioritas: {PRIORITY_LABELS.get(f.priority or '', f.priority or 'belum ditentukan')}")
+    if f.occurred_at is not None:
+        lines.append(f"Waktu kejadian: {_moment(f.occurred_at, zone)}")
     if f.created_at is not None:
         lines.append(f"Waktu lapor: {_moment(f.created_at, zone)}")
     lines.append(f"Lokasi: {_place(f, masked)}")
@@ -213,7 +242,7 @@ def compose_message(
         lines.append("Kronologi: (disamarkan)")
     elif f.narrative and f.narrative.strip():
         lines.append(f"Kronologi: {_clip(f.narrative, MAX_NARRATIVE_CHARS)}")
-    lines.append(f"Jumlah korban: {_casualties(f.casualties)}")
+    lines.append(f"Jumlah korban: {_casualties(f)}")
     lines.append(REQUESTS.get(f.category or "", REQUESTS["other"]))
     if with_reply_hint and f.number:
         lines.append(reply_hint(f.number))

@@ -372,8 +372,8 @@ class ReferralMessaging:
 
     def _handle(self, sms: InboundSms, numbers: dict[str, set[str]]) -> str:
         """Apply one SMS, or leave it for the operator with its reason; returns the state it got."""
-        if sms.problem in ("too_large", "binary", "unreadable"):
-            return self._leave(sms, sms.problem or "unreadable")
+        if sms.problem:  # too_large, binary, unreadable, bad_encoding: a person reads it, nothing applies
+            return self._leave(sms, sms.problem)
         e164 = phones.normalise(sms.sender) if sms.sender_ok else None
         agencies = numbers.get(e164 or "", set())
         if not agencies:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,13 @@ class RetentionService:
         if not policy.pseudonym_key:
             if self.store.get_meta(SERVER_URL_KEY) is not None:
                 return []  # a joined desk waits for the center's key from the hub
+            due = self._plan(replace(policy, pseudonym_key="00" * 32), now_ms)
+            if not due:
+                return []  # nothing due: a lone desk makes its key when it first needs it
             policy = self.set_policy({}, trusted=True)
+        return self._plan(policy, now_ms)
+
+    def _plan(self, policy: r.Policy, now_ms: int) -> list[r.Planned]:
         oldest = max(
             policy.calls_before(now_ms), policy.recordings_before(now_ms), policy.incidents_before(now_ms)
         )
@@ -304,3 +311,71 @@ def _json(value: Any) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# -- `operator-desk retention show|set|run` (a plugin of operator_desk/cli.py) ----------------------------
+def add_parsers(subparsers: Any) -> None:
+    p = subparsers.add_parser("retention", help="retention settings (synced from the hub) and the job")
+    p.add_argument("action", choices=["show", "set", "run"])
+    p.add_argument("--data-dir")
+    p.add_argument("--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)")
+    p.add_argument("--recordings-days", type=int, help="delete recordings after N days (default 90)")
+    p.add_argument("--incidents-years", type=int, help="redact incidents after N years (default 5)")
+    p.add_argument("--as", dest="as_name", metavar="ADMIN", help="set: the admin (password on stdin)")
+    p.set_defaults(func=run_cli)
+
+
+def run_cli(args: Any) -> int:
+    import json
+    import sys
+
+    from .. import paths
+    from ..report.cli import read_password
+    from ..store.database import StoreError
+    from .export import authorize
+
+    fields = {
+        k: v
+        for k, v in (
+            ("calls_days", args.calls_days),
+            ("recordings_days", args.recordings_days),
+            ("incidents_years", args.incidents_years),
+        )
+        if v is not None
+    }
+    try:
+        if args.action == "set" and not args.as_name:
+            raise ValueError("retention set needs --as ADMIN (password on stdin)")
+        if args.action == "set" and not fields:
+            raise ValueError("retention set: give --calls-days, --recordings-days or --incidents-years")
+        if args.action != "set" and fields:
+            raise ValueError(f"retention {args.action} takes no settings (use retention set)")
+        data = paths.data_dir(args.data_dir)
+        path = paths.store_path(data)
+        if not path.exists():
+            raise StoreError(f"no desk store at {path}")
+        store = Store(path)
+        try:
+            svc = RetentionService(store, data)
+            if args.action == "show":
+                out: Any = svc.policy().public()
+            elif args.action == "set":
+                account = authorize(store, args.as_name, read_password(), RETENTION)
+                store.operator = account.name
+                out = svc.set_policy(fields).public()
+            else:
+                out = svc.run()
+        finally:
+            store.close()
+    except (StoreError, DomainError, ValueError, OSError) as exc:
+        print(f"operator-desk retention: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def pseudonym_for(conn: Any, number: str) -> str:
+    """The number's pseudonym under the center's key (the number itself while no key is known): a
+    lookup by number also finds the calls retention pseudonymised (the repeat-prank flag)."""
+    row = conn.execute("SELECT pseudonym_key FROM retention_policy WHERE id=?", (r.POLICY_ID,)).fetchone()
+    return r.pseudonym(str(row[0]), number) if row and row[0] and number else number

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,6 +150,30 @@ def valid_sender(sender: str) -> bool:
     return bool(_NUMBER.match(sender))
 
 
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """At most `limit` bytes of a regular file; None for anything else (a FIFO would block the reader,
+    a symlink could point anywhere) or when it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 class GammuFilesGateway:
     """gammu-smsd's FILES backend seen through its folders (see the module docstring)."""
 
@@ -253,10 +278,8 @@ class GammuFilesGateway:
             if m.group(6) != "txt":
                 problem = "binary"
                 continue
-            try:
-                with open(self.paths.inbox / name, "rb") as f:
-                    data = f.read(MAX_INBOUND_BYTES + 1)
-            except OSError:
+            data = _read_regular(self.paths.inbox / name, MAX_INBOUND_BYTES + 1)
+            if data is None:
                 problem = problem or "unreadable"
                 continue
             if len(data) > MAX_INBOUND_BYTES:
@@ -265,7 +288,7 @@ class GammuFilesGateway:
             problem = problem or bad
             texts.append(text)
         try:  # when the daemon wrote it (the name's time is the SMSC's, in a zone nobody states)
-            received = int((self.paths.inbox / parts[0][1]).stat().st_mtime * 1000)
+            received = int((self.paths.inbox / parts[0][1]).lstat().st_mtime * 1000)
         except OSError:
             received = int(datetime.now(UTC).timestamp() * 1000)
         return InboundSms(

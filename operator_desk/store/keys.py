@@ -425,6 +425,7 @@ class SealWriter(io.RawIOBase):
         self._tail_index = 1  # the chunk being filled when past chunk 0
         self._pos = 0
         self._size = 0
+        self.failed: OSError | None = None  # the first write error (disk full): later data is dropped
 
     def writable(self) -> bool:
         return True
@@ -450,8 +451,13 @@ class SealWriter(io.RawIOBase):
 
     def _flush_tail(self) -> None:
         body = self._aead.encrypt(_nonce(self._prefix, self._tail_index, False), bytes(self._tail), self._header)
-        self._file.seek(HEADER_BYTES + self._tail_index * (self.chunk + TAG))
-        self._file.write(body)
+        if self.failed is None:
+            try:
+                self._file.seek(HEADER_BYTES + self._tail_index * (self.chunk + TAG))
+                self._file.write(body)
+                self._file.flush()
+            except OSError as exc:  # a C library writes through us: it must not see an exception
+                self.failed = exc
         self._tail = bytearray()
         self._tail_index += 1
 
@@ -486,6 +492,8 @@ class SealWriter(io.RawIOBase):
         if self.closed:
             return
         try:
+            if self.failed is not None:
+                raise self.failed
             last_index = self._tail_index if self._size > self.chunk else 0
             if last_index:
                 self._file.seek(HEADER_BYTES + last_index * (self.chunk + TAG))

@@ -131,6 +131,7 @@ class SyncEngine:
         next one is read and encoded and the previous ack is marked. One request in flight at a
         time, so the server still ingests in site_seq order (its conflict check relies on it); a
         batch is marked pushed only after its own ack."""
+        self._after_restore()
         if not isinstance(self.client, HttpSyncClient):
             pushed = 0
             while not self._stop.is_set() and (n := self.push_once()):
@@ -153,6 +154,21 @@ class SyncEngine:
         if acked is not None:
             self._mark_pushed(*acked)
         return pushed
+
+    def _after_restore(self) -> None:
+        """A desk restored from a backup (services/backup.py) re-issues, before its first push, the
+        changes it had not pushed that the hub does not hold (the hub's status says how far it holds
+        the old site)."""
+        if self.store.get_meta("restore_pending") is None:
+            return
+        status = getattr(self.client, "status", None)
+        if status is None:
+            return
+        from ..services.backup import reissue_restored
+
+        out = reissue_restored(self.store, status())
+        if out is not None:
+            log.info("restored desk: re-issued its unpushed changes %s", out)
 
     def _read_batch(self, after: int | None) -> tuple[list[Any], bytes] | None:
         """Up to PUSH_BATCH unpushed rows (after site_seq `after`) and their push body; each row starts

@@ -186,7 +186,9 @@ class AgenciesDialog(QDialog):
                 "arrive_minutes": self.tr("Arrive within"),
             }
             self.status.setText(
-                self.tr("Check: %1").replace("%1", ", ".join(names.get(f, self.tr("another field")) for f in exc.problems))
+                self.tr("Check: %1").replace(
+                    "%1", ", ".join(names.get(f, self.tr("another field")) for f in exc.problems)
+                )
             )
             return
         except DomainError as exc:

@@ -20,7 +20,9 @@ from ..domain import phone
 from ..services.calls import CallerHistory
 
 # Neither style is red: red means "danger" on this desk, and a flag must never read "do not help".
-PRANKS_ONLY_STYLE = "color: #3e2723; background: #ffe0b2; border: 1px solid #f57c00; padding: 2px 8px; border-radius: 3px;"
+PRANKS_ONLY_STYLE = (
+    "color: #3e2723; background: #ffe0b2; border: 1px solid #f57c00; padding: 2px 8px; border-radius: 3px;"
+)
 WITH_EMERGENCY_STYLE = (
     "color: #0d47a1; background: #e3f2fd; border: 1px solid #1565c0; padding: 2px 8px; border-radius: 3px;"
 )

@@ -285,7 +285,7 @@ def _subscribe(ui: DeskUi) -> None:
 
 
 def open_incident(ui: DeskUi, incident_id: str, *, focus: bool = True) -> None:
-    """Show the incident in the detail dock (from the list, a map marker, Alt+I)."""
+    """Show the incident in the detail dock (from the list, a map marker, Alt+U)."""
     if ui.incident_detail is None:
         return
     dock = ui.window.docks["incidentDetailDock"]
@@ -323,7 +323,7 @@ def _wire_incident_work(ui: DeskUi, replay: Any) -> None:
             window.call_log.setFocus()
 
     def attach_open() -> None:
-        """Alt+I: the answered call becomes another report of the caller's open incident, which opens."""
+        """Alt+U: the answered call becomes another report of the caller's open incident, which opens."""
         from ..services.incident_list import open_incident as caller_open
 
         hist = window._history  # the caller history shown for the line (looked up while it rang)

@@ -105,6 +105,7 @@ class IncidentDetail(QWidget):
         self._filling = False
         self._busy = False
         self.reauth: Any = None
+        self._stale_note = ""  # the last save's race with another desk, shown until the next save
         self.confirm_overwrite: Callable[[], bool] = self._ask_overwrite
         self._build(gazetteer)
         self._draft_timer = QTimer(self)
@@ -280,6 +281,8 @@ class IncidentDetail(QWidget):
         """Show `incident_id` (read on the runner); what was typed for the previous one stays a draft."""
         if self.incident_id is not None and self.incident_id != incident_id:
             self.save_draft()
+        if self.incident_id != incident_id:
+            self._stale_note = ""
         self.incident_id = incident_id
         self._focus_after = focus
         self._load(keep_edits=False)
@@ -377,10 +380,11 @@ class IncidentDetail(QWidget):
 
     def _show_conflicts(self, data: IncidentDetailData) -> None:
         if not data.conflicts:
-            self.conflicts.hide()
+            self.conflicts.setText(self._stale_note)
+            self.conflicts.setVisible(bool(self._stale_note))
             return
         names = [self.timeline.field_name(c["col"]) for c in data.conflicts]
-        self.conflicts.setText(
+        self.conflicts.setText(self._stale_note + ("\n" if self._stale_note else "") +
             self.tr(
                 "Sync conflict on {fields}: another desk changed it at the same time. Both values are kept; "
                 "the newer one is shown until a supervisor decides (Desk → Sync conflicts)."
@@ -595,14 +599,16 @@ class IncidentDetail(QWidget):
         self._busy = False
         self.dirty = False
         self.seen = dict(result.clock)
+        self._stale_note = ""
         if result.stale:
             names = ", ".join(self.timeline.field_name(c) for c in result.stale)
-            self.conflicts.setText(
+            self._stale_note = (
                 self.tr(
                     "{fields} had been changed at another desk while you edited; your value is saved and "
                     "the other is kept for a supervisor."
                 ).format(fields=names)
             )
+            self.conflicts.setText(self._stale_note)
             self.conflicts.show()
         self.info.setText(
             self.tr("Saved: {fields}").format(

@@ -70,13 +70,11 @@ class VictimsField(QWidget):
             box.setToolTip(self.tr("? = not known yet; 0 = none"))
             caption = QLabel(labels.victim_condition(cond), self)
             caption.setBuddy(box)
-            row, pair = divmod(i, 2)
-            grid.addWidget(caption, row, pair * 2)
-            grid.addWidget(box, row, pair * 2 + 1)
+            grid.addWidget(caption, i, 0)  # one condition a row: narrow enough for a 1024-wide screen
+            grid.addWidget(box, i, 1)
             box.valueChanged.connect(lambda _v: self.changed.emit())
             self.boxes[col], self.captions[col] = box, caption
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
 
     def values(self) -> dict[str, int | None]:
         """{incident column: count or None}."""

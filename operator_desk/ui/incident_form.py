@@ -10,8 +10,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -22,19 +23,28 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ..domain.enums import IncidentCategory, Priority
+from ..domain.enums import VICTIM_COLUMNS, IncidentCategory, Priority, ReportSource
 from ..domain.errors import DeskError, DomainError, ValidationError
 from ..domain.ids import new_id
-from ..domain.location import Location, is_kelurahan
+from ..domain.location import Location, clean_rt_rw, is_kelurahan
 from ..domain.rules import OpenIncident
 from . import labels
 from .errors import error_label
 from .form_services import FormServices
+from .incident_fields import (
+    AddressUnitsField,
+    CallbackField,
+    EventTimeField,
+    KabupatenField,
+    VictimsField,
+    relation_combo,
+    source_combo,
+)
 from .location_search import LocationSearch, PlaceChoice
 from .tasks import TaskRunner, default_runner
 
@@ -47,7 +57,10 @@ class IncidentForm(QWidget):
     """Create an incident for the current call; emits `saved(incident_id)`."""
 
     saved = Signal(str)
+    saved_number = Signal(str)  # the human number of what was saved or attached to (the status bar keeps it)
     location_changed = Signal(float, float)
+    active_changed = Signal(bool)  # an emergency is open in the form (the window gives it room)
+    step_changed = Signal(str)  # what is still missing, for the incoming-call bar
 
     def __init__(
         self, services: FormServices, parent: QWidget | None = None, runner: TaskRunner | None = None
@@ -64,6 +77,11 @@ class IncidentForm(QWidget):
         self.dirty = False
         self._pending_duplicates: list[OpenIncident] = []
         self.confirm_overwrite: Callable[[], bool] = self._ask_overwrite
+        self.active = False
+        self._last_step = ""
+        self._problems: dict[str, str] = {}
+        self._kabupaten_filled = False
+        self._viewport: QWidget | None = None
         self._build()
         self._draft_timer = QTimer(self)
         self._draft_timer.setInterval(DRAFT_INTERVAL_MS)
@@ -106,16 +124,18 @@ class IncidentForm(QWidget):
         self.occurred = EventTimeField(self.sv.now_ms, self.sv.zone, self)
         self.caller_name = QLineEdit(self)
         self.caller_name.setObjectName("callerName")
-        self.relation = relation_combo(self)
         self.caller_number = QLineEdit(self)
         self.caller_number.setObjectName("callerNumber")
         self.callback = CallbackField(self)
+        self.relation = relation_combo(self)
         self.source = source_combo(self)
         self.narrative = QPlainTextEdit(self)
         self.narrative.setObjectName("narrative")
         self.narrative.setTabChangesFocus(True)
         self.narrative.setPlaceholderText(self.tr("What happened, who is hurt, what is needed"))
-        self.narrative.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        lines = self.fontMetrics().lineSpacing()
+        self.narrative.setMinimumHeight(lines * 3 + 12)
+        self.narrative.setMaximumHeight(lines * 10 + 12)  # its preferred height is what a scroll area asks for
         self.victims = VictimsField(self)
         self.agencies = QListWidget(self)
         self.agencies.setObjectName("agencies")
@@ -167,16 +187,16 @@ class IncidentForm(QWidget):
         where.addRow(self.tr("Landmark"), self.landmark)
         where.addRow(self.tr("Kabupaten/kota"), self.kabupaten)
         where.addRow(self.tr("Time of event"), self.occurred)
+        where.addRow(self.tr("Refer to"), self.agencies)  # suggested by category and place (Tab: the last field)
         who = QFormLayout()
         who.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         who.addRow(self.tr("Caller name"), self.caller_name)
-        who.addRow(self.tr("Relation"), self.relation)
         who.addRow(self.tr("Caller number"), self.caller_number)
         who.addRow(self.tr("Call back on"), self.callback)
+        who.addRow(self.tr("Relation"), self.relation)
         who.addRow(self.tr("Source"), self.source)
         who.addRow(self.tr("Narrative"), self.narrative)
         who.addRow(self.tr("Victims"), self.victims)
-        who.addRow(self.tr("Refer to"), self.agencies)
         self.columns = (where, who)
         self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.body.setSpacing(14)
@@ -193,7 +213,6 @@ class IncidentForm(QWidget):
         layout.addWidget(self.errors)
         layout.addLayout(buttons)
         layout.addStretch(0)
-        self.setTabOrder(self.caller_number, self.callback)  # the call-back number right after the caller ID
 
         for w in (self.address, self.landmark, self.caller_name, self.caller_number, self.callback, self.occurred):
             w.textEdited.connect(self._touched)
@@ -214,7 +233,8 @@ class IncidentForm(QWidget):
     # -- room: two columns when the form is wide enough -------------------------------------------------
     def column_widths(self) -> tuple[int, int]:
         """(one column, two columns): the least width the form needs laid out either way."""
-        m = self.layout().contentsMargins()
+        layout = self.layout()
+        m = layout.contentsMargins() if layout is not None else QMargins()
         where, who = (c.minimumSize().width() for c in self.columns)
         edge = m.left() + m.right()
         return max(where, who) + edge, where + who + self.body.spacing() + edge
@@ -248,7 +268,7 @@ class IncidentForm(QWidget):
 
     def eventFilter(self, watched: QObject, e: QEvent) -> bool:
         if watched is self._viewport and e.type() == QEvent.Type.Resize:
-            self.fit_to(watched.width())  # type: ignore[attr-defined]
+            self.fit_to(watched.width())
         return super().eventFilter(watched, e)
 
     # -- state --------------------------------------------------------------------------------------
@@ -360,6 +380,10 @@ class IncidentForm(QWidget):
             desa_code, desa_name = choice.code, choice.name
         elif choice.level == "kecamatan":
             kec_code, kec_name = choice.code, choice.name
+        elif choice.level in ("kabupaten", "kota", "kabupaten_kota"):
+            self._fill_kabupaten()
+            outside = choice.code is not None and choice.code != self.kabupaten.home_code
+            self.kabupaten.set_value(choice.code, choice.name, outside)
         elif choice.lat is not None and choice.lon is not None and self.sv.locate is not None:
             place = self.sv.locate(choice.lat, choice.lon)
             if place:
@@ -376,6 +400,10 @@ class IncidentForm(QWidget):
             source="gazetteer",
             confirmed=True,
         )
+        if desa_code or choice.level == "kecamatan":
+            self.kabupaten.reset()  # a place of the region's own gazetteer
+        elif choice.lat is not None and choice.lon is not None and choice.level in ("poi", "landmark"):
+            self._mark_jurisdiction(choice.lat, choice.lon, desa_code)
         self._touched()
         self._show_location()
         self._suggest_agencies()
@@ -401,10 +429,22 @@ class IncidentForm(QWidget):
         )
         if desa_name:
             self.place.edit.setText(desa_name)
+        self._mark_jurisdiction(lat, lon, desa_code)
         self._touched()
         self._show_location()
         self._suggest_agencies()
         return True
+
+    def _mark_jurisdiction(self, lat: float, lon: float, desa_code: str | None) -> None:
+        """A point outside the region is marked so, with the neighbour whose 112 takes it when known."""
+        self._fill_kabupaten()
+        where = self.sv.jurisdiction(lat, lon, desa_code)
+        if where is None:
+            return
+        if where.outside:
+            self.kabupaten.set_value(where.kabupaten_code, where.kabupaten_name, True)
+        else:
+            self.kabupaten.reset()
 
     def _ask_overwrite(self) -> bool:
         answer = QMessageBox.question(
@@ -434,11 +474,18 @@ class IncidentForm(QWidget):
 
     def current_location(self) -> Location:
         loc = self.location
+        code, name, outside = self.kabupaten.value()
         return Location(
             **{
                 **loc.to_dict(),
                 "address": self.address.text().strip(),
                 "landmark": self.landmark.text().strip() or loc.landmark,
+                "gang": self.units.gang.text().strip(),
+                "rt": clean_rt_rw(self.units.rt.text()) or self.units.rt.text().strip(),
+                "rw": clean_rt_rw(self.units.rw.text()) or self.units.rw.text().strip(),
+                "kabupaten_code": code,
+                "kabupaten_name": name,
+                "outside_region": outside,
             }
         )
 
@@ -451,8 +498,36 @@ class IncidentForm(QWidget):
             "caller_name": self.caller_name.text().strip(),
             "caller_number": self.caller_number.text().strip(),
             "narrative": self.narrative.toPlainText().strip(),
-            "casualties": self.casualties.value(),
+            **self.victims.values(),
+            "callback_number": self.callback.text().strip(),
+            "caller_relation": self.relation.code(),
+            "report_source": self.source.code(),
         }
+
+    def _occurred(self) -> tuple[int | None, bool]:
+        """(the event's time, whether what is typed is a time)."""
+        try:
+            return self.occurred.ms(), True
+        except ValueError:
+            return None, False
+
+    def check(self) -> dict[str, str]:
+        """Every problem of the fields as they are now ({field: code}; empty when it can be saved)."""
+        from ..domain.rules import validate_incident
+
+        data = self.fields()
+        at, ok = self._occurred()
+        data["occurred_at"] = at
+        problems: dict[str, str] = {}
+        try:
+            validate_incident(data)
+        except ValidationError as exc:
+            problems.update(exc.problems)
+        if not ok:
+            problems["occurred_at"] = "invalid_value"
+        elif at is not None and at > self.sv.now_ms() + 10 * 60_000:
+            problems["occurred_at"] = "out_of_range"
+        return problems
 
     def save(self, force_new: bool = False) -> None:
         """Ctrl+Enter. Checks the fields here, then looks for duplicates and saves on the task runner;
@@ -460,15 +535,14 @@ class IncidentForm(QWidget):
         nothing typed in those milliseconds is lost by the reset."""
         if self._saving:
             return
-        data = self.fields()
-        self.errors.clear()
-        try:
-            from ..domain.rules import validate_incident
-
-            validate_incident(data)
-        except ValidationError as exc:
-            self._show_errors(exc)
+        problems = self.check()
+        if problems:
+            self._show_errors(ValidationError(problems), focus=True)
             return
+        self._problems = {}
+        self.errors.clear()
+        data = self.fields()
+        data["occurred_at"] = self._occurred()[0]
         call_id, agencies = self.call_id, self.checked_agencies()
         sv = self.sv
 
@@ -505,8 +579,10 @@ class IncidentForm(QWidget):
             return
         self._safe_discard()
         self.reset()
+        self._set_active(False)
         self.info.setText(self.tr("Saved {number}").format(number=number))
         self.saved.emit(value)
+        self.saved_number.emit(number)
 
     def _save_failed(self, exc: BaseException) -> None:
         """Nothing typed is lost: the fields stay, the reason is shown (SQLite's own text: the log)."""
@@ -528,26 +604,71 @@ class IncidentForm(QWidget):
                         "fix it and press Ctrl+Enter again.").format(reason=error_label(None))
             )
 
-    def _show_errors(self, exc: ValidationError) -> None:
-        names = {
+    def _field_names(self) -> dict[str, str]:
+        return {
             "category": self.tr("Category"),
             "priority": self.tr("Priority"),
             "location": self.tr("Place"),
-            "casualties": self.tr("Casualties"),
+            "casualties": self.tr("Victims"),
             "narrative": self.tr("Narrative"),
+            "callback_number": self.tr("Call back on"),
+            "occurred_at": self.tr("Time of event"),
+            "caller_relation": self.tr("Relation"),
+            "report_source": self.tr("Source"),
+            "rt": self.tr("RT"),
+            "rw": self.tr("RW"),
+            **{col: labels.victim_condition(cond) for cond, col in VICTIM_COLUMNS.items()},
         }
-        self.errors.setText(
-            "; ".join(f"{names.get(f, f)}: {error_label(c)}" for f, c in exc.problems.items())
-        )
-        focus = {
+
+    def _field_widgets(self) -> dict[str, QWidget]:
+        return {
             "category": self.category,
             "priority": self.priority,
             "location": self.place.edit,
-            "casualties": self.casualties,
             "narrative": self.narrative,
-        }.get(next(iter(exc.problems)))
-        if focus is not None:
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            "callback_number": self.callback,
+            "occurred_at": self.occurred,
+            "caller_relation": self.relation,
+            "report_source": self.source,
+            "rt": self.units.rt,
+            "rw": self.units.rw,
+            "casualties": self.victims.first(),
+            **dict(self.victims.boxes),
+        }
+
+    def _show_errors(self, exc: ValidationError, focus: bool = True) -> None:
+        """The problems on the error line (right above the Save button), the first wrong field focused
+        (in the form's order); each goes as soon as its field is fixed (`_recheck`)."""
+        widgets = self._field_widgets()
+        order = list(widgets)
+        self._problems = dict(sorted(exc.problems.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+        self._render_errors()
+        if focus and self._problems:
+            target = widgets.get(next(iter(self._problems)))
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._reveal(target)
+
+    def _render_errors(self) -> None:
+        names = self._field_names()
+        self.errors.setText(
+            "; ".join(f"{names.get(f, f)}: {error_label(c)}" for f, c in self._problems.items())
+        )
+
+    def _recheck(self) -> None:
+        """A field changed while errors show: the fixed ones go (new ones wait for the next Ctrl+Enter)."""
+        now = self.check()
+        kept = {f: c for f, c in self._problems.items() if f in now}
+        if kept != self._problems:
+            self._problems = {f: now[f] for f in kept}
+            self._render_errors()
+
+    def _reveal(self, widget: QWidget) -> None:
+        """In a scrolled dock, scroll the focused field and the error line into view."""
+        area = self._viewport.parentWidget() if self._viewport is not None else None
+        if isinstance(area, QScrollArea):
+            area.ensureWidgetVisible(self.errors)
+            area.ensureWidgetVisible(widget)
 
     def _offer_duplicate(self, dups: list[OpenIncident]) -> None:
         self._pending_duplicates = dups
@@ -579,8 +700,10 @@ class IncidentForm(QWidget):
             self._end_saving()
             self._safe_discard()
             self.reset()
+            self._set_active(False)
             self.info.setText(self.tr("Call attached to {number}").format(number=target.number))
             self.saved.emit(incident_id)
+            self.saved_number.emit(str(target.number))
 
         self._begin_saving()
         self.runner.run(work, attached, self._save_failed, initiator=self)
@@ -614,6 +737,7 @@ class IncidentForm(QWidget):
         data["call_id"] = self.call_id
         data["agencies"] = self.checked_agencies()
         data["place_text"] = self.place.edit.text()
+        data["occurred_text"] = self.occurred.text()
         return data
 
     def stop(self) -> None:
@@ -671,7 +795,17 @@ class IncidentForm(QWidget):
         self.caller_name.setText(p.get("caller_name") or "")
         self.caller_number.setText(p.get("caller_number") or "")
         self.narrative.setPlainText(p.get("narrative") or "")
-        self.casualties.setValue(int(p.get("casualties") or 0))
+        self.units.set_values(self.location.gang, self.location.rt, self.location.rw)
+        self.kabupaten.set_value(self.location.kabupaten_code, self.location.kabupaten_name,
+                                 self.location.outside_region)
+        self.occurred.setText(p.get("occurred_text") or "")
+        self.callback.setText(p.get("callback_number") or "")
+        self.relation.set_code(p.get("caller_relation"))
+        self.source.set_code(p.get("report_source") or str(ReportSource.PHONE_112))
+        if any(col in p for col in VICTIM_COLUMNS.values()):
+            self.victims.set_values(p)
+        elif isinstance(p.get("casualties"), int) and p["casualties"] > 0:  # a draft of an older desk
+            self.victims.set_values({"victims_unknown": p["casualties"]})
         self._show_location()
         self._suggest_agencies()
         for i in range(self.agencies.count()):
@@ -680,4 +814,92 @@ class IncidentForm(QWidget):
                 item.setCheckState(Qt.CheckState.Checked)
         self.info.setText(self.tr("Draft restored"))
         self.dirty = False
+        self._set_active(True)
         return True
+
+
+class FormRoom(QObject):
+    """While an emergency is open in the form, the window gives it room (issue 16): the form's dock takes
+    the width two columns need (at 1366x768 every field, the error line and Save show without scrolling),
+    the call log and the other docks (referrals, handover, statistics, incident list) step aside, the caller's history
+    becomes a tab beside the form, the map keeps what is left. When the form is saved (or attached) the
+    window's layout is put back as it was. `normal_state()` is that layout, for saving the window's
+    layout while an emergency is open."""
+
+    KEEP = frozenset({"incidentDock", "mapDock", "historyDock"})  # every other dock steps aside
+    EDGE = 28  # the scroll area's vertical bar and frame, the dock's margins
+
+    def __init__(
+        self,
+        window: Any,  # the QMainWindow (typed loosely: main_window imports this module)
+        form: IncidentForm,
+        docks: dict[str, Any],
+        step_aside: list[QWidget],
+        version: int,
+    ) -> None:
+        super().__init__(window)
+        self.window, self.form, self.docks, self.step_aside, self.version = window, form, docks, step_aside, version
+        self._state: Any = None
+        form.active_changed.connect(self._active)
+        window.installEventFilter(self)
+
+    @property
+    def open(self) -> bool:
+        return self._state is not None
+
+    def normal_state(self) -> Any:
+        """The window's layout from before the emergency (None when no emergency is open)."""
+        return self._state
+
+    def _active(self, on: bool) -> None:
+        if on:
+            self.enter()
+        else:
+            self.leave()
+
+    def enter(self) -> None:
+        if self._state is not None or "incidentDock" not in self.docks:
+            return
+        self._state = self.window.saveState(self.version)
+        for part in self.step_aside:
+            part.hide()
+        for name, dock in self.docks.items():
+            if name not in self.KEEP:
+                dock.hide()
+        form_dock = self.docks["incidentDock"]
+        form_dock.show()
+        history = self.docks.get("historyDock")
+        if history is not None and not history.isFloating():
+            self.window.tabifyDockWidget(form_dock, history)
+        form_dock.raise_()
+        self.arrange()
+
+    def arrange(self) -> None:
+        """The form's dock as wide as two columns need (or all there is), the map the rest."""
+        if self._state is None:
+            return
+        width = self.window.width()
+        _one, two = self.form.column_widths()
+        central = self.window.centralWidget()
+        central_min = central.minimumSizeHint().width() if central is not None else 0
+        map_dock = self.docks.get("mapDock")
+        map_min = 220 if map_dock is not None and map_dock.isVisible() else 0
+        form_w = min(width - central_min - map_min - 16, max(two + self.EDGE, int(width * 0.5)))
+        docks, sizes = [self.docks["incidentDock"]], [form_w]
+        if map_min:
+            docks.append(map_dock)
+            sizes.append(max(map_min, width - form_w - central_min - 16))
+        self.window.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
+
+    def leave(self) -> None:
+        if self._state is None:
+            return
+        state, self._state = self._state, None
+        for part in self.step_aside:
+            part.show()
+        self.window.restoreState(state, self.version)
+
+    def eventFilter(self, watched: QObject, e: QEvent) -> bool:
+        if watched is self.window and e.type() in (QEvent.Type.Resize, QEvent.Type.Show) and self._state is not None:
+            self.arrange()
+        return super().eventFilter(watched, e)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from ..domain import phone
 from ..domain.timeutil import local
 from ..services.calls import CallerHistory
+from ..services.incident_list import open_incident
 from ..services.session import DeskSession
 from . import caller_flags, labels
 
@@ -70,6 +71,18 @@ class IncomingCallBar(QFrame):
         self.keys = QLabel(self)
         self.keys.setObjectName("callKeys")
         self.keys.setTextFormat(Qt.TextFormat.PlainText)
+        # form16: while an emergency is open the incident form's next step shows below the keys; the bar
+        # is never taller than its text and its lines wrap when the form takes the width
+        self.next = QLabel(self)
+        self.next.setObjectName("formStep")
+        self.next.setTextFormat(Qt.TextFormat.PlainText)
+        self.next.setStyleSheet("font-weight: bold; color: #0d47a1;")
+        self.next.hide()
+        for label in (self.state, self.keys, self.next):
+            label.setWordWrap(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         row = QHBoxLayout()
         row.addWidget(self.state, 1)
         row.addWidget(self.flag)
@@ -78,7 +91,15 @@ class IncomingCallBar(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.keys)
         layout.addWidget(self.waiting)
+        layout.addWidget(self.next)
         self.refresh(None)
+
+    def set_step(self, text: str) -> None:
+        """The incident form's next step ("Isi kategori → lokasi → Ctrl+Enter") instead of the call's
+        keys while the form is open; "" when no form is open."""
+        self.next.setText(text)
+        self.next.setVisible(bool(text))
+        self.keys.setVisible(not text)
 
     def redraw(self) -> None:
         """Again with the history last shown (a waiting caller's history arrived)."""
@@ -112,6 +133,10 @@ class IncomingCallBar(QFrame):
             self.state.setText(self.tr("No call"))
             self.keys.setText(self.tr("F2 open a manual call"))
             self.setStyleSheet("")
+        open_inc = open_incident(hist.incidents) if hist is not None else None  # incident12: Alt+U
+        if open_inc is not None and (s.current is not None or s.ringing):
+            self.keys.setText(self.keys.text() + " · " + self.tr("open incident {number}: Alt+U adds this call")
+                              .format(number=open_inc["number"]))
         caller_flags.show_flag(self.flag, hist)
         waiting = caller_flags.waiting_text(caller_flags.waiting_calls(s), self.waiting_lookup.histories)
         self.waiting.setText(waiting)

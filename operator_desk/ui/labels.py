@@ -67,7 +67,6 @@ def priority(code: str | None) -> str:
     return names.get(code or "", code or "")
 
 
-
 def level(code: str | None) -> str:
     names = {
         "desa": QCoreApplication.translate("Labels", "Village"),

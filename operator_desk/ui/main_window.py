@@ -25,7 +25,7 @@ from ..services.accounts import Account
 from ..services.calls import CallerHistory, CallService
 from ..services.session import DeskSession
 from .call_log import CallLogPanel
-from .incident_form import IncidentForm
+from .incident_form import FormRoom, IncidentForm
 from .incoming import CallerHistoryView, IncomingCallBar
 from .status import DeskStatusBar
 from .tasks import TaskRunner, default_runner
@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
         self.show_user(None)
         self._actions()
         session.subscribe(self.refresh_call)
+        # an open emergency gets the room it needs; its next step on the bar, its number kept in the status bar
+        self.form_room = FormRoom(self, form, self.docks, [call_log], LAYOUT_VERSION)
+        form.step_changed.connect(self.incoming.set_step)
+        form.saved_number.connect(status.set_last_incident)
         self.restore_layout()
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -282,11 +286,11 @@ class MainWindow(QMainWindow):
         attach_open: Callable[[], object],
         back: Callable[[], object],
     ) -> None:
-        """The keys of working a saved incident (issue 12): F3, Ctrl+N, Alt+I, Esc."""
+        """The keys of working a saved incident (issue 12): F3, Ctrl+N, Alt+U, Esc (Alt+I is the Incident menu)."""
         menu = self.findChild(QMenu, "incidentMenu")
         self._action(menu, self.tr("Incident list"), [QKeySequence(Qt.Key.Key_F3)], open_list, "actIncidentList")
         self._action(menu, self.tr("Add a note"), [QKeySequence("Ctrl+N")], note, "actIncidentNote")
-        self._action(menu, self.tr("Attach the call to the caller's open incident"), [QKeySequence("Alt+I")],
+        self._action(menu, self.tr("Attach the call to the caller's open incident"), [QKeySequence("Alt+U")],
                      attach_open, "actAttachOpenIncident")
         self._action(menu, self.tr("Back to the current call"), [QKeySequence(Qt.Key.Key_Escape)], back,
                      "actBackToCall")
@@ -355,7 +359,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+F", self.tr("Search the call log")),
             ("F3", self.tr("The incident list (Enter opens the selected incident)")),
             ("Ctrl+N", self.tr("Add a note to the open incident")),
-            ("Alt+I", self.tr("Attach the current call to the caller's open incident and open it")),
+            ("Alt+U", self.tr("Attach the current call to the caller's open incident and open it")),
             ("Esc", self.tr("Back to the current call")),
         ]) + _referral_board_keys()
 
@@ -426,7 +430,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         s = self._settings()
         s.setValue("geometry", self.saveGeometry())
-        s.setValue("state", self.saveState(LAYOUT_VERSION))
+        s.setValue("state", self.form_room.normal_state() or self.saveState(LAYOUT_VERSION))
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -4,6 +4,12 @@ The desk's task runner calls `StatsService.compute` with plain numbers and retur
 `Stats` (key "stats": a request made while one runs replaces the older waiting one, and a result
 that is not the latest is dropped). Applying a result only fills small
 models and two plots. pyqtgraph is imported here, inside the widget, when the panel is built.
+
+Readable docked at 1366x768: below ~420 px of height the two plots share one tab widget beside the
+tables; "Full size" opens a second panel over the same service in a maximised window. Outcomes are
+drawn in the Okabe-Ito palette (`OUTCOME_COLORS`, distinguishable also with colour-blind vision:
+tests/ui/test_stats_panel.py measures it), named in a legend row and as swatches in the outcome
+table. Numbers follow the locale (Indonesian: 1.234 and 7,8 %).
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QDateEdit,
-    QGridLayout,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,27 +44,55 @@ from PySide6.QtWidgets import (
 
 from ..domain.timeutil import WITA, local
 from ..services.stats import OUTCOMES, Percentiles, Stats, StatsService, day_bounds
+from . import labels
 from .tasks import TaskRunner
 
+# The Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"): eight colours told apart also
+# with protanopia, deuteranopia and tritanopia. Prank (orange) and abandoned (reddish purple) differ in
+# hue and lightness; emergency is vermillion, calls in progress black.
 OUTCOME_COLORS = {
-    "emergency": "#c0392b",
-    "information": "#2980b9",
-    "prank": "#e67e22",
-    "ghost": "#7f8c8d",
-    "wrong_number": "#8e44ad",
-    "test": "#16a085",
-    "abandoned": "#d35400",
-    "open": "#bdc3c7",
+    "emergency": "#D55E00",  # vermillion
+    "information": "#0072B2",  # blue
+    "prank": "#E69F00",  # orange
+    "ghost": "#56B4E9",  # sky blue
+    "wrong_number": "#009E73",  # bluish green
+    "test": "#F0E442",  # yellow
+    "abandoned": "#CC79A7",  # reddish purple
+    "open": "#000000",  # black
 }
+ALL_CALLS_COLOR = "#0072B2"
+COMPACT_HEIGHT = 420  # below this the panel is docked: plots share a tab widget
+
+
+class NumberFormat:
+    """Counts and percentages in the panel's locale: Indonesian 1.234 and 7,8 %."""
+
+    def __init__(self, locale: QLocale | None = None) -> None:
+        self.locale = locale or QLocale()
+
+    def count(self, n: int) -> str:
+        return self.locale.toString(int(n))
+
+    def percent(self, x: float) -> str:
+        return self.locale.toString(float(x), "f", 1) + "\u00a0%"
 
 
 class RowsModel(QAbstractTableModel):
     """A read-only table of a few rows of plain values (statistics are small after aggregation)."""
 
-    def __init__(self, headers: list[str], parent: QObject | None = None) -> None:
+    def __init__(
+        self, headers: list[str], parent: QObject | None = None, numbers: NumberFormat | None = None
+    ) -> None:
         super().__init__(parent)
         self.headers = headers
         self.rows: list[list[Any]] = []
+        self.colors: list[str | None] = []  # a swatch before the first cell (the outcome's colour)
+        self.numbers = numbers or NumberFormat()
+
+    def set_colors(self, colors: list[str | None]) -> None:
+        self.colors = colors
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def set_rows(self, rows: list[list[Any]]) -> None:
         self.beginResetModel()
@@ -82,7 +117,14 @@ class RowsModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if value is None else str(value)
+            if isinstance(value, bool) or value is None:
+                return "" if value is None else str(value)
+            if isinstance(value, int):
+                return self.numbers.count(value)
+            return str(value)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and index.row() < len(self.colors):
+            color = self.colors[index.row()]
+            return QColor(color) if color else None
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -107,12 +149,17 @@ class StatsPanel(QWidget):
         runner: TaskRunner | None = None,
         zone: ZoneInfo = WITA,
         parent: QWidget | None = None,
+        numbers: NumberFormat | None = None,
+        full_size: bool = False,
     ) -> None:
         super().__init__(parent)
         import pyqtgraph as pg  # lazily: only a desk that opens the panel pays for it
 
-        self.setObjectName("statsPanel")
+        self.setObjectName("statsPanelFull" if full_size else "statsPanel")
         self.stats, self.now_ms, self.zone = stats, now_ms, zone
+        self.numbers = numbers or NumberFormat()
+        self.full_window: QDialog | None = None
+        self.compact: bool | None = None
         self._own_runner = runner is None
         self.runner = runner or TaskRunner(max_threads=1, parent=self)
         self._latest = 0
@@ -139,19 +186,33 @@ class StatsPanel(QWidget):
         top.addWidget(refresh)
         top.addStretch(1)
         top.addWidget(self.status)
+        self.full_btn = QPushButton(self.tr("Full size"), self)
+        self.full_btn.setObjectName("statsFullSize")
+        self.full_btn.setToolTip(self.tr("Open the statistics in a maximised window"))
+        self.full_btn.clicked.connect(self.open_full)
+        self.full_btn.setVisible(not full_size)
+        top.addWidget(self.full_btn)
         self.summary = QLabel(self)
         self.summary.setObjectName("statsSummary")
         self.summary.setWordWrap(True)
+        self.legend = QLabel(self)
+        self.legend.setObjectName("statsLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setText(self.legend_html())
         pg.setConfigOptions(antialias=True, background="w", foreground="k")
-        self.hour_plot = pg.PlotWidget(self, title=self.tr("Calls by hour of day (WITA)"))
-        self.day_plot = pg.PlotWidget(self, title=self.tr("Calls per day"))
+        self.hour_plot = pg.PlotWidget(self)
+        self.day_plot = pg.PlotWidget(self)
+        self.hour_title, self.day_title = self.tr("Calls by hour of day (WITA)"), self.tr("Calls per day")
+        self.day_plot.addLegend(offset=(40, 2), colCount=2, brush=(255, 255, 255, 210))
         for plot in (self.hour_plot, self.day_plot):
-            plot.addLegend(offset=(40, 2), colCount=4, brush=(255, 255, 255, 210))
+            plot.setMinimumHeight(40)  # docked at 1366x768 the panel has ~180 px in all
+            plot.setMouseEnabled(x=False, y=False)
         self._pg = pg
         self.tables: dict[str, RowsModel] = {
-            "outcomes": RowsModel([self.tr("Outcome"), self.tr("Calls"), "%"], self),
-            "categories": RowsModel([self.tr("Category"), self.tr("Incidents")], self),
-            "kecamatan": RowsModel([self.tr("Kecamatan"), self.tr("Incidents")], self),
+            "outcomes": RowsModel([self.tr("Outcome"), self.tr("Calls"), "%"], self, self.numbers),
+            "categories": RowsModel([self.tr("Category"), self.tr("Incidents")], self, self.numbers),
+            "kecamatan": RowsModel([self.tr("Kecamatan"), self.tr("Incidents")], self, self.numbers),
             "agencies": RowsModel(
                 [
                     self.tr("Agency"),
@@ -181,22 +242,106 @@ class StatsPanel(QWidget):
             "agencies": self.tr("Agencies"),
             "operators": self.tr("Operators"),
         }
+        row_height = self.fontMetrics().height() + 6
         for key, model in self.tables.items():
             view = QTableView(self)
             view.setModel(model)
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.verticalHeader().hide()
+            view.verticalHeader().setDefaultSectionSize(row_height)
+            view.setMinimumHeight(2 * row_height)
             tabs.addTab(view, titles[key])
-        grid = QGridLayout()
-        grid.addWidget(self.hour_plot, 0, 0)
-        grid.addWidget(self.day_plot, 1, 0)
-        grid.addWidget(tabs, 0, 1, 2, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        self.table_tabs = tabs
+        # The plots: side by side with the tables; docked (short) they share a tab widget.
+        self.plot_tabs = QTabWidget(self)
+        self.plot_tabs.setObjectName("statsPlotTabs")
+        self.plot_column = QWidget(self)
+        column = QVBoxLayout(self.plot_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.hour_label = QLabel(self.hour_title, self.plot_column)
+        self.day_label = QLabel(self.day_title, self.plot_column)
+        for label in (self.hour_label, self.day_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        body = QHBoxLayout()
+        body.addWidget(self.plot_tabs, 3)
+        body.addWidget(self.plot_column, 3)
+        body.addWidget(tabs, 2)
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(3)
         lay.addLayout(top)
         lay.addWidget(self.summary)
-        lay.addLayout(grid, 1)
+        lay.addWidget(self.legend)
+        lay.addLayout(body, 1)
+        self._arrange(compact=not full_size)
+
+    # -- layout -----------------------------------------------------------------------------------------
+    def _arrange(self, compact: bool) -> None:
+        """Docked (short): the plots as two tabs; tall: one above the other, each with its title."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        column = self.plot_column.layout()
+        assert column is not None
+        if compact:
+            for w in (self.hour_label, self.hour_plot, self.day_label, self.day_plot):
+                column.removeWidget(w)
+            self.hour_label.hide()
+            self.day_label.hide()
+            self.plot_tabs.addTab(self.hour_plot, self.hour_title)
+            self.plot_tabs.addTab(self.day_plot, self.day_title)
+            self.plot_column.hide()
+            self.plot_tabs.show()
+        else:
+            self.plot_tabs.clear()  # removes the pages, keeps the widgets
+            for w in (self.hour_label, self.hour_plot, self.day_label, self.day_plot):
+                w.setParent(self.plot_column)
+                column.addWidget(w)
+                w.show()
+            column.setStretchFactor(self.hour_plot, 1)
+            column.setStretchFactor(self.day_plot, 1)
+            self.plot_tabs.hide()
+            self.plot_column.show()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(compact=event.size().height() < COMPACT_HEIGHT)
+
+    def open_full(self) -> QDialog:
+        """The statistics in a maximised window of their own (same range), e.g. for a supervisor."""
+        if self.full_window is not None:
+            self.full_window.showMaximized()
+            self.full_window.raise_()
+            return self.full_window
+        window = QDialog(self.window())
+        window.setObjectName("statsFullWindow")
+        window.setWindowTitle(self.tr("Statistics"))
+        window.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        panel = StatsPanel(self.stats, self.now_ms, self.runner, self.zone, window, self.numbers, full_size=True)
+        layout = QVBoxLayout(window)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(panel)
+        window.resize(1366, 768)
+        self.full_window = window
+        window.finished.connect(lambda _r: setattr(self, "full_window", None))
+        window.finished.connect(window.deleteLater)
+        window.showMaximized()
+        if self.current is not None:
+            panel.apply(self.current)
+        else:
+            panel.request_from_widgets()
+        a, b = self.date_from.date(), self.date_to.date()
+        panel.date_from.setDate(a)
+        panel.date_to.setDate(b)
+        return window
+
+    def legend_html(self) -> str:
+        """Which colour is which outcome (the hour plot and the outcome table use the same colours)."""
+        items = [
+            f'<span style="color:{OUTCOME_COLORS[o]}; font-size:14px">&#9632;</span>&nbsp;{self.outcome_label(o)}'
+            for o in OUTCOMES
+        ]
+        return "&nbsp;&nbsp; ".join(items)
 
     # -- requests -------------------------------------------------------------------------------------
     def _quick(self, days: int) -> None:
@@ -216,7 +361,7 @@ class StatsPanel(QWidget):
         self._latest += 1
         span = day_bounds(first, last, self.zone)
         compute = self.stats.compute
-        self.runner.run(lambda: compute(*span), self.apply, self._failed, key="stats")
+        self.runner.run(lambda: compute(*span), self.apply, self._failed, key=f"stats-{id(self)}")
         self.status.setText(self.tr("Computing…"))
         return self._latest
 
@@ -224,7 +369,10 @@ class StatsPanel(QWidget):
         return self.runner.wait(msecs)
 
     def stop(self) -> None:
-        """Shutdown: wait for a computation in progress (only the panel's own runner)."""
+        """Shutdown: close the full-size window, wait for a computation in progress (own runner only)."""
+        if self.full_window is not None:
+            self.full_window.close()
+            self.full_window = None
         if self._own_runner:
             self.runner.shutdown()
 
@@ -263,7 +411,7 @@ class StatsPanel(QWidget):
             "utility_street_light": self.tr("Street light"),
             "missing_person": self.tr("Missing person"),
             "other": self.tr("Other"),
-        }.get(code, code)
+        }.get(code) or labels.category(code)  # a category added later: its name from the labels
 
     def apply(self, st: Stats) -> None:
         """Show a computed result (GUI thread; only small data)."""
@@ -271,16 +419,17 @@ class StatsPanel(QWidget):
         total = st.calls_total or 1
         self.summary.setText(
             self.tr("%1 calls, %2 incidents, %3 referrals. Answer %4, handling %5 (median / p90, min:s).")
-            .replace("%1", str(st.calls_total))
-            .replace("%2", str(st.incidents_total))
-            .replace("%3", str(sum(a.referrals for a in st.agencies)))
+            .replace("%1", self.numbers.count(st.calls_total))
+            .replace("%2", self.numbers.count(st.incidents_total))
+            .replace("%3", self.numbers.count(sum(a.referrals for a in st.agencies)))
             .replace("%4", _secs(st.answer))
             .replace("%5", _secs(st.handling))
         )
         self.tables["outcomes"].set_rows(
-            [[self.outcome_label(o), n, QLocale().toString(100 * n / total, "f", 1)]  # 7,8 in Indonesian
+            [[self.outcome_label(o), n, self.numbers.percent(100 * n / total)]  # 7,8 % in Indonesian
              for o, n in st.outcomes.items()]
         )
+        self.tables["outcomes"].set_colors([OUTCOME_COLORS.get(o) for o in st.outcomes])
         self.tables["categories"].set_rows(
             [[self.category_label(c), n] for c, n in st.incidents_by_category.items()]
         )
@@ -319,15 +468,18 @@ class StatsPanel(QWidget):
             self.hour_plot.addItem(item)
             base = [b + h for b, h in zip(base, heights, strict=True)]
         self.hour_plot.setXRange(-0.6, 23.6, padding=0)
-        self.hour_plot.setYRange(0, max(max(base), 1) * 1.3, padding=0)  # headroom for the legend
+        self.hour_plot.setYRange(0, max(max(base), 1) * 1.05, padding=0)  # the legend is the row above
         self.day_plot.clear()
         xs = list(range(len(st.by_day)))
         totals = [sum(c.values()) for _, c in st.by_day]
         emerg = [c.get("emergency", 0) for _, c in st.by_day]
         self.day_plot.plot(
-            xs, totals, pen=pg.mkPen("#2980b9", width=2), symbol="o", symbolSize=5, name=self.tr("All calls")
+            xs, totals, pen=pg.mkPen(ALL_CALLS_COLOR, width=2), symbol="o", symbolSize=5, name=self.tr("All calls")
         )
-        self.day_plot.plot(xs, emerg, pen=pg.mkPen("#c0392b", width=2), name=self.tr("Emergency"))
+        self.day_plot.plot(
+            xs, emerg, pen=pg.mkPen(OUTCOME_COLORS["emergency"], width=2, style=Qt.PenStyle.DashLine),
+            symbol="t", symbolSize=6, symbolBrush=OUTCOME_COLORS["emergency"], name=self.tr("Emergency"),
+        )
         self.day_plot.setYRange(0, max(max(totals, default=0), 1) * 1.3, padding=0)
         ticks = [(i, d[8:10] + "/" + d[5:7]) for i, (d, _) in enumerate(st.by_day)]
         step = max(1, len(ticks) // 10)

@@ -36,13 +36,21 @@ class DeskStatusBar(QStatusBar):
         self.source.setObjectName("sourceStatus")
         self.sync = QLabel(self.tr("Local only — no server configured"), self)
         self.sync.setObjectName("syncStatus")
-        for w in (self.operator, self.source, self.sync, self.desk, self.clock):
+        self.last_incident = QLabel(self)  # the incident saved last stays in sight (issue 16)
+        self.last_incident.setObjectName("lastIncident")
+        self.last_incident.hide()
+        for w in (self.last_incident, self.operator, self.source, self.sync, self.desk, self.clock):
             self.addPermanentWidget(w)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self.update_clock)
         self._tick.start()
         self.update_clock()
+
+    def set_last_incident(self, number: str) -> None:
+        """The incident just saved (or attached to): its number stays until the next one."""
+        self.last_incident.setText(self.tr("Last incident: {number}").format(number=number))
+        self.last_incident.setVisible(bool(number))
 
     def set_zone(self, zone: ZoneInfo) -> None:
         """The region arrived: the clock and 'last sync' show its time zone."""

@@ -19,6 +19,7 @@ from operator_desk.server import recordings
 from operator_desk.server.auth import cheap_hasher
 from operator_desk.server.core import SyncServer
 from operator_desk.server.sqlite_backend import SqliteStorage
+from operator_desk.store import keys
 
 pytestmark = pytest.mark.anyio
 CALL = "0190f1d2-7a1b-7c3d-8e4f-123456789abc"
@@ -52,6 +53,13 @@ def flac(seconds: float, freq: float = 440.0) -> bytes:
     return buf.getvalue()
 
 
+def stored(path: Path) -> bytes:
+    """A recording as the hub keeps it: sealed at rest (never the FLAC bytes), the FLAC once opened."""
+    assert b"fLaC" not in path.read_bytes()
+    with keys.open_recording(path, recordings.hub_recording_key(path.parent)) as f:
+        return f.read()
+
+
 def sha(data: bytes) -> dict[str, str]:
     return {recordings.SHA256_HEADER: hashlib.sha256(data).hexdigest()}
 
@@ -62,7 +70,7 @@ async def test_put_get_idempotent(hub: Any) -> None:
     assert len(data) < 1000
     r = await client.put(f"/recordings/{CALL}", content=data, headers=sha(data))
     assert r.status_code == 201 and r.json()["stored"] is True
-    assert (folder / f"{CALL}.flac").read_bytes() == data
+    assert stored(folder / f"{CALL}.flac") == data
     r = await client.put(f"/recordings/{CALL}", content=data, headers=sha(data))
     assert r.status_code == 200 and r.json()["stored"] is False
     r = await client.get(f"/recordings/{CALL}")
@@ -84,7 +92,7 @@ async def test_refusals(hub: Any) -> None:
     assert not list(folder.iterdir())
     assert (await client.put(f"/recordings/{CALL}", content=data, headers=sha(data))).status_code == 201
     r = await client.put(f"/recordings/{CALL}", content=two, headers=sha(two))
-    assert r.status_code == 409 and (folder / f"{CALL}.flac").read_bytes() == data  # evidence kept
+    assert r.status_code == 409 and stored(folder / f"{CALL}.flac") == data  # evidence kept
     r = await client.put("/recordings/..%2Fescape", content=data, headers=sha(data))
     assert r.status_code in (400, 404)
     r = await client.put(f"/recordings/{CALL}x", content=data, headers={recordings.SHA256_HEADER: "abc"})

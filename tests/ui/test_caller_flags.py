@@ -30,7 +30,9 @@ def _reddish(style: str) -> list[str]:
 
 def test_reddish_sees_the_old_red_flag() -> None:
     assert _reddish("color: white; background: #b71c1c;") == ["#b71c1c"]
-    assert _reddish(caller_flags.PRANKS_ONLY_STYLE) == [] and _reddish(caller_flags.WITH_EMERGENCY_STYLE) == []
+    assert (
+        _reddish(caller_flags.PRANKS_ONLY_STYLE) == [] and _reddish(caller_flags.WITH_EMERGENCY_STYLE) == []
+    )
 
 
 def _history(calls: CallService, number: str, pranks: int, emergencies: int) -> None:

@@ -44,8 +44,21 @@ def test_every_key_of_the_window_is_in_f1(qtbot, desk: Desk) -> None:  # type: i
     assert len(keys) >= 12  # F1, F2, F5-F9, Ctrl+Enter, Ctrl+R, Ctrl+F, Ctrl+L, the training keys, Alt+A/N
     missing = [what for what, seqs in keys if not any(_in_help(s, listed) for s in seqs)]
     assert missing == [], f"keys not in keys_help: {missing}"
-    for key in ("F1", "F2", "F5", "F6", "F7", "F8", "F9", "Ctrl+Enter", "Ctrl+R", "Ctrl+F", "Ctrl+L",
-                "Alt+A", "Alt+N"):
+    for key in (
+        "F1",
+        "F2",
+        "F5",
+        "F6",
+        "F7",
+        "F8",
+        "F9",
+        "Ctrl+Enter",
+        "Ctrl+R",
+        "Ctrl+F",
+        "Ctrl+L",
+        "Alt+A",
+        "Alt+N",
+    ):
         assert _in_help(QKeySequence(key, PORTABLE), listed), key
     board_keys = {k for k, _t in ReferralBoard.keys_help()}
     assert board_keys and board_keys <= {k for k, _t in desk.window.keys_help()}

@@ -41,15 +41,44 @@ from operator_desk.domain import enums
 from operator_desk.domain.errors import ErrorCode
 from operator_desk.ui.translate import install_translator, uninstall_translators
 
-QT_ENGLISH = {"Save", "Cancel", "OK", "Yes", "No", "Close", "Discard", "Apply", "Reset", "Open", "Help",
-              "Save All", "Retry", "Ignore", "Abort", "Restore Defaults", "Close without Saving",
-              "Undo", "Redo", "Cut", "Copy", "Paste", "Delete", "Select All"}
-SAME_IN_BOTH = {str(p) for p in enums.Priority}  # "P1" is what an Indonesian operator says too
+QT_ENGLISH = {
+    "Save",
+    "Cancel",
+    "OK",
+    "Yes",
+    "No",
+    "Close",
+    "Discard",
+    "Apply",
+    "Reset",
+    "Open",
+    "Help",
+    "Save All",
+    "Retry",
+    "Ignore",
+    "Abort",
+    "Restore Defaults",
+    "Close without Saving",
+    "Undo",
+    "Redo",
+    "Cut",
+    "Copy",
+    "Paste",
+    "Delete",
+    "Select All",
+}
+# Codes whose Indonesian word is the same: "P1" is what an Indonesian operator says too; "operator",
+# "simulator" are Indonesian words (KBBI); WhatsApp is a name.
+SAME_IN_BOTH = {str(p) for p in enums.Priority} | {"operator", "simulator", "whatsapp"}
 
 
 def _codes() -> set[str]:
-    codes = {str(m) for cls in vars(enums).values()
-             if isinstance(cls, type) and issubclass(cls, StrEnum) and cls is not StrEnum for m in cls}
+    codes = {
+        str(m)
+        for cls in vars(enums).values()
+        if isinstance(cls, type) and issubclass(cls, StrEnum) and cls is not StrEnum
+        for m in cls
+    }
     return (codes | {str(c) for c in ErrorCode}) - SAME_IN_BOTH
 
 
@@ -117,9 +146,7 @@ def _texts(widget: QWidget) -> Iterator[tuple[str, str]]:
         if w is not widget and not w.isVisibleTo(widget):
             continue
         where = f"{type(w).__name__}#{w.objectName()}"
-        if isinstance(w, QLabel):
-            yield where, w.text()
-        elif isinstance(w, QAbstractButton):
+        if isinstance(w, QLabel | QAbstractButton):
             yield where, w.text()
         elif isinstance(w, QGroupBox):
             yield where, w.title()
@@ -144,8 +171,12 @@ def _texts(widget: QWidget) -> Iterator[tuple[str, str]]:
 
 
 def _bad(widget: QWidget) -> list[str]:
-    return [f"{where}: {text!r} ({', '.join(why)})" for where, text in _texts(widget)
-            for why in [problems_of(text)] if why]
+    return [
+        f"{where}: {text!r} ({', '.join(why)})"
+        for where, text in _texts(widget)
+        for why in [problems_of(text)]
+        if why
+    ]
 
 
 @pytest.fixture
@@ -161,7 +192,9 @@ def desk_id(qtbot, tmp_path: Path, banjar_dir: Path, monkeypatch) -> Iterator[De
         return 0
 
     monkeypatch.setattr(QDialog, "exec", exec_)
-    d = create_desk(tmp_path / "data", region=banjar_dir, call_source="simulator", operator="Admin", demo=True)
+    d = create_desk(
+        tmp_path / "data", region=banjar_dir, call_source="simulator", operator="Admin", demo=True
+    )
     from operator_desk.services.accounts import ensure_demo_accounts
 
     ensure_demo_accounts(d.store)
@@ -227,4 +260,11 @@ def test_no_raw_code_nor_english_qt_label_on_the_indonesian_desk(qtbot, desk_id:
     assert box
     bad += [f"[F1] {b}" for b in _bad(box[0])]
     box[0].close()
+    before = set(QApplication.topLevelWidgets())
+    window.logout_action.trigger()  # the log-in dialog for the next operator
+    desk.settle()
+    login = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]
+    assert login, "log out showed no log-in dialog"
+    for dialog in login:
+        bad += [f"[log-in] {b}" for b in _bad(dialog)]
     assert bad == [], "\n".join(bad)

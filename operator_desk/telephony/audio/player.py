@@ -36,11 +36,16 @@ class LoadedRecording:
 
 
 def load_recording(path: str | Path, buckets: int = 2000) -> LoadedRecording:
-    """Decode a recording and compute its envelope (call from a worker thread, not the GUI)."""
+    """Decode a recording and compute its envelope (call from a worker thread, not the GUI).
+
+    A sealed recording (encrypted at rest, see recorder.py) is decrypted in memory, never to disk."""
     import soundfile as sf
 
+    from .recorder import open_plaintext
+
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        with open_plaintext(path) as f:
+            data, rate = sf.read(f, dtype="float32", always_2d=True)
     except Exception as exc:
         raise AudioDeviceError("recording_unreadable", f"{path}: {exc}") from exc
     n = max(1, min(buckets, len(data)))

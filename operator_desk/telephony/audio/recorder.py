@@ -4,6 +4,12 @@ Format decision: ONE FLAC file per call, 2 channels, 16-bit PCM at the call's cl
 G.711). Channel 0 (left) = caller (what the desk received), channel 1 (right) = operator (what the
 desk sent). One file keeps both tracks aligned sample by sample by construction (each frame pair is
 written together) and gives one SHA-256 for the call record. `split_tracks()` gives them apart.
+
+At rest the file is sealed (store/keys.py: chunked AES-256-GCM with a key derived from the desk's store
+key): FLAC is encoded straight into the sealing writer, so no plaintext audio touches the disk. The
+SHA-256 in the call record is the plaintext FLAC's (what the hub receives over TLS and checks). Files
+from before encryption at rest (plain FLAC) still read. A recording cut by a crash of the SIP worker
+is lost (its first chunk, with the FLAC header, is written at the end).
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
+
+from ...store import keys
 
 CALLER_CHANNEL = 0
 OPERATOR_CHANNEL = 1
@@ -35,12 +44,20 @@ class RecordingResult:
     error: str = ""  # a code when writing failed part-way ("write_failed"); the file may be short
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def sha256_file(path: str | Path, key: bytes | None = None) -> str:
+    """SHA-256 of a recording's plaintext (a sealed file is decrypted on the fly; a plain one as is).
+
+    `key`: the recording key; by default the desk's, found from the file's place in the data dir."""
+    if key is None and keys.is_sealed(path):
+        key = keys.recording_key_for_file(Path(path))
+    return keys.plaintext_sha256(path, key)
+
+
+def open_plaintext(path: str | Path, key: bytes | None = None) -> BinaryIO:
+    """A recording's plaintext FLAC as a readable, seekable file (decrypted in memory, chunk by chunk)."""
+    if key is None and keys.is_sealed(path):
+        key = keys.recording_key_for_file(Path(path))
+    return cast(BinaryIO, keys.open_recording(path, key))
 
 
 class CallRecorder:
@@ -50,17 +67,26 @@ class CallRecorder:
     worker's main thread, drains the queue, closes the file and hashes it.
     """
 
-    def __init__(self, path: str | Path, samplerate: int) -> None:
+    def __init__(self, path: str | Path, samplerate: int, key: bytes | None = None) -> None:
         import soundfile as sf  # imported here: only the SIP worker and tests need it
 
         self.path = Path(path)
         self.samplerate = samplerate
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self._key = key if key is not None else keys.recording_key_for_file(self.path)
+        except (keys.StoreKeyError, OSError) as exc:
+            raise RecordingError(f"{self.path}: no recording key: {exc}") from exc
+        try:
+            self._sink = keys.SealWriter(self.path, self._key)
+        except OSError as exc:
+            raise RecordingError(f"{self.path}: cannot open for recording: {exc}") from exc
+        try:
             self._file = sf.SoundFile(
-                str(self.path), "w", samplerate=samplerate, channels=2, format="FLAC", subtype="PCM_16"
+                self._sink, "w", samplerate=samplerate, channels=2, format="FLAC", subtype="PCM_16"
             )
         except Exception as exc:  # soundfile raises its own LibsndfileError/RuntimeError
+            self._sink.close()
             raise RecordingError(f"{self.path}: cannot open for recording: {exc}") from exc
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._frames = 0
@@ -89,7 +115,9 @@ class CallRecorder:
             try:
                 self._file.write(block)
                 self._frames += len(block)
-            except (OSError, RuntimeError):  # disk full, file removed (LibsndfileError): keep the call going
+            except (OSError, RuntimeError, AssertionError):  # disk full (LibsndfileError): keep the call going
+                self._error = "write_failed"
+            if self._sink.failed is not None:  # the sealed file could not be written (disk full)
                 self._error = "write_failed"
 
     def close(self) -> RecordingResult:
@@ -100,22 +128,39 @@ class CallRecorder:
             self._thread.join(timeout=10)
             try:
                 self._file.close()
-            except (OSError, RuntimeError):  # LibsndfileError, disk full
+            except (OSError, RuntimeError, AssertionError):  # LibsndfileError, disk full
                 self._error = self._error or "write_failed"
+            try:
+                self._sink.close()
+            except OSError:
+                self._error = self._error or "write_failed"
+        try:
+            digest = sha256_file(self.path, self._key)
+        except (OSError, keys.SealError):  # a file cut short by a full disk: hash what is there
+            digest = _raw_sha256(self.path)
         return RecordingResult(
             path=str(self.path),
             duration_s=round(self._frames / self.samplerate, 3),
-            sha256=sha256_file(self.path),
+            sha256=digest,
             frames=self._frames,
             error=self._error,
         )
 
 
-def split_tracks(path: str | Path) -> tuple[np.ndarray, np.ndarray, int]:
-    """Read a call recording back as (caller, operator, samplerate) float arrays."""
+def _raw_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def split_tracks(path: str | Path, key: bytes | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Read a call recording back as (caller, operator, samplerate) float arrays (decrypted in memory)."""
     import soundfile as sf
 
-    data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    with open_plaintext(path, key) as f:
+        data, rate = sf.read(f, dtype="float32", always_2d=True)
     if data.shape[1] != 2:
         raise RecordingError(f"{path}: expected 2 channels (caller, operator), found {data.shape[1]}")
     return data[:, CALLER_CHANNEL], data[:, OPERATOR_CHANNEL], int(rate)

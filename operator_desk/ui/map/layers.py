@@ -130,13 +130,21 @@ class RegionLayers:
                 if len(part) >= 2:
                     x, y = lonlat_to_merc_array(part[:, 0], part[:, 1])
                     target.addPolygon(_polygon(np.column_stack((x - ox, y - oy))))  # open polyline
+        # Kecamatan rank by how many desa/kelurahan they hold, then the smaller area: the dense towns
+        # (Martapura) are where most calls come from, and the big rural ones find room anyway.
+        desa_count: dict[str, int] = {}
+        for f in region.desa:
+            desa_count[str(f.parent_code)] = desa_count.get(str(f.parent_code), 0) + 1
         for level, feats, labels in (
             ("kecamatan", region.kecamatan, out.kecamatan_labels),
             ("desa", region.desa, out.desa_labels),
         ):
             for f in feats:
                 x, y = lonlat_to_merc(f.lon, f.lat)
-                labels.append(Label(f.name, x - ox, y - oy, level, float(f.geometry.area)))
+                area = float(f.geometry.area)
+                # (count, then the smaller area first: the denser town); areas are < 1e6 km2
+                rank = desa_count.get(str(f.code), 0) * 1e6 - area / 1e6 if level == "kecamatan" else area
+                labels.append(Label(f.name, x - ox, y - oy, level, rank))
             labels.sort(key=lambda lb: -lb.rank)
         if region.pois:
             lon = np.array([p.lon for p in region.pois])

@@ -31,8 +31,10 @@ from .sprites import (
     poi_atlas,
 )
 
-# Zoom thresholds (slippy-map levels). Banjar fitted in a 1280x800 panel is about zoom 10.
-KECAMATAN_LABEL_ZOOM = 9.0
+# Zoom thresholds (slippy-map levels). Banjar fitted in a 1280x800 panel is about zoom 10, in the map
+# dock of a 1366x768 screen (about 340x450) zoom 8.6: kecamatan names show from there on, smaller.
+KECAMATAN_LABEL_ZOOM = 7.5
+KECAMATAN_SMALL_ZOOM = 9.5  # below this kecamatan names use the small two-line style
 DESA_BOUNDARY_ZOOM = 9.5
 DESA_LABEL_ZOOM = 11.5
 MINOR_POI_ZOOM = 11.0
@@ -209,7 +211,9 @@ class MapRenderer:
                 lb = labels[i]
                 # POI names sit to the right of the icon; area names are centred on their point.
                 dx = 12.0 if lb.level == "poi" else 0.0
-                self.placer.place(p, lb, float(px[i]) + dx, float(py[i]), bold, centred=lb.level != "poi")
+                small = lb.level == "kecamatan" and zoom < KECAMATAN_SMALL_ZOOM
+                self.placer.place(p, lb, float(px[i]) + dx, float(py[i]), bold, centred=lb.level != "poi",
+                                  small=small)
 
     def _draw_incidents(self, p: QPainter) -> None:
         inc = self.incidents

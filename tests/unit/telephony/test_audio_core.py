@@ -15,7 +15,7 @@ from operator_desk.telephony.audio.dsp import (
     resample_linear,
     rms_dbfs,
 )
-from operator_desk.telephony.audio.recorder import CallRecorder, split_tracks
+from operator_desk.telephony.audio.recorder import CallRecorder, open_plaintext, split_tracks
 from operator_desk.telephony.audio.ringbuffer import SampleRing
 from operator_desk.telephony.audio.ringtone import ring_cycle
 
@@ -80,7 +80,11 @@ def test_recorder_writes_aligned_tracks_with_hash_and_duration(tmp_path: Path) -
     result = rec.close()
     assert rec.close() == result  # idempotent
     assert result.frames == 16000 and result.duration_s == 2.0 and result.error == ""
-    assert result.sha256 == hashlib.sha256(Path(result.path).read_bytes()).hexdigest()
+    # sealed at rest (store/keys.py); the hash in the call record is the plaintext FLAC's
+    assert not Path(result.path).read_bytes().startswith(b"fLaC")
+    with open_plaintext(result.path) as f:
+        plain = f.read()
+    assert plain.startswith(b"fLaC") and result.sha256 == hashlib.sha256(plain).hexdigest()
     c, o, rate = split_tracks(result.path)
     assert rate == 8000 and len(c) == len(o) == 16000
     assert dominant_frequency(c, rate) == pytest.approx(1234.0, abs=2)
