@@ -191,12 +191,15 @@ class Core:
         if not token:
             self.on_sync_status(SyncStatus(online=False, error="unauthorized"))
             return
-        self.sync = SyncEngine(self.store, self.server, token, on_status=self.on_sync_status)
+        from .sync.cli import hub_verify
+
+        verify = hub_verify(self.store)  # the CA pinned by `join --ca-file`, else the system's
+        self.sync = SyncEngine(self.store, self.server, token, on_status=self.on_sync_status, verify=verify)
         self.on_sync_status(SyncStatus())  # joined, not yet synced: never "local only" meanwhile
         self.sync.start()
         from .services.recordings import RecordingUploader
 
-        self.uploader = RecordingUploader(self.store, self.server, token, self.data_dir)
+        self.uploader = RecordingUploader(self.store, self.server, token, self.data_dir, verify=verify)
         self.uploader.start()
 
     def close(self) -> None:

@@ -78,6 +78,7 @@ class Incident(Record):
     victims_unknown: int | None = None
     caller_relation: str | None = None
     report_source: str | None = None
+    merged_into: str | None = None  # m016_incident_work: the incident a supervisor merged this one into
 
     def victims(self) -> dict[str, int | None]:
         """{condition code: count or None} in the order meninggal, luka berat, luka ringan, belum diketahui."""

@@ -188,7 +188,6 @@ TABLES: tuple[Table, ...] = (
             _time("updated_at"),
             _t("created_by"),
             _t("updated_by"),
-            _t("merged_into"),  # the incident this one was merged into (a supervisor's merge)
             # m015_incident_fields (form16): call-back number (E.164) apart from the caller ID, the
             # event's time apart from the report's, victims by condition (null: unknown, 0: none),
             # the caller's relation to the event and the report's source.
@@ -200,6 +199,7 @@ TABLES: tuple[Table, ...] = (
             _count("victims_unknown", 100_000),
             _code("caller_relation", _codes(CallerRelation)),
             _code("report_source", _codes(ReportSource)),
+            _t("merged_into"),  # m016_incident_work (incident12): the incident a supervisor merged this one into
         ),
         generated=("lat", "lon", "desa_code", "kecamatan_code"),
     ),

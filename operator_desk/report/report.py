@@ -89,6 +89,9 @@ def build_report(
     from_ms, to_ms = day_bounds(first, last, zone)
     report = report_from_stats(compute_stats(conn, from_ms, to_ms, zone), first, last, generated_ms, region)
     report["incidents"].update(incident_field_figures(conn, from_ms, to_ms))
+    from ..services.service_level import service_level_report
+
+    report["service_level"] = service_level_report(conn, from_ms, to_ms, zone)  # issue 14: counts per period
     return report
 
 
@@ -127,6 +130,12 @@ def mask_report(report: dict[str, Any]) -> dict[str, Any]:
         **report,
         "masked": True,
         "operators": [{**o, "operator": initials(o.get("operator"))} for o in report.get("operators", [])],
+        **(
+            {"service_level": {**report["service_level"], "by_operator": [
+                {**o, "operator": initials(o.get("operator"))} for o in report["service_level"]["by_operator"]
+            ]}}
+            if "service_level" in report else {}
+        ),
     }
 
 

@@ -466,7 +466,11 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
                           background=True)
         for k, v in out.items():
             counts[k] += v
-    store.raw_write(lambda c: c.execute("DELETE FROM meta WHERE key=?", (PENDING_KEY,)))
+    def finish(c: sqlite3.Connection) -> None:  # what stays: the changes the hub would refuse (owner)
+        c.execute("DELETE FROM restore_pending WHERE state IN ('reissued', 'superseded')")
+        c.execute("DELETE FROM meta WHERE key=?", (PENDING_KEY,))
+
+    store.raw_write(finish)
     return counts
 
 
@@ -497,7 +501,6 @@ def _reissue_rows(tx: Any, rows: list[Any], old_site: str) -> dict[str, int]:
         counts[state] += 1
         done.append((state, old_seq))
     tx.conn.executemany("UPDATE restore_pending SET state=? WHERE old_seq=?", done)
-    tx.conn.execute("DELETE FROM restore_pending WHERE state IN ('reissued', 'superseded')")
     return counts
 
 

@@ -118,27 +118,39 @@ class _ViaSms:
 
         def wrapped(tx: Tx) -> T:
             result = fn(tx)
-            tx.audit("sms_reply", "referrals", rid, {"from": sms.sender, "word": word, "step": step,
-                                                     "file": sms.file, "via": "sms"})
+            tx.audit(
+                "sms_reply",
+                "referrals",
+                rid,
+                {"from": sms.sender, "word": word, "step": step, "file": sms.file, "via": "sms"},
+            )
             _insert_inbound(tx, sms, "applied", None, rid, step)
             return result
 
         return wrapped
 
-    def write(self, fn: Callable[[Tx], T], operator: str | None = None, timeout: float = 30.0, *,
-              background: bool = False) -> T:
+    def write(
+        self,
+        fn: Callable[[Tx], T],
+        operator: str | None = None,
+        timeout: float = 30.0,
+        *,
+        background: bool = False,
+    ) -> T:
         return self._store.write(self._wrap(fn), operator, timeout, background=background)
 
-    def write_async(self, fn: Callable[[Tx], T], operator: str | None = None, *,
-                    background: bool = False) -> Future[T]:
+    def write_async(
+        self, fn: Callable[[Tx], T], operator: str | None = None, *, background: bool = False
+    ) -> Future[T]:
         return self._store.write_async(self._wrap(fn), operator, background=background)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
 
-def _insert_inbound(tx: Tx, sms: InboundSms, state: str, reason: str | None, rid: str | None,
-                    step: str | None) -> None:
+def _insert_inbound(
+    tx: Tx, sms: InboundSms, state: str, reason: str | None, rid: str | None, step: str | None
+) -> None:
     tx.conn.execute(
         "INSERT OR IGNORE INTO sms_inbound (file, received_at, sender, text, state, reason, referral_id, step) "
         "VALUES (?,?,?,?,?,?,?,?)",
@@ -207,11 +219,15 @@ class ReferralMessaging:
         )
 
     def state(self, referral_id: str) -> MessageState:
-        row = self.store.reader().execute(
-            "SELECT id, message_channel, message_status, message_error, message_to, message_at, "
-            "message_sent_at, message_ref FROM referrals WHERE id=?",
-            (referral_id,),
-        ).fetchone()
+        row = (
+            self.store.reader()
+            .execute(
+                "SELECT id, message_channel, message_status, message_error, message_to, message_at, "
+                "message_sent_at, message_ref FROM referrals WHERE id=?",
+                (referral_id,),
+            )
+            .fetchone()
+        )
         if row is None:
             raise NotFound("referral", referral_id)
         return MessageState(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7])
@@ -226,29 +242,59 @@ class ReferralMessaging:
             if values.get("message_status") in ("copied", "opened"):
                 values.setdefault("message_sent_at", now)
             update_referral(tx, referral_id, values)
-            tx.audit("referral_message", "referrals", referral_id, {
-                "channel": values.get("message_channel"), "status": values.get("message_status"),
-                "error": values.get("message_error"), "to": values.get("message_to"),
-            })
+            tx.audit(
+                "referral_message",
+                "referrals",
+                referral_id,
+                {
+                    "channel": values.get("message_channel"),
+                    "status": values.get("message_status"),
+                    "error": values.get("message_error"),
+                    "to": values.get("message_to"),
+                },
+            )
 
         self.store.write(fn, background=background)
         return self.state(referral_id)
 
     def record_copied(self, referral_id: str, text: str) -> MessageState:
         """The operator copied the message (to paste it into a radio log, another app)."""
-        return self._record(referral_id, {"message_channel": "clipboard", "message_status": "copied",
-                                          "message_to": None, "message_text": text[:MAX_STORED_TEXT]})
+        return self._record(
+            referral_id,
+            {
+                "message_channel": "clipboard",
+                "message_status": "copied",
+                "message_to": None,
+                "message_text": text[:MAX_STORED_TEXT],
+            },
+        )
 
     def record_whatsapp(self, referral_id: str, number: str | None, text: str) -> MessageState:
         """The WhatsApp link to the agency's number was opened with the text."""
-        return self._record(referral_id, {"message_channel": "whatsapp", "message_status": "opened",
-                                          "message_to": number, "message_text": text[:MAX_STORED_TEXT]})
+        return self._record(
+            referral_id,
+            {
+                "message_channel": "whatsapp",
+                "message_status": "opened",
+                "message_to": number,
+                "message_text": text[:MAX_STORED_TEXT],
+            },
+        )
 
-    def record_failure(self, referral_id: str, channel: str, error: str, number: str | None,
-                       text: str) -> MessageState:
-        return self._record(referral_id, {"message_channel": channel, "message_status": "failed",
-                                          "message_error": error, "message_to": number,
-                                          "message_sent_at": None, "message_text": text[:MAX_STORED_TEXT]})
+    def record_failure(
+        self, referral_id: str, channel: str, error: str, number: str | None, text: str
+    ) -> MessageState:
+        return self._record(
+            referral_id,
+            {
+                "message_channel": channel,
+                "message_status": "failed",
+                "message_error": error,
+                "message_to": number,
+                "message_sent_at": None,
+                "message_text": text[:MAX_STORED_TEXT],
+            },
+        )
 
     def send_sms(self, referral_id: str, text: str, number: str | None = None) -> MessageState:
         """Queue the message in the gateway's outbox (the agency's phone unless `number`). Whatever
@@ -271,9 +317,17 @@ class ReferralMessaging:
             log.warning("SMS to an agency not queued: %s", exc.code)
             return self.record_failure(referral_id, "sms", exc.code, e164, text)
         try:
-            return self._record(referral_id, {"message_channel": "sms", "message_status": "queued",
-                                              "message_to": e164, "message_ref": name, "message_sent_at": None,
-                                              "message_text": text[:MAX_STORED_TEXT]})
+            return self._record(
+                referral_id,
+                {
+                    "message_channel": "sms",
+                    "message_status": "queued",
+                    "message_to": e164,
+                    "message_ref": name,
+                    "message_sent_at": None,
+                    "message_text": text[:MAX_STORED_TEXT],
+                },
+            )
         except Exception:
             self.gateway.withdraw(name)  # not recorded: do not send it behind the operator's back
             raise
@@ -299,18 +353,25 @@ class ReferralMessaging:
 
     def _follow_queued(self, result: PollResult) -> None:
         assert self.gateway is not None
-        rows = self.store.reader().execute(
-            "SELECT id, message_ref, message_at FROM referrals WHERE message_status='queued' "
-            "AND message_channel='sms'"
-        ).fetchall()
+        rows = (
+            self.store.reader()
+            .execute(
+                "SELECT id, message_ref, message_at FROM referrals WHERE message_status='queued' "
+                "AND message_channel='sms'"
+            )
+            .fetchall()
+        )
         now = self.store.now_ms()
         for rid, ref, at in rows:
             if not self._mine(ref):
                 continue
             state, moved = self.gateway.state(ref)
             if state == "sent":
-                fields: dict[str, Any] = {"message_status": "sent", "message_sent_at": min(moved or now, now),
-                                          "message_error": None}
+                fields: dict[str, Any] = {
+                    "message_status": "sent",
+                    "message_sent_at": min(moved or now, now),
+                    "message_error": None,
+                }
             elif state == "failed":
                 fields = {"message_status": "failed", "message_error": "modem_error"}
             elif state == "queued" and now - int(at or now) > self.send_timeout_ms:
@@ -327,9 +388,16 @@ class ReferralMessaging:
     def _update(self, referral_id: str, fields: dict[str, Any]) -> None:
         def fn(tx: Tx) -> None:
             update_referral(tx, referral_id, fields)
-            tx.audit("referral_message", "referrals", referral_id, {
-                "channel": "sms", "status": fields.get("message_status"), "error": fields.get("message_error"),
-            })
+            tx.audit(
+                "referral_message",
+                "referrals",
+                referral_id,
+                {
+                    "channel": "sms",
+                    "status": fields.get("message_status"),
+                    "error": fields.get("message_error"),
+                },
+            )
 
         self.store.write(fn, background=True)
 
@@ -407,14 +475,30 @@ class ReferralMessaging:
         log.info("SMS reply applied to a referral (step %s)", reply.step)
         return "applied"
 
-    def _leave(self, sms: InboundSms, reason: str, *, state: str = "unmatched", rid: str | None = None,
-               step: str | None = None) -> str:
+    def _leave(
+        self,
+        sms: InboundSms,
+        reason: str,
+        *,
+        state: str = "unmatched",
+        rid: str | None = None,
+        step: str | None = None,
+    ) -> str:
         def fn(tx: Tx) -> None:
             _insert_inbound(tx, sms, state, reason, rid, step)
-            tx.audit("sms_" + state, "referrals" if rid else "sms_inbound", rid or sms.file[:200], {
-                "from": sms.sender if rid else mask_number(sms.sender) if sms.sender_ok else "(not a number)",
-                "reason": reason,
-            })
+            tx.audit(
+                "sms_" + state,
+                "referrals" if rid else "sms_inbound",
+                rid or sms.file[:200],
+                {
+                    "from": sms.sender
+                    if rid
+                    else mask_number(sms.sender)
+                    if sms.sender_ok
+                    else "(not a number)",
+                    "reason": reason,
+                },
+            )
 
         self.store.write(fn, background=True)
         log.info("inbound SMS left for the operator: %s", reason)
@@ -422,11 +506,15 @@ class ReferralMessaging:
 
     # -- the operator's list -------------------------------------------------------------------------------
     def unmatched(self, limit: int = 100) -> list[UnmatchedSms]:
-        rows = self.store.reader().execute(
-            "SELECT id, received_at, sender, text, reason FROM sms_inbound WHERE state='unmatched' "
-            "ORDER BY received_at DESC, id DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
+        rows = (
+            self.store.reader()
+            .execute(
+                "SELECT id, received_at, sender, text, reason FROM sms_inbound WHERE state='unmatched' "
+                "ORDER BY received_at DESC, id DESC LIMIT ?",
+                (limit,),
+            )
+            .fetchall()
+        )
         return [UnmatchedSms(int(r[0]), int(r[1]), r[2] or "", r[3] or "", r[4] or "") for r in rows]
 
     def dismiss(self, sms_id: int) -> None:
@@ -443,3 +531,29 @@ class ReferralMessaging:
             tx.audit("sms_dismissed", "sms_inbound", str(sms_id))
 
         self.store.write(fn)
+
+
+@dataclass(frozen=True)
+class SmsSetup:
+    """What the desk's [sms] settings make: the messaging service and how often to poll (None: never)."""
+
+    messaging: ReferralMessaging
+    poll_ms: int | None
+    problem: str | None = None  # the settings file could not be read (the desk runs without a gateway)
+
+
+def messaging_for(store: Store, data_dir: Any) -> SmsSetup:
+    """The referral messaging of a desk from `<data_dir>/settings.toml` [sms] (no gateway when off)."""
+    from .. import settings as desk_settings
+    from .sms_gateway import gateway_from_settings
+
+    try:
+        sms = desk_settings.load(data_dir).sms
+    except desk_settings.SettingsError as exc:
+        log.warning("SMS gateway off: %s", exc.key)
+        return SmsSetup(ReferralMessaging(store), None, f"settings: {exc.key}")
+    gateway = gateway_from_settings(sms)
+    messaging = ReferralMessaging(
+        store, gateway, center=sms.center, send_timeout_ms=sms.send_timeout_s * 1000
+    )
+    return SmsSetup(messaging, sms.poll_seconds * 1000 if gateway is not None else None)

@@ -76,8 +76,11 @@ def shift_window(ms: int, zone: ZoneInfo = WITA) -> tuple[str, int, int]:
     at = local(ms, zone)
     day = at.date()
     # the last start at or before `at` (the night shift began yesterday before its first start hour)
-    candidates = [(datetime.combine(day + timedelta(days=d), time(h), zone), code)
-                  for d in (-1, 0, 1) for h, code in SHIFT_STARTS]
+    candidates = [
+        (datetime.combine(day + timedelta(days=d), time(h), zone), code)
+        for d in (-1, 0, 1)
+        for h, code in SHIFT_STARTS
+    ]
     candidates.sort()
     begun = [c for c in candidates if c[0] <= at]
     start, code = begun[-1]
@@ -182,13 +185,20 @@ class ShiftService:
 
         return self.store.write(fn, operator=who)
 
-    def end(self, shift_id: str, notes: str = "", now_ms: int | None = None, received_by: str | None = None) -> str:
+    def end(
+        self, shift_id: str, notes: str = "", now_ms: int | None = None, received_by: str | None = None
+    ) -> str:
         """End the shift and write its handover (notes + open items now). Returns the handover id."""
         now = now_ms if now_ms is not None else self.store.now_ms()
         return self._write_end(shift_id, None, None, notes, now, received_by)
 
     def _write_end(
-        self, shift_id: str | None, operator: str | None, started: int | None, notes: str, now: int,
+        self,
+        shift_id: str | None,
+        operator: str | None,
+        started: int | None,
+        notes: str,
+        now: int,
         received_by: str | None,
     ) -> str:
         items = self.items(now)
@@ -196,7 +206,9 @@ class ShiftService:
 
         def fn(tx: Tx) -> str:
             if shift_id is None:  # no shift started by hand: the one from the log-in to now
-                sid = tx.insert_record("shifts", {"operator": operator, "site_id": tx.site_id, "started_at": started})
+                sid = tx.insert_record(
+                    "shifts", {"operator": operator, "site_id": tx.site_id, "started_at": started}
+                )
                 tx.audit("shift_start", "shifts", sid)
             else:
                 sid = shift_id
@@ -208,7 +220,9 @@ class ShiftService:
             if receiver is not None:
                 if receiver == row["operator"]:
                     raise DomainError("receiver_is_sender", "hand over to another operator", "received_by")
-                known = tx.one("SELECT 1 FROM accounts WHERE name=? AND coalesce(disabled, 0) = 0", (receiver,))
+                known = tx.one(
+                    "SELECT 1 FROM accounts WHERE name=? AND coalesce(disabled, 0) = 0", (receiver,)
+                )
                 if known is None:
                     raise DomainError("receiver_unknown", f"no account {receiver!r}", "received_by")
             begun = int(row["started_at"])
@@ -229,8 +243,12 @@ class ShiftService:
                 },
             )
             tx.update_record("shifts", sid, {"ended_at": now, "handover_id": hid})
-            tx.audit("shift_end", "shifts", sid, {"handover": hid, "operator": row["operator"],
-                                                  "received_by": receiver})
+            tx.audit(
+                "shift_end",
+                "shifts",
+                sid,
+                {"handover": hid, "operator": row["operator"], "received_by": receiver},
+            )
             return hid
 
         return self.store.write(fn)

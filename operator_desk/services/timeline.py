@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain.hlc import Hlc
-from ..store.repositories import IncidentRepository, IncidentWorkRepository
+from ..store.repositories import REFERRALS, STATUS_EVENTS, IncidentRepository, IncidentWorkRepository
 from ..store.store import Store
 
 SHOWN_FIELDS = frozenset(
@@ -29,6 +29,17 @@ SHOWN_FIELDS = frozenset(
         "casualties",
         "disposition",
     }
+)
+# the tables whose changes redraw an open incident's detail and timeline (ui/compose.py subscribes)
+TIMELINE_TABLES: tuple[str, ...] = (
+    "incidents",
+    "incident_notes",
+    STATUS_EVENTS,
+    REFERRALS,
+    "referral_events",
+    "calls",
+    "conflicts",
+    "device_locations",
 )
 _STATUS_ACTIONS = frozenset({"incident_status", "incident_close_override", "incident_reopen"})
 REASON_MATCH_MS = 5000

@@ -1,7 +1,11 @@
 """`operator-desk join` and `operator-desk sync` (wired into operator_desk.cli by add_parsers).
 
-operator-desk join --data-dir D --server URL --token T
+operator-desk join --data-dir D --server URL --token T [--ca-file CA.pem]
 operator-desk sync --data-dir D [--server URL] [--once]
+
+The hub address, the credential and the pinned CA live in the desk's store (`meta`), which is
+encrypted at rest (SQLCipher, store/keys.py): no file on the disk holds the token in plain text.
+With a pinned CA, sync and the recordings upload trust that CA only and check the hub's host name.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import ssl
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from .. import paths
@@ -20,10 +26,39 @@ from .protocol import ProtocolError, split_token
 
 
 class JoinError(ValueError):
-    """The desk cannot take this credential (malformed token, missing server)."""
+    """The desk cannot take this credential (malformed token, missing server, unreadable CA file)."""
 
 
-def join(store: Store, server_url: str, token: str) -> dict[str, Any]:
+CA_KEY = "sync_ca_pem"  # meta: the center's CA certificate(s), PEM, pinned by `join --ca-file`
+
+
+def read_ca_file(path: str) -> str:
+    """The PEM text of a CA file, checked to hold at least one X.509 certificate."""
+    from cryptography import x509
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise JoinError(f"--ca-file: cannot read {path} ({exc.strerror or exc})") from None
+    try:
+        certs = x509.load_pem_x509_certificates(raw)
+    except ValueError:
+        certs = []
+    if not certs:
+        raise JoinError(f"--ca-file: {path} holds no PEM certificate (expected the center's CA, -----BEGIN CERTIFICATE-----)")
+    return raw.decode("ascii", errors="replace")
+
+
+def hub_verify(store: Store) -> bool | ssl.SSLContext:
+    """How to verify the hub's TLS certificate: the pinned CA when `join --ca-file` set one, else the
+    system's trust store (True). Host names are checked in both cases."""
+    from .client import tls_context
+
+    pem = store.get_meta(CA_KEY)
+    return tls_context(pem) if pem else True
+
+
+def join(store: Store, server_url: str, token: str, ca_pem: str | None = None) -> dict[str, Any]:
     """Store the hub address and credential; the desk takes the enrolled site id as its own.
 
     The server takes a desk's site id from its credential, so the desk must write its outbox and
@@ -38,8 +73,11 @@ def join(store: Store, server_url: str, token: str) -> dict[str, Any]:
         ) from None
     if not server_url.startswith(("http://", "https://")):
         raise JoinError(f"--server: expected an http(s):// URL, got {server_url!r}")
+    if ca_pem and not server_url.startswith("https://"):
+        raise JoinError(f"--ca-file: a pinned CA needs an https:// server, got {server_url!r}")
     old = store.site_id
     old_server = store.get_meta(ap.SERVER_URL_KEY)
+    keep_ca = old_server == server_url.rstrip("/")  # a re-join of the same hub keeps its pin
 
     def job(conn: Any) -> None:
         if old != site_id:
@@ -51,11 +89,16 @@ def join(store: Store, server_url: str, token: str) -> dict[str, Any]:
             conn.execute("DELETE FROM meta WHERE key IN (?, ?)", (ap.CURSOR_KEY, ap.SERVER_ID_KEY))
         ap.set_meta(conn, ap.SERVER_URL_KEY, server_url.rstrip("/"))
         ap.set_meta(conn, ap.TOKEN_KEY, token)
+        if ca_pem:
+            ap.set_meta(conn, CA_KEY, ca_pem)
+        elif not keep_ca:
+            conn.execute("DELETE FROM meta WHERE key=?", (CA_KEY,))
 
     store.raw_write(job)
     if old != site_id:
         store.adopt_site_id(site_id)
-    return {"site_id": site_id, "server": server_url.rstrip("/"), "previous_site_id": old}
+    pinned = bool(ca_pem) or (keep_ca and store.get_meta(CA_KEY) is not None)
+    return {"site_id": site_id, "server": server_url.rstrip("/"), "previous_site_id": old, "ca_pinned": pinned}
 
 
 def credentials(store: Store, server: str | None = None) -> tuple[str, str]:
@@ -82,9 +125,11 @@ def run_join(args: argparse.Namespace) -> int:
     server = getattr(args, "server", None)
     if not server:
         raise JoinError("--server is required")
+    ca_file = getattr(args, "ca_file", None)
+    ca_pem = read_ca_file(ca_file) if ca_file else None
     store = _open(args)
     try:
-        out = join(store, server, args.token)
+        out = join(store, server, args.token, ca_pem)
     finally:
         store.close()
     print(json.dumps(out))
@@ -97,7 +142,7 @@ def run_sync(args: argparse.Namespace) -> int:
     store = _open(args)
     try:
         url, token = credentials(store, getattr(args, "server", None))
-        engine = SyncEngine(store, url, token, wait_s=args.wait)
+        engine = SyncEngine(store, url, token, wait_s=args.wait, verify=hub_verify(store))
         if args.once:
             out = engine.sync_once()
             status = engine.status
@@ -136,6 +181,8 @@ def add_parsers(subparsers: Any) -> None:
     sp.add_argument("--data-dir", default=argparse.SUPPRESS)
     sp.add_argument("--server", default=argparse.SUPPRESS, help="hub URL, e.g. https://hub.local:8112")
     sp.add_argument("--token", required=True, help="from `operator-desk-server enroll`")
+    sp.add_argument("--ca-file", default=None, help="the center's CA certificate (PEM): pinned, the hub's "
+                    "certificate and host name are checked against it")
     sp.set_defaults(func=run_join)
     sp = subparsers.add_parser("sync", help="push and pull with the stored credential")
     sp.add_argument("--data-dir", default=argparse.SUPPRESS)

@@ -8,6 +8,7 @@ SyncRejected with the server's code (`unauthorized`, `forbidden`, `clock_skew`, 
 from __future__ import annotations
 
 import json as _json
+import ssl
 from typing import Any, Protocol
 
 import httpx
@@ -25,6 +26,34 @@ class OfflineError(SyncClientError):
     """The server cannot be reached (network down, server stopped, timeout)."""
 
     code = "offline"
+
+
+class TlsError(SyncClientError):
+    """The hub's certificate is refused: not signed by the pinned CA (`join --ca-file`), expired, or
+    issued for another host name. Not retried quickly: someone must fix the certificate or the pin."""
+
+    code = "tls_untrusted"
+
+
+def tls_context(ca_pem: str) -> ssl.SSLContext:
+    """Verification against one pinned CA only (not the system's): certificate chain and host name."""
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=ca_pem)
+    ctx.check_hostname = True
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    return ctx
+
+
+def _transport_error(base_url: str, exc: httpx.TransportError) -> SyncClientError:
+    """A refused certificate is a TlsError with the reason; everything else is offline (retry)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            why = cause.verify_message or str(cause)
+            return TlsError(f"{base_url}: the hub's certificate is not trusted ({why})")
+        cause = cause.__cause__ or cause.__context__
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+        return TlsError(f"{base_url}: the hub's certificate is not trusted ({exc})")
+    return OfflineError(f"{base_url}: {type(exc).__name__}: {exc}")
 
 
 class SyncRejected(SyncClientError):
@@ -58,7 +87,7 @@ class HttpSyncClient:
         token: str,
         *,
         timeout: float = 10.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,
         transport: httpx.BaseTransport | None = None,
         client: httpx.Client | None = None,
     ) -> None:
@@ -94,7 +123,7 @@ class HttpSyncClient:
                 timeout=timeout if timeout is not None else self.timeout,
             )
         except httpx.TransportError as exc:
-            raise OfflineError(f"{self.base_url}: {type(exc).__name__}: {exc}") from exc
+            raise _transport_error(self.base_url, exc) from exc
         if resp.status_code >= 500:
             raise OfflineError(f"{self.base_url}{path}: server error {resp.status_code}")
         try:
@@ -156,7 +185,7 @@ class HttpSyncClient:
                         decoder.feed(chunk)
                     return dict(decoder.finish())
         except httpx.TransportError as exc:
-            raise OfflineError(f"{self.base_url}: {type(exc).__name__}: {exc}") from exc
+            raise _transport_error(self.base_url, exc) from exc
         except ValueError as exc:
             raise SyncRejected(p.E_BAD_REQUEST, f"not JSON: {exc}", 200) from None
         return self._call("GET", path, timeout=timeout)  # an error answer: read and raised as usual

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import sqlite3
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -66,7 +67,7 @@ class SyncEngine:
         on_status: Callable[[SyncStatus], None] | None = None,
         client: SyncTransport | None = None,
         wait_s: float = 20.0,
-        verify: bool | str = True,
+        verify: bool | str | ssl.SSLContext = True,  # sync/cli.py hub_verify: the pinned CA
     ) -> None:
         if client is None:
             if not server_url or not token:

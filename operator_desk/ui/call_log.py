@@ -123,7 +123,7 @@ class CallLogPanel(QWidget):
             ["00-00 00:00:00"],
             ["+62 812-3456-78901"],
             states,
-            ["BJR-D7F3A-20261128-0042"],
+            ["BJRMM-D7F3A-20261128-0042"],  # a prefix of up to 5 letters (DEMO, BJR) stays whole
             ["Operator"],
             ["00:00"],
         )

@@ -58,8 +58,14 @@ class HandoverState:
 def read_state(shifts: ShiftService, now: int) -> HandoverState:
     duty = shifts.on_duty(now)
     since = duty.since_ms if duty.since_ms is not None else duty.shift_start_ms
-    return HandoverState(now, duty, shifts.items(now), shifts.call_counts(since, now + 1),
-                         shifts.last_handover(), shifts.receivers())
+    return HandoverState(
+        now,
+        duty,
+        shifts.items(now),
+        shifts.call_counts(since, now + 1),
+        shifts.last_handover(),
+        shifts.receivers(),
+    )
 
 
 class HandoverView(QWidget):
@@ -81,7 +87,7 @@ class HandoverView(QWidget):
         self.shifts = shifts
         self.now_ms = now_ms
         self.runner = runner or default_runner()
-        self.zone = zone or getattr(shifts, "zone", WITA)
+        self.zone: ZoneInfo = zone or getattr(shifts, "zone", None) or WITA
         self.state: HandoverState | None = None
         self.items = HandoverItems()
         self.shift_label = QLabel(self)
@@ -169,15 +175,21 @@ class HandoverView(QWidget):
         elif duty.shift_id is not None:
             self.shift_label.setText(
                 self.tr("On duty: %1, shift since %2 · %3")
-                .replace("%1", duty.operator).replace("%2", self._when(duty.since_ms)).replace("%3", shift)
+                .replace("%1", duty.operator)
+                .replace("%2", self._when(duty.since_ms))
+                .replace("%3", shift)
             )
         elif duty.since_ms is not None:
             self.shift_label.setText(
                 self.tr("On duty: %1, logged in since %2 · %3")
-                .replace("%1", duty.operator).replace("%2", self._when(duty.since_ms)).replace("%3", shift)
+                .replace("%1", duty.operator)
+                .replace("%2", self._when(duty.since_ms))
+                .replace("%3", shift)
             )
         else:
-            self.shift_label.setText(self.tr("On duty: %1 · %2").replace("%1", duty.operator).replace("%2", shift))
+            self.shift_label.setText(
+                self.tr("On duty: %1 · %2").replace("%1", duty.operator).replace("%2", shift)
+            )
         self.counts.setText(self._counts_text(state))
         chosen = self.receiver.currentText()
         self.receiver.clear()
@@ -193,7 +205,9 @@ class HandoverView(QWidget):
 
     def _counts_text(self, state: HandoverState) -> str:
         counts = dict(state.counts)
-        parts = [f"{labels.outcome(None if o == 'open' else o)} {counts.pop(o)}" for o in COUNTED if o in counts]
+        parts = [
+            f"{labels.outcome(None if o == 'open' else o)} {counts.pop(o)}" for o in COUNTED if o in counts
+        ]
         parts += [f"{labels.outcome(o)} {n}" for o, n in sorted(counts.items())]
         total = sum(state.counts.values())
         since = state.duty.since_ms if state.duty.since_ms is not None else state.duty.shift_start_ms
@@ -223,8 +237,10 @@ class HandoverView(QWidget):
 
     def _incident_text(self, r: Mapping[str, Any]) -> str:
         where = r.get("kecamatan_name") or r.get("address") or ""
-        return (f"{self._when(r.get('created_at'))}  {r['number']}  {r['priority'] or ''}  "
-                f"{labels.status(r['status'])}  {where}").strip()
+        return (
+            f"{self._when(r.get('created_at'))}  {r['number']}  {r['priority'] or ''}  "
+            f"{labels.status(r['status'])}  {where}"
+        ).strip()
 
     def _referral_text(self, r: Mapping[str, Any]) -> str:
         level = self.tr("red") if r["level"] == "red" else self.tr("amber")

@@ -40,7 +40,7 @@ from ..domain.location import Location, is_kelurahan
 from ..domain.rules import MERGE_INCIDENTS, REOPEN
 from ..domain.timeutil import WITA, local
 from ..services.incident_edit import IncidentDetailData, IncidentEditor, SaveResult
-from ..services.timeline import TimelineEvent, TimelineQuery
+from ..services.timeline import TIMELINE_TABLES, TimelineEvent, TimelineQuery
 from . import labels
 from .errors import error_label, message_for
 from .incident_timeline import IncidentTimeline
@@ -49,16 +49,7 @@ from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 DRAFT_INTERVAL_MS = 2000
-TABLES = (
-    "incidents",
-    "incident_notes",
-    "status_events",
-    "referrals",
-    "referral_events",
-    "calls",
-    "conflicts",
-    "device_locations",
-)
+TABLES = TIMELINE_TABLES
 
 Loaded = tuple[IncidentDetailData, list[TimelineEvent], list[dict[str, Any]]]
 

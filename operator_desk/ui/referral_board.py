@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -259,6 +259,7 @@ class ReferralBoard(QWidget):
     stepRecorded = Signal(str, str)  # referral id, step ("acknowledged", …, "resent", "escalated")
     alertRaised = Signal(str, str)  # referral id, level ("amber" or "red")
     _alertFailed = Signal(str)
+    messageRequested = Signal(str)  # referral id: compose.py opens the message dialog (ui/referral_send_dialog.py)
 
     def __init__(
         self,
@@ -313,7 +314,7 @@ class ReferralBoard(QWidget):
         countdown = QFontMetrics(bold).horizontalAdvance(countdown_text(longest, 3 * day, zone)) + 12
         widths = {
             "incident": fm.horizontalAdvance("DEMO-D7F3A-20261128-0042 P1") + 12,
-            "category": fm.horizontalAdvance("Kecelakaan lalu") + 8,  # longer ones elide (full in the tooltip)
+            "category": fm.horizontalAdvance("Kecelakaan lalu") + 8,  # longer: elided, tooltip
             "kecamatan": fm.horizontalAdvance("Martapura Timur") + 8,
             "agency": fm.horizontalAdvance("PSC 119 Kabupaten") + 8,
             "sent": fm.horizontalAdvance(_tr("yesterday %1").replace("%1", "07:25")) + 12,
@@ -346,6 +347,13 @@ class ReferralBoard(QWidget):
             b.clicked.connect(lambda _c=False, st=step: self.record(st))
             buttons.addWidget(b)
             self.buttons[step] = b
+        # referral12: the message to the agency (copy, WhatsApp, SMS), for the selected referral; key M
+        message = QPushButton(self.tr("Message (M)"), self)
+        message.setObjectName("referralMessage")
+        message.clicked.connect(lambda: self.messageRequested.emit(self.selected_id() or ""))
+        QShortcut(QKeySequence("M"), self.table, lambda: self.messageRequested.emit(self.selected_id() or ""),
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        buttons.addWidget(message)
         buttons.addWidget(QLabel(self.tr("Escalate to"), self))
         buttons.addWidget(self.escalate_to, 1)
         extra = QHBoxLayout()
@@ -548,8 +556,12 @@ class ReferralBoard(QWidget):
             return self._rows_now()
 
         def refused(exc: BaseException) -> None:
-            if isinstance(exc, DomainError) and exc.code == "supervisor_required" and reason \
-                    and self.accounts is not None:
+            if (
+                isinstance(exc, DomainError)
+                and exc.code == "supervisor_required"
+                and reason
+                and self.accounts is not None
+            ):
                 self._ask_supervisor(incident_id, disposition, reason)
                 return
             self._refused(exc)

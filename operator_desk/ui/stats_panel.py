@@ -258,6 +258,7 @@ class StatsPanel(QWidget):
         self.plot_column = QWidget(self)
         column = QVBoxLayout(self.plot_column)
         column.setContentsMargins(0, 0, 0, 0)
+        self._column = column
         self.hour_label = QLabel(self.hour_title, self.plot_column)
         self.day_label = QLabel(self.day_title, self.plot_column)
         for label in (self.hour_label, self.day_label):
@@ -281,8 +282,7 @@ class StatsPanel(QWidget):
         if compact == self.compact:
             return
         self.compact = compact
-        column = self.plot_column.layout()
-        assert column is not None
+        column = self._column
         if compact:
             for w in (self.hour_label, self.hour_plot, self.day_label, self.day_plot):
                 column.removeWidget(w)
@@ -317,7 +317,9 @@ class StatsPanel(QWidget):
         window.setObjectName("statsFullWindow")
         window.setWindowTitle(self.tr("Statistics"))
         window.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        panel = StatsPanel(self.stats, self.now_ms, self.runner, self.zone, window, self.numbers, full_size=True)
+        panel = StatsPanel(
+            self.stats, self.now_ms, self.runner, self.zone, window, self.numbers, full_size=True
+        )
         layout = QVBoxLayout(window)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(panel)
@@ -426,8 +428,10 @@ class StatsPanel(QWidget):
             .replace("%5", _secs(st.handling))
         )
         self.tables["outcomes"].set_rows(
-            [[self.outcome_label(o), n, self.numbers.percent(100 * n / total)]  # 7,8 % in Indonesian
-             for o, n in st.outcomes.items()]
+            [
+                [self.outcome_label(o), n, self.numbers.percent(100 * n / total)]  # 7,8 % in Indonesian
+                for o, n in st.outcomes.items()
+            ]
         )
         self.tables["outcomes"].set_colors([OUTCOME_COLORS.get(o) for o in st.outcomes])
         self.tables["categories"].set_rows(
@@ -474,11 +478,21 @@ class StatsPanel(QWidget):
         totals = [sum(c.values()) for _, c in st.by_day]
         emerg = [c.get("emergency", 0) for _, c in st.by_day]
         self.day_plot.plot(
-            xs, totals, pen=pg.mkPen(ALL_CALLS_COLOR, width=2), symbol="o", symbolSize=5, name=self.tr("All calls")
+            xs,
+            totals,
+            pen=pg.mkPen(ALL_CALLS_COLOR, width=2),
+            symbol="o",
+            symbolSize=5,
+            name=self.tr("All calls"),
         )
         self.day_plot.plot(
-            xs, emerg, pen=pg.mkPen(OUTCOME_COLORS["emergency"], width=2, style=Qt.PenStyle.DashLine),
-            symbol="t", symbolSize=6, symbolBrush=OUTCOME_COLORS["emergency"], name=self.tr("Emergency"),
+            xs,
+            emerg,
+            pen=pg.mkPen(OUTCOME_COLORS["emergency"], width=2, style=Qt.PenStyle.DashLine),
+            symbol="t",
+            symbolSize=6,
+            symbolBrush=OUTCOME_COLORS["emergency"],
+            name=self.tr("Emergency"),
         )
         self.day_plot.setYRange(0, max(max(totals, default=0), 1) * 1.3, padding=0)
         ticks = [(i, d[8:10] + "/" + d[5:7]) for i, (d, _) in enumerate(st.by_day)]

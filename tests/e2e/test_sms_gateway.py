@@ -19,7 +19,9 @@ from operator_desk.services.referrals import ReferralService
 from operator_desk.services.sms_gateway import GammuFilesGateway, GatewayPaths, decode
 from operator_desk.store.store import Store
 
-pytestmark = pytest.mark.skipif(GAMMU_SMSD is None, reason="gammu-smsd not installed (scripts/setup.sh --dev)")
+pytestmark = pytest.mark.skipif(
+    GAMMU_SMSD is None, reason="gammu-smsd not installed (scripts/setup.sh --dev)"
+)
 
 DAMKAR = "+625114721234"
 PSC = "+625114780119"
@@ -47,10 +49,24 @@ def _scenario(store: Store) -> tuple[str, str, str]:
     by_kind = {a["kind"]: a["id"] for a in agencies.all()}
     store.write(lambda tx: tx.update_record("agencies", by_kind["fire"], {"phone": "0511-4721234"}))
     store.write(lambda tx: tx.update_record("agencies", by_kind["ambulance"], {"phone": PSC}))
-    loc = Location(lat=-3.4123, lon=114.8456, address="Jl. Sukaramai", desa_code="63.03.05.2003",
-                   desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
-    inc = IncidentService(store).create({"category": "fire", "priority": "P1", "location": loc,
-                                         "caller_number": "+6281234563373", "narrative": "Gudang terbakar"})
+    loc = Location(
+        lat=-3.4123,
+        lon=114.8456,
+        address="Jl. Sukaramai",
+        desa_code="63.03.05.2003",
+        desa_name="Tambak Baru",
+        kecamatan_name="Martapura",
+        confirmed=True,
+    )
+    inc = IncidentService(store).create(
+        {
+            "category": "fire",
+            "priority": "P1",
+            "location": loc,
+            "caller_number": "+6281234563373",
+            "narrative": "Gudang terbakar",
+        }
+    )
     number = store.query("SELECT number FROM incidents WHERE id=?", (inc,))[0][0]
     rid = ReferralService(store).refer(inc, by_kind["fire"])
     return inc, number, rid
@@ -79,7 +95,11 @@ def test_sms_out_and_the_agencys_replies_tick_the_steps(store: Store, smsd: Smsd
     text = draft.text + "\nTambahan operator: akses lewat gang ✓"  # edited before sending (UCS-2 now)
     state = msg.send_sms(rid, text)
     assert (state.status, state.to) == ("queued", DAMKAR)
-    assert state.ref and (smsd.spool / "outbox" / state.ref).exists() or (smsd.spool / "sent" / state.ref).exists()
+    assert (
+        state.ref
+        and (smsd.spool / "outbox" / state.ref).exists()
+        or (smsd.spool / "sent" / state.ref).exists()
+    )
 
     _until(msg.poll, lambda: msg.state(rid).status == "sent")
     sent = msg.state(rid)
@@ -95,7 +115,11 @@ def test_sms_out_and_the_agencys_replies_tick_the_steps(store: Store, smsd: Smsd
     smsd.receive(DAMKAR, "Siap, meluncur")
     _until(msg.poll, lambda: len(msg.unmatched()) == 4)
     assert sorted(u.reason for u in msg.unmatched()) == [
-        "not_a_reply", "not_referred", "unknown_incident", "unknown_sender"]
+        "not_a_reply",
+        "not_referred",
+        "unknown_incident",
+        "unknown_sender",
+    ]
     assert _referral(store, rid)["acknowledged_at"] is None
 
     # The agency's "OK <number>" ticks acknowledged, recorded as received from that number.
@@ -103,7 +127,9 @@ def test_sms_out_and_the_agencys_replies_tick_the_steps(store: Store, smsd: Smsd
     _until(msg.poll, lambda: _referral(store, rid)["acknowledged_at"] is not None)
     ref = _referral(store, rid)
     assert ref["status"] == "acknowledged"
-    events = store.query("SELECT step, detail, operator FROM referral_events WHERE referral_id=? ORDER BY at", (rid,))
+    events = store.query(
+        "SELECT step, detail, operator FROM referral_events WHERE referral_id=? ORDER BY at", (rid,)
+    )
     assert [tuple(e) for e in events][-1] == ("acknowledged", f"SMS dari {DAMKAR}", "Rina")
     audit = store.query("SELECT detail FROM audit WHERE action='sms_reply' AND pk=?", (rid,))
     assert len(audit) == 1 and f'"from": "{DAMKAR}"' in audit[0][0]
@@ -118,16 +144,22 @@ def test_sms_out_and_the_agencys_replies_tick_the_steps(store: Store, smsd: Smsd
 
     # The same OK twice: a duplicate, not an error and not the operator's work.
     smsd.receive(DAMKAR, f"OK {number}")
-    _until(msg.poll, lambda: store.query("SELECT count(*) FROM sms_inbound WHERE state='duplicate'")[0][0] == 1)
+    _until(
+        msg.poll, lambda: store.query("SELECT count(*) FROM sms_inbound WHERE state='duplicate'")[0][0] == 1
+    )
     assert len(msg.unmatched()) == 4
     assert store.query("SELECT count(*) FROM audit WHERE action='sms_reply'")[0][0] == 3
 
 
-def test_a_daemon_that_never_sends_fails_the_message_which_then_goes_out(store: Store, tmp_path: Path) -> None:
+def test_a_daemon_that_never_sends_fails_the_message_which_then_goes_out(
+    store: Store, tmp_path: Path
+) -> None:
     _inc, _number, rid = _scenario(store)
     broken = Smsd(tmp_path / "broken", broken=True).start()
     try:
-        msg = ReferralMessaging(store, GammuFilesGateway(GatewayPaths.under(broken.spool)), send_timeout_ms=1500)
+        msg = ReferralMessaging(
+            store, GammuFilesGateway(GatewayPaths.under(broken.spool)), send_timeout_ms=1500
+        )
         state = msg.send_sms(rid, "Kebakaran gudang, mohon kirim unit")
         assert state.status == "queued"
         time.sleep(1.0)

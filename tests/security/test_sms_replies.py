@@ -53,8 +53,9 @@ def _world(store: Store, tmp_path: Path) -> tuple[Store, ReferralMessaging, Gate
     agencies.ensure_defaults()
     fire = next(a["id"] for a in agencies.all() if a["kind"] == "fire")
     store.write(lambda tx: tx.update_record("agencies", fire, {"phone": DAMKAR}))
-    inc = IncidentService(store).create({"category": "fire", "priority": "P1",
-                                         "location": Location(address="Jl. Sukaramai", confirmed=True)})
+    inc = IncidentService(store).create(
+        {"category": "fire", "priority": "P1", "location": Location(address="Jl. Sukaramai", confirmed=True)}
+    )
     number = store.query("SELECT number FROM incidents WHERE id=?", (inc,))[0][0]
     rid = ReferralService(store).refer(inc, fire)
     return store, ReferralMessaging(store, GammuFilesGateway(paths)), paths, number, rid
@@ -142,8 +143,10 @@ def test_a_flood_from_the_agency_number_is_cut_by_the_rate(world) -> None:  # ty
 
 def test_control_and_bidi_characters_never_reach_the_list_or_the_log(world, caplog) -> None:  # type: ignore[no-untyped-def]
     store, msg, paths, number, rid = world
-    evil = ("OK \x1b[2J\x1b[31mBJR-FAKE\r\n2026-12-04 INFO operator_desk: admin logged in\u202egnp.exe"
-            "\u200b\x00\x07 +6281234563373")
+    evil = (
+        "OK \x1b[2J\x1b[31mBJR-FAKE\r\n2026-12-04 INFO operator_desk: admin logged in\u202egnp.exe"
+        "\u200b\x00\x07 +6281234563373"
+    )
     inbox(paths, "+6281299990000", evil)
     with caplog.at_level(logging.DEBUG):
         msg.poll()
@@ -151,7 +154,9 @@ def test_control_and_bidi_characters_never_reach_the_list_or_the_log(world, capl
     assert "\x1b" not in u.text and "\r" not in u.text and "\u202e" not in u.text and "\x00" not in u.text
     assert "\u200b" not in u.text and "\x07" not in u.text
     log_text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "admin logged in" not in log_text and "BJR-FAKE" not in log_text and "6281234563373" not in log_text
+    assert (
+        "admin logged in" not in log_text and "BJR-FAKE" not in log_text and "6281234563373" not in log_text
+    )
     assert "6281299990000" not in log_text
     assert all("\n" not in r.getMessage() for r in caplog.records if "sms" in r.getMessage().lower())
     # the audit row of an unknown sender holds the masked number only
@@ -167,7 +172,10 @@ def test_each_file_is_read_once_and_parts_join(world) -> None:  # type: ignore[n
         (paths.inbox / name).write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
     msg.poll()
     msg.poll()
-    assert store.query("SELECT feedback FROM referrals WHERE id=?", (rid,))[0][0] == "api padam, satu rumah rusak"
+    assert (
+        store.query("SELECT feedback FROM referrals WHERE id=?", (rid,))[0][0]
+        == "api padam, satu rumah rusak"
+    )
     assert store.query("SELECT count(*) FROM sms_inbound")[0][0] == 1
     assert store.query("SELECT count(*) FROM audit WHERE action='sms_reply'")[0][0] == 1
 

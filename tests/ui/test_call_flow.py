@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -76,14 +78,27 @@ def test_emergency_by_keys_only(qtbot, desk: Desk, press) -> None:  # type: igno
     assert loc.desa_code and loc.desa_code.startswith("63.03.")
     press(Qt.Key.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "Jl. Martapura Lama km 7")
+    press(Qt.Key.Key_Tab)  # gang
+    assert QApplication.focusWidget() is form.units.gang
+    press(Qt.Key.Key_Tab)  # RT
+    qtbot.keyClicks(QApplication.focusWidget(), "3")
+    press(Qt.Key.Key_Tab)  # RW
     press(Qt.Key.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "belakang masjid")
+    press(Qt.Key.Key_Tab)  # kabupaten/kota (Kabupaten Banjar)
+    press(Qt.Key.Key_Tab)  # time of the event
     press(Qt.Key.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), "Pak Udin")
     press(Qt.Key.Key_Tab)  # caller number (prefilled)
+    press(Qt.Key.Key_Tab)  # call-back number
+    press(Qt.Key.Key_Tab)  # relation
+    press(Qt.Key.Key_Tab)  # source (112)
     press(Qt.Key.Key_Tab)  # narrative
+    assert QApplication.focusWidget() is form.narrative
     qtbot.keyClicks(QApplication.focusWidget(), "Rumah terbakar, dua orang terjebak")
-    press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Tab)  # victims: dead
+    qtbot.keyClicks(QApplication.focusWidget(), "0")
+    press(Qt.Key.Key_Tab)  # victims: seriously injured
     qtbot.keyClicks(QApplication.focusWidget(), "2")
     press(Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert form.checked_agencies(), "Ctrl+R picks the suggested agency"
@@ -94,6 +109,8 @@ def test_emergency_by_keys_only(qtbot, desk: Desk, press) -> None:  # type: igno
     inc = incidents[0]
     assert (inc["category"], inc["priority"], inc["status"]) == ("fire", "P1", "referred")
     assert inc["desa_code"] == loc.desa_code and inc["casualties"] == 2
+    assert (inc["victims_dead"], inc["victims_severe"], inc["victims_minor"]) == (0, 2, None)  # 0 is not unknown
+    assert inc["report_source"] == "phone_112" and json.loads(inc["location"])["rt"] == "3"
     assert inc["number"].startswith(f"BJR-{desk.store.site_code}-")
     refs = desk.referrals.for_incident(inc["id"])
     assert len(refs) == 1 and refs[0]["agency_kind"] == "fire" and refs[0]["sent_at"] is not None

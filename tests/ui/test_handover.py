@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from operator_desk.domain.timeutil import WITA
 from operator_desk.services.accounts import AccountService
 from operator_desk.services.calls import CallService
 from operator_desk.services.shifts import ShiftService
 from operator_desk.store.store import Store
-from operator_desk.domain.timeutil import WITA
 from operator_desk.ui.handover import HandoverView
 
 MIN = 60_000
@@ -160,7 +160,14 @@ def test_the_shift_counts_its_calls_by_type(qtbot, store: Store, clock) -> None:
     view = make_view(qtbot, store, clock)
     text = view.counts.text()
     assert text.startswith("Calls since 07:00: 7")
-    for part in ("Prank 2", "Ghost / silent 1", "Emergency 1", "Information 1", "Wrong number 1", "Abandoned 1"):
+    for part in (
+        "Prank 2",
+        "Ghost / silent 1",
+        "Emergency 1",
+        "Information 1",
+        "Wrong number 1",
+        "Abandoned 1",
+    ):
         assert part in text
     assert text.index("Emergency") < text.index("Prank")  # emergencies first
     with qtbot.waitSignal(view.shiftEnded):

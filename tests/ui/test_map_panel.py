@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from shapely.geometry import Point
 
 from operator_desk.geo import Region, ReverseGeocoder, load_region
@@ -419,3 +419,60 @@ def test_caller_location_and_pending_pin_are_drawn(panel: MapPanel) -> None:
     panel.clear_pending_location()
     after = grab(panel)
     assert after.pixelColor(c) == before.pixelColor(c)
+
+
+def test_kecamatan_names_are_drawn_at_the_docked_size(qtbot, region: Region) -> None:  # type: ignore[no-untyped-def]
+    """The map dock of a 1366x768 desk is about 340x450 px (zoom ~8.6): the names must show there."""
+    from operator_desk.ui.map.renderer import KECAMATAN_SMALL_ZOOM
+
+    small = MapPanel(region)
+    qtbot.addWidget(small)
+    small.resize(340, 450)
+    small.show()
+    qtbot.waitExposed(small)
+    grab(small)
+    assert KECAMATAN_LABEL_ZOOM <= small.zoom() < KECAMATAN_SMALL_ZOOM
+    names = [text for level, text in small.visible_labels() if level == "kecamatan"]
+    assert len(names) >= 12 and "Martapura" in names  # the capital first, of 20
+    boxes = small.renderer.placer.boxes
+    assert all(b.left() >= 0 and b.right() <= 340 and b.top() >= 0 and b.bottom() <= 450 for b in boxes)
+    assert all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    # A long name goes onto two lines at this zoom.
+    from operator_desk.ui.map.labels import wrap_name
+
+    assert wrap_name("Cintapuri Darussalam") == "Cintapuri\nDarussalam" and wrap_name("Gambut") == "Gambut"
+
+
+def test_the_legend_names_every_marker_and_keeps_labels_off_it(qtbot, region: Region) -> None:  # type: ignore[no-untyped-def]
+    small = MapPanel(region)
+    qtbot.addWidget(small)
+    small.resize(340, 450)
+    small.show()
+    qtbot.waitExposed(small)
+    legend = small.findChild(QWidget, "mapLegendHost")
+    toggle = small.findChild(QWidget, "mapLegendToggle")
+    assert legend is small.legend and toggle is not None and toggle.isVisible()
+    assert not small.legend.is_open()  # closed at first: the docked map keeps its room
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert small.legend.is_open() and small.findChild(QWidget, "mapLegend").isVisible()
+    texts = [t for _, t in small.legend.entries]
+    for want in (
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "Resolved or closed",
+        "Caller's phone",
+        "Location chosen",
+        "Hospital",
+        "Puskesmas",
+        "Police",
+        "Fire station",
+        "Kecamatan boundary",
+    ):
+        assert any(want in t for t in texts), want
+    grab(small)
+    covered = small.legend.covered()
+    assert all(not covered.intersects(b) for b in small.renderer.placer.boxes)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not small.legend.is_open()

@@ -7,9 +7,8 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
-from operator_desk.domain.timeutil import WITA
-
 from operator_desk.domain.location import Location
+from operator_desk.domain.timeutil import WITA
 from operator_desk.services.agencies import AgencyService
 from operator_desk.services.incidents import IncidentService
 from operator_desk.services.referrals import AMBER, RED, ReferralService
@@ -218,19 +217,27 @@ def wita_ms(*args: int) -> int:
 def test_the_board_lists_what_is_due_first_and_never_buries_the_newest(qtbot, parts, clock, store) -> None:  # type: ignore[no-untyped-def]
     refs, agencies, incidents = parts["referrals"], parts["agencies"], parts["incidents"]
     by_name = {a["name"]: a["id"] for a in agencies.all()}
-    loc = Location(address="Jl. A. Yani", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        address="Jl. A. Yani", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True
+    )
     oldest = parts["rid"]  # Damkar at t0: acknowledge within 5 min
     clock.advance(2 * MIN)
-    waiting = refs.refer(incidents.create({"category": "medical", "priority": "P2", "location": loc}),
-                         by_name["PSC 119 Kabupaten Banjar"])
+    waiting = refs.refer(
+        incidents.create({"category": "medical", "priority": "P2", "location": loc}),
+        by_name["PSC 119 Kabupaten Banjar"],
+    )
     refs.step(waiting, "acknowledged")
     refs.step(waiting, "on_scene")  # only the feedback is missing: no timer runs
     clock.advance(MIN)
-    slow = refs.refer(incidents.create({"category": "utility_pln", "priority": "P3", "location": loc}),
-                      by_name["PLN ULP Martapura"])  # 15 min to acknowledge
+    slow = refs.refer(
+        incidents.create({"category": "utility_pln", "priority": "P3", "location": loc}),
+        by_name["PLN ULP Martapura"],
+    )  # 15 min to acknowledge
     clock.advance(9 * MIN)
-    newest = refs.refer(incidents.create({"category": "crime_security", "priority": "P1", "location": loc}),
-                        by_name["Polres Banjar"])  # 5 min to acknowledge: due 1 min before PLN's
+    newest = refs.refer(
+        incidents.create({"category": "crime_security", "priority": "P1", "location": loc}),
+        by_name["Polres Banjar"],
+    )  # 5 min to acknowledge: due 1 min before PLN's
     assert [r["id"] for r in refs.board.open_rows()][-1] == newest  # the store's order: oldest first
     board = make_board(qtbot, parts, clock)
     assert [r["id"] for r in board.model.rows] == [oldest, newest, slow, waiting]
@@ -238,7 +245,10 @@ def test_the_board_lists_what_is_due_first_and_never_buries_the_newest(qtbot, pa
     assert first[COLUMNS.index("category")] == "Fire" and first[COLUMNS.index("kecamatan")] == "Martapura"
     assert cell(board, "acknowledged").startswith("overdue 7:00")  # 12 min after, 5 min to acknowledge
     row1 = {c: board.model.data(board.model.index(1, COLUMNS.index(c))) for c in ("category", "acknowledged")}
-    assert row1 == {"category": "Crime and security", "acknowledged": f"left 5:00 (due {clock_text(clock.ms + 5 * MIN, clock.ms)})"}
+    assert row1 == {
+        "category": "Crime and security",
+        "acknowledged": f"left 5:00 (due {clock_text(clock.ms + 5 * MIN, clock.ms)})",
+    }
     # A new referral while the board shows: it arrives under the overdue one, not at the bottom.
     clock.advance(MIN)
     latest = refs.refer(parts["incident"], by_name["BPBD Kabupaten Banjar"])  # 10 min to acknowledge
@@ -251,7 +261,9 @@ def test_countdowns_read_as_durations_with_their_deadline(qtbot, parts, clock, s
     refs, agencies = parts["referrals"], parts["agencies"]
     damkar = next(a["id"] for a in agencies.all() if a["kind"] == "fire")
     clock.ms = wita_ms(2026, 12, 4, 7, 20, 4)
-    loc = Location(address="Jl. Sukaramai", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        address="Jl. Sukaramai", kecamatan_code="63.03.05", kecamatan_name="Martapura", confirmed=True
+    )
     inc = parts["incidents"].create({"category": "fire", "priority": "P1", "location": loc})
     rid = refs.refer(inc, damkar)  # acknowledge by 07:25:04, on scene by 07:35:04
     clock.ms = wita_ms(2026, 12, 4, 7, 20, 8)

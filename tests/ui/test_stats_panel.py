@@ -72,9 +72,21 @@ def test_latest_request_wins(qtbot, store: Store, clock, banjar_dir) -> None:  #
 # -- colours that every reader tells apart ----------------------------------------------------------------
 # Colour-vision deficiency simulation: Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
 CVD = {
-    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
-    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
-    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
 }
 
 
@@ -145,7 +157,10 @@ def test_numbers_in_indonesian_and_a_legend_and_swatches(qtbot, store: Store, cl
 
     fmt = NumberFormat(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
     assert (fmt.count(1234), fmt.percent(7.84)) == ("1.234", "7,8\u00a0%")
-    assert NumberFormat(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)).percent(7.84) == "7.8\u00a0%"
+    assert (
+        NumberFormat(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)).percent(7.84)
+        == "7.8\u00a0%"
+    )
     fill(store, clock, banjar_dir)
     panel = StatsPanel(StatsService(store), now_ms=clock, numbers=fmt)
     qtbot.addWidget(panel)
@@ -156,8 +171,12 @@ def test_numbers_in_indonesian_and_a_legend_and_swatches(qtbot, store: Store, cl
     rows = {model.data(model.index(i, 0)): i for i in range(model.rowCount())}
     prank = rows["Prank"]
     share = 100 * st.outcomes["prank"] / st.calls_total
-    assert model.data(model.index(prank, 2)) == fmt.percent(share) and "," in model.data(model.index(prank, 2))
-    assert model.data(model.index(prank, 0), Qt.ItemDataRole.DecorationRole) == QColor(OUTCOME_COLORS["prank"])
+    assert model.data(model.index(prank, 2)) == fmt.percent(share) and "," in model.data(
+        model.index(prank, 2)
+    )
+    assert model.data(model.index(prank, 0), Qt.ItemDataRole.DecorationRole) == QColor(
+        OUTCOME_COLORS["prank"]
+    )
     legend = panel.legend.text()
     for outcome, colour in OUTCOME_COLORS.items():
         assert colour in legend and panel.outcome_label(outcome) in legend  # which colour is which

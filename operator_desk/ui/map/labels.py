@@ -24,7 +24,7 @@ WRAP_AT = 11  # characters: a longer multi-word name goes onto two lines at regi
 
 
 def wrap_name(text: str, limit: int = WRAP_AT) -> str:
-    """"Cintapuri Darussalam" -> "Cintapuri\nDarussalam": split at the space nearest the middle."""
+    """ "Cintapuri Darussalam" -> "Cintapuri\nDarussalam": split at the space nearest the middle."""
     if len(text) <= limit or " " not in text:
         return text
     middle = len(text) / 2
@@ -80,7 +80,14 @@ class LabelPlacer:
             self._grid.setdefault(c, []).append(r)
 
     def place(
-        self, p: QPainter, label: Label, x: float, y: float, bold: bool, centred: bool = True, small: bool = False
+        self,
+        p: QPainter,
+        label: Label,
+        x: float,
+        y: float,
+        bold: bool,
+        centred: bool = True,
+        small: bool = False,
     ) -> bool:
         """Draw the label near (x, y) unless every position overlaps another or leaves the view; returns
         whether it was drawn. `small`: the region-zoom style (smaller font, long names on two lines)."""
@@ -92,7 +99,9 @@ class LabelPlacer:
         offsets = ((0.0, 0.0), (0.0, -h * 0.8), (0.0, h * 0.8), (-w * 0.45, 0.0), (w * 0.45, 0.0))
         for dx, dy in offsets if centred else ((0.0, 0.0),):
             box = QRectF(left + dx, y - h / 2 + dy, w, h)
-            if self.width and (box.left() < 0 or box.right() > self.width or box.top() < 0 or box.bottom() > self.height):
+            if self.width and (
+                box.left() < 0 or box.right() > self.width or box.top() < 0 or box.bottom() > self.height
+            ):
                 continue  # a name cut by the edge is not readable
             if self._free(box):
                 self._add(box)

@@ -153,9 +153,9 @@ class RegionLayers:
             out.poi_x, out.poi_y = x - ox, y - oy
             out.poi_symbol = np.array([poi_symbol(p.kind) for p in region.pois], dtype=np.int64)
             out.poi_major = np.array([p.kind in ("hospital", "police", "fire_station") for p in region.pois])
-            rank = {"hospital": 3.0, "fire_station": 3.0, "police": 3.0, "puskesmas": 2.0}
+            poi_rank = {"hospital": 3.0, "fire_station": 3.0, "police": 3.0, "puskesmas": 2.0}
             out.poi_labels = [
-                Label(p.name, float(out.poi_x[i]), float(out.poi_y[i]), "poi", rank.get(p.kind, 1.0))
+                Label(p.name, float(out.poi_x[i]), float(out.poi_y[i]), "poi", poi_rank.get(p.kind, 1.0))
                 for i, p in enumerate(region.pois)
                 if p.name
             ]

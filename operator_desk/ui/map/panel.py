@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from ...geo import Region
 from .basemap import TileCache
 from .layers import RegionLayers
+from .legend import MapLegend
 from .mbtiles import MBTilesError
 from .projection import lonlat_to_merc
 from .renderer import CallerLocation, MapRenderer, region_fit_box
@@ -37,6 +38,8 @@ class MapPanel(QWidget):
     Why native: no QtWebEngine (size, sandbox, online tiles). The static layers are cached in a
     pixmap per viewport, so incident updates repaint only the markers; a full redraw of 10,000
     markers stays within one 60 Hz frame (bench/bench_map.py).
+
+    A "Legend" button (top left) opens the legend of markers and symbols (`legend`, map/legend.py).
 
     Signals: `location_clicked(lat, lon)` on a plain left click (not a drag),
     `landmark_requested(lat, lon)` from the context menu, `incident_clicked(id)` when the click hit
@@ -72,6 +75,10 @@ class MapPanel(QWidget):
         self._rows: list[dict[str, Any]] = []
         vp = self._renderer.viewport
         vp.width, vp.height = self.width(), self.height()
+        self.legend = MapLegend(self)
+        self.legend.move(6, 6)
+        self.legend.toggled.connect(self._legend_toggled)
+        self._legend_toggled(False)
         self.set_region(region)
 
     def sizeHint(self) -> QSize:
@@ -166,6 +173,10 @@ class MapPanel(QWidget):
     def pos_of(self, lat: float, lon: float) -> QPointF:
         """Widget position of a lat/lon."""
         return QPointF(*self._renderer.viewport.lonlat_to_px(lon, lat))
+
+    def _legend_toggled(self, _open: bool) -> None:
+        self._renderer.reserved = [self.legend.covered()]  # the button, or the whole open legend
+        self._invalidate()
 
     def visible_labels(self) -> list[tuple[str, str]]:
         """(level, text) of the labels drawn in the last frame."""

@@ -94,6 +94,7 @@ class MapRenderer:
         self.label_font = QFont()
         self.label_font.setPixelSize(11)
         self.placer = LabelPlacer()
+        self.reserved: list[QRectF] = []  # overlay widgets (the open legend): no label goes there
         self.on_tiles_missing: Callable[[], None] | None = None
         self.set_dpr(dpr)
 
@@ -198,9 +199,20 @@ class MapRenderer:
         # Keep labels off the north arrow and scale bar corners.
         self.placer.reserve(QRectF(vp.width - 44, 0, 44, 60))
         self.placer.reserve(QRectF(0, vp.height - 34, 180, 34))
-        for x, y in zip(*poi_px, strict=True):
-            self.placer.reserve(QRectF(float(x) - 6, float(y) - 6, 12, 12))
+        for rect in self.reserved:
+            self.placer.reserve(rect)
+        # At region zoom the kecamatan names go first (a town's cluster of hospital icons must not hide
+        # "Martapura"); POI icons keep the other labels off them.
+        poi_reserved = False
+
+        def reserve_pois() -> None:
+            for x, y in zip(*poi_px, strict=True):
+                self.placer.reserve(QRectF(float(x) - 6, float(y) - 6, 12, 12))
+
         for labels, bold in groups:
+            if not poi_reserved and not (labels is lay.kecamatan_labels and zoom < KECAMATAN_SMALL_ZOOM):
+                reserve_pois()
+                poi_reserved = True
             if not labels:
                 continue
             lx = np.fromiter((lb.x for lb in labels), dtype=np.float64, count=len(labels))
@@ -212,8 +224,9 @@ class MapRenderer:
                 # POI names sit to the right of the icon; area names are centred on their point.
                 dx = 12.0 if lb.level == "poi" else 0.0
                 small = lb.level == "kecamatan" and zoom < KECAMATAN_SMALL_ZOOM
-                self.placer.place(p, lb, float(px[i]) + dx, float(py[i]), bold, centred=lb.level != "poi",
-                                  small=small)
+                self.placer.place(
+                    p, lb, float(px[i]) + dx, float(py[i]), bold, centred=lb.level != "poi", small=small
+                )
 
     def _draw_incidents(self, p: QPainter) -> None:
         inc = self.incidents

@@ -183,3 +183,28 @@ def brush(colour: QColor, alpha: int) -> QBrush:
     c = QColor(colour)
     c.setAlpha(alpha)
     return QBrush(c)
+
+
+def incident_drawer(priority: str, closed: bool = False) -> DrawFn:
+    """The drawing of one incident marker (the legend shows the very same markers)."""
+    return _incident_drawer(PRIORITY_COLOURS.get(priority, UNKNOWN_COLOUR), closed)
+
+
+def poi_drawer(kind: str) -> DrawFn:
+    """The drawing of one facility symbol (the legend shows the very same symbols)."""
+    return _poi_drawer(POI_SYMBOL.get(kind, kind) if kind in POI_KINDS or kind in POI_SYMBOL else "other")
+
+
+def icon_pixmap(draw: DrawFn, cell: int = POI_SPRITE, dpr: float = 1.0) -> QPixmap:
+    """One symbol as a small pixmap (legend entries)."""
+    px = int(round(cell * dpr))
+    image = QImage(px, px, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(dpr, dpr)
+    draw(painter, cell / 2)
+    painter.end()
+    pix = QPixmap.fromImage(image)
+    pix.setDevicePixelRatio(dpr)
+    return pix

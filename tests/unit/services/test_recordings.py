@@ -22,8 +22,14 @@ from operator_desk.server.core import SyncServer
 from operator_desk.server.sqlite_backend import SqliteStorage
 from operator_desk.services.calls import CallService
 from operator_desk.services.recordings import RecordingService, RecordingUploader
+from operator_desk.store import keys
 from operator_desk.store.store import Store
 from operator_desk.telephony.audio.recorder import CallRecorder
+
+
+def plaintext(path: Path, key: bytes) -> bytes:
+    with keys.open_recording(path, key) as f:
+        return f.read()
 
 
 def make_recording(path: Path, seconds: float = 0.5) -> tuple[str, float, str]:
@@ -78,7 +84,8 @@ def test_attach_writes_record_outbox_and_audit(store: Store, tmp_path: Path) -> 
     row = calls.get(call_id)
     assert row["recording_path"] == path
     assert row["recording_duration_s"] == pytest.approx(0.5)
-    assert row["recording_sha256"] == sha == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    assert row["recording_sha256"] == sha == hashlib.sha256(plaintext(Path(path), service.key)).hexdigest()
+    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() != sha  # the file on disk is sealed
     cols = {r["col"] for r in store.query("SELECT col FROM outbox WHERE tbl='calls' AND pk=?", (call_id,))}
     assert {"recording_path", "recording_duration_s", "recording_sha256"} <= cols
     audit = store.query("SELECT detail FROM audit WHERE action='call_recording' AND pk=?", (call_id,))
@@ -129,8 +136,10 @@ def test_uploader_uploads_once_and_is_idempotent(store: Store, tmp_path: Path, h
         assert up.pending() == []
         assert up.run_once() == 0
         stored = hub.dir / f"{a}.flac"
-        assert hashlib.sha256(stored.read_bytes()).hexdigest() == sha_a
-        assert hashlib.sha256((hub.dir / f"{b}.flac").read_bytes()).hexdigest() == sha_b
+        hub_key = server_recordings.hub_recording_key(hub.dir)  # the hub seals with its own key
+        assert hashlib.sha256(plaintext(stored, hub_key)).hexdigest() == sha_a
+        assert hashlib.sha256(plaintext(hub.dir / f"{b}.flac", hub_key)).hexdigest() == sha_b
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() != sha_a
         # the desk forgot it uploaded (e.g. restored from backup): a re-upload is accepted as a no-op
         store.raw_write(lambda conn: conn.execute("DELETE FROM recording_uploads"))
         assert up.run_once() == 2

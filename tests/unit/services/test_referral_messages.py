@@ -115,8 +115,16 @@ def test_masked_message_hides_the_callers_data() -> None:
 
 def test_kelurahan_unknowns_zero_casualties_and_no_number() -> None:
     text = compose_message(
-        facts(desa_code="63.03.05.1001", desa_name="Keraton", casualties=0, callback_number=None, lat=None,
-              narrative="  ", priority=None, created_at=None)
+        facts(
+            desa_code="63.03.05.1001",
+            desa_name="Keraton",
+            casualties=0,
+            callback_number=None,
+            lat=None,
+            narrative="  ",
+            priority=None,
+            created_at=None,
+        )
     )
     assert "Kel. Keraton" in text and "Desa Keraton" not in text
     assert "Jumlah korban: tidak ada" in text
@@ -153,7 +161,7 @@ def test_links() -> None:
     assert (url.scheme, url.netloc, url.path) == ("https", "wa.me", "/628115000119")
     assert parse_qs(url.query)["text"] == ["Kebakaran & korban 2\nNo: BJR-1 #?"]
     assert "&korban" not in url.query and " " not in link and "\n" not in link
-    assert unquote(url.query[len("text="):]) == "Kebakaran & korban 2\nNo: BJR-1 #?"
+    assert unquote(url.query[len("text=") :]) == "Kebakaran & korban 2\nNo: BJR-1 #?"
     assert whatsapp_link("not a number", "x") is None
 
 
@@ -170,12 +178,29 @@ def _setup(store: Store) -> tuple[str, str, str]:
     agencies = AgencyService(store)
     agencies.ensure_defaults()
     damkar = next(a for a in agencies.all() if a["kind"] == "fire")
-    store.write(lambda tx: tx.update_record("agencies", damkar["id"], {"phone": "+625114721234",
-                                                                       "whatsapp": "+628115000113"}))
-    loc = Location(lat=-3.41, lon=114.85, address="Jl. Sukaramai", desa_code="63.03.05.2003",
-                   desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
-    inc = IncidentService(store).create({"category": "fire", "priority": "P1", "location": loc,
-                                         "caller_number": "+6281234563373", "narrative": "Gudang terbakar"})
+    store.write(
+        lambda tx: tx.update_record(
+            "agencies", damkar["id"], {"phone": "+625114721234", "whatsapp": "+628115000113"}
+        )
+    )
+    loc = Location(
+        lat=-3.41,
+        lon=114.85,
+        address="Jl. Sukaramai",
+        desa_code="63.03.05.2003",
+        desa_name="Tambak Baru",
+        kecamatan_name="Martapura",
+        confirmed=True,
+    )
+    inc = IncidentService(store).create(
+        {
+            "category": "fire",
+            "priority": "P1",
+            "location": loc,
+            "caller_number": "+6281234563373",
+            "narrative": "Gudang terbakar",
+        }
+    )
     rid = ReferralService(store).refer(inc, damkar["id"])
     return inc, damkar["id"], rid
 
@@ -192,8 +217,12 @@ def test_draft_of_a_referral(store: Store) -> None:
 
 
 def test_callback_number_wins_over_the_caller_number() -> None:
-    record = {"number": "X-1", "caller_number": "+6281111111111", "callback_number": "+6282222222222",
-              "location": Location(desa_name="A")}
+    record = {
+        "number": "X-1",
+        "caller_number": "+6281111111111",
+        "callback_number": "+6282222222222",
+        "location": Location(desa_name="A"),
+    }
     assert facts_from(record).callback_number == "+6282222222222"
     assert facts_from({**record, "callback_number": None}).callback_number == "+6281111111111"
     assert facts_from({**record, "location": {"desa_name": "B"}}).desa_name == "B"
@@ -215,7 +244,12 @@ def test_sms_without_a_gateway_or_number_fails_on_the_referral_and_can_be_resent
     _inc, agency_id, rid = _setup(store)
     msg = ReferralMessaging(store)  # no gateway configured on this desk
     state = msg.send_sms(rid, "Pesan")
-    assert (state.channel, state.status, state.error, state.to) == ("sms", "failed", "no_gateway", "+625114721234")
+    assert (state.channel, state.status, state.error, state.to) == (
+        "sms",
+        "failed",
+        "no_gateway",
+        "+625114721234",
+    )
     assert msg.draft(rid).error == "no_gateway"
     store.write(lambda tx: tx.update_record("agencies", agency_id, {"phone": None}))
     assert msg.send_sms(rid, "Pesan").error == "no_number"
