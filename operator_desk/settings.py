@@ -3,6 +3,11 @@
 QSettings keeps window geometry only; everything an administrator sets (softphone account, audio
 devices, the call source) lives here with a schema version, so a later release can migrate it.
 A missing file gives the defaults; a bad file raises `SettingsError` naming the file and the key.
+
+Secrets are never in the file in plain text: the SIP password is stored as `enc:v1:…` (AES-GCM with a
+key derived from the desk's store key, store/keys.py) and decrypted by `load()`; a plaintext one from
+an older file is encrypted the next time the file is read. `[security] key_dir` says where the store's
+key files live (default `<data dir>/keys`; e.g. removable media or another partition).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 import tomli_w
 
+from .store import keys
 from .telephony.sip.config import SipConfig
 
 SETTINGS_FILE = "settings.toml"
@@ -83,6 +89,13 @@ class SmsSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    """Where the key files of the store live (None: `<data dir>/keys`); relative to the data dir."""
+
+    key_dir: str | None = None
+
+
+@dataclass(frozen=True)
 class DeskSettings:
     """Everything the desk's settings dialog edits."""
 
@@ -90,6 +103,7 @@ class DeskSettings:
     call_source: str = "manual"
     sip: SipSettings = field(default_factory=SipSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
 
 
@@ -152,7 +166,7 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
         raise SettingsError(path, "schema_version", f"expected a positive whole number, got {version!r}")
     if version > SCHEMA_VERSION:
         raise SettingsError(path, "schema_version", f"{version} is newer than this desk ({SCHEMA_VERSION})")
-    unknown = sorted(set(data) - {"schema_version", "call_source", "sip", "audio", "sms"})
+    unknown = sorted(set(data) - {"schema_version", "call_source", "sip", "audio", "sms", "security"})
     if unknown:
         raise SettingsError(path, unknown[0], "unknown key")
     source = data.get("call_source", "manual")
@@ -168,7 +182,10 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
     for key, lo, hi in (("poll_seconds", 1, 300), ("send_timeout_s", 30, 86_400)):
         if not lo <= getattr(sms, key) <= hi:
             raise SettingsError(path, f"sms.{key}", f"{getattr(sms, key)} outside {lo}..{hi}")
-    return DeskSettings(schema_version=SCHEMA_VERSION, call_source=source, sip=sip, audio=audio, sms=sms)
+    security = _section(path, "security", data.get("security"), SecuritySettings)
+    return DeskSettings(
+        schema_version=SCHEMA_VERSION, call_source=source, sip=sip, audio=audio, sms=sms, security=security
+    )
 
 
 def to_dict(settings: DeskSettings) -> dict[str, Any]:
@@ -196,7 +213,36 @@ def load(data_dir: Path | str) -> DeskSettings:
         raise SettingsError(path, "(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(path, "(file)", f"not valid TOML ({exc})") from exc
-    return from_dict(data, path)
+    settings = from_dict(data, path)
+    stored = settings.sip.password
+    if stored.startswith(keys.SECRET_PREFIX):
+        try:
+            plain = keys.open_text(keys.secrets_key(Path(data_dir)), stored, SIP_PASSWORD_CONTEXT)
+        except (ValueError, keys.StoreKeyError, OSError) as exc:
+            raise SettingsError(path, "sip.password", f"cannot be decrypted with this desk's key ({exc})") from None
+        return replace(settings, sip=replace(settings.sip, password=plain))
+    if stored:  # written before secrets were encrypted: encrypt it in the file now
+        try:
+            save(settings, data_dir)
+        except (OSError, SettingsError):
+            pass  # a read-only folder: it stays as it was, the desk still works
+    return settings
+
+
+SIP_PASSWORD_CONTEXT = "settings.toml sip.password"
+
+
+def _sealed_dict(settings: DeskSettings, data_dir: Path | str) -> dict[str, Any]:
+    """to_dict with the secrets encrypted (the SIP password)."""
+    out = to_dict(settings)
+    password = settings.sip.password
+    if password:
+        try:
+            secret = keys.secrets_key(Path(data_dir))
+        except keys.StoreKeyError as exc:
+            raise SettingsError(settings_path(data_dir), "sip.password", f"cannot be encrypted ({exc})") from None
+        out["sip"]["password"] = keys.seal_text(secret, password, SIP_PASSWORD_CONTEXT)
+    return out
 
 
 def save(settings: DeskSettings, data_dir: Path | str) -> Path:
@@ -204,7 +250,7 @@ def save(settings: DeskSettings, data_dir: Path | str) -> Path:
     path = settings_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     from_dict(to_dict(settings), path)  # refuse to write what load() would refuse to read
-    body = tomli_w.dumps(to_dict(settings)).encode("utf-8")
+    body = tomli_w.dumps(_sealed_dict(settings, data_dir)).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -236,6 +282,7 @@ def sip_config(settings: DeskSettings, data_dir: Path | str) -> SipConfig:
 __all__ = [
     "AudioSettings",
     "DeskSettings",
+    "SecuritySettings",
     "SettingsError",
     "SipSettings",
     "SmsSettings",

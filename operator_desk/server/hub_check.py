@@ -127,10 +127,7 @@ def check_hub(storage: Storage) -> dict[str, Any]:
 
 def _redacted(cur: Any) -> dict[tuple[str, str], dict[str, Any]]:
     """{(tbl, pk): {col: replacement}} of every redaction the hub applied (server/ingest.py)."""
-    try:
-        cur.execute("SELECT tbl, pk, col, value FROM redacted")
-    except Exception:  # a hub from before retention: no table yet
-        return {}
+    cur.execute("SELECT tbl, pk, col, value FROM redacted")  # made by Storage._migrate
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for tbl, pk, col, value in cur.fetchall():
         out.setdefault((tbl, pk), {})[col] = _loads(value)

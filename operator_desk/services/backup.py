@@ -324,7 +324,16 @@ def _extract(file: Path, stage: Path) -> dict[str, Any]:
 def _members(file: Path, tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     out: list[tarfile.TarInfo] = []
     seen: set[str] = set()
-    for m in tar:
+    length = file.stat().st_size
+    while True:
+        m = tar.next()
+        if m is None:
+            break
+        if m.offset_data + m.size > length:
+            raise BackupError(
+                f"{file}: member {m.name[:80]!r} claims {m.size} bytes, more than the file holds "
+                "(truncated or forged)"
+            )
         if len(out) >= MAX_MEMBERS + 1:
             raise BackupError(f"{file}: more than {MAX_MEMBERS} members")
         name = m.name

@@ -89,7 +89,7 @@ def service_level_report(conn: sqlite3.Connection, from_ms: int, to_ms: int, zon
     return {
         **asdict(total),
         "pct_within_15s": total.pct("within_15s"),
-        "by_hour": [{"hour": k, **asdict(v)} for k, v in service_level_by(conn, from_ms, to_ms, zone, "hour")],
+        "by_hour": [{"hour": int(k), **asdict(v)} for k, v in service_level_by(conn, from_ms, to_ms, zone, "hour")],
         "by_day": [{"date": k, **asdict(v)} for k, v in service_level_by(conn, from_ms, to_ms, zone, "day")],
         "by_operator": [
             {"operator": k or None, **asdict(v)} for k, v in service_level_by(conn, from_ms, to_ms, zone, "operator")

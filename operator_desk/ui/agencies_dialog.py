@@ -128,6 +128,9 @@ class AgenciesDialog(QDialog):
                 self.list.setCurrentItem(item)
         if select is None and self.list.count():
             self.list.setCurrentRow(0)
+        fm = self.list.fontMetrics()  # every name whole, without a horizontal scroll bar
+        names = [self.list.item(i).text() for i in range(self.list.count())]
+        self.list.setMinimumWidth(min(420, max([fm.horizontalAdvance(n) for n in names] + [160]) + 32))
 
     def _load(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -45,6 +45,7 @@ from .login_flow import LoginFlow
 from .main_window import MainWindow
 from .map_host import MapHost
 from .referral_board import ReferralBoard
+from .referral_send_dialog import bind_referral_messages
 from .status import DeskStatusBar
 from .tasks import TaskRunner
 from .telephony_binding import TelephonyBinding
@@ -86,6 +87,7 @@ class DeskUi:
     incident_detail: IncidentDetail | None = None
     region_timer: QTimer = field(default_factory=_single_shot, repr=False)
     dialogs: list[QWidget] = field(default_factory=list, repr=False)
+    sms: Any = None  # ui/referral_send_dialog.SmsPolling when the [sms] gateway is on
     _closed: bool = field(default=False, repr=False)
 
     def settle(self, timeout_s: float = 10.0) -> None:
@@ -126,6 +128,8 @@ class DeskUi:
             self.form.stop()
             self.status.stop()
             self.board.stop()
+            if self.sms is not None:
+                self.sms.stop()
             if self.incident_detail is not None:
                 self.incident_detail.save_draft()
                 self.incident_detail.stop()
@@ -243,6 +247,7 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     )
     form.saved.connect(lambda incident_id: _finish_emergency(core, incident_id))
     _subscribe(ui)
+    ui.sms = bind_referral_messages(ui)  # the board's Message (M): copy, WhatsApp, SMS (referral12)
     core.source.start(events)
     from .training import install_training
 

@@ -83,15 +83,19 @@ def _same_key(a: QKeySequence, b: QKeySequence) -> bool:
     return a.matches(b) == QKeySequence.SequenceMatch.ExactMatch
 
 
-def every_key(window: Any, listed: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def every_key(
+    window: Any, listed: list[tuple[str, str]], after: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
     """`listed` (the operator keys, in their words), then every other key the window has: each QAction and
     QShortcut shortcut (its own text), and each mnemonic button of the incident form (Alt+letter: the
-    letter of the current language). A key added anywhere in the window shows in F1 by itself."""
+    letter of the current language), then `after` (keys described elsewhere, e.g. the referral board's).
+    A key added anywhere in the window shows in F1 by itself."""
     from PySide6.QtGui import QAction, QShortcut
     from PySide6.QtWidgets import QAbstractButton
 
     out = list(listed)
-    known = [QKeySequence(k, QKeySequence.SequenceFormat.PortableText) for k, _t in listed]
+    portable = QKeySequence.SequenceFormat.PortableText
+    known = [QKeySequence(k, portable) for k, _t in [*listed, *(after or [])]]
 
     def add(seq: QKeySequence, text: str) -> None:
         if seq.isEmpty() or any(_same_key(seq, k) for k in known):
@@ -112,4 +116,4 @@ def every_key(window: Any, listed: list[tuple[str, str]]) -> list[tuple[str, str
             mnemonic = QKeySequence.mnemonic(text)
             if not mnemonic.isEmpty():
                 add(mnemonic, text)
-    return out
+    return out + list(after or [])

@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+N", self.tr("Add a note to the open incident")),
             ("Alt+U", self.tr("Attach the current call to the caller's open incident and open it")),
             ("Esc", self.tr("Back to the current call")),
-        ]) + _referral_board_keys()
+        ], after=_referral_board_keys())
 
     def show_keys(self) -> None:
         """F1: the keys, in a box that does not block the desk (the keys keep working while it is open)."""

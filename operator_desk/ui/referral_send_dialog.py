@@ -336,3 +336,26 @@ def open_referral_send(
             shown(dialog)
 
     runner.run(lambda: messaging.draft(referral_id), show, key="referral-send")
+
+
+def bind_referral_messages(ui: Any) -> SmsPolling | None:
+    """Wire the message dialog into a composed desk (ui/compose.py): the board's `messageRequested` opens it;
+    with `[sms]` enabled a `SmsPolling` follows the gateway (returned: the desk stops it at close). The
+    settings file is read once here (a few hundred bytes)."""
+    from ..services.referral_sending import messaging_for
+
+    setup = messaging_for(ui.core.store, ui.core.data_dir)
+    polling = (
+        SmsPolling(setup.messaging, ui.runner, setup.poll_ms, parent=ui.window) if setup.poll_ms else None
+    )
+
+    def keep(dialog: ReferralSendDialog) -> None:  # closed with the desk; forgotten once Qt deletes it
+        ui.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: ui.dialogs.__setitem__(
+            slice(None), [d for d in ui.dialogs if d is not dialog]))
+
+    def open_for(referral_id: str) -> None:
+        open_referral_send(ui.window, setup.messaging, ui.runner, referral_id, polling, shown=keep)
+
+    ui.board.messageRequested.connect(open_for)
+    return polling

@@ -134,12 +134,12 @@ def _unlisted(good: Path, out: Path) -> None:
 
 
 CASES: dict[str, tuple[Callable[[Path, Path], None], str]] = {
-    "truncated": (_cut, "truncated|cut short|unreadable"),
+    "truncated": (_cut, "truncated"),
     "wrong checksum": (_bad_checksum, "does not match its checksum"),
     "path traversal": (_traversal, "path traversal"),
     "absolute path": (_absolute, "path traversal"),
     "symlink member": (_symlink, "not a regular file"),
-    "huge member": (_huge, "needs .* bytes, only .* free"),
+    "huge member": (_huge, "claims 50000000000000 bytes, more than the file holds"),
     "not a backup": (_not_a_backup, "not an Operator Desk backup"),
     "another tar": (_other_tar, "not an Operator Desk backup"),
     "unlisted member": (_unlisted, "differ from the manifest"),

@@ -171,3 +171,28 @@ def test_unmatched_sms_are_listed_and_marked_done(qtbot, world) -> None:  # type
     qtbot.waitUntil(lambda: dialog.unmatched.count() == 1, timeout=5000)
     assert [u.reason for u in msg.unmatched()] == ["unknown_sender"]
     assert store.query("SELECT handled_by FROM sms_inbound WHERE state='dismissed'")[0][0] == "Rina"
+
+
+def test_the_boards_message_button_opens_the_dialog_for_the_selected_referral(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    core = desk.core
+    core.agencies.ensure_defaults()
+    fire = next(a["id"] for a in core.agencies.all() if a["kind"] == "fire")
+    loc = Location(address="Jl. Sukaramai", desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
+    inc = core.incidents.create({"category": "fire", "priority": "P1", "location": loc})
+    rid = core.referrals.refer(inc, fire)
+    board = desk.ui.board
+    board.refresh()
+    qtbot.waitUntil(lambda: board.select(rid), timeout=5000)
+    qtbot.mouseClick(board.findChild(QPushButton, "referralMessage"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(d.objectName() == "referralSend" for d in desk.ui.dialogs), timeout=5000)
+    dialog = next(d for d in desk.ui.dialogs if d.objectName() == "referralSend")
+    assert dialog.draft.referral_id == rid and "Kategori: Kebakaran" in dialog.message()
+    assert desk.ui.sms is None  # no [sms] in this desk's settings: no polling
+    dialog.close()
+    qtbot.waitUntil(lambda: not desk.ui.dialogs, timeout=5000)  # deleted on close, and forgotten
+    board.table.setFocus()
+    qtbot.keyClick(board.table, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: [d.objectName() for d in desk.ui.dialogs] == ["referralSend"], timeout=5000)
