@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from big_store import desk_store  # noqa: E402
+from big_store import desk_store
 
-from operator_desk.services.check import check_store  # noqa: E402
-from operator_desk.store.store import Store  # noqa: E402
+from operator_desk.services.check import check_store
+from operator_desk.store.store import Store
 
 
 def timed(path: Path, quick: bool) -> tuple[float, dict[str, object]]:

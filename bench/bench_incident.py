@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -25,17 +24,31 @@ from operator_desk.services.incident_list import IncidentListQuery, ListFilter, 
 from operator_desk.services.incidents import IncidentService
 from operator_desk.services.referrals import ReferralService
 from operator_desk.services.timeline import TimelineQuery
+from operator_desk.store.database import connect
 from operator_desk.store.store import Store
 
 N_OPEN = 2000
 REPEAT = 60
-KEC = [("63.03.05", "Martapura"), ("63.03.09", "Sungai Tabuk"), ("63.03.07", "Astambul"), ("63.03.02", "Aluh-Aluh")]
+KEC = [
+    ("63.03.05", "Martapura"),
+    ("63.03.09", "Sungai Tabuk"),
+    ("63.03.07", "Astambul"),
+    ("63.03.02", "Aluh-Aluh"),
+]
 
 
 def _loc(i: int) -> Location:
     code, name = KEC[i % len(KEC)]
-    return Location(lat=-3.4 + (i % 50) / 1000, lon=114.85 + (i % 70) / 1000, desa_name=f"Desa {i % 290}",
-                    kecamatan_code=code, kecamatan_name=name, address=f"Jl. Nomor {i}", source="map", confirmed=True)
+    return Location(
+        lat=-3.4 + (i % 50) / 1000,
+        lon=114.85 + (i % 70) / 1000,
+        desa_name=f"Desa {i % 290}",
+        kecamatan_code=code,
+        kecamatan_name=name,
+        address=f"Jl. Nomor {i}",
+        source="map",
+        confirmed=True,
+    )
 
 
 def build(tmp: Path) -> tuple[Store, str]:
@@ -47,14 +60,29 @@ def build(tmp: Path) -> tuple[Store, str]:
     cats = ["fire", "medical", "traffic_accident", "disaster_flood", "crime_security"]
     agency = store.query("SELECT id FROM agencies LIMIT 1")
     for i in range(N_OPEN):
-        pk = inc.create({"category": rnd.choice(cats), "priority": rnd.choice(["P1", "P2", "P3"]),
-                         "location": _loc(i), "narrative": f"Laporan warga nomor {i} " * 3})
+        pk = inc.create(
+            {
+                "category": rnd.choice(cats),
+                "priority": rnd.choice(["P1", "P2", "P3"]),
+                "location": _loc(i),
+                "narrative": f"Laporan warga nomor {i} " * 3,
+            }
+        )
         if agency and i % 10 == 0:
             refs.refer(pk, agency[0][0])
     # the incident opened: a call, 100 notes, 100 field changes (50 saves of two fields), its referral steps
     target = inc.create({"category": "fire", "priority": "P1", "location": _loc(1)})
-    call = store.write(lambda tx: tx.insert_record("calls", {"started_at": tx.now_ms(), "caller_number": "+628111",
-                                                              "outcome": "emergency", "incident_id": target}))
+    call = store.write(
+        lambda tx: tx.insert_record(
+            "calls",
+            {
+                "started_at": tx.now_ms(),
+                "caller_number": "+628111",
+                "outcome": "emergency",
+                "incident_id": target,
+            },
+        )
+    )
     assert call
     ed = IncidentEditor(store)
     for k in range(50):
@@ -84,8 +112,7 @@ def main() -> None:
         editor.load(target)
         widget.show_events(timeline.events(target))
 
-    raw = sqlite3.connect(tmp / "desk.sqlite")
-    raw.row_factory = sqlite3.Row
+    raw = connect(tmp / "desk.sqlite", readonly=True)  # the same keyed SQLCipher file, no Python around it
     ids = (target,)
     raw_sql = [
         ("SELECT * FROM incidents WHERE id=?", ids),
@@ -94,11 +121,23 @@ def main() -> None:
         ("SELECT * FROM calls WHERE incident_id IN (?)", ids),
         ("SELECT * FROM incident_notes WHERE incident_id IN (?) ORDER BY at, id", ids),
         ("SELECT * FROM status_events WHERE incident_id IN (?) ORDER BY at, id", ids),
-        ("SELECT col, value, hlc, operator FROM outbox WHERE tbl='incidents' AND pk=? ORDER BY site_seq", ids),
-        ("SELECT at, site_id, operator, action, detail FROM audit WHERE tbl='incidents' AND pk=? ORDER BY at", ids),
-        ("SELECT e.*, a.name FROM referrals r JOIN referral_events e ON e.referral_id = r.id "
-         "LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.incident_id IN (?) ORDER BY e.at, e.id", ids),
-        ("SELECT d.* FROM device_locations d JOIN calls c ON c.id = d.call_id WHERE c.incident_id IN (?)", ids),
+        (
+            "SELECT col, value, hlc, operator FROM outbox WHERE tbl='incidents' AND pk=? ORDER BY site_seq",
+            ids,
+        ),
+        (
+            "SELECT at, site_id, operator, action, detail FROM audit WHERE tbl='incidents' AND pk=? ORDER BY at",
+            ids,
+        ),
+        (
+            "SELECT e.*, a.name FROM referrals r JOIN referral_events e ON e.referral_id = r.id "
+            "LEFT JOIN agencies a ON a.id = r.agency_id WHERE r.incident_id IN (?) ORDER BY e.at, e.id",
+            ids,
+        ),
+        (
+            "SELECT d.* FROM device_locations d JOIN calls c ON c.id = d.call_id WHERE c.incident_id IN (?)",
+            ids,
+        ),
         ("SELECT * FROM conflicts WHERE tbl='incidents' AND pk=?", ids),
         ("SELECT * FROM referrals WHERE incident_id=?", ids),
     ]
@@ -112,28 +151,42 @@ def main() -> None:
         raw_open()
     floor = timeit(raw_open, REPEAT)
     ours = timeit(open_incident, REPEAT)
-    print(f"open incident ({n_events} timeline events): median {med_ms(ours):.2f} ms, p95 {p95_ms(ours):.2f} ms")
+    print(
+        f"open incident ({n_events} timeline events): median {med_ms(ours):.2f} ms, p95 {p95_ms(ours):.2f} ms"
+    )
     print(f"  floor, its {len(raw_sql)} raw queries: median {med_ms(floor):.2f} ms")
-    report("open incident vs raw queries", med_ms(ours), med_ms(floor), 10.0)
+    report("open incident vs raw queries", med_ms(ours), med_ms(floor), 20.0)
     print(f"  target <= 50 ms: {'OK' if med_ms(ours) <= 50 else 'OVER'}")
 
     query = IncidentListQuery(store, zone=WITA)
-    filters = [ListFilter(), ListFilter(text="martapura"), ListFilter(category="fire", kecamatan_code="63.03.09"),
-               ListFilter(text="nomor 1999"), ListFilter(today=True, mine=True)]
+    filters = [
+        ListFilter(),
+        ListFilter(text="martapura"),
+        ListFilter(category="fire", kecamatan_code="63.03.09"),
+        ListFilter(text="nomor 1999"),
+        ListFilter(today=True, mine=True),
+    ]
     now = store.now_ms()
     prepared = [where_of(f, operator="bench", now_ms=now, zone=WITA) for f in filters]
-    list_sql = ("SELECT id, number, category, priority, status, created_at, updated_at, updated_by, merged_into, "
-                "json_extract(location, '$.desa_name'), json_extract(location, '$.kecamatan_name'), "
-                "json_extract(location, '$.address') FROM incidents")
+    list_sql = (
+        "SELECT id, number, category, priority, status, created_at, updated_at, updated_by, merged_into, "
+        "json_extract(location, '$.desa_name'), json_extract(location, '$.kecamatan_name'), "
+        "json_extract(location, '$.address') FROM incidents"
+    )
     overdue_sql = "SELECT * FROM referrals WHERE status IN ('sent','acknowledged','on_scene','feedback')"
 
     for f, (where, params) in zip(filters, prepared, strict=True):
+
         def ours_fn(f: ListFilter = f) -> None:
             query.rows(f)
 
         def raw_fn(where: list[str] = where, params: list[object] = params) -> None:
-            raw.execute(list_sql + (" WHERE " + " AND ".join(where) if where else "")
-                        + " ORDER BY coalesce(priority, 'P9'), created_at, id LIMIT 2000", params).fetchall()
+            raw.execute(
+                list_sql
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + " ORDER BY coalesce(priority, 'P9'), created_at, id LIMIT 2000",
+                params,
+            ).fetchall()
             raw.execute(overdue_sql).fetchall()
 
         for _ in range(3):
@@ -144,6 +197,22 @@ def main() -> None:
         label = f"list filter {f.status}/{f.category or '-'}/{f.kecamatan_code or '-'}/{f.text or '-'}/today={f.today}"
         report(f"{label} ({n} rows of {N_OPEN + 1} open)", med_ms(us), med_ms(fl), 3.0)
         print(f"  target <= 20 ms: {'OK' if med_ms(us) <= 20 else 'OVER'} (p95 {p95_ms(us):.2f} ms)")
+
+    def cold() -> None:
+        query.invalidate()
+        query.rows(ListFilter())
+
+    (where, params) = prepared[0]
+    cold_ms, cold_floor = (
+        timeit(cold, 10),
+        timeit(lambda: raw.execute(list_sql + " WHERE " + " AND ".join(where), params).fetchall(), 10),
+    )
+    report(
+        "list after a change (open incidents read again, off the GUI thread)",
+        med_ms(cold_ms),
+        med_ms(cold_floor),
+        3.0,
+    )
     raw.close()
     widget.deleteLater()
     app.processEvents()

@@ -21,6 +21,7 @@ PLUGIN_MODULES = (
     "operator_desk.telephony.location.cli",
     "operator_desk.sync.cli",
     "operator_desk.report.cli",
+    "operator_desk.report.incident_pdf",  # incident-report: the Laporan Kejadian PDF
     "operator_desk.services.retention",
 )
 
@@ -95,9 +96,9 @@ def cmd_export_eidd(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .services.check import check_store
-
     import time
+
+    from .services.check import check_store
 
     t0 = time.monotonic()
 

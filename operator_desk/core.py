@@ -23,6 +23,7 @@ from .services.accounts import Account, AccountService, account_id, role_of
 from .services.agencies import AgencyService
 from .services.calls import CallService
 from .services.drafts import DraftService
+from .services.floor import DeskState, FloorPublisher
 from .services.incidents import IncidentService
 from .services.referrals import ReferralService
 from .services.session import DeskSession
@@ -125,6 +126,8 @@ class Core:
     training: bool = False  # the training desk (services/training.py): its own store, never synced
     sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
     login_listeners: list[Callable[[Account | None], None]] = field(default_factory=list)
+    desk_state: DeskState = field(default_factory=DeskState)  # what the floor is told (services/floor.py)
+    floor: FloorPublisher | None = None
     _closed: bool = False
 
     @property
@@ -174,8 +177,17 @@ class Core:
         self.log_in(account)
 
     def _tell_login(self) -> None:
+        self.desk_state.operator = self.account.name if self.account is not None else None
+        self.desk_state.locked = False
+        self.floor_changed()
         for listener in list(self.login_listeners):
             listener(self.account)
+
+    def floor_changed(self) -> None:
+        """The desk's state may have changed (call, log-in, lock, break): the floor hears it now."""
+        self.desk_state.from_session(self.session.live_calls(), self.session.current)
+        if self.floor is not None:
+            self.floor.poke()
 
     def on_sync_status(self, status: SyncStatus) -> None:
         for listener in list(self.sync_listeners):
@@ -201,6 +213,10 @@ class Core:
 
         self.uploader = RecordingUploader(self.store, self.server, token, self.data_dir, verify=verify)
         self.uploader.start()
+        from .services.floor import FloorPublisher
+
+        self.floor = FloorPublisher(self.server, token, self.desk_state, verify=verify)  # the light channel
+        self.floor.start()
 
     def close(self) -> None:
         """Stop the call source, sync and the uploader, then close the store. Safe to call twice."""
@@ -208,6 +224,8 @@ class Core:
             return
         self._closed = True
         self.source.stop()
+        if self.floor is not None:
+            self.floor.stop()
         if self.sync is not None:
             self.sync.stop()
         if self.uploader is not None:
@@ -314,6 +332,7 @@ def build_core(
             server=None if training else server or store.get_meta("sync_server"),  # set by `operator-desk join`
             training=training,
         )
+        core.session.subscribe(core.floor_changed)  # a ring, an answer, an end: the floor hears it
         if login is not None:
             core.log_in(accounts.authenticate(*login))
         elif operator:

@@ -96,6 +96,15 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """Daily backups of the desk (services/backup.py DailyBackupJob): off while `dir` is empty; a
+    relative `dir` is under the data dir; the newest `keep` backups (1..365) are kept."""
+
+    dir: str = ""
+    keep: int = 7
+
+
+@dataclass(frozen=True)
 class DeskSettings:
     """Everything the desk's settings dialog edits."""
 
@@ -105,6 +114,7 @@ class DeskSettings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     sms: SmsSettings = field(default_factory=SmsSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
 
 def settings_path(data_dir: Path | str) -> Path:
@@ -166,7 +176,9 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
         raise SettingsError(path, "schema_version", f"expected a positive whole number, got {version!r}")
     if version > SCHEMA_VERSION:
         raise SettingsError(path, "schema_version", f"{version} is newer than this desk ({SCHEMA_VERSION})")
-    unknown = sorted(set(data) - {"schema_version", "call_source", "sip", "audio", "sms", "security"})
+    unknown = sorted(
+        set(data) - {"schema_version", "call_source", "sip", "audio", "sms", "security", "backup"}
+    )
     if unknown:
         raise SettingsError(path, unknown[0], "unknown key")
     source = data.get("call_source", "manual")
@@ -183,8 +195,17 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
         if not lo <= getattr(sms, key) <= hi:
             raise SettingsError(path, f"sms.{key}", f"{getattr(sms, key)} outside {lo}..{hi}")
     security = _section(path, "security", data.get("security"), SecuritySettings)
+    backup = _section(path, "backup", data.get("backup"), BackupSettings)
+    if not 1 <= backup.keep <= 365:
+        raise SettingsError(path, "backup.keep", f"{backup.keep} outside 1..365")
     return DeskSettings(
-        schema_version=SCHEMA_VERSION, call_source=source, sip=sip, audio=audio, sms=sms, security=security
+        schema_version=SCHEMA_VERSION,
+        call_source=source,
+        sip=sip,
+        audio=audio,
+        sms=sms,
+        security=security,
+        backup=backup,
     )
 
 
@@ -219,7 +240,9 @@ def load(data_dir: Path | str) -> DeskSettings:
         try:
             plain = keys.open_text(keys.secrets_key(Path(data_dir)), stored, SIP_PASSWORD_CONTEXT)
         except (ValueError, keys.StoreKeyError, OSError) as exc:
-            raise SettingsError(path, "sip.password", f"cannot be decrypted with this desk's key ({exc})") from None
+            raise SettingsError(
+                path, "sip.password", f"cannot be decrypted with this desk's key ({exc})"
+            ) from None
         return replace(settings, sip=replace(settings.sip, password=plain))
     if stored:  # written before secrets were encrypted: encrypt it in the file now
         try:
@@ -240,7 +263,9 @@ def _sealed_dict(settings: DeskSettings, data_dir: Path | str) -> dict[str, Any]
         try:
             secret = keys.secrets_key(Path(data_dir))
         except keys.StoreKeyError as exc:
-            raise SettingsError(settings_path(data_dir), "sip.password", f"cannot be encrypted ({exc})") from None
+            raise SettingsError(
+                settings_path(data_dir), "sip.password", f"cannot be encrypted ({exc})"
+            ) from None
         out["sip"]["password"] = keys.seal_text(secret, password, SIP_PASSWORD_CONTEXT)
     return out
 

@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     storage_args(sp, False)
     sp = sub.add_parser("check", help="verify the log, the audit chains and trees (JSON; non-zero on a problem)")
     storage_args(sp, False)
+    sp = sub.add_parser("backup", help="online backup of a SQLite hub to one file (+ its key file); "
+                        "PostgreSQL: pg_dump (server/backup.py)")
+    storage_args(sp, False)
+    sp.add_argument("--out", required=True, help="the backup file (a tar, mode 0600)")
     sp = sub.add_parser("retention", help="the center's retention settings (synced to every desk) and job")
     sp.add_argument("action", choices=["show", "set", "run"])
     sp.add_argument("--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)")
@@ -174,6 +178,17 @@ def run_breach(args: argparse.Namespace) -> int:
     finally:
         storage.close()
     print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """An online backup of a SQLite hub (server/backup.py); PostgreSQL is backed up with pg_dump."""
+    from .backup import backup_hub
+
+    if args.database:
+        raise ValueError("a PostgreSQL hub is backed up with pg_dump --format=custom (see server/backup.py)")
+    folder = Path(args.data_dir or os.environ.get("OPERATOR_DESK_SERVER_DATA") or ".")
+    print(json.dumps(backup_hub(folder, Path(args.out), Path(args.key_file) if args.key_file else None)))
     return 0
 
 
@@ -258,7 +273,11 @@ def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
         server.append_row("device_locations", aml_intake.device_location_row(loc))
 
     folder = Path(args.data_dir or ".") / "recordings"
+    from . import floor as floor_channel  # the light channel of desk states (issue 14)
+
+    floor = floor_channel.Floor(Path(args.data_dir) / "floor" if args.data_dir else None)
     return [
+        *floor_channel.routes(floor, server.gate.authenticate),
         *aml_intake.routes(
             on_location,
             parse_any,
@@ -382,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_admin(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "backup":
+            return run_backup(args)
         if args.command == "retention":
             return run_retention(args)
         if args.command == "breach-report":

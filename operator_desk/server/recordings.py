@@ -158,7 +158,9 @@ def routes(
             return None, None
         info = await run_in_threadpool(call_info, call_id)
         if info is None:
-            return None, _err(404, p.E_NOT_FOUND, f"call {call_id} is not known to this hub yet; retry after sync")
+            return None, _err(
+                404, p.E_NOT_FOUND, f"call {call_id} is not known to this hub yet; retry after sync"
+            )
         if info["owner"] != site.site_id:
             return None, _err(
                 403,
@@ -193,7 +195,9 @@ def routes(
         limit = size_limit(expected, max_bytes)
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return _err(413, "too_large", f"recording of {declared} bytes is larger than the limit of {limit}")
+            return _err(
+                413, "too_large", f"recording of {declared} bytes is larger than the limit of {limit}"
+            )
         await run_in_threadpool(folder.mkdir, parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{call_id}-", suffix=".part", dir=folder)
         os.close(fd)
@@ -220,7 +224,9 @@ def routes(
             longest = _call_length(await run_in_threadpool(call_info, call_id)) if call_info else None
             if expected is None and longest is not None and seconds > longest + SLACK_S:
                 return _err(
-                    422, "wrong_duration", f"the recording lasts {seconds:.1f} s; the call lasted {longest:.1f} s"
+                    422,
+                    "wrong_duration",
+                    f"the recording lasts {seconds:.1f} s; the call lasted {longest:.1f} s",
                 )
             if expected is not None and abs(seconds - expected) > max(SLACK_S, 0.1 * expected):
                 return _err(

@@ -54,7 +54,9 @@ def _seal_old_recordings(folder: Path, key: bytes) -> None:
             keys.seal_file_in_place(f, master)
 
 
-def connect_hub(path: Path | str, key_file: Path | str | None = None, *, timeout: float = 30.0) -> sqlite3.Connection:
+def connect_hub(
+    path: Path | str, key_file: Path | str | None = None, *, timeout: float = 30.0
+) -> sqlite3.Connection:
     """A keyed connection to a hub database (a folder or the file), autocommit, WAL."""
     db = hub_db_path(path)
     try:
@@ -65,6 +67,7 @@ def connect_hub(path: Path | str, key_file: Path | str | None = None, *, timeout
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
     return conn
+
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",

@@ -97,7 +97,7 @@ def backup(data_dir: Path, out: Path, *, key_out: Path | None = None) -> dict[st
             for f in sorted(rec.iterdir()):
                 if f.is_file() and not f.is_symlink() and _SAFE.fullmatch(f.name):
                     files.append((f"{RECORDINGS}/{f.name}", f))
-        entries = []
+        entries: list[dict[str, Any]] = []
         for name, f in files:
             size, digest = _hash_file(f)
             entries.append({"name": name, "size": size, "sha256": digest})
@@ -471,8 +471,10 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
         ).fetchall()
         if not rows:
             break
-        out = store.write(lambda tx, rows=rows: _reissue_rows(tx, rows, old_site), operator="admin-cli",
-                          background=True)
+        def job(tx: Any, rows: list[Any] = rows) -> dict[str, int]:
+            return _reissue_rows(tx, rows, old_site)
+
+        out = store.write(job, operator="admin-cli", background=True)
         for k, v in out.items():
             counts[k] += v
     def finish(c: sqlite3.Connection) -> None:  # what stays: the changes the hub would refuse (owner)
@@ -513,5 +515,83 @@ def _reissue_rows(tx: Any, rows: list[Any], old_site: str) -> dict[str, int]:
     return counts
 
 
-__all__ = ["BackupError", "backup", "reissue_restored", "restore"]
+# -- daily backups ------------------------------------------------------------------------------------
+DAY_S = 86_400
+
+
+def backup_due(folder: Path, now: float, every_s: float = DAY_S) -> bool:
+    newest = max((f.stat().st_mtime for f in folder.glob("desk-*.tar")), default=None) if folder.is_dir() else None
+    return newest is None or now - newest >= every_s
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Remove all but the newest `keep` backups (and their key files); returns what was removed."""
+    found = sorted(folder.glob("desk-*.tar"), key=lambda f: f.name)
+    gone = found[: max(0, len(found) - keep)]
+    for f in gone:
+        f.unlink(missing_ok=True)
+        Path(str(f) + ".key").unlink(missing_ok=True)
+    return gone
+
+
+def run_daily(data_dir: Path, folder: Path, keep: int, now: float | None = None) -> dict[str, Any] | None:
+    """One round: a backup when the newest is a day old (or none), then rotation. None: not due."""
+    now = time.time() if now is None else now
+    if not backup_due(folder, now):
+        return None
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = time.strftime("desk-%Y%m%dT%H%M%SZ.tar", time.gmtime(now))
+    out = backup(data_dir, folder / name)
+    out["removed"] = [f.name for f in rotate(folder, keep)]
+    return out
+
+
+class DailyBackupJob:
+    """Daily backups as the settings say ([backup] dir, keep), on its own thread (never the GUI's):
+    checks at start and then hourly whether the newest backup is a day old. start()/stop()."""
+
+    def __init__(self, data_dir: Path, folder: Path, keep: int, *, check_s: float = 3600.0) -> None:
+        import threading
+
+        self.data_dir, self.folder, self.keep, self.check_s = Path(data_dir), Path(folder), keep, check_s
+        self.last: dict[str, Any] | None = None
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="daily-backup", daemon=True)
+
+    @staticmethod
+    def from_settings(data_dir: Path) -> DailyBackupJob | None:
+        from .. import settings
+
+        cfg = settings.load(data_dir).backup
+        if not cfg.dir.strip():
+            return None
+        folder = Path(cfg.dir).expanduser()
+        return DailyBackupJob(data_dir, folder if folder.is_absolute() else Path(data_dir) / folder, cfg.keep)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        import logging
+
+        log = logging.getLogger(__name__)
+        while not self._stop.is_set():
+            try:
+                out = run_daily(self.data_dir, self.folder, self.keep)
+                if out is not None:
+                    self.last, self.error = out, None
+                    log.info("daily backup written: %s", out["out"])
+            except (BackupError, OSError) as exc:
+                self.error = str(exc)
+                log.warning("daily backup failed: %s", exc)
+            self._stop.wait(self.check_s)
+
+
+__all__ = ["BackupError", "DailyBackupJob", "backup", "reissue_restored", "restore", "rotate", "run_daily"]
 _ = StoreError  # re-exported for the CLI's error handling

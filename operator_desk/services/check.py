@@ -45,6 +45,7 @@ QUICK_SKIPS = (
     "fields against their winning change",
 )
 Progress = Callable[[str], None]
+CHECK_CACHE_KIB = 256 * 1024  # the check's page cache (a CLI run, its own process)
 
 
 def check_store(path: Path, *, quick: bool = False, progress: Progress | None = None) -> dict[str, Any]:
@@ -56,6 +57,9 @@ def check_store(path: Path, *, quick: bool = False, progress: Progress | None = 
     if not path.exists():
         raise StoreError(f"{path}: no store here")
     conn = connect(path, readonly=True)
+    # every pass streams or seeks in key order: a page cache that holds the indexes' working set keeps
+    # it linear (each page decrypted once, not once per visit) on a store of a year
+    conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
     problems: list[str] = []
     checks: dict[str, Any] = {}
     started = time.monotonic()

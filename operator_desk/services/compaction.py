@@ -137,7 +137,10 @@ def compact(
         start = done
         while start < target:
             end = _job_end(conn, start, target)
-            r, f = store.raw_write(lambda c, s=start, e=end: _compact_range(c, store.site_id, s, e))
+            def job(c: sqlite3.Connection, s: int = start, e: int = end) -> tuple[int, int]:
+                return _compact_range(c, store.site_id, s, e)
+
+            r, f = store.raw_write(job)
             removed, fields = removed + r, fields + f
             start = end
     out.update(removed=removed, fields_kept_as_digest=fields)

@@ -163,4 +163,6 @@ def export_eido(store: Store, number: str | None = None) -> list[dict[str, Any]]
         ids = [found]
     else:
         ids = incidents.ids_by_creation()
-    return [incident_to_eido(store, pk) for pk in ids]
+    from .eido_notes import extend_eido  # the updates and the referrals' steps and messages (referral12)
+
+    return [extend_eido(store, pk, incident_to_eido(store, pk)) for pk in ids]

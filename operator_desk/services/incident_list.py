@@ -8,7 +8,7 @@ own timers (services/referrals.py), so the list and the board never disagree abo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ OPEN = "open"  # the status filter's default: new, referred, on scene
 CLOSED_7D = "closed_7d"  # closed in the last 7 days
 ALL = "all"
 LIST_LIMIT = 2000
+OVERDUE_REFRESH_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -113,14 +114,109 @@ def where_of(
     return where, params
 
 
+@dataclass
+class _OpenSnapshot:
+    """The open incidents as last read, with what the search looks in (casefolded), and the overdue set."""
+
+    rows: list[tuple[ListRow, str, str | None, str | None, str | None]]  # row, haystack, created_by, kec, cat
+    overdue_at: int
+    overdue: set[str]
+
+
 class IncidentListQuery:
-    """The list's rows for a filter, the kecamatan choices, a caller's open incident."""
+    """The list's rows for a filter, the kecamatan choices.
+
+    The default view (open incidents) filters and searches in memory over a snapshot of the open
+    incidents, read once and again only after `invalidate()` (the list calls it when the bridge says
+    incidents or referrals changed): typing in the search box costs a scan of a few thousand rows in
+    Python, not a query. Other status choices (closed in the last 7 days, all, one status) query SQLite.
+    Thread-safe: the snapshot is replaced whole, never changed in place.
+    """
 
     def __init__(self, store: Store, zone: ZoneInfo = WITA, now_ms: Callable[[], int] | None = None) -> None:
         self.store = store
         self.zone = zone
         self.now_ms = now_ms or store.now_ms
         self.board = ReferralBoardQuery(store)
+        self._snapshot: _OpenSnapshot | None = None
+        self._generation = 0  # bumped by invalidate(): a snapshot read meanwhile is used once, not kept
+
+    def invalidate(self) -> None:
+        """Incidents or referrals changed: the next read of the open incidents reads them again."""
+        self._generation += 1
+        self._snapshot = None
+
+    def _open_snapshot(self, now: int) -> _OpenSnapshot:
+        snap, generation = self._snapshot, self._generation
+        if snap is None:
+            where, params = where_of(ListFilter(), operator=None, now_ms=now, zone=self.zone)
+            late = self.overdue_incidents(now)
+            rows = []
+            for r in self._repo().list_rows(where, params, 100_000, search=True):
+                row = self._row(r, late)
+                hay = " ".join(
+                    str(v)
+                    for v in (
+                        r["number"],
+                        r["desa_name"],
+                        r["kecamatan_name"],
+                        r["address"],
+                        r["landmark"],
+                        r["narrative"],
+                        r["caller_name"],
+                    )
+                    if v
+                ).casefold()
+                rows.append((row, hay, r["created_by"], r["kecamatan_code"], r["category"]))
+            snap = _OpenSnapshot(rows, now, late)
+            if generation == self._generation:
+                self._snapshot = snap
+        elif now - snap.overdue_at > OVERDUE_REFRESH_MS:  # timers run on: re-read which referrals are late
+            late = self.overdue_incidents(now)
+            snap = self._snapshot = _OpenSnapshot(
+                [(replace(r, overdue=r.id in late), h, c, k, g) for r, h, c, k, g in snap.rows], now, late
+            )
+        return snap
+
+    def _filter_open(self, f: ListFilter, now: int, limit: int) -> list[ListRow]:
+        snap = self._open_snapshot(now)
+        text = f.text.strip().casefold()
+        me = self.store.operator
+        since = day_start_ms(now, self.zone) if f.today else None
+        out = []
+        for row, hay, created_by, kec, cat in snap.rows:
+            if f.category and cat != f.category:
+                continue
+            if f.kecamatan_code and kec != f.kecamatan_code:
+                continue
+            if f.mine and me not in (created_by, row.updated_by):
+                continue
+            if since is not None and row.created_at < since:
+                continue
+            if text and text not in hay:
+                continue
+            out.append(row)
+            if len(out) >= limit:
+                break
+        return out
+
+    @staticmethod
+    def _row(r: Any, late: set[str]) -> ListRow:
+        return ListRow(
+            id=r["id"],
+            number=r["number"] or "",
+            category=r["category"],
+            priority=r["priority"],
+            status=r["status"],
+            desa_name=r["desa_name"],
+            kecamatan_name=r["kecamatan_name"],
+            address=r["address"],
+            created_at=int(r["created_at"] or 0),
+            updated_at=r["updated_at"],
+            updated_by=r["updated_by"],
+            merged_into=r["merged_into"],
+            overdue=r["id"] in late,
+        )
 
     def _repo(self) -> IncidentWorkRepository:
         return IncidentWorkRepository(self.store.reader())
@@ -130,26 +226,11 @@ class IncidentListQuery:
 
     def rows(self, f: ListFilter, limit: int = LIST_LIMIT) -> list[ListRow]:
         now = self.now_ms()
+        if f.status == OPEN:
+            return self._filter_open(f, now, limit)
         where, params = where_of(f, operator=self.store.operator, now_ms=now, zone=self.zone)
         late = self.overdue_incidents(now)
-        return [
-            ListRow(
-                id=r["id"],
-                number=r["number"] or "",
-                category=r["category"],
-                priority=r["priority"],
-                status=r["status"],
-                desa_name=r["desa_name"],
-                kecamatan_name=r["kecamatan_name"],
-                address=r["address"],
-                created_at=int(r["created_at"] or 0),
-                updated_at=r["updated_at"],
-                updated_by=r["updated_by"],
-                merged_into=r["merged_into"],
-                overdue=r["id"] in late,
-            )
-            for r in self._repo().list_rows(where, params, limit)
-        ]
+        return [self._row(r, late) for r in self._repo().list_rows(where, params, limit)]
 
     def kecamatans(self) -> list[tuple[str, str]]:
         return self._repo().kecamatans()

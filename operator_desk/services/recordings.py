@@ -159,7 +159,9 @@ class RecordingUploader:
         import httpx  # here, not at module level: a desk without a hub never pays for it
 
         self.client = client or httpx.Client(
-            base_url=server_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(30.0, connect=5.0),
+            base_url=server_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(30.0, connect=5.0),
             verify=verify,  # the hub's pinned CA (sync/cli.py hub_verify), like the sync client
         )
         if client is not None:
@@ -191,8 +193,9 @@ class RecordingUploader:
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                log.warning("recording uploader still sending after %.1f s; it ends at the client timeout",
-                            timeout)
+                log.warning(
+                    "recording uploader still sending after %.1f s; it ends at the client timeout", timeout
+                )
                 return
             self._thread = None
         self.client.close()

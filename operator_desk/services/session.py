@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class LiveCall:
     answered: bool = False
     caller_gone: bool = False
     device_location: dict[str, Any] | None = None
+    rang_ms: int = 0  # when it started ringing here (wall clock): the floor's waits
+    answered_ms: int = 0
 
 
 class DeskSession:
@@ -85,7 +88,7 @@ class DeskSession:
         call_id = new_id()
         self._track(self.calls.ring(number_raw, source=self.source.kind, device_location=device_location,
                                     call_id=call_id, wait=False))
-        live = LiveCall(call_id, ext_id, number_raw, device_location=device_location)
+        live = LiveCall(call_id, ext_id, number_raw, device_location=device_location, rang_ms=int(time.time() * 1000))
         self.ringing.append(live)
         self.recent_ext[ext_id] = call_id
         if len(self.recent_ext) > 200:
@@ -132,6 +135,7 @@ class DeskSession:
             self._track(self.calls.answer(call_id, wait=False))
             live = LiveCall(call_id, None, "")
         live.answered = True
+        live.answered_ms = int(time.time() * 1000)
         self.current = live
         self._notify()
         return live

@@ -78,8 +78,14 @@ def _bridge_exceptions(mod: Any) -> None:
         ("Error", ("InterfaceError", "DatabaseError")),
         (
             "DatabaseError",
-            ("DataError", "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
-             "NotSupportedError"),
+            (
+                "DataError",
+                "OperationalError",
+                "IntegrityError",
+                "InternalError",
+                "ProgrammingError",
+                "NotSupportedError",
+            ),
         ),
     ):
         for name in names:
@@ -127,8 +133,9 @@ def open_sqlcipher(
     Raises StoreKeyError (wrong key) or sqlite3.DatabaseError (anything else)."""
     db = sqlcipher()
     if readonly:
-        conn = db.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
-                          timeout=timeout)
+        conn = db.connect(
+            f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=timeout
+        )
     else:
         conn = db.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
     try:
@@ -367,7 +374,7 @@ def open_text(key: bytes, value: str, context: str) -> str:
     if not value.startswith(SECRET_PREFIX):
         raise ValueError("not a sealed value")
     try:
-        raw = base64.b64decode(value[len(SECRET_PREFIX):], validate=True)
+        raw = base64.b64decode(value[len(SECRET_PREFIX) :], validate=True)
         return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode("utf-8")).decode("utf-8")
     except (binascii.Error, InvalidTag, UnicodeDecodeError, ValueError):
         raise ValueError("sealed with another key, or damaged") from None
@@ -450,7 +457,9 @@ class SealWriter(io.RawIOBase):
         return pos
 
     def _flush_tail(self) -> None:
-        body = self._aead.encrypt(_nonce(self._prefix, self._tail_index, False), bytes(self._tail), self._header)
+        body = self._aead.encrypt(
+            _nonce(self._prefix, self._tail_index, False), bytes(self._tail), self._header
+        )
         if self.failed is None:
             try:
                 self._file.seek(HEADER_BYTES + self._tail_index * (self.chunk + TAG))
@@ -498,9 +507,13 @@ class SealWriter(io.RawIOBase):
             if last_index:
                 self._file.seek(HEADER_BYTES + last_index * (self.chunk + TAG))
                 self._file.write(
-                    self._aead.encrypt(_nonce(self._prefix, last_index, True), bytes(self._tail), self._header)
+                    self._aead.encrypt(
+                        _nonce(self._prefix, last_index, True), bytes(self._tail), self._header
+                    )
                 )
-            first = self._aead.encrypt(_nonce(self._prefix, 0, last_index == 0), bytes(self._first), self._header)
+            first = self._aead.encrypt(
+                _nonce(self._prefix, 0, last_index == 0), bytes(self._first), self._header
+            )
             self._file.seek(HEADER_BYTES)
             self._file.write(first)
             self._file.flush()
@@ -565,9 +578,13 @@ class SealedReader(io.RawIOBase):
         self._file.seek(HEADER_BYTES + index * (self.chunk + TAG))
         body = self._file.read(self.chunk + TAG)
         try:
-            plain = self._aead.decrypt(_nonce(self._prefix, index, index == self._count - 1), body, self._header)
+            plain = self._aead.decrypt(
+                _nonce(self._prefix, index, index == self._count - 1), body, self._header
+            )
         except InvalidTag:
-            raise SealError(f"{self.path}: chunk {index} does not authenticate (cut, edited or damaged)") from None
+            raise SealError(
+                f"{self.path}: chunk {index} does not authenticate (cut, edited or damaged)"
+            ) from None
         self._cached = (index, plain)
         return plain
 

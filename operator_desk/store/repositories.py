@@ -288,15 +288,23 @@ _LIST = (
 )
 
 
+_LIST_SEARCH = _LIST.replace(
+    " FROM incidents",
+    ", json_extract(location, '$.landmark') AS landmark, narrative, caller_name FROM incidents",
+)
+
+
 class IncidentWorkRepository:
     """The incident list's filtered rows and the sources of one incident's timeline."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
-    def list_rows(self, where: list[str], params: list[Any], limit: int) -> list[sqlite3.Row]:
-        """Incidents matching every clause of `where` (SQL over `_LIST`'s columns), by priority then age."""
-        sql = _LIST + (" WHERE " + " AND ".join(where) if where else "")
+    def list_rows(self, where: list[str], params: list[Any], limit: int, *, search: bool = False) -> list[sqlite3.Row]:
+        """Incidents matching every clause of `where` (SQL over `_LIST`'s columns), by priority then age;
+        `search` adds what the in-memory search looks in (landmark, narrative, caller name)."""
+        sql = _LIST_SEARCH if search else _LIST
+        sql += " WHERE " + " AND ".join(where) if where else ""
         sql += " ORDER BY coalesce(priority, 'P9'), created_at, id LIMIT ?"
         return self.db.execute(sql, (*params, limit)).fetchall()
 

@@ -45,7 +45,9 @@ def read_ca_file(path: str) -> str:
     except ValueError:
         certs = []
     if not certs:
-        raise JoinError(f"--ca-file: {path} holds no PEM certificate (expected the center's CA, -----BEGIN CERTIFICATE-----)")
+        raise JoinError(
+            f"--ca-file: {path} holds no PEM certificate (expected the center's CA, -----BEGIN CERTIFICATE-----)"
+        )
     return raw.decode("ascii", errors="replace")
 
 
@@ -98,7 +100,12 @@ def join(store: Store, server_url: str, token: str, ca_pem: str | None = None) -
     if old != site_id:
         store.adopt_site_id(site_id)
     pinned = bool(ca_pem) or (keep_ca and store.get_meta(CA_KEY) is not None)
-    return {"site_id": site_id, "server": server_url.rstrip("/"), "previous_site_id": old, "ca_pinned": pinned}
+    return {
+        "site_id": site_id,
+        "server": server_url.rstrip("/"),
+        "previous_site_id": old,
+        "ca_pinned": pinned,
+    }
 
 
 def credentials(store: Store, server: str | None = None) -> tuple[str, str]:
@@ -181,8 +188,12 @@ def add_parsers(subparsers: Any) -> None:
     sp.add_argument("--data-dir", default=argparse.SUPPRESS)
     sp.add_argument("--server", default=argparse.SUPPRESS, help="hub URL, e.g. https://hub.local:8112")
     sp.add_argument("--token", required=True, help="from `operator-desk-server enroll`")
-    sp.add_argument("--ca-file", default=None, help="the center's CA certificate (PEM): pinned, the hub's "
-                    "certificate and host name are checked against it")
+    sp.add_argument(
+        "--ca-file",
+        default=None,
+        help="the center's CA certificate (PEM): pinned, the hub's "
+        "certificate and host name are checked against it",
+    )
     sp.set_defaults(func=run_join)
     sp = subparsers.add_parser("sync", help="push and pull with the stored credential")
     sp.add_argument("--data-dir", default=argparse.SUPPRESS)

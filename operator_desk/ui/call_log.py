@@ -116,12 +116,12 @@ class CallLogPanel(QWidget):
         """Each column as wide as its longest text in this language and font (no "Permintaan …"):
         measured on a few sample texts, never on the rows (a million calls)."""
         fm = self.table.fontMetrics()
-        pad = 18
+        pad = 14
         states = [labels.outcome(o) for o in CallOutcome]
         states += [labels.call_state(None, False, False), labels.call_state(None, True, False)]
         samples = (
             ["00-00 00:00:00"],
-            ["+62 812-3456-78901"],
+            ["0812-3456-78901"],  # numbers show in the local form
             states,
             ["BJRMM-D7F3A-20261128-0042"],  # a prefix of up to 5 letters (DEMO, BJR) stays whole
             ["Operator"],

@@ -281,8 +281,7 @@ def _subscribe(ui: DeskUi) -> None:
     b.subscribe(lambda _ch: ui.board.refresh(), "referrals", "incidents", "agencies", owner=ui.board)
     b.subscribe(ui.telephony.on_changes, "device_locations")
     if ui.incident_list is not None:
-        b.subscribe(lambda _ch: ui.incident_list.refresh() if ui.incident_list else None,  # issue 12
-                    "incidents", "referrals", "referral_events", owner=ui.incident_list)
+        b.subscribe(ui.incident_list.on_changes, "incidents", "referrals", "referral_events")  # issue 12
     if ui.incident_detail is not None:
         b.subscribe(ui.incident_detail.on_changes, *DETAIL_TABLES)
     b.subscribe(lambda ch: _handover_changed(ui, ch), "incidents", "referrals", "calls", "shifts",

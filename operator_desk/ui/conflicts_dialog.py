@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -20,17 +20,77 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..domain.timeutil import local
 from ..services.conflicts import KEEP_NEWER, TAKE_OLDER, ConflictService
+from . import labels
 from .errors import error_label
 
+# values that are codes: shown by their names (the core stores codes, the operator reads words)
+CODE_NAMES = {
+    "category": labels.category,
+    "status": labels.status,
+    "priority": labels.priority,
+    "outcome": labels.outcome,
+    "kind": labels.agency_kind,
+}
 
-def _text(value: Any) -> str:
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConflictsDialog", text)
+
+
+def _table_name(tbl: str) -> str:
+    names = {
+        "incidents": _tr("Incident"),
+        "calls": _tr("Call"),
+        "referrals": _tr("Referral"),
+        "agencies": _tr("Agency"),
+        "callers": _tr("Caller"),
+        "landmarks": _tr("Landmark"),
+        "shifts": _tr("Shift"),
+    }
+    return names.get(tbl, _tr("Record"))
+
+
+def _field_name(col: str) -> str:
+    names = {
+        "category": _tr("Category"),
+        "priority": _tr("Priority"),
+        "status": _tr("Status"),
+        "location": _tr("Location"),
+        "caller_name": _tr("Caller name"),
+        "caller_number": _tr("Caller number"),
+        "callback_number": _tr("Call-back number"),
+        "narrative": _tr("Narrative"),
+        "casualties": _tr("Casualties"),
+        "disposition": _tr("Disposition"),
+        "outcome": _tr("Call type"),
+        "notes": _tr("Notes"),
+        "feedback": _tr("Agency feedback"),
+        "name": _tr("Name"),
+        "kind": _tr("Kind"),
+        "phone": _tr("Phone"),
+        "active": _tr("Active"),
+    }
+    return names.get(col, col.replace("_", " "))
+
+
+def _text(value: Any, col: str = "") -> str:
     if isinstance(value, dict):  # a location: say it in words
         parts = [value.get("address"), value.get("desa_name"), value.get("kecamatan_name")]
         words = ", ".join(p for p in parts if p)
         if value.get("lat") is not None:
             words += f" ({value['lat']:.5f}, {value['lon']:.5f})"
         return words or "—"
-    return "—" if value is None else str(value)
+    if value is None:
+        return "—"
+    if col in CODE_NAMES and isinstance(value, str):
+        return CODE_NAMES[col](value)
+    return str(value)
+
+
+def _record(r: dict[str, Any]) -> str:
+    if r["tbl"] == "incidents":
+        return str(r["label"])
+    return f"{_table_name(r['tbl'])} {str(r['pk'])[:8]}"
 
 
 class ConflictsDialog(QDialog):
@@ -45,8 +105,13 @@ class ConflictsDialog(QDialog):
         self.table = QTableWidget(0, 5, self)
         self.table.setObjectName("conflictsTable")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Record"), self.tr("Field"), self.tr("Older value"), self.tr("Newer value (shown)"),
-             self.tr("Detected")]
+            [
+                self.tr("Record"),
+                self.tr("Field"),
+                self.tr("Older value"),
+                self.tr("Newer value (shown)"),
+                self.tr("Detected"),
+            ]
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -72,7 +137,13 @@ class ConflictsDialog(QDialog):
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             for j, text in enumerate(
-                (r["label"], r["col"], _text(r["older"]), _text(r["newer"]), f"{local(r['detected_at']):%d-%m %H:%M}")
+                (
+                    _record(r),
+                    _field_name(r["col"]),
+                    _text(r["older"], r["col"]),
+                    _text(r["newer"], r["col"]),
+                    f"{local(r['detected_at']):%d-%m-%Y %H:%M}",
+                )
             ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])

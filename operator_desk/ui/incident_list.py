@@ -240,6 +240,11 @@ class IncidentList(QWidget):
             text=self.search.text(),
         )
 
+    def on_changes(self, _changes: Any) -> None:
+        """Incidents or referrals changed (this or another desk): read the open incidents again."""
+        self.query.invalidate()
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the rows for the current filter on the runner (latest request wins)."""
         self._search_timer.stop()

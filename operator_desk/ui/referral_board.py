@@ -351,8 +351,9 @@ class ReferralBoard(QWidget):
         message = QPushButton(self.tr("Message (M)"), self)
         message.setObjectName("referralMessage")
         message.clicked.connect(lambda: self.messageRequested.emit(self.selected_id() or ""))
-        QShortcut(QKeySequence("M"), self.table, lambda: self.messageRequested.emit(self.selected_id() or ""),
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut = QShortcut(QKeySequence("M"), self.table, lambda: self.messageRequested.emit(
+            self.selected_id() or ""), context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut.setWhatsThis(self.tr("Referral board: the message to the agency (copy, WhatsApp, SMS)"))
         buttons.addWidget(message)
         buttons.addWidget(QLabel(self.tr("Escalate to"), self))
         buttons.addWidget(self.escalate_to, 1)

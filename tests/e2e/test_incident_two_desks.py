@@ -28,11 +28,21 @@ def test_incident_edit_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> 
             d.window.show()
         qtbot.waitUntil(lambda: a.sync is not None and a.sync.status.online, timeout=10_000)
         qtbot.waitUntil(lambda: b.sync is not None and b.sync.status.online, timeout=10_000)
-        inc = a.incidents.create({
-            "category": "fire", "priority": "P1",
-            "location": Location(lat=-3.4144, lon=114.8513, desa_name="Jawa", kecamatan_name="Martapura",
-                                 kecamatan_code="63.03.05", source="map", confirmed=True),
-        })
+        inc = a.incidents.create(
+            {
+                "category": "fire",
+                "priority": "P1",
+                "location": Location(
+                    lat=-3.4144,
+                    lon=114.8513,
+                    desa_name="Jawa",
+                    kecamatan_name="Martapura",
+                    kecamatan_code="63.03.05",
+                    source="map",
+                    confirmed=True,
+                ),
+            }
+        )
         list_b, detail_b = b.ui.incident_list, b.ui.incident_detail
         qtbot.waitUntil(lambda: [r.id for r in list_b.model.rows] == [inc], timeout=5000)
         open_incident(b.ui, inc, focus=False)
@@ -46,7 +56,9 @@ def test_incident_edit_on_desk_a_shows_on_desk_b(qtbot, tmp_path: Path, hub) -> 
         detail_a.save()
         t0 = time.monotonic()
         qtbot.waitUntil(lambda: "Saved" in detail_a.info.text(), timeout=5000)
-        qtbot.waitUntil(lambda: detail_b.data is not None and detail_b.data.incident.priority == "P2", timeout=5000)
+        qtbot.waitUntil(
+            lambda: detail_b.data is not None and detail_b.data.incident.priority == "P2", timeout=5000
+        )
         elapsed = time.monotonic() - t0
         print(f"incident edit desk A -> hub -> desk B detail: {elapsed * 1000:.0f} ms")
         assert detail_b.priority.currentData() == "P2" and detail_b.address.text() == "Jl. A. Yani km 39"

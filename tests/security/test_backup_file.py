@@ -108,15 +108,14 @@ def _huge(good: Path, out: Path) -> None:
     man = _manifest(ms)
     huge = 50 * 10**12
     man["files"].append({"name": "recordings/huge.flac", "size": huge, "sha256": "0" * 64})
-    with open(out, "wb") as raw:
-        with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for info, body in _with_manifest(ms, man):
-                info.size = len(body)
-                tar.addfile(info, io.BytesIO(body))
-            info = tarfile.TarInfo("recordings/huge.flac")
-            info.size = huge
-            raw.write(info.tobuf(format=tarfile.PAX_FORMAT))  # a header, no data
-            raw.write(b"\0" * 1024)
+    with open(out, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for info, body in _with_manifest(ms, man):
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+        info = tarfile.TarInfo("recordings/huge.flac")
+        info.size = huge
+        raw.write(info.tobuf(format=tarfile.PAX_FORMAT))  # a header, no data
+        raw.write(b"\0" * 1024)
 
 
 def _not_a_backup(good: Path, out: Path) -> None:

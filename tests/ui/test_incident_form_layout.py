@@ -139,6 +139,7 @@ def test_a_point_outside_the_region_is_marked_with_the_hint(qtbot, id_desk: Desk
     desk = id_desk
     _emergency(qtbot, desk, 1366, 768)
     form = desk.ui.form
+    form.confirm_overwrite = lambda: True
     form.set_point(-3.41, 114.85)  # Martapura: inside Kabupaten Banjar
     assert not form.kabupaten.hint.isVisible() and not form.current_location().outside_region
     form.set_point(-3.4425, 114.8305, source="map")  # Banjarbaru: outside

@@ -63,7 +63,9 @@ def ahmad(qtbot, data_dir: Path, banjar_dir: Path) -> Iterator[Desk]:  # type: i
 
 def _keys(qtbot, desk: Desk):  # type: ignore[no-untyped-def]
     def press(k, modifier=None) -> None:  # type: ignore[no-untyped-def]
-        qtbot.keyClick(QApplication.focusWidget() or desk.window, k, modifier or Qt.KeyboardModifier.NoModifier)
+        qtbot.keyClick(
+            QApplication.focusWidget() or desk.window, k, modifier or Qt.KeyboardModifier.NoModifier
+        )
         desk.ui.settle()
 
     return press
@@ -73,8 +75,15 @@ def _incident(desk: Desk, **kw) -> str:  # type: ignore[no-untyped-def]
     fields = {
         "category": "fire",
         "priority": "P2",
-        "location": Location(lat=-3.4144, lon=114.8513, desa_name="Jawa", kecamatan_name="Martapura",
-                             kecamatan_code="63.03.05", source="map", confirmed=True),
+        "location": Location(
+            lat=-3.4144,
+            lon=114.8513,
+            desa_name="Jawa",
+            kecamatan_name="Martapura",
+            kecamatan_code="63.03.05",
+            source="map",
+            confirmed=True,
+        ),
     }
     fields.update(kw)
     return desk.incidents.create(fields)
@@ -192,7 +201,9 @@ def test_backwards_status_refused_with_a_reason(qtbot, rina: Desk) -> None:  # t
     qtbot.waitUntil(lambda: detail.errors.text() == error_label("status_backwards"), timeout=5000)
     assert desk.incidents.get(inc).status == "on_scene"
     desk.ui.settle()
-    assert any("New → On scene (Rina) · reason: Damkar tiba di lokasi" in ln for ln in detail.timeline.lines())
+    assert any(
+        "New → On scene (Rina) · reason: Damkar tiba di lokasi" in ln for ln in detail.timeline.lines()
+    )
 
 
 def test_operator_reopen_and_merge_need_a_supervisor(qtbot, ahmad: Desk) -> None:  # type: ignore[no-untyped-def]
@@ -266,7 +277,9 @@ def test_supervisor_merges_keeping_both_histories(qtbot, rina: Desk) -> None:  #
     assert detail.calls.count() == 2, "every call of both incidents"
     lines = detail.timeline.lines()
     number_b = desk.incidents.get(b).number
-    assert any(f"{number_b} merged into this incident (Rina) · reason: Kebakaran yang sama" in ln for ln in lines)
+    assert any(
+        f"{number_b} merged into this incident (Rina) · reason: Kebakaran yang sama" in ln for ln in lines
+    )
     assert any("laporan kedua dari warga" in ln and f"[{number_b}]" in ln for ln in lines)
     # merging into itself or into a merged incident is refused
     detail.merge_into.setText(desk.incidents.get(a).number or "")
@@ -278,7 +291,7 @@ def test_supervisor_merges_keeping_both_histories(qtbot, rina: Desk) -> None:  #
 def test_marker_click_opens_and_list_selection_follows(qtbot, rina: Desk) -> None:  # type: ignore[no-untyped-def]
     desk = rina
     inc = _incident(desk, priority="P1")
-    panel, detail = desk.ui.map_panel, desk.ui.incident_detail
+    panel = desk.ui.map_panel
     desk.window.docks["mapDock"].show()
     qtbot.waitUntil(lambda: panel.width() > 50 and panel.height() > 50)
     panel.center_on(-3.4144, 114.8513, zoom=14)
@@ -289,7 +302,9 @@ def test_marker_click_opens_and_list_selection_follows(qtbot, rina: Desk) -> Non
     _opened(qtbot, desk, inc)
     assert not desk.window.docks["incidentDetailDock"].visibleRegion().isEmpty()
     # selecting in the list follows it on the map
-    other = _incident(desk, priority="P2", location=Location(lat=-3.30, lon=115.0, source="map", confirmed=True))
+    other = _incident(
+        desk, priority="P2", location=Location(lat=-3.30, lon=115.0, source="map", confirmed=True)
+    )
     lst = desk.ui.incident_list
     desk.ui.map_binding.refresh()
     qtbot.waitUntil(lambda: any(r["id"] == other for r in panel._rows), timeout=5000)

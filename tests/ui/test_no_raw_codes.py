@@ -214,6 +214,28 @@ def desk_id(qtbot, tmp_path: Path, banjar_dir: Path, monkeypatch) -> Iterator[De
         uninstall_translators(app)
 
 
+def _conflict_on_codes(desk: Desk) -> None:
+    """Two sync conflicts whose values are codes, as the hub writes them after two edits."""
+    import json
+
+    inc = desk.store.query("SELECT id FROM incidents LIMIT 1")[0][0]
+    call = desk.store.query("SELECT id FROM calls LIMIT 1")[0][0]
+
+    def job(conn: Any) -> None:
+        for cid, tbl, pk, col, old, new in (
+            ("c1", "incidents", inc, "category", "fire", "traffic_accident"),
+            ("c2", "calls", call, "outcome", "prank", "emergency"),
+        ):
+            conn.execute(
+                "INSERT INTO conflicts (id, tbl, pk, col, local_value, local_hlc, local_site, remote_value,"
+                " remote_hlc, remote_site, detected_at) VALUES (?,?,?,?,?,'0000000000001-00000','s1',?,"
+                "'0000000000002-00000','s2',?)",
+                (cid, tbl, pk, col, json.dumps(old), json.dumps(new), desk.store.now_ms()),
+            )
+
+    desk.store.raw_write(job)
+
+
 def _action(desk: Desk, name: str) -> Any:
     from PySide6.QtGui import QAction
 
@@ -243,6 +265,7 @@ def test_no_raw_code_nor_english_qt_label_on_the_indonesian_desk(qtbot, desk_id:
     desk.settle()
     bad += [f"[F9] {b}" for b in _bad(window)]
 
+    _conflict_on_codes(desk)  # the conflicts dialog then shows a category and a status conflict
     for name in ("actSettings", "actAgencies", "actConflicts", "actSyncProblems", "actAccounts"):
         before = set(QApplication.topLevelWidgets())
         _action(desk, name).trigger()
@@ -268,3 +291,73 @@ def test_no_raw_code_nor_english_qt_label_on_the_indonesian_desk(qtbot, desk_id:
     for dialog in login:
         bad += [f"[log-in] {b}" for b in _bad(dialog)]
     assert bad == [], "\n".join(bad)
+
+
+def test_qt_standard_buttons_speak_indonesian(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    app = QApplication.instance()
+    assert app is not None
+    SB = QDialogButtonBox.StandardButton
+    box = QDialogButtonBox(
+        SB.Save | SB.Cancel | SB.Close | SB.Discard | SB.Apply | SB.Reset | SB.Open | SB.Help
+    )
+    qtbot.addWidget(box)
+    english = sorted(b.text() for b in box.buttons())
+    install_translator(app, "id")
+    try:
+        box = QDialogButtonBox(
+            SB.Save | SB.Cancel | SB.Close | SB.Discard | SB.Apply | SB.Reset | SB.Open | SB.Help
+        )
+        qtbot.addWidget(box)
+        texts = sorted(_plain(b.text()) for b in box.buttons())
+        assert texts == sorted(
+            ["Simpan", "Batal", "Tutup", "Buang", "Terapkan", "Atur ulang", "Buka", "Bantuan"]
+        )
+        msg = QMessageBox(
+            QMessageBox.Icon.Question,
+            "x",
+            "y",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Ok,
+        )
+        qtbot.addWidget(msg)
+        assert sorted(_plain(b.text()) for b in msg.buttons()) == ["Oke", "Tidak", "Ya"]
+    finally:
+        uninstall_translators(app)
+    assert "Save" in english  # and back in English once the translators are removed
+    again = QDialogButtonBox(
+        SB.Save | SB.Cancel | SB.Close | SB.Discard | SB.Apply | SB.Reset | SB.Open | SB.Help
+    )
+    qtbot.addWidget(again)
+    assert sorted(b.text() for b in again.buttons()) == english
+
+
+def test_i18n_check_covers_the_qt_extra_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("i18n_script_w16", root / "scripts" / "i18n.py")
+    assert spec and spec.loader
+    i18n = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(i18n)
+    for name in ("operator_desk_id.ts", "operator_desk_id.qm", "qt_extra_id.ts", "qt_extra_id.qm"):
+        shutil.copy(root / "resources" / "translations" / name, tmp_path / name)
+    monkeypatch.setattr(i18n, "TS_DIR", tmp_path)
+    assert not [p for p in i18n.check("id") if "qt_extra" in p or "QPlatformTheme" in p]
+    extra = tmp_path / "qt_extra_id.ts"
+    extra.write_text(
+        extra.read_text(encoding="utf-8").replace(
+            "<translation>Simpan</translation>", '<translation type="unfinished"></translation>'
+        ),
+        encoding="utf-8",
+    )
+    problems = i18n.check("id")
+    assert "QPlatformTheme: 'Save' (unfinished)" in problems
+    assert "qt_extra_id.qm is older than qt_extra_id.ts (run scripts/i18n.py release)" in problems
+    before = extra.read_bytes()
+    i18n.update(tmp_path / "operator_desk_id.ts", "id")  # lupdate -no-obsolete over the desk's own .ts only
+    assert extra.read_bytes() == before
+    assert (tmp_path / "qt_extra_id.qm").exists()
+    i18n.release("id")
+    assert not [p for p in i18n.check("id") if "qt_extra_id.qm" in p]

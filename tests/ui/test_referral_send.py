@@ -192,7 +192,15 @@ def test_the_boards_message_button_opens_the_dialog_for_the_selected_referral(qt
     assert dialog.draft.referral_id == rid and "Kategori: Kebakaran" in dialog.message()
     assert desk.ui.sms is None  # no [sms] in this desk's settings: no polling
     dialog.close()
-    qtbot.waitUntil(lambda: not desk.ui.dialogs, timeout=5000)  # deleted on close, and forgotten
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # deleted on close, and forgotten
+    assert not desk.ui.dialogs
+    dock = desk.window.docks["referralDock"]
+    dock.show()
+    dock.raise_()
+    desk.window.activateWindow()
     board.table.setFocus()
+    qtbot.waitUntil(board.table.hasFocus, timeout=5000)
     qtbot.keyClick(board.table, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: [d.objectName() for d in desk.ui.dialogs] == ["referralSend"], timeout=5000)

@@ -115,7 +115,7 @@ class CallRecorder:
             try:
                 self._file.write(block)
                 self._frames += len(block)
-            except (OSError, RuntimeError, AssertionError):  # disk full (LibsndfileError): keep the call going
+            except (OSError, RuntimeError, AssertionError):  # disk full, LibsndfileError: go on
                 self._error = "write_failed"
             if self._sink.failed is not None:  # the sealed file could not be written (disk full)
                 self._error = "write_failed"

@@ -123,7 +123,7 @@ def test_utc_is_not_used_for_days() -> None:
     assert datetime.fromtimestamp(s / 1000, tz=UTC).date().isoformat() == "2026-11-30"  # UTC would say the 30th
 
 
-def test_csv_and_pdf_carry_it(data: Path, tmp_path: Path) -> None:
+def test_the_csv_carries_it(data: Path) -> None:
     res = _cli("report", "--data-dir", str(data), "--from", "2026-12-01", "--to", "2026-12-01", "--format", "csv")
     assert res.returncode == 0, res.stderr
     assert "service_level,within_15s,3" in res.stdout.splitlines()

@@ -41,7 +41,10 @@ def test_one_incident_as_eido(store: Store, clock: Any) -> None:
     )
     assert where["civicAddressText"] == "Pasar, Martapura" and where["confirmedByOperator"] is True
     assert [c["callbackNumberURI"] for c in doc["callComponent"]] == ["tel:+6281234567890"]
-    assert [n["noteText"] for n in doc["notesComponent"]] == ["Api membesar"]
+    assert [n["noteText"] for n in doc["notesComponent"] if n["noteType"] == "note"] == ["Api membesar"]
+    # the updates travel as notes too (services/eido_notes.py): here the status moves new -> referred
+    assert [n["noteText"] for n in doc["notesComponent"] if n["noteType"] == "update"] == [
+        "status: - -> new", "status: new -> referred"]
     assert [(a["agencyName"], a["referralStatus"]) for a in doc["agencyComponent"]] == [
         (damkar["name"], "sent")
     ]

@@ -1,0 +1,57 @@
+"""The call log names a call that still rings "Ringing" (not "In progress"), and its columns hold their
+longest words whole at 1366x768, in English and in Indonesian."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from operator_desk.app import Desk
+from operator_desk.domain.enums import CallOutcome
+from operator_desk.ui import labels
+from operator_desk.ui.call_log import CallLogPanel
+from operator_desk.ui.translate import install_translator, uninstall_translators
+
+
+def _outcome_of_top_row(desk: Desk) -> str:
+    desk.settle()
+    model = desk.window.call_log.model
+    return str(model.data(model.index(0, model.COLUMNS.index("outcome"))))
+
+
+def test_ringing_then_in_progress_then_the_outcome(qtbot, desk: Desk, press) -> None:  # type: ignore[no-untyped-def]
+    desk.simulator.ring("0812-3456-7890")
+    assert _outcome_of_top_row(desk) == "Ringing"
+    press(Qt.Key.Key_F2)
+    assert _outcome_of_top_row(desk) == "In progress"
+    press(Qt.Key.Key_F7)
+    assert _outcome_of_top_row(desk) == labels.outcome("information")
+
+
+def test_labels_of_a_call_not_closed() -> None:
+    assert labels.call_state(None, answered=False, ended=False) == "Ringing"
+    assert labels.call_state(None, answered=True, ended=False) == "In progress"
+    assert labels.call_state("prank", answered=True, ended=True) == labels.outcome("prank")
+
+
+def _columns_hold_their_words(panel: CallLogPanel) -> list[str]:
+    fm = panel.table.fontMetrics()
+    col = panel.model.COLUMNS.index("outcome")
+    width = panel.table.columnWidth(col)
+    words = [labels.outcome(o) for o in CallOutcome]
+    words += [labels.call_state(None, False, False), labels.call_state(None, True, False)]
+    return [w for w in words if fm.horizontalAdvance(w) + 8 > width]
+
+
+def test_the_outcome_column_is_never_elided(qtbot, desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    assert _columns_hold_their_words(desk.window.call_log) == []
+    app = QApplication.instance()
+    assert app is not None
+    install_translator(app, "id")
+    try:
+        panel = CallLogPanel(desk.window.call_log.model.query)
+        qtbot.addWidget(panel)
+        assert labels.outcome("information") == "Permintaan informasi"
+        assert _columns_hold_their_words(panel) == []
+    finally:
+        uninstall_translators(app)
