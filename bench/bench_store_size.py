@@ -35,10 +35,10 @@ from operator_desk.sync.engine import SyncEngine
 
 
 def live_bytes(conn) -> int:  # type: ignore[no-untyped-def]
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    free = conn.execute("PRAGMA freelist_count").fetchone()[0]
-    size = conn.execute("PRAGMA page_size").fetchone()[0]
-    return int((pages - free) * size)
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    free = int(conn.execute("PRAGMA freelist_count").fetchone()[0])
+    size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    return (pages - free) * size
 
 
 def mb(n: float) -> str:

@@ -176,6 +176,8 @@ def create_desk(
         core.close()
         raise
     core.start_sync()  # after the status bar listens, so its first word is the truth
+    if ui.floor is not None:
+        ui.floor.attach()  # the floor publisher exists now
     return Desk(core, ui)
 
 

@@ -8,7 +8,7 @@ APT_RUNTIME=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-image0 libxcb-render-util0
   libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 libxcb-sync1 libxcb-shm0 libx11-xcb1 libasound2 libportaudio2
   libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins xvfb xauth binutils)
-APT_TEST=(postgresql baresip-core sip-tester kamailio sox poppler-utils)
+APT_TEST=(postgresql baresip-core sip-tester kamailio sox poppler-utils gammu-smsd)
 
 want=("${APT_RUNTIME[@]}")
 [ "${1:-}" = "--dev" ] && want+=("${APT_TEST[@]}")

@@ -108,7 +108,9 @@ def incident_field_figures(conn: Any, from_ms: int, to_ms: int) -> dict[str, Any
     casualties: dict[str, Any] = {}
     for i, cond in enumerate(VICTIM_COLUMNS):
         casualties[str(cond)] = int(row[2 * i] or 0)
-    casualties["not_recorded"] = {str(cond): int(row[2 * i + 1] or 0) for i, cond in enumerate(VICTIM_COLUMNS)}
+    casualties["not_recorded"] = {
+        str(cond): int(row[2 * i + 1] or 0) for i, cond in enumerate(VICTIM_COLUMNS)
+    }
     by_source: dict[str, int] = {str(s): 0 for s in ReportSource}
     not_recorded = 0
     for code, n in conn.execute(
@@ -131,10 +133,17 @@ def mask_report(report: dict[str, Any]) -> dict[str, Any]:
         "masked": True,
         "operators": [{**o, "operator": initials(o.get("operator"))} for o in report.get("operators", [])],
         **(
-            {"service_level": {**report["service_level"], "by_operator": [
-                {**o, "operator": initials(o.get("operator"))} for o in report["service_level"]["by_operator"]
-            ]}}
-            if "service_level" in report else {}
+            {
+                "service_level": {
+                    **report["service_level"],
+                    "by_operator": [
+                        {**o, "operator": initials(o.get("operator"))}
+                        for o in report["service_level"]["by_operator"]
+                    ],
+                }
+            }
+            if "service_level" in report
+            else {}
         ),
     }
 

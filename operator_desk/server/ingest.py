@@ -368,8 +368,10 @@ def redact(q: Q, cur: Cursor, redaction_id: str, tbl: str, pk: str, fields: dict
 # -- authority over accounts, retention and redactions (domain/rules.py POLICY) --------------------
 # Rule for a desk's changes, once the hub knows an account (a hub that knows none yet cannot tell names
 # apart and takes them as before): the change's `operator` must be an account the hub knows (or one
-# made in the same push), or null — the desk's own system jobs (migrations, demo data, the retention
-# job) write without a person; a null operator may not write what POLICY reserves. Rows of `accounts`
+# made in the same push), null or a SYSTEM_OPERATORS name — the desk's own programs (migrations, demo
+# data, the retention job, the trusted CLI) write without a person; they may not write what POLICY
+# reserves. Audit rows are never
+# set aside (the trail and the hub's tree per site stay whole; they also cover the refused changes). Rows of `accounts`
 # need an admin (rules.MANAGE_ACCOUNTS), except the holder's own password_hash/must_change/changed_at;
 # while the hub knows no admin account yet, the first admin arrives this way (the center's first desk).
 # `retention_policy` and `redactions` need an admin (rules.RETENTION); a redaction may only clear or
@@ -380,6 +382,10 @@ TABLE_ACTIONS = {
     "redactions": rules.RETENTION,
 }
 OWN_ACCOUNT_COLUMNS = frozenset({"password_hash", "must_change", "changed_at"})
+# The names a desk's programs write under when no person does (like null): demo data, the retention job,
+# the trusted command line on the desk PC (`operator-desk accounts …`, backup). Never an account's name
+# (services/accounts.py refuses them as names), never authority for what POLICY reserves.
+SYSTEM_OPERATORS = frozenset({"demo", "retention", "admin-cli"})
 
 
 def account_authority(
@@ -410,7 +416,9 @@ def account_authority(
         op, tbl = c["operator"], c["tbl"]
         pk, role = by_name.get(_name_key(op), (None, None)) if isinstance(op, str) else (None, None)
         action = TABLE_ACTIONS.get(tbl)
-        if by_name and op is not None and pk is None:
+        if tbl == "audit":
+            keep.append(c)  # the trail stays whole (the hub's tree per site); it vouches for what was refused
+        elif by_name and op is not None and pk is None and op not in SYSTEM_OPERATORS:
             refused.append((c, "unknown_operator"))
         elif action is None:
             keep.append(c)

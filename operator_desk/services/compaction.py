@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +42,11 @@ from ..sync.checkpoints import CHECKPOINT_KEY, HUB_KEY
 COMPACTED_KEY = "outbox_compacted_through"
 KEEP_DAYS = 30
 DAY_MS = 86_400_000
-JOB_ROWS = 4000  # outbox rows per writer job: a few tens of milliseconds
+JOB_ROWS = 500  # outbox rows per writer job: ~40 ms here, the longest an operator write waits behind it
 
 
 class CompactionError(ValueError):
     """Compaction refused: the rows are not confirmed, or the store does not verify."""
-
-
-@dataclass
-class Horizon:
-    confirmed: int  # highest site_seq the hub confirmed (on an audit row), 0 if none
-    done: int  # compacted through (meta)
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -110,6 +104,7 @@ def compact(
     through: int | None = None,
     keep_days: float = KEEP_DAYS,
     vacuum: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Compact own outbox rows up to `through` (default: the confirmed horizon, less `keep_days`).
 
@@ -136,6 +131,8 @@ def compact(
     if target > done:
         start = done
         while start < target:
+            if should_stop is not None and should_stop():
+                break  # what is done is consistent: each job advances the horizon with its rows
             end = _job_end(conn, start, target)
             def job(c: sqlite3.Connection, s: int = start, e: int = end) -> tuple[int, int]:
                 return _compact_range(c, store.site_id, s, e)
@@ -144,6 +141,8 @@ def compact(
             removed, fields = removed + r, fields + f
             start = end
     out.update(removed=removed, fields_kept_as_digest=fields)
+    if should_stop is not None and should_stop():
+        return out
     out["vacuum"] = _vacuum(store, full=vacuum)
     return out
 

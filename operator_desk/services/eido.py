@@ -106,7 +106,10 @@ def incident_to_eido(store: Store, incident_id: str) -> dict[str, Any]:
         "personComponent": [
             {
                 "componentIdentifier": f"urn:emergency:uid:personid:{inc['id']}:caller",
-                "personRoleRegistryText": ["Caller", *([f"Caller.{inc.caller_relation}"] if inc.caller_relation else [])],
+                "personRoleRegistryText": [
+                    "Caller",
+                    *([f"Caller.{inc.caller_relation}"] if inc.caller_relation else []),
+                ],
                 "personNameText": inc.caller_name,
                 "callerNumberURI": f"tel:{inc.caller_number}" if inc.caller_number else None,
                 "callbackNumberURI": f"tel:{inc.callback_number}" if inc.callback_number else None,

@@ -83,7 +83,9 @@ def _location(text: str | None) -> dict[str, Any]:
     return loc if isinstance(loc, dict) else {}
 
 
-def write_records(records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO | IO[str]) -> int:
+def write_records(
+    records: Iterator[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: TextIO | IO[str]
+) -> int:
     """Write as `jsonl` or `csv`; returns the number of records."""
     n = 0
     if fmt == "csv":
@@ -184,8 +186,14 @@ def run_export(store: Store, req: ExportRequest, out: TextIO | IO[str]) -> int:
     audit_export(
         store,
         "export_unmasked" if unmasked else "export",
-        {"what": req.what, "format": req.fmt, "out": req.out, "records": count, "masked": not unmasked,
-         "reason": reason},
+        {
+            "what": req.what,
+            "format": req.fmt,
+            "out": req.out,
+            "records": count,
+            "masked": not unmasked,
+            "reason": reason,
+        },
         req.account,
     )
     if not unmasked:

@@ -106,7 +106,7 @@ class FloorPublisher:
         self.state = state
         self.on_messages = on_messages
         self.heartbeat_s = heartbeat_s
-        self._verify = verify
+        self.verify = verify
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._acks: set[str] = set()
@@ -136,7 +136,7 @@ class FloorPublisher:
 
     def _run(self) -> None:
         headers = {"Authorization": f"Bearer {self.token}"}
-        with httpx.Client(timeout=5.0, verify=self._verify, headers=headers) as client:
+        with httpx.Client(timeout=5.0, verify=self.verify, headers=headers) as client:
             last: dict[str, Any] | None = None
             next_beat = 0.0
             while not self._stop.is_set():
@@ -188,7 +188,7 @@ class FloorWatcher:
         self.token = token
         self.on_floor = on_floor
         self.wait_s = wait_s
-        self._verify = verify
+        self.verify = verify
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -207,7 +207,7 @@ class FloorWatcher:
         headers = {"Authorization": f"Bearer {self.token}"}
         version = -1
         backoff = 0.5
-        with httpx.Client(timeout=self.wait_s + 5.0, verify=self._verify, headers=headers) as client:
+        with httpx.Client(timeout=self.wait_s + 5.0, verify=self.verify, headers=headers) as client:
             while not self._stop.is_set():
                 try:
                     resp = client.get(f"{self.base}/floor", params={"after": version, "wait": self.wait_s})

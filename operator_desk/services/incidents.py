@@ -240,7 +240,11 @@ def total_victims(fields: dict[str, Any]) -> int:
 
 def check_event_time(occurred_at: Any, now_ms: int) -> None:
     """The event cannot have happened after it was reported (the desk's clock, with some slack)."""
-    if isinstance(occurred_at, int) and not isinstance(occurred_at, bool) and occurred_at > now_ms + FUTURE_SLACK_MS:
+    if (
+        isinstance(occurred_at, int)
+        and not isinstance(occurred_at, bool)
+        and occurred_at > now_ms + FUTURE_SLACK_MS
+    ):
         raise ValidationError({"occurred_at": "out_of_range"}, detail="the event time is after the report")
 
 
@@ -320,8 +324,9 @@ def parse_event_time(text: str, now_ms: int, zone: ZoneInfo = WITA) -> int | Non
             if at.timestamp() * 1000 > now_ms + FUTURE_SLACK_MS:
                 at -= timedelta(days=1)  # "23:50" typed at 00:10: last night
         else:
-            at = datetime(int(year) if year else now.year, int(month), int(day), int(hour), int(minute),
-                          tzinfo=zone)
+            at = datetime(
+                int(year) if year else now.year, int(month), int(day), int(hour), int(minute), tzinfo=zone
+            )
     except ValueError:
         raise ValueError(f"not a time: {raw!r}") from None
     return int(at.timestamp() * 1000)

@@ -107,7 +107,11 @@ def _key_for(path: Path, readonly: bool) -> bytes | None:
     if readonly:
         if plain:
             return None
-        return keys.store_key(path, kf, may_create=False) if existing is None else existing
+        if existing is not None:
+            return existing
+        if keys.looks_encrypted(path):
+            keys.store_key(path, kf, may_create=False)  # raises: encrypted, key missing
+        return None  # empty or not a store: SQLite names the problem
     if existing is not None and not plain:
         return existing
     if existing is None and keys.looks_encrypted(path):

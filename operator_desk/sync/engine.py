@@ -40,6 +40,7 @@ PULL_LIMIT = p.MAX_PULL_LIMIT
 PULL_PAGE = 2500  # pipelined catch-up (pull_all): pages small enough that fetching overlaps applying
 LONG_POLL_SLICE_S = 1.5  # the longest a pull thread outlives stop(); a new change still arrives at once
 HLC_WIDTH = len(Hlc(0, 0).encode())
+COMPACT_EVERY_S = 3600.0  # how often the push thread compacts confirmed outbox rows
 APPLY_CHUNK = 250  # changes per apply transaction: a few milliseconds, the longest an operator's write waits
 
 
@@ -83,6 +84,8 @@ class SyncEngine:
         self._dirty = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._compacted_at = -COMPACT_EVERY_S  # the first push round compacts once
+        self._compactor: threading.Thread | None = None
         store.subscribe(self._on_commit)
 
     # -- status ---------------------------------------------------------------------------------
@@ -355,6 +358,9 @@ class SyncEngine:
         for t in self._threads:
             t.join(timeout if t.name == "sync-push" else 0.2)
         self._threads = []
+        if self._compactor is not None:
+            self._compactor.join(timeout)  # it stops between two jobs
+            self._compactor = None
         self.client.close()
 
     def _push_step(self) -> None:
@@ -362,6 +368,33 @@ class SyncEngine:
         self._dirty.clear()
         self.push_all()
         self._ok()
+        self._maybe_compact()
+
+    def _maybe_compact(self) -> None:
+        """At most hourly, on a thread of its own (a first pass over a year of rows takes minutes and
+        must not hold up pushes): compact what the hub has confirmed, older than 30 days
+        (services/compaction.py), in short background writer jobs. A refusal is logged."""
+        now = time.monotonic()
+        busy = self._compactor is not None and self._compactor.is_alive()
+        if busy or now - self._compacted_at < COMPACT_EVERY_S or self._stop.is_set():
+            return
+        self._compacted_at = now
+
+        def run() -> None:
+            from ..services.compaction import CompactionError, compact
+
+            try:
+                out = compact(self.store, should_stop=self._stop.is_set)
+                if out.get("removed"):
+                    log.info("outbox compacted: %s", out)
+            except CompactionError as exc:
+                log.warning("outbox not compacted: %s", exc)
+            except Exception:  # the store closing under it, a busy file: next hour
+                if not self._stop.is_set():
+                    log.exception("outbox compaction failed")
+
+        self._compactor = threading.Thread(target=run, name="sync-compact", daemon=True)
+        self._compactor.start()
 
     def _pull_step(self) -> None:
         wait = min(self.wait_s, LONG_POLL_SLICE_S)

@@ -88,6 +88,7 @@ class DeskUi:
     region_timer: QTimer = field(default_factory=_single_shot, repr=False)
     dialogs: list[QWidget] = field(default_factory=list, repr=False)
     sms: Any = None  # ui/referral_send_dialog.SmsPolling when the [sms] gateway is on
+    floor: Any = None  # ui/floor_board.FloorBinding: message banner, Break, the supervisor's board
     _closed: bool = field(default=False, repr=False)
 
     def settle(self, timeout_s: float = 10.0) -> None:
@@ -130,6 +131,8 @@ class DeskUi:
             self.board.stop()
             if self.sms is not None:
                 self.sms.stop()
+            if self.floor is not None:
+                self.floor.stop()
             if self.incident_detail is not None:
                 self.incident_detail.save_draft()
                 self.incident_detail.stop()
@@ -206,6 +209,9 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     ui.incident_list, ui.incident_detail = incident_list, detail
     ui.login = LoginFlow(core, window, status, runner, idle_ms=idle_lock_ms)
     ui.login.changed.connect(lambda _account: _handover_changed(ui, None))  # who is on duty changed
+    from .floor_board import FloorBinding
+
+    ui.floor = FloorBinding(ui)  # the floor (issue 14): banner, Break, the board for supervisors
     runner.on_error = lambda exc: _show_failure(window, exc)
     core.session.write_failed.append(bridge.write_failed.emit)
     bridge.write_failed.connect(lambda exc: _show_failure(window, exc))

@@ -114,8 +114,7 @@ class CodeCombo(QComboBox):
 
 
 def relation_combo(parent: QWidget | None = None) -> CodeCombo:
-    combo = CodeCombo((str(c) for c in CallerRelation), labels.relation,
-                      blank=labels_blank(), parent=parent)
+    combo = CodeCombo((str(c) for c in CallerRelation), labels.relation, blank=labels_blank(), parent=parent)
     combo.setObjectName("callerRelation")
     return combo
 
@@ -135,7 +134,9 @@ def labels_blank() -> str:
 class EventTimeField(QLineEdit):
     """When it happened, as typed ("14:30", "04-12 14:30"); empty: not known, the report's time stands."""
 
-    def __init__(self, now_ms: Callable[[], int], zone: ZoneInfo = WITA, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, now_ms: Callable[[], int], zone: ZoneInfo = WITA, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("occurredAt")
         self.now_ms = now_ms

@@ -106,9 +106,12 @@ class IncidentForm(QWidget):
         for p in Priority:
             self.priority.addItem(labels.priority(p), str(p))
         self.priority.setCurrentIndex(1)
-        for combo in (self.category, self.priority):  # may be narrower than its longest item (the popup is not)
+        for combo in (
+            self.category,
+            self.priority,
+        ):  # may be narrower than its longest item (the popup is not)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(10)
         self.place = LocationSearch(self.sv.gazetteer, self)
         self.resolved = QLabel(self.tr("No location yet"), self)
         self.resolved.setObjectName("locationResolved")
@@ -135,12 +138,16 @@ class IncidentForm(QWidget):
         self.narrative.setPlaceholderText(self.tr("What happened, who is hurt, what is needed"))
         lines = self.fontMetrics().lineSpacing()
         self.narrative.setMinimumHeight(lines * 3 + 12)
-        self.narrative.setMaximumHeight(lines * 10 + 12)  # its preferred height is what a scroll area asks for
+        self.narrative.setMaximumHeight(
+            lines * 10 + 12
+        )  # its preferred height is what a scroll area asks for
         self.victims = VictimsField(self)
         self.agencies = QListWidget(self)
         self.agencies.setObjectName("agencies")
         self.agencies.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 8)
         self.agencies.setMaximumHeight(110)
+        self.agencies.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names elide
+        self.agencies.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.duplicate = QLabel(self)
         self.duplicate.setObjectName("duplicateBanner")
         self.duplicate.setWordWrap(True)
@@ -187,7 +194,9 @@ class IncidentForm(QWidget):
         where.addRow(self.tr("Landmark"), self.landmark)
         where.addRow(self.tr("Kabupaten/kota"), self.kabupaten)
         where.addRow(self.tr("Time of event"), self.occurred)
-        where.addRow(self.tr("Refer to"), self.agencies)  # suggested by category and place (Tab: the last field)
+        where.addRow(
+            self.tr("Refer to"), self.agencies
+        )  # suggested by category and place (Tab: the last field)
         who = QFormLayout()
         who.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         who.addRow(self.tr("Caller name"), self.caller_name)
@@ -213,8 +222,16 @@ class IncidentForm(QWidget):
         layout.addWidget(self.errors)
         layout.addLayout(buttons)
         layout.addStretch(0)
+        self._main = layout
 
-        for w in (self.address, self.landmark, self.caller_name, self.caller_number, self.callback, self.occurred):
+        for w in (
+            self.address,
+            self.landmark,
+            self.caller_name,
+            self.caller_number,
+            self.callback,
+            self.occurred,
+        ):
             w.textEdited.connect(self._touched)
         self.units.edited.connect(self._touched)
         self.kabupaten.edited.connect(self._touched)
@@ -245,6 +262,10 @@ class IncidentForm(QWidget):
         wanted = QBoxLayout.Direction.LeftToRight if available >= two else QBoxLayout.Direction.TopToBottom
         if self.body.direction() != wanted:
             self.body.setDirection(wanted)
+            # one column scrolls (a 1024x600 screen): the error line goes to the top, by the first fields
+            self._main.removeWidget(self.errors)
+            top = wanted == QBoxLayout.Direction.TopToBottom
+            self._main.insertWidget(1 if top else self._main.indexOf(self.dup_box) + 1, self.errors)
             self.updateGeometry()
 
     def event(self, e: QEvent) -> bool:
@@ -330,7 +351,14 @@ class IncidentForm(QWidget):
         self.category.setCurrentIndex(0)
         self.priority.setCurrentIndex(1)
         self.place.edit.clear()
-        for w in (self.address, self.landmark, self.caller_name, self.caller_number, self.callback, self.occurred):
+        for w in (
+            self.address,
+            self.landmark,
+            self.caller_name,
+            self.caller_number,
+            self.callback,
+            self.occurred,
+        ):
             w.clear()
         self.units.clear()
         self.kabupaten.reset()
@@ -594,14 +622,16 @@ class IncidentForm(QWidget):
         elif isinstance(exc, DeskError):  # full disk, read-only folder
             log.error("incident not saved: %s (%s)", exc.code, exc)
             self.errors.setText(
-                self.tr("Not saved: {reason}. Everything typed stays here; "
-                        "fix it and press Ctrl+Enter again.").format(reason=error_label(exc.code))
+                self.tr(
+                    "Not saved: {reason}. Everything typed stays here; fix it and press Ctrl+Enter again."
+                ).format(reason=error_label(exc.code))
             )
         else:
             log.error("incident not saved", exc_info=exc)
             self.errors.setText(
-                self.tr("Not saved: {reason}. Everything typed stays here; "
-                        "fix it and press Ctrl+Enter again.").format(reason=error_label(None))
+                self.tr(
+                    "Not saved: {reason}. Everything typed stays here; fix it and press Ctrl+Enter again."
+                ).format(reason=error_label(None))
             )
 
     def _field_names(self) -> dict[str, str]:
@@ -641,7 +671,9 @@ class IncidentForm(QWidget):
         (in the form's order); each goes as soon as its field is fixed (`_recheck`)."""
         widgets = self._field_widgets()
         order = list(widgets)
-        self._problems = dict(sorted(exc.problems.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+        self._problems = dict(
+            sorted(exc.problems.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+        )
         self._render_errors()
         if focus and self._problems:
             target = widgets.get(next(iter(self._problems)))
@@ -667,8 +699,8 @@ class IncidentForm(QWidget):
         """In a scrolled dock, scroll the focused field and the error line into view."""
         area = self._viewport.parentWidget() if self._viewport is not None else None
         if isinstance(area, QScrollArea):
-            area.ensureWidgetVisible(self.errors)
             area.ensureWidgetVisible(widget)
+            area.ensureWidgetVisible(self.errors)
 
     def _offer_duplicate(self, dups: list[OpenIncident]) -> None:
         self._pending_duplicates = dups
@@ -762,8 +794,13 @@ class IncidentForm(QWidget):
             return
         draft_id, payload, call_id, drafts = self.draft_id, self.payload(), self.call_id, self.sv.drafts
         self.dirty = False
-        self.runner.run(lambda: drafts.save(draft_id, DRAFT_KIND, payload, ref_id=call_id), None,
-                        self._draft_failed, initiator=self, key="draft")
+        self.runner.run(
+            lambda: drafts.save(draft_id, DRAFT_KIND, payload, ref_id=call_id),
+            None,
+            self._draft_failed,
+            initiator=self,
+            key="draft",
+        )
 
     def _draft_failed(self, exc: BaseException) -> None:
         self.dirty = True
@@ -774,8 +811,12 @@ class IncidentForm(QWidget):
     def _safe_discard(self) -> None:
         """The incident is saved: its draft goes (behind; a stale draft is harmless, never lost)."""
         draft_id, drafts = self.draft_id, self.sv.drafts
-        self.runner.run(lambda: drafts.discard(draft_id), None,
-                        lambda exc: log.error("draft not discarded: %s", exc), initiator=self)
+        self.runner.run(
+            lambda: drafts.discard(draft_id),
+            None,
+            lambda exc: log.error("draft not discarded: %s", exc),
+            initiator=self,
+        )
 
     def restore_draft(self) -> bool:
         draft = self.sv.drafts.latest(DRAFT_KIND)
@@ -796,8 +837,9 @@ class IncidentForm(QWidget):
         self.caller_number.setText(p.get("caller_number") or "")
         self.narrative.setPlainText(p.get("narrative") or "")
         self.units.set_values(self.location.gang, self.location.rt, self.location.rw)
-        self.kabupaten.set_value(self.location.kabupaten_code, self.location.kabupaten_name,
-                                 self.location.outside_region)
+        self.kabupaten.set_value(
+            self.location.kabupaten_code, self.location.kabupaten_name, self.location.outside_region
+        )
         self.occurred.setText(p.get("occurred_text") or "")
         self.callback.setText(p.get("callback_number") or "")
         self.relation.set_code(p.get("caller_relation"))
@@ -838,10 +880,19 @@ class FormRoom(QObject):
         version: int,
     ) -> None:
         super().__init__(window)
-        self.window, self.form, self.docks, self.step_aside, self.version = window, form, docks, step_aside, version
+        self.window, self.form, self.docks, self.step_aside, self.version = (
+            window,
+            form,
+            docks,
+            step_aside,
+            version,
+        )
         self._state: Any = None
         form.active_changed.connect(self._active)
         window.installEventFilter(self)
+        central, bar = window.centralWidget(), getattr(window, "incoming", None)
+        if central is not None and central.layout() is not None and bar is not None:
+            central.layout().setAlignment(bar, Qt.AlignmentFlag.AlignTop)  # alone in its column: at the top
 
     @property
     def open(self) -> bool:
@@ -900,6 +951,10 @@ class FormRoom(QObject):
         self.window.restoreState(state, self.version)
 
     def eventFilter(self, watched: QObject, e: QEvent) -> bool:
-        if watched is self.window and e.type() in (QEvent.Type.Resize, QEvent.Type.Show) and self._state is not None:
+        if (
+            watched is self.window
+            and e.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+            and self._state is not None
+        ):
             self.arrange()
         return super().eventFilter(watched, e)

@@ -37,6 +37,7 @@ class LoginFlow(QObject):
 
     changed = Signal(object)  # Account | None, on the GUI thread
     locked = Signal()
+    unlocked = Signal()
 
     def __init__(self, core: Core, window: MainWindow, status: DeskStatusBar, runner: TaskRunner, *,
                  idle_ms: int | None = None, check_ms: int | None = None) -> None:
@@ -147,6 +148,7 @@ class LoginFlow(QObject):
     def _unlocked(self) -> None:
         self.dialog = None
         self.last_activity = time.monotonic()
+        self.unlocked.emit()
 
     def _locked_out(self) -> None:
         self.dialog = None

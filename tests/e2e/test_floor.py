@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from hub_helpers import SERVER, enrol
 
 from operator_desk.core import build_core

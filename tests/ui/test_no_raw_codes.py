@@ -278,6 +278,8 @@ def test_no_raw_code_nor_english_qt_label_on_the_indonesian_desk(qtbot, desk_id:
             dialog.resize(min(dialog.width(), 1366), min(dialog.height(), 768))
             bad += [f"[{name}] {b}" for b in _bad(dialog)]
             dialog.close()
+    keys = dict(window.keys_help())
+    assert "Alt+G" in keys and "Alt+A" not in keys  # the form's Alt keys follow the Indonesian labels
     window.show_keys()
     box = [w for w in QApplication.topLevelWidgets() if w.objectName() == "keysHelp" and w.isVisible()]
     assert box

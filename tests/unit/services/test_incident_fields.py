@@ -30,9 +30,20 @@ from operator_desk.services.incidents import (
 from operator_desk.store.store import Store
 
 HERE = Location(
-    lat=-3.41, lon=114.85, address="Jl. A. Yani km 40", gang="Mawar", rt="003", rw="01", desa_code="63.03.05.1002",
-    desa_name="Jawa", kecamatan_code="63.03.05", kecamatan_name="Martapura", kabupaten_code="63.03",
-    kabupaten_name="Kabupaten Banjar", source="map", confirmed=True,
+    lat=-3.41,
+    lon=114.85,
+    address="Jl. A. Yani km 40",
+    gang="Mawar",
+    rt="003",
+    rw="01",
+    desa_code="63.03.05.1002",
+    desa_name="Jawa",
+    kecamatan_code="63.03.05",
+    kecamatan_name="Martapura",
+    kabupaten_code="63.03",
+    kabupaten_name="Kabupaten Banjar",
+    source="map",
+    confirmed=True,
 )
 
 
@@ -65,13 +76,33 @@ def test_new_fields_round_trip_save_export_eido(store: Store, clock: Any) -> Non
     assert (inc.location.gang, inc.location.rt, inc.location.kabupaten_code) == ("Mawar", "003", "63.03")
 
     (row,) = [json.loads(line) for line in export_text(store, "incidents").splitlines()]
-    for key in ("id", "number", "category", "priority", "status", "lat", "lon", "desa_code", "kecamatan_code",
-                "created_at", "updated_at"):  # CONTRACT field names stay
+    for key in (
+        "id",
+        "number",
+        "category",
+        "priority",
+        "status",
+        "lat",
+        "lon",
+        "desa_code",
+        "kecamatan_code",
+        "created_at",
+        "updated_at",
+    ):  # CONTRACT field names stay
         assert key in row
-    assert row["callback_number"] == "+6281350001122" and row["victims_dead"] == 0 and row["victims_minor"] is None
+    assert (
+        row["callback_number"] == "+6281350001122"
+        and row["victims_dead"] == 0
+        and row["victims_minor"] is None
+    )
     assert row["occurred_at"].endswith("Z") and row["report_source"] == "whatsapp"
     assert (row["gang"], row["rt"], row["rw"], row["kabupaten_code"], row["outside_region"]) == (
-        "Mawar", "003", "01", "63.03", False)
+        "Mawar",
+        "003",
+        "01",
+        "63.03",
+        False,
+    )
     buf = io.StringIO()
     run_export(store, ExportRequest("incidents"), buf)  # masked by default
     masked = json.loads(buf.getvalue())
@@ -80,10 +111,19 @@ def test_new_fields_round_trip_save_export_eido(store: Store, clock: Any) -> Non
     (doc,) = export_eido(store, inc.number)
     comp = doc["incidentComponent"]
     assert comp["casualtiesByCondition"] == {
-        "deceased": 0, "seriouslyInjured": 1, "slightlyInjured": None, "conditionUnknown": 2}
-    assert comp["incidentSourceText"] == "whatsapp" and comp["incidentOccurrenceTimeStamp"] == row["occurred_at"]
+        "deceased": 0,
+        "seriouslyInjured": 1,
+        "slightlyInjured": None,
+        "conditionUnknown": 2,
+    }
+    assert (
+        comp["incidentSourceText"] == "whatsapp" and comp["incidentOccurrenceTimeStamp"] == row["occurred_at"]
+    )
     (person,) = doc["personComponent"]
-    assert person["callbackNumberURI"] == "tel:+6281350001122" and "Caller.witness" in person["personRoleRegistryText"]
+    assert (
+        person["callbackNumberURI"] == "tel:+6281350001122"
+        and "Caller.witness" in person["personRoleRegistryText"]
+    )
     (where,) = doc["locationComponent"]
     assert "Gg. Mawar" in where["civicAddressText"] and "RT 003/RW 01" in where["civicAddressText"]
     assert where["administrativeAreaCodes"]["kabupaten"] == "63.03" and where["outsideJurisdiction"] is False
@@ -100,7 +140,9 @@ def test_zero_victims_is_not_unknown(store: Store, clock: Any) -> None:
     rep = build_report(store.reader(), day, day, clock())
     cas = rep["incidents"]["casualties"]
     assert cas["dead"] == 0 and cas["minor"] == 4
-    assert cas["not_recorded"]["dead"] == 0 and cas["not_recorded"]["severe"] == 2  # two incidents, count unknown
+    assert (
+        cas["not_recorded"]["dead"] == 0 and cas["not_recorded"]["severe"] == 2
+    )  # two incidents, count unknown
 
 
 def test_report_counts_sources(store: Store, clock: Any) -> None:
@@ -109,9 +151,20 @@ def test_report_counts_sources(store: Store, clock: Any) -> None:
         svc.create({"category": "medical", "priority": "P2", "location": HERE, "report_source": source})
     day = local(clock(), WITA).date()
     by = build_report(store.reader(), day, day, clock())["incidents"]["by_source"]
-    assert by == {"phone_112": 2, "whatsapp": 0, "social_media": 0, "walk_in": 1, "other": 0, "not_recorded": 1}
-    assert build_report(store.reader(), date(2026, 1, 1), date(2026, 1, 1), clock())["incidents"]["by_source"][
-        "phone_112"] == 0
+    assert by == {
+        "phone_112": 2,
+        "whatsapp": 0,
+        "social_media": 0,
+        "walk_in": 1,
+        "other": 0,
+        "not_recorded": 1,
+    }
+    assert (
+        build_report(store.reader(), date(2026, 1, 1), date(2026, 1, 1), clock())["incidents"]["by_source"][
+            "phone_112"
+        ]
+        == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,7 +179,9 @@ def test_report_counts_sources(store: Store, clock: Any) -> None:
         ({"location": dataclasses.replace(HERE, rt="12345")}, ("rt", "invalid_value")),
     ],
 )
-def test_bad_values_are_refused_by_field(store: Store, fields: dict[str, Any], problem: tuple[str, str]) -> None:
+def test_bad_values_are_refused_by_field(
+    store: Store, fields: dict[str, Any], problem: tuple[str, str]
+) -> None:
     data = {"category": "fire", "priority": "P1", "location": HERE, **fields}
     with pytest.raises(ValidationError) as bad:
         IncidentService(store).create(data)
@@ -136,17 +191,25 @@ def test_bad_values_are_refused_by_field(store: Store, fields: dict[str, Any], p
 
 def test_an_event_after_its_report_is_refused(store: Store, clock: Any) -> None:
     with pytest.raises(ValidationError) as bad:
-        IncidentService(store).create({"category": "fire", "priority": "P1", "location": HERE,
-                                       "occurred_at": clock() + 3_600_000})
+        IncidentService(store).create(
+            {"category": "fire", "priority": "P1", "location": HERE, "occurred_at": clock() + 3_600_000}
+        )
     assert bad.value.problems == {"occurred_at": "out_of_range"}
-    assert IncidentService(store).create({"category": "fire", "priority": "P1", "location": HERE,
-                                          "occurred_at": clock() - 60_000})
+    assert IncidentService(store).create(
+        {"category": "fire", "priority": "P1", "location": HERE, "occurred_at": clock() - 60_000}
+    )
 
 
 def test_the_hub_checks_the_new_columns_from_the_declaration() -> None:
-    assert check_value("incidents", "victims_dead", 0) is None and check_value("incidents", "victims_dead", None) is None
+    assert (
+        check_value("incidents", "victims_dead", 0) is None
+        and check_value("incidents", "victims_dead", None) is None
+    )
     assert check_value("incidents", "victims_dead", -1)
-    assert check_value("incidents", "report_source", "fax") and check_value("incidents", "report_source", "walk_in") is None
+    assert (
+        check_value("incidents", "report_source", "fax")
+        and check_value("incidents", "report_source", "walk_in") is None
+    )
     assert check_value("incidents", "caller_relation", "family") is None
     assert check_value("incidents", "occurred_at", 5)  # not a plausible time
     assert check_value("incidents", "location", {"rt": "x" * 40})
@@ -201,8 +264,10 @@ def test_out_of_region_point_names_the_neighbour(region_with_neighbour: Any, ban
 def test_new_categories_suggest_their_agencies(store: Store) -> None:
     agencies = AgencyService(store)
     agencies.ensure_defaults()
-    first = {cat: (agencies.suggest(cat) or [{"name": None}])[0]["name"] for cat in (
-        "social_neglect", "public_disturbance", "drowning_sar", "road_damage", "body_found")}
+    first = {
+        cat: (agencies.suggest(cat) or [{"name": None}])[0]["name"]
+        for cat in ("social_neglect", "public_disturbance", "drowning_sar", "road_damage", "body_found")
+    }
     assert first["social_neglect"] == "Dinas Sosial Kabupaten Banjar"
     assert first["public_disturbance"] == "Satpol PP Kabupaten Banjar"
     assert first["drowning_sar"] == "Basarnas (Kantor SAR Banjarmasin)"

@@ -257,3 +257,51 @@ def test_sms_without_a_gateway_or_number_fails_on_the_referral_and_can_be_resent
     assert msg.send_sms(rid, "x" * (MAX_MESSAGE_CHARS + 1), number="0812 3456 3373").error == "too_long"
     row = store.query("SELECT status, sent_at FROM referrals WHERE id=?", (rid,))[0]
     assert row["status"] == "sent"  # the referral's steps are untouched: ready to send again
+
+
+def test_eido_carries_the_referral_steps_message_and_updates(store: Store) -> None:
+    from operator_desk.services.eido import export_eido
+
+    inc, _agency, rid = _setup(store)
+    ReferralMessaging(store).record_whatsapp(rid, "+628115000113", "teks")
+    ReferralService(store).step(rid, "acknowledged", "SMS dari +625114721234")
+    IncidentService(store).add_note(inc, "Api sudah padam sebagian")
+    number = store.query("SELECT number FROM incidents WHERE id=?", (inc,))[0][0]
+    (doc,) = export_eido(store, number)
+    (agency,) = doc["agencyComponent"]
+    assert [s["step"] for s in agency["referralSteps"]] == ["sent", "acknowledged"]
+    assert agency["referralSteps"][1]["detail"] == "SMS dari +625114721234"
+    assert agency["referralAcknowledgedTimeStamp"] is not None and agency["referralOnSceneTimeStamp"] is None
+    assert agency["referralMessage"]["channel"] == "whatsapp"
+    assert agency["referralMessage"]["to"] == "tel:+628115000113"
+    kinds = [(n["noteType"], n["noteText"]) for n in doc["notesComponent"]]
+    assert ("note", "Api sudah padam sebagian") in kinds
+    assert ("update", "status: new -> referred") in kinds
+    assert [n["noteDateTimeStamp"] for n in doc["notesComponent"]] == sorted(
+        n["noteDateTimeStamp"] for n in doc["notesComponent"])
+
+
+def test_sms_settings_make_the_gateway(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from operator_desk import settings
+    from operator_desk.services.referral_sending import messaging_for
+
+    data = tmp_path / "data"
+    data.mkdir()
+    assert messaging_for(store, data).messaging.gateway is None  # no file: off
+    (data / "settings.toml").write_text(
+        f'[sms]\nenabled = true\nspool = "{tmp_path / "spool"}"\nsent = "{tmp_path / "done"}"\npoll_seconds = 3\n'
+        'center = "112 Kabupaten Banjar"\n'
+    )
+    setup = messaging_for(store, data)
+    gateway = setup.messaging.gateway
+    assert gateway is not None and setup.poll_ms == 3000 and setup.messaging.center == "112 Kabupaten Banjar"
+    assert gateway.paths.outbox == tmp_path / "spool" / "outbox" and gateway.paths.sent == tmp_path / "done"
+    assert gateway.problem() == "gateway_unavailable"  # the folders are not there yet
+    assert settings.load(data).sms.send_timeout_s == 300
+    for bad, key in (("poll_seconds = 0", "sms.poll_seconds"), ('enabled = "yes"', "sms.enabled"),
+                     ("modem = 1", "sms.modem")):
+        (data / "settings.toml").write_text(f"[sms]\n{bad}\n")
+        with pytest.raises(settings.SettingsError) as err:
+            settings.load(data)
+        assert err.value.key == key
+        assert messaging_for(store, data).problem == f"settings: {key}"  # the desk runs on, without SMS
