@@ -207,6 +207,13 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wall(args: argparse.Namespace) -> int:
+    """The wall display (issue 14): a data dir joined with a wall credential, full screen, read-only."""
+    from .ui.wall import run_wall
+
+    return run_wall(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="operator-desk", description="Operator Desk — 112 call center workstation"
@@ -301,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "idle-lock":
             a.add_argument("--minutes", type=int)
         a.set_defaults(func=cmd_accounts)
+
+    sp = sub.add_parser("wall", help="the wall display: the floor, figures and map, full screen (read-only)")
+    data_dir_arg(sp)
+    sp.add_argument("--region", default=argparse.SUPPRESS)
+    sp.add_argument("--screenshot", metavar="FILE.png", default=argparse.SUPPRESS,
+                    help="render the wall at 1920x1080 to FILE and exit")
+    sp.add_argument("--lang", choices=("id", "en"), default=argparse.SUPPRESS)
+    sp.set_defaults(func=cmd_wall)
 
     for name in PLUGIN_MODULES:
         try:

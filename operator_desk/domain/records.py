@@ -144,6 +144,15 @@ class Referral(Record):
     resend_count: int | None = None
     reopened_at: int | None = None
     reopen_count: int | None = None
+    # the message that reached the agency (services/referral_messages.py)
+    message_channel: str | None = None
+    message_to: str | None = None
+    message_status: str | None = None
+    message_error: str | None = None
+    message_at: int | None = None
+    message_sent_at: int | None = None
+    message_ref: str | None = None
+    message_text: str | None = None
 
 
 @dataclass(frozen=True, eq=True)

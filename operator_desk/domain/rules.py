@@ -109,6 +109,11 @@ POLICY: Mapping[str, frozenset[str]] = {
 }
 
 
+# The names a desk's programs write under when no person does: demo data, the retention job, the
+# trusted command line on the desk PC. Never an account's name; never authority for POLICY's actions.
+SYSTEM_OPERATORS: frozenset[str] = frozenset({"demo", "retention", "admin-cli"})
+
+
 def may(role: str | None, action: str) -> bool:
     """True when `role` may perform `action` (an action missing from POLICY is allowed to nobody)."""
     return role is not None and role in POLICY.get(action, frozenset())

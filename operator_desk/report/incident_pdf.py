@@ -1,4 +1,4 @@
-""""Laporan Kejadian": one incident as a PDF (A4, reportlab, Bahasa Indonesia) for the agency or the police.
+""" "Laporan Kejadian": one incident as a PDF (A4, reportlab, Bahasa Indonesia) for the agency or the police.
 
 The incident (category, priority, status, place, caller, narrative, casualties, disposition), its referrals
 with every step and the message that reached the agency, and its timeline (`services.timeline`: calls,
@@ -73,14 +73,22 @@ FIELD_LABELS = {
     "callback_number": "nomor hubungi kembali",
 }
 CHANNEL_LABELS = {"clipboard": "disalin", "whatsapp": "WhatsApp", "sms": "SMS"}
-MESSAGE_STATUS = {"copied": "disalin", "opened": "dibuka", "queued": "menunggu", "sent": "terkirim",
-                  "failed": "gagal"}
-PERSONAL_FIELDS = frozenset({"caller_name", "caller_number", "narrative", "disposition", "location",
-                             "callback_number"})
+MESSAGE_STATUS = {
+    "copied": "disalin",
+    "opened": "dibuka",
+    "queued": "menunggu",
+    "sent": "terkirim",
+    "failed": "gagal",
+}
+PERSONAL_FIELDS = frozenset(
+    {"caller_name", "caller_number", "narrative", "disposition", "location", "callback_number"}
+)
 
 
 # -- the data ------------------------------------------------------------------------------------------
-def incident_report(store: Any, number: str, *, masked: bool = True, now_ms: int | None = None) -> dict[str, Any]:
+def incident_report(
+    store: Any, number: str, *, masked: bool = True, now_ms: int | None = None
+) -> dict[str, Any]:
     """What the PDF shows, as plain data (masked unless `masked=False`). Raises NotFound."""
     from ..domain.errors import NotFound
     from ..services.timeline import TimelineQuery
@@ -94,9 +102,14 @@ def incident_report(store: Any, number: str, *, masked: bool = True, now_ms: int
         loc = json.loads(inc.get("location") or "null") or {}
     except ValueError:
         loc = {}
-    refs = [dict(r) for r in db.execute(
-        "SELECT r.*, a.name AS agency_name FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id "
-        "WHERE r.incident_id=? ORDER BY r.sent_at, r.id", (inc["id"],))]
+    refs = [
+        dict(r)
+        for r in db.execute(
+            "SELECT r.*, a.name AS agency_name FROM referrals r LEFT JOIN agencies a ON a.id = r.agency_id "
+            "WHERE r.incident_id=? ORDER BY r.sent_at, r.id",
+            (inc["id"],),
+        )
+    ]
     events = TimelineQuery(store).events(inc["id"])
     return {
         "incident": inc,
@@ -164,8 +177,12 @@ def _point(loc: dict[str, Any], masked: bool) -> str:
 
 
 def _victims(inc: dict[str, Any]) -> str:
-    kinds = (("victims_dead", "meninggal"), ("victims_severe", "luka berat"), ("victims_minor", "luka ringan"),
-             ("victims_unknown", "belum diketahui kondisinya"))
+    kinds = (
+        ("victims_dead", "meninggal"),
+        ("victims_severe", "luka berat"),
+        ("victims_minor", "luka ringan"),
+        ("victims_unknown", "belum diketahui kondisinya"),
+    )
     if any(inc.get(k) is not None for k, _ in kinds):
         parts = [f"{label} {inc[k]}" for k, label in kinds if inc.get(k)]
         return ", ".join(parts) or "tidak ada"
@@ -197,8 +214,10 @@ def _event_row(e: dict[str, Any], tx: _Text, masked: bool) -> tuple[str, str]:
     kind, detail = e.get("kind"), e.get("detail")
     origin = f" [{e['incident_number']}]" if e.get("incident_number") else ""
     if kind == "call":
-        return (f"Panggilan ({OUTCOME_LABELS.get(str(e.get('new')), e.get('new') or 'berlangsung')}){origin}",
-                _number(detail, masked))
+        return (
+            f"Panggilan ({OUTCOME_LABELS.get(str(e.get('new')), e.get('new') or 'berlangsung')}){origin}",
+            _number(detail, masked),
+        )
     if kind == "note":
         return f"Catatan{origin}", _text(detail, masked)
     if kind == "status":
@@ -207,11 +226,20 @@ def _event_row(e: dict[str, Any], tx: _Text, masked: bool) -> tuple[str, str]:
         return f"Status: {old} → {new}{origin}", _text(detail, masked) if detail else "–"
     if kind == "field":
         label = FIELD_LABELS.get(str(e.get("field")), str(e.get("field")))
-        old, new = _value(e.get("field"), e.get("old"), tx, masked), _value(e.get("field"), e.get("new"), tx, masked)
+        old, new = (
+            _value(e.get("field"), e.get("old"), tx, masked),
+            _value(e.get("field"), e.get("new"), tx, masked),
+        )
         return f"Diubah: {label}", f"{old} → {new}"
     if kind == "referral":
         step = STEP_LABELS.get(str(e.get("new")), e.get("new"))
-        text = detail if detail and str(detail).startswith("SMS dari ") else _text(detail, masked) if detail else "–"
+        text = (
+            detail
+            if detail and str(detail).startswith("SMS dari ")
+            else _text(detail, masked)
+            if detail
+            else "–"
+        )
         return f"Penerusan {e.get('field') or ''}: {step}".strip(), str(text)
     if kind == "device_location":
         point = e.get("new") or (None, None)
@@ -231,17 +259,21 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 # -- the PDF -------------------------------------------------------------------------------------------
-def build_incident_pdf(report: dict[str, Any], out: str | Path | IO[bytes], *, by: str | None = None,
-                       reason: str | None = None) -> None:
+def build_incident_pdf(
+    report: dict[str, Any], out: str | Path | IO[bytes], *, by: str | None = None, reason: str | None = None
+) -> None:
     """Write the Laporan Kejadian of `incident_report(...)` to a path or a binary file."""
     tx = _Text("id")
     masked = bool(report.get("masked", True))
     inc, loc = report["incident"], report["location"]
     styles = getSampleStyleSheet()
     h1 = ParagraphStyle("h1", parent=styles["Title"], fontSize=16, spaceAfter=2)
-    h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontSize=11.5, spaceBefore=10, spaceAfter=4,
-                        textColor=HEADER_BG)
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8.5, textColor=colors.HexColor("#444444"))
+    h2 = ParagraphStyle(
+        "h2", parent=styles["Heading2"], fontSize=11.5, spaceBefore=10, spaceAfter=4, textColor=HEADER_BG
+    )
+    small = ParagraphStyle(
+        "small", parent=styles["Normal"], fontSize=8.5, textColor=colors.HexColor("#444444")
+    )
     cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=8.5, leading=10.5)
     note = (
         "Data pribadi disamarkan (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi): nomor telepon, nama "
@@ -253,10 +285,14 @@ def build_incident_pdf(report: dict[str, Any], out: str | Path | IO[bytes], *, b
     )
     story: list[Any] = [
         Paragraph("Laporan Kejadian", h1),
-        _para(f"No. kejadian {inc.get('number') or '–'}", ParagraphStyle("c", parent=styles["Normal"],
-                                                                          alignment=1, fontSize=11)),
-        _para(f"Dibuat {_moment(tx, report.get('generated_at'))} oleh Operator Desk (desk {report.get('site_code')})",
-              ParagraphStyle("c2", parent=small, alignment=1)),
+        _para(
+            f"No. kejadian {inc.get('number') or '–'}",
+            ParagraphStyle("c", parent=styles["Normal"], alignment=1, fontSize=11),
+        ),
+        _para(
+            f"Dibuat {_moment(tx, report.get('generated_at'))} oleh Operator Desk (desk {report.get('site_code')})",
+            ParagraphStyle("c2", parent=small, alignment=1),
+        ),
         Spacer(1, 4),
         _para(note, small),
         Paragraph("Kejadian", h2),
@@ -281,25 +317,32 @@ def build_incident_pdf(report: dict[str, Any], out: str | Path | IO[bytes], *, b
     story.append(Paragraph("Penerusan ke instansi", h2))
     refs = report["referrals"]
     if refs:
-        ref_rows: list[list[Any]] = [["Instansi", "Diteruskan", "Dikonfirmasi", "Tiba di lokasi", "Tindak lanjut",
-                                      "Pesan"]]
+        ref_rows: list[list[Any]] = [
+            ["Instansi", "Diteruskan", "Dikonfirmasi", "Tiba di lokasi", "Tindak lanjut", "Pesan"]
+        ]
         for r in refs:
             message = "–"
             if r.get("message_channel"):
-                message = f"{CHANNEL_LABELS.get(r['message_channel'], r['message_channel'])} " \
-                          f"{MESSAGE_STATUS.get(r.get('message_status') or '', r.get('message_status') or '')}"
+                message = (
+                    f"{CHANNEL_LABELS.get(r['message_channel'], r['message_channel'])} "
+                    f"{MESSAGE_STATUS.get(r.get('message_status') or '', r.get('message_status') or '')}"
+                )
             feedback = _moment(tx, r.get("feedback_at"))
             if r.get("feedback"):
                 feedback += f": {_text(r['feedback'], masked)}"
-            ref_rows.append([
-                _para(str(r.get("agency_name") or "–"), cell),
-                _para(_moment(tx, r.get("sent_at")), cell),
-                _para(_moment(tx, r.get("acknowledged_at")), cell),
-                _para(_moment(tx, r.get("on_scene_at")), cell),
-                _para(feedback, cell),
-                _para(message, cell),
-            ])
-        story.append(_table(ref_rows, [WIDTH * w for w in (0.2, 0.15, 0.15, 0.15, 0.2, 0.15)], numeric_from=6))
+            ref_rows.append(
+                [
+                    _para(str(r.get("agency_name") or "–"), cell),
+                    _para(_moment(tx, r.get("sent_at")), cell),
+                    _para(_moment(tx, r.get("acknowledged_at")), cell),
+                    _para(_moment(tx, r.get("on_scene_at")), cell),
+                    _para(feedback, cell),
+                    _para(message, cell),
+                ]
+            )
+        story.append(
+            _table(ref_rows, [WIDTH * w for w in (0.2, 0.15, 0.15, 0.15, 0.2, 0.15)], numeric_from=6)
+        )
     else:
         story.append(_para("Belum diteruskan ke instansi.", small))
     story.append(Paragraph("Riwayat kejadian", h2))
@@ -308,19 +351,26 @@ def build_incident_pdf(report: dict[str, Any], out: str | Path | IO[bytes], *, b
         ev_rows: list[list[Any]] = [["Waktu", "Peristiwa", "Oleh", "Keterangan"]]
         for e in events:
             what, detail = _event_row(e, tx, masked)
-            ev_rows.append([
-                _para(_moment(tx, e.get("at")), cell),
-                _para(what, cell),
-                _para(_person(e.get("who"), masked), cell),
-                _para(detail, cell),
-            ])
+            ev_rows.append(
+                [
+                    _para(_moment(tx, e.get("at")), cell),
+                    _para(what, cell),
+                    _para(_person(e.get("who"), masked), cell),
+                    _para(detail, cell),
+                ]
+            )
         story.append(_table(ev_rows, [WIDTH * w for w in (0.2, 0.3, 0.12, 0.38)], numeric_from=4))
     else:
         story.append(_para("Tidak ada.", small))
     doc = SimpleDocTemplate(
         str(out) if isinstance(out, (str, Path)) else out,
-        pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.6 * cm, bottomMargin=1.6 * cm,
-        title=f"Laporan Kejadian {inc.get('number') or ''}", author="Operator Desk 112",
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=1.6 * cm,
+        bottomMargin=1.6 * cm,
+        title=f"Laporan Kejadian {inc.get('number') or ''}",
+        author="Operator Desk 112",
     )
     doc.build(story)
 
@@ -368,15 +418,28 @@ def _run(args: argparse.Namespace) -> int:
         audit_export(
             store,
             "incident_report_unmasked" if account else "incident_report",
-            {"what": "incident_report", "number": number, "out": out, "masked": account is None,
-             "reason": reason},
+            {
+                "what": "incident_report",
+                "number": number,
+                "out": out,
+                "masked": account is None,
+                "reason": reason,
+            },
             account,
         )
     finally:
         store.close()
     with open_private(out, binary=True) as fh:
         build_incident_pdf(report, fh, by=account.name if account else None, reason=reason)
-    json.dump({"written": out, "number": number, "masked": account is None,
-               "referrals": len(report["referrals"]), "events": len(report["timeline"])}, sys.stdout)
+    json.dump(
+        {
+            "written": out,
+            "number": number,
+            "masked": account is None,
+            "referrals": len(report["referrals"]),
+            "events": len(report["timeline"]),
+        },
+        sys.stdout,
+    )
     sys.stdout.write("\n")
     return 0

@@ -55,8 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         d = None if top else argparse.SUPPRESS
         sp.add_argument("--data-dir", default=d, help="folder of the SQLite database (default backend)")
         sp.add_argument("--database", default=d, help="postgresql://… to use PostgreSQL instead")
-        sp.add_argument("--key-file", default=d, help="the hub database's key file (default: "
-                        "<data-dir>/keys/sync-server.sqlite.key; made with a new hub)")
+        sp.add_argument(
+            "--key-file",
+            default=d,
+            help="the hub database's key file (default: "
+            "<data-dir>/keys/sync-server.sqlite.key; made with a new hub)",
+        )
 
     storage_args(ap, True)
     ap.add_argument("--host", default=DEFAULT_HOST)
@@ -73,21 +77,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated AML gateway addresses/networks allowed to POST /aml (env OPERATOR_DESK_AML_ALLOW); "
         "with neither this nor OPERATOR_DESK_AML_SECRET the AML intake is off",
     )
-    ap.add_argument("--max-connections", type=int, default=None, help="open connections at once (default: "
-                    "what the descriptor limit allows); past it new connections get 503")
-    ap.add_argument("--header-timeout", type=float, default=limits.HEADER_TIMEOUT_S,
-                    help="seconds a connection may take to send a complete request head")
+    ap.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="open connections at once (default: "
+        "what the descriptor limit allows); past it new connections get 503",
+    )
+    ap.add_argument(
+        "--header-timeout",
+        type=float,
+        default=limits.HEADER_TIMEOUT_S,
+        help="seconds a connection may take to send a complete request head",
+    )
     ap.add_argument("--max-wait", type=float, default=30.0, help="longest long-poll of a pull, seconds")
-    ap.add_argument("--body-timeout", type=float, default=limits.BODY_IDLE_S,
-                    help="seconds a request body may stall between two chunks (then 408)")
-    ap.add_argument("--retention-every", type=float, default=24 * 3600.0,
-                    help="seconds between two runs of the retention job (default a day; it also runs at start)")
+    ap.add_argument(
+        "--body-timeout",
+        type=float,
+        default=limits.BODY_IDLE_S,
+        help="seconds a request body may stall between two chunks (then 408)",
+    )
+    ap.add_argument(
+        "--retention-every",
+        type=float,
+        default=24 * 3600.0,
+        help="seconds between two runs of the retention job (default a day; it also runs at start)",
+    )
     sub = ap.add_subparsers(dest="command")
     sp = sub.add_parser("enroll", help="register a desk (or hub/admin/wall) and print its credential")
     storage_args(sp, False)
     sp.add_argument("--site", required=True, help="a name for the site, e.g. 'desk 2'")
     sp.add_argument("--kind", choices=("desk", "hub", "admin", "wall"), default="desk")
-    sp.add_argument("--supervisor", action="store_true", help="a desk whose conflict resolutions the hub accepts")
+    sp.add_argument(
+        "--supervisor", action="store_true", help="a desk whose conflict resolutions the hub accepts"
+    )
     sp = sub.add_parser("revoke", help="refuse a credential from now on (a running server within a second)")
     storage_args(sp, False)
     sp.add_argument("--site", required=True, help="the site's name or id")
@@ -97,20 +120,29 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--off", action="store_true", help="remove the flag")
     sp = sub.add_parser("sites", help="list credentials with kind, flags and last seen (JSON)")
     storage_args(sp, False)
-    sp = sub.add_parser("check", help="verify the log, the audit chains and trees (JSON; non-zero on a problem)")
+    sp = sub.add_parser(
+        "check", help="verify the log, the audit chains and trees (JSON; non-zero on a problem)"
+    )
     storage_args(sp, False)
-    sp = sub.add_parser("backup", help="online backup of a SQLite hub to one file (+ its key file); "
-                        "PostgreSQL: pg_dump (server/backup.py)")
+    sp = sub.add_parser(
+        "backup",
+        help="online backup of a SQLite hub to one file (+ its key file); "
+        "PostgreSQL: pg_dump (server/backup.py)",
+    )
     storage_args(sp, False)
     sp.add_argument("--out", required=True, help="the backup file (a tar, mode 0600)")
     sp = sub.add_parser("retention", help="the center's retention settings (synced to every desk) and job")
     sp.add_argument("action", choices=["show", "set", "run"])
-    sp.add_argument("--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)")
+    sp.add_argument(
+        "--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)"
+    )
     sp.add_argument("--recordings-days", type=int, help="delete recordings after N days (default 90)")
     sp.add_argument("--incidents-years", type=int, help="redact incidents after N years (default 5)")
     sp.add_argument("--as", dest="as_name", default=None, help="the admin the setting is recorded for")
     storage_args(sp, False)
-    sp = sub.add_parser("breach-report", help="whose personal data a lost or stolen desk held (UU PDP Pasal 46)")
+    sp = sub.add_parser(
+        "breach-report", help="whose personal data a lost or stolen desk held (UU PDP Pasal 46)"
+    )
     sp.add_argument("--site", required=True, help="the desk's site name or id")
     sp.add_argument("--since", help="only what reached the hub since this date (YYYY-MM-DD, UTC) or ISO time")
     sp.add_argument("--unmasked", action="store_true", help="full numbers and names (for the notice itself)")
@@ -285,8 +317,12 @@ def extra_routes(server: Any, args: argparse.Namespace) -> list[Any]:
             allow=aml_allow(args),
             counters=server.counters,
         ),
-        *recordings.routes(server.gate.authenticate, folder, call_info=server.storage.call_info,
-                           key_file=args.key_file or os.environ.get("OPERATOR_DESK_SERVER_KEY_FILE")),
+        *recordings.routes(
+            server.gate.authenticate,
+            folder,
+            call_info=server.storage.call_info,
+            key_file=args.key_file or os.environ.get("OPERATOR_DESK_SERVER_KEY_FILE"),
+        ),
     ]
 
 

@@ -103,7 +103,9 @@ def _integral(change: Any) -> Any:
     if ints and type(value) is float and value.is_integer() and change.get("col") in ints:
         fix["value"] = int(value)
     elif ints and type(value) is dict and change.get("col") == "*":
-        row = {k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()}
+        row = {
+            k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()
+        }
         if row != value or any(type(row[k]) is not type(value[k]) for k in row):
             fix["value"] = row
     return {**change, **fix} if fix else change
@@ -340,8 +342,9 @@ class SyncServer:
         return dict(json.loads(self.pull_encoded(site, after, limit).body))
 
     def pull_encoded(self, site: Site, after: int, limit: int = p.DEFAULT_PULL_LIMIT) -> EncodedPage:
-        """`pull` as the JSON body the app sends: log values go out as the text they were stored as."""
-        require_kind(site, "desk", "hub")
+        """`pull` as the JSON body the app sends: log values go out as the text they were stored as.
+        A wall (the read-only display, issue 14) pulls too; it never pushes."""
+        require_kind(site, "desk", "hub", "wall")
         self.counters["pull_requests"] += 1
         limit = max(1, min(int(limit), p.MAX_PULL_LIMIT))
         after = max(0, min(int(after), p.MAX_SEQ))
@@ -370,7 +373,7 @@ class SyncServer:
 
     def snapshot_encoded(self, site: Site) -> bytes:
         """The merged state as one JSON body {"changes", "cursor", "server_id", "server_ms"}."""
-        require_kind(site, "desk", "hub")
+        require_kind(site, "desk", "hub", "wall")
         rows, head = self.storage.snapshot_rows()
         changes = [p.encode_change(*r[1:10], server_seq=r[0]) for r in rows]
         return p.encode_changes(changes, cursor=head, server_id=self.site_id, server_ms=self.now_ms())

@@ -55,8 +55,17 @@ def check_hub(storage: Storage) -> dict[str, Any]:
             try:
                 value = json.loads(text) if text is not None else None
                 ch = p.validate_change(
-                    {"site_id": sid, "site_seq": int(seq), "hlc": hlc, "tbl": tbl, "pk": pk, "col": col,
-                     "value": value, "base_hlc": base, "operator": operator},
+                    {
+                        "site_id": sid,
+                        "site_seq": int(seq),
+                        "hlc": hlc,
+                        "tbl": tbl,
+                        "pk": pk,
+                        "col": col,
+                        "value": value,
+                        "base_hlc": base,
+                        "operator": operator,
+                    },
                     need_origin=True,
                 )
             except (ValueError, p.ProtocolError) as exc:
@@ -104,7 +113,9 @@ def check_hub(storage: Storage) -> dict[str, Any]:
         tree = trees.get(sid, Frontier())
         kept = stored.get(sid)
         if not (kept is None and tree.size == 0) and kept != (tree.size, tree.root()):
-            problem(f"audit tree of site {sid}: stored {stored.get(sid)} but the log gives {(tree.size, tree.root())}")
+            problem(
+                f"audit tree of site {sid}: stored {stored.get(sid)} but the log gives {(tree.size, tree.root())}"
+            )
     counts["sites"] = len(trees)
     fields = 0
     for tbl, pk, col, hlc, sid, text in state:
@@ -113,7 +124,9 @@ def check_hub(storage: Storage) -> dict[str, Any]:
         if best is None:
             problem(f"field_state {tbl} {pk} {col}: no change in the log wrote it")
         elif (best[0], best[1]) != (hlc, sid):
-            problem(f"field_state {tbl} {pk} {col}: clock {hlc}/{sid}, the log's winner is {best[0]}/{best[1]}")
+            problem(
+                f"field_state {tbl} {pk} {col}: clock {hlc}/{sid}, the log's winner is {best[0]}/{best[1]}"
+            )
         elif not p.is_forward_only(tbl, col) and _loads(best[2]) != _loads(text):
             problem(f"field_state {tbl} {pk} {col}: value differs from its winning log change")
     counts["fields"] = fields

@@ -382,10 +382,7 @@ TABLE_ACTIONS = {
     "redactions": rules.RETENTION,
 }
 OWN_ACCOUNT_COLUMNS = frozenset({"password_hash", "must_change", "changed_at"})
-# The names a desk's programs write under when no person does (like null): demo data, the retention job,
-# the trusted command line on the desk PC (`operator-desk accounts …`, backup). Never an account's name
-# (services/accounts.py refuses them as names), never authority for what POLICY reserves.
-SYSTEM_OPERATORS = frozenset({"demo", "retention", "admin-cli"})
+SYSTEM_OPERATORS = rules.SYSTEM_OPERATORS  # demo, retention, admin-cli: no account may take these names
 
 
 def account_authority(

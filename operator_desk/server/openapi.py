@@ -71,7 +71,9 @@ def column_schema(col: t.Column) -> dict[str, Any]:
     elif col.type == "location":
         schema = {"type": "object", "properties": _LOCATION_KEYS}
     elif col.shape == "array":
-        items = {"enum": sorted(col.items)} if col.items is not None else {"type": "string", "maxLength": 1024}
+        items = (
+            {"enum": sorted(col.items)} if col.items is not None else {"type": "string", "maxLength": 1024}
+        )
         schema = {"type": "array", "items": items, "maxItems": 100}
     else:
         schema = {"type": "object"}
@@ -120,6 +122,8 @@ def change_schemas() -> list[dict[str, Any]]:
             props = {**common, "tbl": {"const": table.name}, "col": {"const": "*"}, "value": row}
             out.append({"type": "object", "required": [*required, "value"], "properties": props})
     return out
+
+
 # What any authenticated route may answer besides its own codes.
 _AUTHED = {"401": _ERR, "429": _ERR, "503": _ERR}
 _BODY = {"400": _ERR, "408": _ERR, "413": _ERR}
@@ -135,6 +139,7 @@ def _op(summary: str, ok: dict[str, Any], *extra: str, **more: Any) -> dict[str,
 
 def _ok(code: str, description: str, ref: str | None = None) -> dict[str, Any]:
     return {code: {"description": description, **(_json(ref) if ref else {})}}
+
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -285,7 +290,10 @@ OPENAPI: dict[str, Any] = {
                 "403",
                 "408",
                 "413",
-                requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
             )
         },
         "/v1/push": {
@@ -317,9 +325,16 @@ OPENAPI: dict[str, Any] = {
                 "400",
                 "403",
                 parameters=[
-                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0,
-                                                                 "maximum": 9223372036854775807}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
+                    },
                     {
                         "name": "wait",
                         "in": "query",
@@ -330,7 +345,9 @@ OPENAPI: dict[str, Any] = {
             )
         },
         "/v1/snapshot": {
-            "get": _op("merged state as changes plus the cursor to pull from", _ok("200", "ok", "Page"), "403")
+            "get": _op(
+                "merged state as changes plus the cursor to pull from", _ok("200", "ok", "Page"), "403"
+            )
         },
         "/v1/status": {"get": _op("head, sites, open conflicts, upstream cursors", _ok("200", "ok"))},
         "/v1/conflicts": {
@@ -339,7 +356,11 @@ OPENAPI: dict[str, Any] = {
                 _ok("200", "ok"),
                 "400",
                 parameters=[
-                    {"name": "open", "in": "query", "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]}}
+                    {
+                        "name": "open",
+                        "in": "query",
+                        "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]},
+                    }
                 ],
             )
         },
@@ -385,7 +406,11 @@ OPENAPI: dict[str, Any] = {
                     "required": True,
                     "content": {
                         "application/json": {
-                            "schema": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}}
+                            "schema": {
+                                "type": "object",
+                                "required": ["on"],
+                                "properties": {"on": {"type": "boolean"}},
+                            }
                         }
                     },
                 },
@@ -445,7 +470,9 @@ OPENAPI: dict[str, Any] = {
                 requestBody={
                     "required": True,
                     "description": "the FLAC file (desks send Content-Type audio/flac)",
-                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                    "content": {
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                    },
                 },
             ),
             "get": _op(

@@ -24,7 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ..domain.errors import DomainError, ValidationError
-from ..domain.rules import ADMIN, MANAGE_ACCOUNTS, ROLES, may
+from ..domain.rules import ADMIN, MANAGE_ACCOUNTS, ROLES, SYSTEM_OPERATORS, may
 from ..store.store import Store
 from ..store.tx import Tx
 
@@ -123,6 +123,8 @@ def _check_name(name: str) -> None:
         raise ValidationError({"name": "required"})
     if len(name) > MAX_NAME or not name.isprintable():
         raise ValidationError({"name": "invalid_value"})
+    if name.casefold() in SYSTEM_OPERATORS:  # the programs' own names (the hub tells them apart)
+        raise ValidationError({"name": "invalid_value"}, detail=f"{name!r} is reserved for the desk's programs")
 
 
 class AccountService:

@@ -52,18 +52,22 @@ def extend_eido(store: Store, incident_id: str, doc: dict[str, Any]) -> dict[str
     for n in notes:
         n.setdefault("noteType", "note")
     for i, e in enumerate(ev for ev in events if ev.kind in UPDATE_KINDS):
-        notes.append({
-            "componentIdentifier": f"urn:emergency:uid:noteid:{incident_id}:update:{i}",
-            "noteDateTimeStamp": ms_to_iso(e.at),
-            "noteText": _update_text(e),
-            "authorReference": e.who,
-            "noteType": "update",
-        })
+        notes.append(
+            {
+                "componentIdentifier": f"urn:emergency:uid:noteid:{incident_id}:update:{i}",
+                "noteDateTimeStamp": ms_to_iso(e.at),
+                "noteText": _update_text(e),
+                "authorReference": e.who,
+                "noteType": "update",
+            }
+        )
     notes.sort(key=lambda n: n.get("noteDateTimeStamp") or "")
     doc["notesComponent"] = notes
 
     db = store.reader()
-    refs = {r["id"]: dict(r) for r in db.execute("SELECT * FROM referrals WHERE incident_id=?", (incident_id,))}
+    refs = {
+        r["id"]: dict(r) for r in db.execute("SELECT * FROM referrals WHERE incident_id=?", (incident_id,))
+    }
     steps: dict[str, list[dict[str, Any]]] = {}
     for row in db.execute(
         "SELECT e.referral_id, e.step, e.at, e.operator, e.detail FROM referral_events e "
@@ -78,23 +82,27 @@ def extend_eido(store: Store, incident_id: str, doc: dict[str, Any]) -> dict[str
         r = refs.get(rid)
         if r is None:
             continue
-        agency.update({
-            "referralAcknowledgedTimeStamp": ms_to_iso(r.get("acknowledged_at")),
-            "referralOnSceneTimeStamp": ms_to_iso(r.get("on_scene_at")),
-            "referralFeedbackTimeStamp": ms_to_iso(r.get("feedback_at")),
-            "referralClosedTimeStamp": ms_to_iso(r.get("closed_at")),
-            "referralFeedbackText": r.get("feedback"),
-            "referralEscalatedTo": f"urn:emergency:uid:referralid:{r['escalated_to']}" if r.get("escalated_to") else None,
-            "referralSteps": steps.get(rid, []),
-            "referralMessage": {
-                "channel": r.get("message_channel"),
-                "status": r.get("message_status"),
-                "to": f"tel:{r['message_to']}" if r.get("message_to") else None,
-                "attemptTimeStamp": ms_to_iso(r.get("message_at")),
-                "sentTimeStamp": ms_to_iso(r.get("message_sent_at")),
-                "error": r.get("message_error"),
+        agency.update(
+            {
+                "referralAcknowledgedTimeStamp": ms_to_iso(r.get("acknowledged_at")),
+                "referralOnSceneTimeStamp": ms_to_iso(r.get("on_scene_at")),
+                "referralFeedbackTimeStamp": ms_to_iso(r.get("feedback_at")),
+                "referralClosedTimeStamp": ms_to_iso(r.get("closed_at")),
+                "referralFeedbackText": r.get("feedback"),
+                "referralEscalatedTo": f"urn:emergency:uid:referralid:{r['escalated_to']}"
+                if r.get("escalated_to")
+                else None,
+                "referralSteps": steps.get(rid, []),
+                "referralMessage": {
+                    "channel": r.get("message_channel"),
+                    "status": r.get("message_status"),
+                    "to": f"tel:{r['message_to']}" if r.get("message_to") else None,
+                    "attemptTimeStamp": ms_to_iso(r.get("message_at")),
+                    "sentTimeStamp": ms_to_iso(r.get("message_sent_at")),
+                    "error": r.get("message_error"),
+                }
+                if r.get("message_channel")
+                else None,
             }
-            if r.get("message_channel")
-            else None,
-        })
+        )
     return doc

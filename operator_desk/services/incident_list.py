@@ -7,6 +7,7 @@ own timers (services/referrals.py), so the list and the board never disagree abo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
@@ -26,6 +27,7 @@ CLOSED_7D = "closed_7d"  # closed in the last 7 days
 ALL = "all"
 LIST_LIMIT = 2000
 OVERDUE_REFRESH_MS = 30_000
+PATCH_MAX = 200  # more changed incidents than this: read all open incidents again
 
 
 @dataclass(frozen=True)
@@ -114,11 +116,20 @@ def where_of(
     return where, params
 
 
-@dataclass
+_Entry = tuple[
+    ListRow, str, str | None, str | None, str | None
+]  # row, haystack, created_by, kecamatan, category
+
+
+def _order(e: _Entry) -> tuple[str, int, str]:
+    return (e[0].priority or "P9", e[0].created_at, e[0].id)
+
+
+@dataclass(frozen=True)
 class _OpenSnapshot:
     """The open incidents as last read, with what the search looks in (casefolded), and the overdue set."""
 
-    rows: list[tuple[ListRow, str, str | None, str | None, str | None]]  # row, haystack, created_by, kec, cat
+    rows: list[_Entry]
     overdue_at: int
     overdue: set[str]
 
@@ -127,10 +138,11 @@ class IncidentListQuery:
     """The list's rows for a filter, the kecamatan choices.
 
     The default view (open incidents) filters and searches in memory over a snapshot of the open
-    incidents, read once and again only after `invalidate()` (the list calls it when the bridge says
-    incidents or referrals changed): typing in the search box costs a scan of a few thousand rows in
-    Python, not a query. Other status choices (closed in the last 7 days, all, one status) query SQLite.
-    Thread-safe: the snapshot is replaced whole, never changed in place.
+    incidents: typing in the search box costs a scan of a few thousand rows in Python, not a query.
+    The list calls `invalidate(ids)` when the bridge says incidents changed: a few changed incidents are
+    read again by id and patched in, a big batch (a sync catch-up) reads all open incidents again;
+    referral changes only re-read which incidents are overdue. Other status choices (closed in the last
+    7 days, all, one status) query SQLite. Thread-safe: the snapshot is replaced whole under a lock.
     """
 
     def __init__(self, store: Store, zone: ZoneInfo = WITA, now_ms: Callable[[], int] | None = None) -> None:
@@ -138,45 +150,68 @@ class IncidentListQuery:
         self.zone = zone
         self.now_ms = now_ms or store.now_ms
         self.board = ReferralBoardQuery(store)
+        self._lock = threading.Lock()
         self._snapshot: _OpenSnapshot | None = None
-        self._generation = 0  # bumped by invalidate(): a snapshot read meanwhile is used once, not kept
+        self._pending: set[str] = set()  # incidents changed since the snapshot was read
 
-    def invalidate(self) -> None:
-        """Incidents or referrals changed: the next read of the open incidents reads them again."""
-        self._generation += 1
-        self._snapshot = None
+    def invalidate(self, ids: Iterable[str] | None = None) -> None:
+        """Incidents changed: `ids` (a few) are read again at the next read, None reads all again."""
+        with self._lock:
+            if ids is None or self._snapshot is None:
+                self._snapshot, self._pending = None, set()
+                return
+            self._pending |= set(ids)
+            if len(self._pending) > PATCH_MAX:
+                self._snapshot, self._pending = None, set()
+
+    def refresh_overdue(self) -> None:
+        """Referrals changed: which incidents are overdue is read again at the next read."""
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot = replace(self._snapshot, overdue_at=-OVERDUE_REFRESH_MS - 1)
+
+    def _read(self, now: int, late: set[str], ids: set[str] | None = None) -> list[_Entry]:
+        where, params = where_of(ListFilter(), operator=None, now_ms=now, zone=self.zone)
+        if ids is not None:
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            params += sorted(ids)
+        out = []
+        for r in self._repo().list_rows(where, params, 100_000, search=True):
+            parts = (
+                r["number"],
+                r["desa_name"],
+                r["kecamatan_name"],
+                r["address"],
+                r["landmark"],
+                r["narrative"],
+                r["caller_name"],
+            )
+            hay = " ".join(str(v) for v in parts if v).casefold()
+            out.append((self._row(r, late), hay, r["created_by"], r["kecamatan_code"], r["category"]))
+        return out
 
     def _open_snapshot(self, now: int) -> _OpenSnapshot:
-        snap, generation = self._snapshot, self._generation
+        with self._lock:
+            snap, pending = self._snapshot, self._pending
+            self._pending = set()
         if snap is None:
-            where, params = where_of(ListFilter(), operator=None, now_ms=now, zone=self.zone)
             late = self.overdue_incidents(now)
-            rows = []
-            for r in self._repo().list_rows(where, params, 100_000, search=True):
-                row = self._row(r, late)
-                hay = " ".join(
-                    str(v)
-                    for v in (
-                        r["number"],
-                        r["desa_name"],
-                        r["kecamatan_name"],
-                        r["address"],
-                        r["landmark"],
-                        r["narrative"],
-                        r["caller_name"],
-                    )
-                    if v
-                ).casefold()
-                rows.append((row, hay, r["created_by"], r["kecamatan_code"], r["category"]))
-            snap = _OpenSnapshot(rows, now, late)
-            if generation == self._generation:
-                self._snapshot = snap
-        elif now - snap.overdue_at > OVERDUE_REFRESH_MS:  # timers run on: re-read which referrals are late
-            late = self.overdue_incidents(now)
-            snap = self._snapshot = _OpenSnapshot(
-                [(replace(r, overdue=r.id in late), h, c, k, g) for r, h, c, k, g in snap.rows], now, late
-            )
-        return snap
+            fresh = _OpenSnapshot(self._read(now, late), now, late)
+        else:
+            late = snap.overdue
+            if now - snap.overdue_at > OVERDUE_REFRESH_MS:  # timers run on: re-read which referrals are late
+                late = self.overdue_incidents(now)
+            rows = snap.rows
+            if pending:
+                rows = [e for e in rows if e[0].id not in pending] + self._read(now, late, pending)
+                rows.sort(key=_order)
+            if late != snap.overdue:
+                rows = [(replace(r, overdue=r.id in late), h, c, k, g) for r, h, c, k, g in rows]
+            fresh = _OpenSnapshot(rows, now if late is not snap.overdue else snap.overdue_at, late)
+        with self._lock:
+            if self._snapshot is snap:  # nobody asked for a full re-read meanwhile
+                self._snapshot = fresh
+        return fresh
 
     def _filter_open(self, f: ListFilter, now: int, limit: int) -> list[ListRow]:
         snap = self._open_snapshot(now)

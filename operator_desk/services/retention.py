@@ -318,7 +318,9 @@ def add_parsers(subparsers: Any) -> None:
     p = subparsers.add_parser("retention", help="retention settings (synced from the hub) and the job")
     p.add_argument("action", choices=["show", "set", "run"])
     p.add_argument("--data-dir")
-    p.add_argument("--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)")
+    p.add_argument(
+        "--calls-days", type=int, help="pseudonymise non-emergency calls after N days (default 90)"
+    )
     p.add_argument("--recordings-days", type=int, help="delete recordings after N days (default 90)")
     p.add_argument("--incidents-years", type=int, help="redact incidents after N years (default 5)")
     p.add_argument("--as", dest="as_name", metavar="ADMIN", help="set: the admin (password on stdin)")

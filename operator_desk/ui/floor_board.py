@@ -11,7 +11,7 @@ signal); the figures from the desk's own store on the task runner every FIGURES_
 desk enrolled as a supervisor's (`enroll --supervisor`) while a supervisor or admin is logged in.
 
 Every desk: a message from the supervisor shows in a banner (objectName `floorMessage`) until the operator
-acknowledges it with Ctrl+K; *Break* (Ctrl+B, in the log-in toolbar) tells the floor the operator is away.
+acknowledges it with Ctrl+Shift+K; *Break* (Ctrl+B, in the log-in toolbar) tells the floor the operator is away.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ class FloorBoard(QWidget):
 
 
 class MessageBanner(QLabel):
-    """A supervisor's message on this desk, until the operator acknowledges it (Ctrl+K)."""
+    """A supervisor's message on this desk, until the operator acknowledges it (Ctrl+Shift+K)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,7 +245,7 @@ class MessageBanner(QLabel):
             return
         m = self.pending[0]
         more = len(self.pending) - 1
-        text = self.tr("Message from {sender}: {text} — Ctrl+K: acknowledge").format(
+        text = self.tr("Message from {sender}: {text} — Ctrl+Shift+K: acknowledge").format(
             sender=m.get("sender") or "?", text=m.get("text") or "")
         if more:
             text += " " + self.tr("(+{n} more)").format(n=more)
@@ -279,7 +279,7 @@ class FloorBinding(QObject):
         self.relay.messages.connect(self.banner.add)
         ack = QAction(self.tr("Acknowledge the supervisor's message"), window)
         ack.setObjectName("actAckMessage")
-        ack.setShortcut(QKeySequence("Ctrl+K"))
+        ack.setShortcut(QKeySequence("Ctrl+Shift+K"))
         ack.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         ack.triggered.connect(self._ack)
         window.addAction(ack)

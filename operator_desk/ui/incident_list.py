@@ -240,9 +240,12 @@ class IncidentList(QWidget):
             text=self.search.text(),
         )
 
-    def on_changes(self, _changes: Any) -> None:
-        """Incidents or referrals changed (this or another desk): read the open incidents again."""
-        self.query.invalidate()
+    def on_changes(self, changes: Any) -> None:
+        """Incidents or referrals changed (this or another desk): those incidents are read again."""
+        if changes.touches("incidents"):
+            self.query.invalidate(changes.ids.get("incidents"))
+        if changes.touches("referrals", "referral_events"):
+            self.query.refresh_overdue()
         self.refresh()
 
     def refresh(self) -> None:

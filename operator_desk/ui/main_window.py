@@ -32,7 +32,7 @@ from .tasks import TaskRunner, default_runner
 
 log = logging.getLogger(__name__)
 LAYOUT_VERSION = 3
-SCROLLED_DOCKS = frozenset({"incidentDock", "referralDock", "handoverDock"})  # bump when docks change: an older saved layout is then ignored
+SCROLLED_DOCKS = frozenset({"incidentDock", "incidentDetailDock", "referralDock", "handoverDock"})  # bump when docks change: an older saved layout is then ignored
 
 
 def _referral_board_keys() -> list[tuple[str, str]]:

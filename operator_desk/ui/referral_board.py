@@ -259,7 +259,9 @@ class ReferralBoard(QWidget):
     stepRecorded = Signal(str, str)  # referral id, step ("acknowledged", …, "resent", "escalated")
     alertRaised = Signal(str, str)  # referral id, level ("amber" or "red")
     _alertFailed = Signal(str)
-    messageRequested = Signal(str)  # referral id: compose.py opens the message dialog (ui/referral_send_dialog.py)
+    messageRequested = Signal(
+        str
+    )  # referral id: compose.py opens the message dialog (ui/referral_send_dialog.py)
 
     def __init__(
         self,
@@ -289,6 +291,7 @@ class ReferralBoard(QWidget):
         self._alertFailed.connect(self._show_alert_failure)
         self._alerted: dict[tuple[str, str], str] = {}
         self._seen: set[str] | None = None  # referral ids shown before (a new one is scrolled into view)
+        self._built = False  # until the end of __init__ the first reads run here, at once
         self.model = ReferralBoardModel(self, zone)
         self.table = QTableView(self)
         self.table.setObjectName("referralTable")
@@ -351,8 +354,12 @@ class ReferralBoard(QWidget):
         message = QPushButton(self.tr("Message (M)"), self)
         message.setObjectName("referralMessage")
         message.clicked.connect(lambda: self.messageRequested.emit(self.selected_id() or ""))
-        shortcut = QShortcut(QKeySequence("M"), self.table, lambda: self.messageRequested.emit(
-            self.selected_id() or ""), context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut = QShortcut(
+            QKeySequence("M"),
+            self.table,
+            lambda: self.messageRequested.emit(self.selected_id() or ""),
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         shortcut.setWhatsThis(self.tr("Referral board: the message to the agency (copy, WhatsApp, SMS)"))
         buttons.addWidget(message)
         buttons.addWidget(QLabel(self.tr("Escalate to"), self))
@@ -377,6 +384,7 @@ class ReferralBoard(QWidget):
         self.timer.timeout.connect(self.tick)
         self.timer.start()
         self._show_rows(self.referrals.board.due_rows(self.now_ms()))  # the first rows come with the board
+        self._built = True
 
     @classmethod
     def step_buttons(cls) -> list[tuple[str, str]]:
@@ -482,16 +490,31 @@ class ReferralBoard(QWidget):
         return self.model.rows[idx.row()] if idx.isValid() and idx.row() < len(self.model.rows) else None
 
     def _fill_escalation(self) -> None:
+        """The agencies to escalate to (the suggested ones first), read on the task runner; the first
+        fill comes with the board."""
         row = self._selected_row()
-        self.escalate_to.clear()
         if row is None:
+            self.escalate_to.clear()
             return
-        kec = row.get("kecamatan_code")
-        suggested = self.agencies.suggest(row.get("category") or "", kec)
-        ids = {a["id"] for a in suggested}
-        for a in suggested + [a for a in self.agencies.all() if a["id"] not in ids]:
-            if a["id"] != row["agency_id"]:
-                self.escalate_to.addItem(a["name"], a["id"])
+        agencies, rid = self.agencies, row["id"]
+
+        def read() -> list[tuple[str, str]]:
+            suggested = agencies.suggest(row.get("category") or "", row.get("kecamatan_code"))
+            ids = {a["id"] for a in suggested}
+            rest = [a for a in agencies.all() if a["id"] not in ids]
+            return [(a["name"], a["id"]) for a in suggested + rest if a["id"] != row["agency_id"]]
+
+        def fill(choices: list[tuple[str, str]]) -> None:
+            if self.selected_id() != rid:
+                return  # the operator moved on: that row's list comes next
+            self.escalate_to.clear()
+            for name, pk in choices:
+                self.escalate_to.addItem(name, pk)
+
+        if not self._built:
+            fill(read())
+        else:
+            self.runner.run(read, fill, key=f"board-escalation-{id(self)}")
 
     # -- commands ---------------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

@@ -351,8 +351,9 @@ def bind_referral_messages(ui: Any) -> SmsPolling | None:
 
     def keep(dialog: ReferralSendDialog) -> None:  # closed with the desk; forgotten once Qt deletes it
         ui.dialogs.append(dialog)
-        dialog.destroyed.connect(lambda *_: ui.dialogs.__setitem__(
-            slice(None), [d for d in ui.dialogs if d is not dialog]))
+        dialog.destroyed.connect(
+            lambda *_: ui.dialogs.__setitem__(slice(None), [d for d in ui.dialogs if d is not dialog])
+        )
 
     def open_for(referral_id: str) -> None:
         open_referral_send(ui.window, setup.messaging, ui.runner, referral_id, polling, shown=keep)

@@ -200,3 +200,77 @@ def test_a_flood_of_conflicting_writes_is_limited_and_visible(hub: Hub) -> None:
     r = c.post("/v1/push", json={"changes": again}, headers=auth(a["token"]))
     assert len(r.json()["conflicts"]) == 3
     c.close()
+
+
+# -- accounts, retention and redactions by POLICY (domain/rules.py), and who a change names ----------
+def refused_of(c: httpx.Client, admin: str, name: str) -> int:
+    return int({s["name"]: s for s in c.get("/v1/status", headers=auth(admin)).json()["sites"]}[name]["refused"])
+
+
+def account(seq: int, name: str, role: str, operator: str | None) -> list[dict[str, Any]]:
+    from operator_desk.services.accounts import account_id
+
+    pk = account_id(name)
+    out = [change(seq, pk, "name", name, "accounts", operator=operator or ""),
+           change(seq + 1, pk, "role", role, "accounts", operator=operator or ""),
+           change(seq + 2, pk, "password_hash", "$argon2id$v=19$m=47104,t=2,p=2$x$y", "accounts",
+                  operator=operator or "")]
+    for c in out:
+        c["operator"] = operator
+    return out
+
+
+def test_the_hub_applies_policy_to_accounts_retention_and_redactions(hub: Hub) -> None:
+    from operator_desk.services.accounts import account_id
+
+    a, b, admin = hub.enroll("desk A"), hub.enroll("desk B"), hub.enroll("admin", "admin")
+    c = httpx.Client(base_url=hub.url, timeout=10)
+
+    def push(token: str, changes: list[dict[str, Any]]) -> dict[str, Any]:
+        r = c.post("/v1/push", json={"changes": changes}, headers=auth(token))
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    # a hub that knows no account yet: the center's first admin arrives from its first desk (trusted CLI)
+    assert push(a["token"], account(1, "Admin", "admin", "admin-cli"))["accepted"] == 3
+    assert push(a["token"], account(4, "Ahmad", "operator", "Admin"))["accepted"] == 3  # an admin's change
+    assert refused_of(c, admin["token"], "desk A") == 0
+    # an operator may not make an admin, nor change another account, nor its own role ...
+    mallory = account(1, "Mallory", "admin", "Ahmad")
+    push(b["token"], mallory)
+    push(b["token"], [change(4, account_id("Admin"), "disabled", True, "accounts", operator="Ahmad"),
+                      change(5, account_id("Ahmad"), "role", "admin", "accounts", operator="Ahmad")])
+    assert refused_of(c, admin["token"], "desk B") == 5
+    # ... but may change its own password; the trusted CLI of a desk is no admin once the hub knows one
+    before = refused_of(c, admin["token"], "desk A")
+    push(a["token"], [change(7, account_id("Ahmad"), "password_hash", "$argon2id$new", "accounts", operator="Ahmad"),
+                      change(8, account_id("Ahmad"), "must_change", False, "accounts", operator="Ahmad")])
+    push(a["token"], account(9, "Eve", "admin", "admin-cli"))
+    assert refused_of(c, admin["token"], "desk A") == before + 3
+    # a change must name an account the hub knows (or null, or a program's name)
+    push(b["token"], [change(6, "inc-1", "narrative", "siapa?", "incidents", operator="Ghost"),
+                      change(7, "inc-2", "narrative", "sistem", "incidents", operator="demo")])
+    nobody = change(8, "inc-3", "narrative", "tanpa nama", "incidents")
+    nobody["operator"] = None
+    push(b["token"], [nobody])
+    assert refused_of(c, admin["token"], "desk B") == 6  # only Ghost's
+    # retention settings and redactions: admins only; a redaction only of the columns a rule names
+    push(b["token"], [change(9, "center", "calls_days", 1, "retention_policy", operator="Ahmad")])
+    assert refused_of(c, admin["token"], "desk B") == 7
+    push(a["token"], [change(11, "center", "calls_days", 30, "retention_policy", operator="Admin")])
+    bad = change(12, "r1", "*", {"tbl": "incidents", "pk": "inc-2", "fields": {"category": None}, "reason": "x",
+                                 "at": NOW, "redacted_by": "Admin"}, "redactions", operator="Admin")
+    push(a["token"], [bad])
+    assert refused_of(c, admin["token"], "desk A") == before + 4
+    reader = hub.enroll("reader")
+    pulled = c.get("/v1/pull", params={"after": 0, "limit": 1000}, headers=auth(reader["token"])).json()["changes"]
+    got = {(x["tbl"], x["pk"], x["col"]): x["value"] for x in pulled}
+    assert got[("accounts", account_id("Ahmad"), "password_hash")] == "$argon2id$new"
+    assert got[("accounts", account_id("Ahmad"), "role")] == "operator"
+    assert ("accounts", account_id("Mallory"), "role") not in got and ("accounts", account_id("Eve"), "name") not in got
+    assert ("accounts", account_id("Admin"), "disabled") not in got
+    assert got[("retention_policy", "center", "calls_days")] == 30
+    assert ("incidents", "inc-1", "narrative") not in got and got[("incidents", "inc-2", "narrative")] == "sistem"
+    assert ("redactions", "r1", "*") not in got
+    assert "unknown_operator" in hub.output() or "set aside" in hub.output()
+    c.close()

@@ -252,3 +252,99 @@ def _redactions(data: Path) -> int:
 
 def _token(hub: Hub) -> str:
     return str(hub.enroll(f"reader-{time.monotonic_ns()}")["token"])
+
+
+# -- the rule (domain/retention.py), both sides of each limit --------------------------------------
+KEY = "11" * 32
+
+
+def test_plan_both_sides_of_each_limit() -> None:
+    policy = r.Policy(pseudonym_key=KEY)
+    calls = {
+        "prank91": {"started_at": NOW - 91 * DAY, "outcome": "prank", "caller_number": OLD, "caller_raw": "0811",
+                    "notes": "x"},
+        "prank89": {"started_at": NOW - 89 * DAY, "outcome": "prank", "caller_number": RECENT},
+        "sos": {"started_at": NOW - 400 * DAY, "outcome": "emergency", "caller_number": EMERGENCY,
+                "incident_id": "inc4y"},
+        "rec": {"started_at": NOW - 91 * DAY, "outcome": "emergency", "incident_id": "inc4y",
+                "recording_path": "recordings/rec.flac", "caller_number": EMERGENCY},
+    }
+    incidents = {"inc5y": {"created_at": NOW - 5 * r.YEAR_MS - DAY, "caller_name": NAME, "narrative": "n"},
+                 "inc4y": {"created_at": NOW - 4 * r.YEAR_MS, "caller_name": NAME, "narrative": "n"}}
+    notes = {"n1": {"incident_id": "inc5y", "text": NOTE}, "n2": {"incident_id": "inc4y", "text": NOTE}}
+    callers = {"k1": {"number": OLD, "name": "Budi"}, "k2": {"number": RECENT, "name": "Ani"}}
+    planned = r.plan(policy, NOW, calls=calls, incidents=incidents, notes=notes, callers=callers, device_locations={})
+    got = {(x.tbl, x.pk, x.reason): x.fields for x in planned}
+    alias = r.pseudonym(KEY, OLD)
+    assert got[("calls", "prank91", r.CALL_EXPIRED)] == {"caller_number": alias, "caller_raw": alias, "notes": None}
+    assert got[("calls", "rec", r.RECORDING_EXPIRED)] == {"recording_path": None}
+    assert got[("incidents", "inc5y", r.INCIDENT_EXPIRED)] == {"caller_name": None, "narrative": None}
+    assert got[("incident_notes", "n1", r.INCIDENT_EXPIRED)] == {"text": None}
+    assert got[("callers", "k1", r.CALLER_EXPIRED)] == {"number": alias, "name": None}
+    assert set(got) == {("calls", "prank91", r.CALL_EXPIRED), ("calls", "rec", r.RECORDING_EXPIRED),
+                        ("incidents", "inc5y", r.INCIDENT_EXPIRED), ("incident_notes", "n1", r.INCIDENT_EXPIRED),
+                        ("callers", "k1", r.CALLER_EXPIRED)}  # prank89, the emergency, inc4y, n2, k2 stay
+    assert r.plan(r.Policy(), NOW, calls=calls, incidents=incidents, notes=notes, callers=callers,
+                  device_locations={}) == []  # no pseudonym without the center's key
+    assert r.plan(r.Policy(calls_days=80, pseudonym_key=KEY), NOW, calls={"c": calls["prank89"]}, incidents={},
+                  notes={}, callers={}, device_locations={})  # a shorter setting reaches it
+
+
+def test_pseudonyms_and_redactions() -> None:
+    alias = r.pseudonym(KEY, OLD)
+    assert alias == r.pseudonym(KEY, OLD) and r.is_pseudonym(alias) and r.pseudonym(KEY, alias) == alias
+    assert alias != r.pseudonym("22" * 32, OLD) and alias != r.pseudonym(KEY, RECENT)
+    assert r.redaction_id("calls", "c1", r.CALL_EXPIRED) == r.redaction_id("calls", "c1", r.CALL_EXPIRED)
+    assert r.redaction_id("calls", "c1", r.CALL_EXPIRED) != r.redaction_id("calls", "c1", r.RECORDING_EXPIRED)
+    assert r.redaction_problem("calls", {"notes": None, "caller_number": alias}) is None
+    assert "category" in str(r.redaction_problem("incidents", {"category": None}))
+    assert "pseudonym" in str(r.redaction_problem("calls", {"notes": "something else"}))
+    assert r.redaction_problem("accounts", {"name": None}) is not None
+    assert r.policy_problem("calls_days", 0) and r.policy_problem("incidents_years", 101)
+    assert r.policy_problem("recordings_days", 90) is None
+
+
+def test_a_desk_applies_a_redaction_to_rows_that_arrive_later(tmp_path: Path) -> None:
+    store = Store(tmp_path / "desk.sqlite")
+    try:
+        red = {"tbl": "incident_notes", "pk": "n1", "fields": {"text": None}, "reason": r.INCIDENT_EXPIRED,
+               "at": NOW, "redacted_by": r.SYSTEM}
+
+        def wire(seq: int, tbl: str, pk: str, value: Any) -> dict[str, Any]:
+            return {"server_seq": seq, "site_id": "hub", "site_seq": seq, "hlc": f"{NOW:013d}-{seq:05d}",
+                    "tbl": tbl, "pk": pk, "col": "*", "value": value, "base_hlc": None, "operator": None}
+
+        bad = {**red, "fields": {"incident_id": None}}
+        store.raw_write(lambda conn: ap.apply_changes(conn, [wire(1, "redactions", "r1", red),
+                                                              wire(2, "redactions", "r2", bad)]))
+        assert store.query("SELECT count(*) FROM quarantine")[0][0] == 1  # a redaction no rule makes
+        store.raw_write(lambda conn: ap.apply_changes(conn, [wire(3, "incident_notes", "n1", {
+            "incident_id": "i1", "at": NOW, "operator": None, "text": NOTE})]))
+        row = store.query("SELECT incident_id, text FROM incident_notes WHERE id='n1'")[0]
+        assert row[0] == "i1" and row[1] is None  # the note arrived after its redaction: applied redacted
+        store.raw_write(lambda conn: ap.apply_changes(conn, [wire(4, "incident_notes", "n2", {
+            "incident_id": "i1", "at": NOW, "operator": None, "text": NOTE})]))
+        assert store.query("SELECT text FROM incident_notes WHERE id='n2'")[0][0] == NOTE  # another row: kept
+    finally:
+        store.close()
+
+
+def test_the_desk_job_runs_on_its_own_thread_and_stops(tmp_path: Path) -> None:
+    import threading
+
+    from operator_desk.services.retention import RetentionJob, RetentionService
+
+    store = Store(tmp_path / "desk.sqlite")
+    try:
+        store.write(lambda tx: call(tx, OLD, "ghost", 120))
+        job = RetentionJob(RetentionService(store, tmp_path), poll_s=0.05)
+        job.start()
+        wait_for(lambda: store.query("SELECT count(*) FROM redactions")[0][0] == 1, what="the desk's job")
+        job.stop()
+        assert not any(t.name == "retention" for t in threading.enumerate())
+        assert r.is_pseudonym(store.query("SELECT caller_number FROM calls")[0][0])
+        audit = store.query("SELECT action, detail FROM audit WHERE action='redaction'")
+        assert len(audit) == 1 and "call_expired" in audit[0][1]  # its own audited event
+        assert store.query("SELECT updated_by FROM retention_policy")[0][0] == r.SYSTEM  # a lone desk's key
+    finally:
+        store.close()

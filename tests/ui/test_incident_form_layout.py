@@ -150,3 +150,27 @@ def test_a_point_outside_the_region_is_marked_with_the_hint(qtbot, id_desk: Desk
     assert "Kota Banjarbaru" in form.kabupaten.hint.text()
     loc = form.current_location()
     assert (loc.kabupaten_name, loc.outside_region) == ("Kota Banjarbaru", True)
+
+
+def test_a_draft_keeps_the_new_fields(qtbot, id_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    desk = id_desk
+    _emergency(qtbot, desk, 1366, 768)
+    form = desk.ui.form
+    form.category.setCurrentIndex(form.category.findData("body_found"))
+    form.units.gang.setText("Mawar")
+    form.units.rt.setText("3")
+    form.callback.setText("0813 5000 1122")
+    form.occurred.setText("23:50")
+    form.relation.set_code("witness")
+    form.source.set_code("walk_in")
+    form.victims.boxes["victims_dead"].set_count(1)
+    form.victims.boxes["victims_minor"].set_count(0)
+    form.dirty = True
+    form.save_draft()
+    form.reset()
+    assert form.victims.values()["victims_dead"] is None
+    assert form.restore_draft()
+    assert (form.units.gang.text(), form.units.rt.text(), form.occurred.text()) == ("Mawar", "3", "23:50")
+    assert (form.relation.code(), form.source.code(), form.callback.text()) == ("witness", "walk_in", "0813 5000 1122")
+    assert form.victims.values() == {"victims_dead": 1, "victims_severe": None, "victims_minor": 0,
+                                     "victims_unknown": None}

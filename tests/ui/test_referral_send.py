@@ -44,12 +44,28 @@ def world(qapp, tmp_path: Path) -> Iterator[tuple[Store, ReferralMessaging, Task
         agencies.ensure_defaults()
         fire = next(a["id"] for a in agencies.all() if a["kind"] == "fire")
         store.write(
-            lambda tx: tx.update_record("agencies", fire, {"phone": "+625114721234", "whatsapp": "+628115000113"})
+            lambda tx: tx.update_record(
+                "agencies", fire, {"phone": "+625114721234", "whatsapp": "+628115000113"}
+            )
         )
-        loc = Location(lat=-3.4123, lon=114.8456, address="Jl. Sukaramai", desa_code="63.03.05.2003",
-                       desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
-        inc = IncidentService(store).create({"category": "fire", "priority": "P1", "location": loc,
-                                             "caller_number": "+6281234563373", "narrative": "Gudang terbakar"})
+        loc = Location(
+            lat=-3.4123,
+            lon=114.8456,
+            address="Jl. Sukaramai",
+            desa_code="63.03.05.2003",
+            desa_name="Tambak Baru",
+            kecamatan_name="Martapura",
+            confirmed=True,
+        )
+        inc = IncidentService(store).create(
+            {
+                "category": "fire",
+                "priority": "P1",
+                "location": loc,
+                "caller_number": "+6281234563373",
+                "narrative": "Gudang terbakar",
+            }
+        )
         number = store.query("SELECT number FROM incidents WHERE id=?", (inc,))[0][0]
         rid = ReferralService(store).refer(inc, fire)
         yield store, ReferralMessaging(store, center="112 Banjar"), runner, number, rid
@@ -68,8 +84,9 @@ def _dialog(qtbot, world) -> ReferralSendDialog:  # type: ignore[no-untyped-def]
 
 
 def _state(store: Store, rid: str) -> tuple:
-    row = store.query("SELECT message_channel, message_status, message_error, message_to FROM referrals WHERE id=?",
-                      (rid,))[0]
+    row = store.query(
+        "SELECT message_channel, message_status, message_error, message_to FROM referrals WHERE id=?", (rid,)
+    )[0]
     return tuple(row)
 
 
@@ -123,7 +140,9 @@ def test_whatsapp_opens_wa_me_with_the_text(qtbot, world) -> None:  # type: igno
         assert (url.scheme, url.netloc, url.path) == ("https", "wa.me", "/628115000113")
         assert parse_qs(url.query)["text"] == [expected]
         assert number in parse_qs(url.query)["text"][0]
-        qtbot.waitUntil(lambda: _state(store, rid) == ("whatsapp", "opened", None, "+628115000113"), timeout=5000)
+        qtbot.waitUntil(
+            lambda: _state(store, rid) == ("whatsapp", "opened", None, "+628115000113"), timeout=5000
+        )
         # A number typed by the operator wins; no number at all records why.
         dialog.wa_number.setText("0812 7777 8888")
         qtbot.mouseClick(dialog.wa_btn, _left())
@@ -153,7 +172,10 @@ def test_unmatched_sms_are_listed_and_marked_done(qtbot, world) -> None:  # type
 
     def add(tx) -> None:  # type: ignore[no-untyped-def]
         for i, (sender, text, reason) in enumerate(
-            (("+6281299990000", "OK BJR-X", "unknown_sender"), ("+625114721234", "Siap meluncur", "not_a_reply"))
+            (
+                ("+6281299990000", "OK BJR-X", "unknown_sender"),
+                ("+625114721234", "Siap meluncur", "not_a_reply"),
+            )
         ):
             tx.conn.execute(
                 "INSERT INTO sms_inbound (file, received_at, sender, text, state, reason) VALUES (?,?,?,?,?,?)",
@@ -180,7 +202,9 @@ def test_the_boards_message_button_opens_the_dialog_for_the_selected_referral(qt
     core = desk.core
     core.agencies.ensure_defaults()
     fire = next(a["id"] for a in core.agencies.all() if a["kind"] == "fire")
-    loc = Location(address="Jl. Sukaramai", desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        address="Jl. Sukaramai", desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True
+    )
     inc = core.incidents.create({"category": "fire", "priority": "P1", "location": loc})
     rid = core.referrals.refer(inc, fire)
     board = desk.ui.board
@@ -204,3 +228,51 @@ def test_the_boards_message_button_opens_the_dialog_for_the_selected_referral(qt
     qtbot.waitUntil(board.table.hasFocus, timeout=5000)
     qtbot.keyClick(board.table, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: [d.objectName() for d in desk.ui.dialogs] == ["referralSend"], timeout=5000)
+
+
+def test_a_desk_with_the_sms_gateway_polls_it_on_the_runner(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """[sms] enabled: the desk follows the gateway by itself (a QTimer, the poll on the task runner) and an
+    agency's reply in the inbox ticks the step on the board's data; the desk stops the poll at close."""
+    import threading
+
+    from operator_desk.app import create_desk
+
+    spool = tmp_path / "spool"
+    for name in ("inbox", "outbox", "sent", "error"):
+        (spool / name).mkdir(parents=True)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.toml").write_text(f'[sms]\nenabled = true\nspool = "{spool}"\npoll_seconds = 1\n')
+    desk = create_desk(data, call_source="simulator", operator="Rina")
+    qtbot.addWidget(desk.window)
+    try:
+        assert desk.ui.sms is not None and desk.ui.sms.timer.isActive()
+        core = desk.core
+        core.agencies.ensure_defaults()
+        fire = next(a["id"] for a in core.agencies.all() if a["kind"] == "fire")
+        core.store.write(lambda tx: tx.update_record("agencies", fire, {"phone": "+625114721234"}))
+        inc = core.incidents.create(
+            {
+                "category": "fire",
+                "priority": "P1",
+                "location": Location(address="Jl. Sukaramai", confirmed=True),
+            }
+        )
+        rid = core.referrals.refer(inc, fire)
+        number = core.store.query("SELECT number FROM incidents WHERE id=?", (inc,))[0][0]
+        threads: set[str] = set()
+        poll = desk.ui.sms.messaging.poll
+        desk.ui.sms.messaging.poll = lambda: (threads.add(threading.current_thread().name), poll())[1]  # type: ignore[method-assign]
+        (spool / "inbox" / "IN20261204_120000_00_+625114721234_00.txt").write_bytes(
+            b"\xfe\xff" + f"OK {number}".encode("utf-16-be")
+        )
+        qtbot.waitUntil(
+            lambda: (
+                core.store.query("SELECT acknowledged_at FROM referrals WHERE id=?", (rid,))[0][0] is not None
+            ),
+            timeout=10000,
+        )
+        assert threads and threading.main_thread().name not in threads
+    finally:
+        desk.close()
+    assert desk.ui.sms is not None and not desk.ui.sms.timer.isActive()

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 def text_of(pdf: bytes, tmp_path: Path) -> str:
     f = tmp_path / "x.pdf"
     f.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-raw", str(f), "-"], capture_output=True, check=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-raw", str(f), "-"], capture_output=True, check=True, text=True
+    ).stdout
     return " ".join(out.split())
 
 
@@ -36,11 +38,27 @@ def scenario(store: Store) -> tuple[str, str]:
     agencies.ensure_defaults()
     fire = next(a["id"] for a in agencies.all() if a["kind"] == "fire")
     store.write(lambda tx: tx.update_record("agencies", fire, {"phone": "+625114721234"}))
-    loc = Location(lat=-3.412345, lon=114.845678, address="Jl. Sukaramai gang 3", landmark="depan masjid",
-                   desa_code="63.03.05.2003", desa_name="Tambak Baru", kecamatan_name="Martapura", confirmed=True)
+    loc = Location(
+        lat=-3.412345,
+        lon=114.845678,
+        address="Jl. Sukaramai gang 3",
+        landmark="depan masjid",
+        desa_code="63.03.05.2003",
+        desa_name="Tambak Baru",
+        kecamatan_name="Martapura",
+        confirmed=True,
+    )
     incidents = IncidentService(store)
-    inc = incidents.create({"category": "fire", "priority": "P1", "location": loc, "caller_name": "Budi Santoso",
-                            "caller_number": "+6281234563373", "narrative": "Gudang kayu terbakar"})
+    inc = incidents.create(
+        {
+            "category": "fire",
+            "priority": "P1",
+            "location": loc,
+            "caller_name": "Budi Santoso",
+            "caller_number": "+6281234563373",
+            "narrative": "Gudang kayu terbakar",
+        }
+    )
     incidents.add_note(inc, "Pelapor menelepon lagi: api membesar")
     rid = ReferralService(store).refer(inc, fire)
     ReferralMessaging(store).record_copied(rid, "teks")
@@ -59,12 +77,25 @@ def test_masked_report_has_the_incident_referrals_and_timeline(store: Store, tmp
     text = text_of(buf.getvalue(), tmp_path)
     assert "Laporan Kejadian" in text and f"No. kejadian {number}" in text
     assert "Kebakaran" in text and "P1" in text and "Desa Tambak Baru, Kec. Martapura" in text
-    assert "Penerusan ke instansi" in text and "Damkar Kabupaten Banjar" in text and "SMS dari +625114721234" in text
+    assert (
+        "Penerusan ke instansi" in text
+        and "Damkar Kabupaten Banjar" in text
+        and "SMS dari +625114721234" in text
+    )
     assert "Riwayat kejadian" in text and "Catatan" in text and "dikonfirmasi" in text
     assert "disalin" in text  # the message that reached the agency
     assert "0812-****-3373" in text and "B. S." in text and "(disamarkan)" in text
-    for secret in ("0812-3456-3373", "6281234563373", "Budi Santoso", "Gudang kayu", "api membesar",
-                   "Sukaramai", "masjid", "-3.412345", "Pak Budi"):
+    for secret in (
+        "0812-3456-3373",
+        "6281234563373",
+        "Budi Santoso",
+        "Gudang kayu",
+        "api membesar",
+        "Sukaramai",
+        "masjid",
+        "-3.412345",
+        "Pak Budi",
+    ):
         assert secret not in text, secret
     assert "-3.412" in text  # rounded
 
@@ -72,11 +103,21 @@ def test_masked_report_has_the_incident_referrals_and_timeline(store: Store, tmp
 def test_unmasked_report_shows_everything(store: Store, tmp_path: Path) -> None:
     _inc, number = scenario(store)
     buf = io.BytesIO()
-    build_incident_pdf(incident_report(store, number, masked=False), buf, by="Admin", reason="Surat Polres 12")
+    build_incident_pdf(
+        incident_report(store, number, masked=False), buf, by="Admin", reason="Surat Polres 12"
+    )
     text = text_of(buf.getvalue(), tmp_path)
-    for shown in ("0812-3456-3373", "Budi Santoso", "Gudang kayu terbakar", "Pelapor menelepon lagi",
-                  "Jl. Sukaramai gang 3", "-3.412345", "Api padam, Pak Budi selamat", "TIDAK disamarkan",
-                  "Surat Polres 12"):
+    for shown in (
+        "0812-3456-3373",
+        "Budi Santoso",
+        "Gudang kayu terbakar",
+        "Pelapor menelepon lagi",
+        "Jl. Sukaramai gang 3",
+        "-3.412345",
+        "Api padam, Pak Budi selamat",
+        "TIDAK disamarkan",
+        "Surat Polres 12",
+    ):
         assert shown in text, shown
 
 
@@ -88,8 +129,13 @@ def test_unknown_number_is_a_clear_error(store: Store) -> None:
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "operator_desk.cli", *args], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "operator_desk.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_masked_by_default_unmasked_for_an_admin_only(tmp_path: Path) -> None:
@@ -109,14 +155,51 @@ def test_cli_masked_by_default_unmasked_for_an_admin_only(tmp_path: Path) -> Non
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["masked"] is True and out.stat().st_mode & 0o077 == 0
     assert "0812-****-3373" in text_of(out.read_bytes(), tmp_path)
-    r = _cli("incident-report", "--data-dir", str(data), "--number", number, "--out", str(out), "--unmasked",
-             "--as", "Siti", "--reason", "permintaan", stdin="operator-password-1\n")
+    r = _cli(
+        "incident-report",
+        "--data-dir",
+        str(data),
+        "--number",
+        number,
+        "--out",
+        str(out),
+        "--unmasked",
+        "--as",
+        "Siti",
+        "--reason",
+        "permintaan",
+        stdin="operator-password-1\n",
+    )
     assert r.returncode != 0 and "may not" in r.stderr and "Traceback" not in r.stderr
-    r = _cli("incident-report", "--data-dir", str(data), "--number", number, "--out", str(out), "--unmasked",
-             "--as", "Admin", stdin="admin-password-1\n")
+    r = _cli(
+        "incident-report",
+        "--data-dir",
+        str(data),
+        "--number",
+        number,
+        "--out",
+        str(out),
+        "--unmasked",
+        "--as",
+        "Admin",
+        stdin="admin-password-1\n",
+    )
     assert r.returncode != 0 and "--reason" in r.stderr
-    r = _cli("incident-report", "--data-dir", str(data), "--number", number, "--out", str(out), "--unmasked",
-             "--as", "Admin", "--reason", "Surat Polres 12", stdin="admin-password-1\n")
+    r = _cli(
+        "incident-report",
+        "--data-dir",
+        str(data),
+        "--number",
+        number,
+        "--out",
+        str(out),
+        "--unmasked",
+        "--as",
+        "Admin",
+        "--reason",
+        "Surat Polres 12",
+        stdin="admin-password-1\n",
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["masked"] is False
     assert "0812-3456-3373" in text_of(out.read_bytes(), tmp_path)

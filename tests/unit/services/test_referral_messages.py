@@ -278,7 +278,8 @@ def test_eido_carries_the_referral_steps_message_and_updates(store: Store) -> No
     assert ("note", "Api sudah padam sebagian") in kinds
     assert ("update", "status: new -> referred") in kinds
     assert [n["noteDateTimeStamp"] for n in doc["notesComponent"]] == sorted(
-        n["noteDateTimeStamp"] for n in doc["notesComponent"])
+        n["noteDateTimeStamp"] for n in doc["notesComponent"]
+    )
 
 
 def test_sms_settings_make_the_gateway(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -298,8 +299,11 @@ def test_sms_settings_make_the_gateway(store: Store, tmp_path) -> None:  # type:
     assert gateway.paths.outbox == tmp_path / "spool" / "outbox" and gateway.paths.sent == tmp_path / "done"
     assert gateway.problem() == "gateway_unavailable"  # the folders are not there yet
     assert settings.load(data).sms.send_timeout_s == 300
-    for bad, key in (("poll_seconds = 0", "sms.poll_seconds"), ('enabled = "yes"', "sms.enabled"),
-                     ("modem = 1", "sms.modem")):
+    for bad, key in (
+        ("poll_seconds = 0", "sms.poll_seconds"),
+        ('enabled = "yes"', "sms.enabled"),
+        ("modem = 1", "sms.modem"),
+    ):
         (data / "settings.toml").write_text(f"[sms]\n{bad}\n")
         with pytest.raises(settings.SettingsError) as err:
             settings.load(data)
