@@ -43,8 +43,10 @@ def measure(n: int) -> tuple[float, float, float]:
     finally:
         rows.close()
     state = "ok" if report["ok"] else f"PROBLEMS: {report['problems'][:3]}"
-    print(f"{n:>9,} calls, {outbox:>10,} outbox rows: check {full:7.2f} s (CPU {cpu:6.2f} s), "
-          f"check --quick {quick:6.2f} s ({state})")
+    print(
+        f"{n:>9,} calls, {outbox:>10,} outbox rows: check {full:7.2f} s (CPU {cpu:6.2f} s), "
+        f"check --quick {quick:6.2f} s ({state})"
+    )
     return full, quick, cpu
 
 
@@ -61,8 +63,10 @@ def main() -> int:
     k = math.log(growth) / math.log(factor)
     cpu_growth = big_cpu / small_cpu
     verdict = "OK" if growth <= 12 * factor / 10 else "OVER TARGET"
-    print(f"growth for {factor:.0f}x the data: {growth:.1f}x wall (target <= 12x), exponent {k:.2f} {verdict}; "
-          f"CPU {cpu_growth:.1f}x, exponent {math.log(cpu_growth) / math.log(factor):.2f}")
+    print(
+        f"growth for {factor:.0f}x the data: {growth:.1f}x wall (target <= 12x), exponent {k:.2f} {verdict}; "
+        f"CPU {cpu_growth:.1f}x, exponent {math.log(cpu_growth) / math.log(factor):.2f}"
+    )
     if args.million:
         full, quick, _ = measure(1_000_000)
         print(f"1,000,000 calls: check {full:.1f} s, --quick {quick:.1f} s (measured)")
@@ -70,7 +74,7 @@ def main() -> int:
         scale = 1_000_000 / args.big
         kc = math.log(cpu_growth) / math.log(factor)
         print(
-            f"1,000,000 calls: check ~{big * scale ** k:.0f} s wall (exponent {k:.2f}), ~{big_cpu * scale ** kc:.0f} s "
+            f"1,000,000 calls: check ~{big * scale**k:.0f} s wall (exponent {k:.2f}), ~{big_cpu * scale**kc:.0f} s "
             f"CPU (exponent {kc:.2f}), --quick ~{big_quick * scale:.0f} s (extrapolated from {args.big:,} calls; "
             "not measured: --million builds that store, about an hour here)"
         )

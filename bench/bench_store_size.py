@@ -86,11 +86,15 @@ def main() -> int:
             hub_bytes = live_bytes(hub)
         finally:
             hub.close()
-    print(f"desk store, {n:,} calls: outbox {rows:,} rows -> {after_rows:,} after compaction "
-          f"({out['removed']:,} removed, {out['fields_kept_as_digest']:,} fields kept as a digest); "
-          f"push {push_s:.1f} s, compaction {compact_s:.1f} s; check after: {'ok' if report['ok'] else report['problems'][:2]}")
-    print(f"per 100,000 calls (scaled x{scale:g} from {n:,}): desk {mb(before * scale)} before compaction, "
-          f"{mb(after * scale)} after ({after / before:.0%}); hub {mb(hub_bytes * scale)} (log not compacted)")
+    print(
+        f"desk store, {n:,} calls: outbox {rows:,} rows -> {after_rows:,} after compaction "
+        f"({out['removed']:,} removed, {out['fields_kept_as_digest']:,} fields kept as a digest); "
+        f"push {push_s:.1f} s, compaction {compact_s:.1f} s; check after: {'ok' if report['ok'] else report['problems'][:2]}"
+    )
+    print(
+        f"per 100,000 calls (scaled x{scale:g} from {n:,}): desk {mb(before * scale)} before compaction, "
+        f"{mb(after * scale)} after ({after / before:.0%}); hub {mb(hub_bytes * scale)} (log not compacted)"
+    )
     return 0 if report["ok"] else 1
 
 

@@ -170,16 +170,12 @@ def routes(
         stamp = (request.headers.get(TIMESTAMP_HEADER) or "").strip()
         if _HEX64.fullmatch(given) is None or _DIGITS.fullmatch(stamp) is None:
             return discard(
-                R_BAD_SIGNATURE,
-                f"{SIGNATURE_HEADER} (64 hex digits) and {TIMESTAMP_HEADER} are required",
-                403,
+                R_BAD_SIGNATURE, f"{SIGNATURE_HEADER} (64 hex digits) and {TIMESTAMP_HEADER} are required", 403
             )
         if not hmac.compare_digest(given, signature(secret, body, stamp, sender)):
             return discard(R_BAD_SIGNATURE, f"wrong {SIGNATURE_HEADER}", 403)
         if abs(now - int(stamp) * 1000) > window_s * 1000:
-            return discard(
-                R_STALE, f"{TIMESTAMP_HEADER} is more than {window_s} s from the server clock", 403
-            )
+            return discard(R_STALE, f"{TIMESTAMP_HEADER} is more than {window_s} s from the server clock", 403)
         while seen and next(iter(seen.values())) < now:
             seen.popitem(last=False)
         if given in seen:
@@ -207,9 +203,7 @@ def routes(
     async def handle(request: Request) -> Response:
         received_at = now_ms()
         if not secret and not nets:
-            return discard(
-                R_DISABLED, "AML intake is off on this server (no secret, no gateway allowlist)", 403
-            )
+            return discard(R_DISABLED, "AML intake is off on this server (no secret, no gateway allowlist)", 403)
         if nets and not allowed(request):
             return discard(R_NOT_ALLOWED, "this address is not an allowed AML gateway", 403)
         try:

@@ -92,9 +92,7 @@ class _Waker:
             await asyncio.wait_for(event.wait(), timeout)
 
 
-def error(
-    code: str, detail: str, status: int | None = None, retry_after: float | None = None
-) -> JSONResponse:
+def error(code: str, detail: str, status: int | None = None, retry_after: float | None = None) -> JSONResponse:
     headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after is not None else None
     return JSONResponse(
         {"error": code, "detail": detail[:500]},

@@ -254,9 +254,7 @@ class AuthGate:
         wait = max(self.by_addr.allowed(addr), self.by_site.allowed(site_id))
         if wait > 0:
             self._count("auth_rate_limited")
-            raise RateLimited(
-                f"too many failed log-ins from {addr} or for this site; retry in {wait:.0f} s", wait
-            )
+            raise RateLimited(f"too many failed log-ins from {addr} or for this site; retry in {wait:.0f} s", wait)
         try:
             row = await run_in_threadpool(self.auth.lookup, site_id)
         except AuthError:

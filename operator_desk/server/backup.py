@@ -64,11 +64,7 @@ def backup_hub(data_dir: Path, out: Path, key_file: Path | None = None) -> dict[
         files = [(DB_FILE, copy)]
         rec = data_dir / "recordings"
         if rec.is_dir():
-            files += [
-                (f"recordings/{f.name}", f)
-                for f in sorted(rec.iterdir())
-                if f.is_file() and not f.is_symlink()
-            ]
+            files += [(f"recordings/{f.name}", f) for f in sorted(rec.iterdir()) if f.is_file() and not f.is_symlink()]
         entries = []
         for name, f in files:
             h = hashlib.sha256()
@@ -103,14 +99,8 @@ def backup_hub(data_dir: Path, out: Path, key_file: Path | None = None) -> dict[
         fd = os.open(key_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(key.hex() + "\n")
-        return {
-            "out": str(out),
-            "key_file": str(key_out),
-            "server_id": manifest["server_id"],
-            "files": len(entries),
-            "bytes": out.stat().st_size,
-            "copy_s": round(copy_s, 3),
-        }
+        return {"out": str(out), "key_file": str(key_out), "server_id": manifest["server_id"],
+                "files": len(entries), "bytes": out.stat().st_size, "copy_s": round(copy_s, 3)}
     except (sqlite3.DatabaseError, keys.StoreKeyError) as exc:
         raise ValueError(f"backup of {data_dir} failed: {exc}") from exc
     finally:

@@ -103,9 +103,7 @@ def _integral(change: Any) -> Any:
     if ints and type(value) is float and value.is_integer() and change.get("col") in ints:
         fix["value"] = int(value)
     elif ints and type(value) is dict and change.get("col") == "*":
-        row = {
-            k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()
-        }
+        row = {k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()}
         if row != value or any(type(row[k]) is not type(value[k]) for k in row):
             fix["value"] = row
     return {**change, **fix} if fix else change

@@ -116,9 +116,8 @@ class Floor:
         self._db: sqlite3.Connection | None = None
         if data_dir is not None:
             data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                str(data_dir / "floor-events.sqlite"), check_same_thread=False, isolation_level=None
-            )
+            self._db = sqlite3.connect(str(data_dir / "floor-events.sqlite"), check_same_thread=False,
+                                       isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS floor_events (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
@@ -156,19 +155,13 @@ class Floor:
         since = _int(body, "since_ms", low=low, high=high)
         call = _int(body, "call_started_ms", low=low, high=high, optional=True)
         ringing = body.get("ringing_since_ms", [])
-        if (
-            not isinstance(ringing, list)
-            or len(ringing) > MAX_RINGING
-            or any(type(r) is not int or not low <= r <= high for r in ringing)
+        if not isinstance(ringing, list) or len(ringing) > MAX_RINGING or any(
+            type(r) is not int or not low <= r <= high for r in ringing
         ):
             raise FloorError(f"ringing_since_ms: expected at most {MAX_RINGING} times (epoch ms)")
         operator = _text(body.get("operator"), "operator", MAX_NAME, optional=True)
         ack = body.get("ack", [])
-        if (
-            not isinstance(ack, list)
-            or len(ack) > MAX_MESSAGES
-            or any(not isinstance(a, str) or len(a) > 64 for a in ack)
-        ):
+        if not isinstance(ack, list) or len(ack) > MAX_MESSAGES or any(not isinstance(a, str) or len(a) > 64 for a in ack):
             raise FloorError(f"ack: expected at most {MAX_MESSAGES} message ids")
         assert since is not None
         with self._lock:
@@ -226,12 +219,14 @@ class Floor:
         if not isinstance(body, dict):
             raise FloorError("body: expected {'to': SITE_ID|'all', 'text': str}")
         to = body.get("to")
+        if not isinstance(to, str) or len(to) > 64:
+            raise FloorError("to: expected 'all' or the site id of a desk on the floor")
         text = _text(body.get("text"), "text", MAX_TEXT)
         with self._lock:
             if to != "all" and to not in self.desks:
                 raise FloorError("to: expected 'all' or the site id of a desk on the floor")
             m = Message(str(uuid.uuid4()), str(to), str(text), site.name, self.now_ms())
-            self.messages = [*self.messages, m][-MAX_MESSAGES * 5 :]
+            self.messages = [*self.messages, m][-MAX_MESSAGES * 5:]
             self._changed()
         return {"id": m.id}
 
@@ -244,13 +239,8 @@ class Floor:
     def events(self, since_ms: int) -> list[tuple[int, str, str | None, str]]:
         if self._db is None:
             return []
-        return [
-            tuple(r)
-            for r in self._db.execute(  # type: ignore[misc]
-                "SELECT at, site_id, operator, state FROM floor_events WHERE at >= ? ORDER BY seq",
-                (since_ms,),
-            )
-        ]
+        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
+            "SELECT at, site_id, operator, state FROM floor_events WHERE at >= ? ORDER BY seq", (since_ms,))]
 
 
 def routes(floor: Floor, authenticate: Callable[[str | None, str], Awaitable[Site]]) -> list[Route]:
@@ -276,9 +266,7 @@ def routes(floor: Floor, authenticate: Callable[[str | None, str], Awaitable[Sit
             try:
                 return await fn(request)
             except p.ProtocolError as exc:
-                status = {p.E_FORBIDDEN: 403, p.E_UNAUTHORIZED: 401}.get(
-                    exc.code, getattr(exc, "status", 400)
-                )
+                status = {p.E_FORBIDDEN: 403, p.E_UNAUTHORIZED: 401}.get(exc.code, getattr(exc, "status", 400))
                 if isinstance(exc, limits.LimitError):
                     status = exc.status
                 return JSONResponse({"error": exc.code, "detail": str(exc)[:300]}, status_code=status)

@@ -70,9 +70,7 @@ async def read_body(request: Request, limit: int, idle_s: float | None = None) -
         if not declared.isdigit():
             raise LimitError("Content-Length: not a number", p.E_BAD_REQUEST, 400)
         if int(declared) > limit:
-            raise LimitError(
-                f"body of {declared} bytes is larger than the limit of {limit}", E_TOO_LARGE, 413
-            )
+            raise LimitError(f"body of {declared} bytes is larger than the limit of {limit}", E_TOO_LARGE, 413)
     chunks: list[bytes] = []
     size = 0
     stream = request.stream().__aiter__()

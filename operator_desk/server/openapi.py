@@ -71,9 +71,7 @@ def column_schema(col: t.Column) -> dict[str, Any]:
     elif col.type == "location":
         schema = {"type": "object", "properties": _LOCATION_KEYS}
     elif col.shape == "array":
-        items = (
-            {"enum": sorted(col.items)} if col.items is not None else {"type": "string", "maxLength": 1024}
-        )
+        items = {"enum": sorted(col.items)} if col.items is not None else {"type": "string", "maxLength": 1024}
         schema = {"type": "array", "items": items, "maxItems": 100}
     else:
         schema = {"type": "object"}
@@ -122,8 +120,6 @@ def change_schemas() -> list[dict[str, Any]]:
             props = {**common, "tbl": {"const": table.name}, "col": {"const": "*"}, "value": row}
             out.append({"type": "object", "required": [*required, "value"], "properties": props})
     return out
-
-
 # What any authenticated route may answer besides its own codes.
 _AUTHED = {"401": _ERR, "429": _ERR, "503": _ERR}
 _BODY = {"400": _ERR, "408": _ERR, "413": _ERR}
@@ -139,7 +135,6 @@ def _op(summary: str, ok: dict[str, Any], *extra: str, **more: Any) -> dict[str,
 
 def _ok(code: str, description: str, ref: str | None = None) -> dict[str, Any]:
     return {code: {"description": description, **(_json(ref) if ref else {})}}
-
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -290,10 +285,7 @@ OPENAPI: dict[str, Any] = {
                 "403",
                 "408",
                 "413",
-                requestBody={
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
+                requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
             )
         },
         "/v1/push": {
@@ -325,16 +317,9 @@ OPENAPI: dict[str, Any] = {
                 "400",
                 "403",
                 parameters=[
-                    {
-                        "name": "after",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 0, "maximum": 9223372036854775807},
-                    },
-                    {
-                        "name": "limit",
-                        "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
-                    },
+                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0,
+                                                                 "maximum": 9223372036854775807}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
                     {
                         "name": "wait",
                         "in": "query",
@@ -345,9 +330,7 @@ OPENAPI: dict[str, Any] = {
             )
         },
         "/v1/snapshot": {
-            "get": _op(
-                "merged state as changes plus the cursor to pull from", _ok("200", "ok", "Page"), "403"
-            )
+            "get": _op("merged state as changes plus the cursor to pull from", _ok("200", "ok", "Page"), "403")
         },
         "/v1/status": {"get": _op("head, sites, open conflicts, upstream cursors", _ok("200", "ok"))},
         "/v1/conflicts": {
@@ -356,11 +339,7 @@ OPENAPI: dict[str, Any] = {
                 _ok("200", "ok"),
                 "400",
                 parameters=[
-                    {
-                        "name": "open",
-                        "in": "query",
-                        "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]},
-                    }
+                    {"name": "open", "in": "query", "schema": {"enum": ["0", "1", "true", "false", "yes", "no"]}}
                 ],
             )
         },
@@ -406,11 +385,7 @@ OPENAPI: dict[str, Any] = {
                     "required": True,
                     "content": {
                         "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["on"],
-                                "properties": {"on": {"type": "boolean"}},
-                            }
+                            "schema": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}}
                         }
                     },
                 },
@@ -444,6 +419,62 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/floor/state": {
+            "post": _op(
+                "a desk's state on the floor (desk credential; heartbeat every 2 s): answers pending messages",
+                _ok("200", "taken"),
+                "400",
+                "403",
+                "408",
+                "413",
+                requestBody={"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["state", "since_ms"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "state": {"enum": ["ready", "ringing", "on_call", "wrap_up", "break", "locked", "logged_out"]},
+                        "operator": {"type": ["string", "null"], "minLength": 1, "maxLength": 80,
+                                     "pattern": "^[^\\x00-\\x1f]*\\S[^\\x00-\\x1f]*$"},
+                        "since_ms": {"type": "integer", "description": "within a day of the hub's clock"},
+                        "call_started_ms": {"type": ["integer", "null"]},
+                        "ringing_since_ms": {"type": "array", "maxItems": 50, "items": {"type": "integer"}},
+                        "ack": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 64}},
+                    },
+                }}}},
+            )
+        },
+        "/floor": {
+            "get": _op(
+                "every desk's state, ringing calls, messages (supervisor desk, admin or wall); long-polls",
+                _ok("200", "the floor"),
+                "400",
+                "403",
+                parameters=[
+                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": -1,
+                                                                 "maximum": 4611686018427387904}},
+                    {"name": "wait", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 25}},
+                ],
+            )
+        },
+        "/floor/message": {
+            "post": _op(
+                "a supervisor's short message to one desk (its site id) or to all",
+                _ok("201", "sent"),
+                "400",
+                "403",
+                "408",
+                "413",
+                requestBody={"required": True, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["to", "text"],
+                    "properties": {
+                        "to": {"type": "string", "maxLength": 64, "description": "'all' or a desk's site id on the floor"},
+                        "text": {"type": "string", "minLength": 1, "maxLength": 280,
+                                 "pattern": "^[^\\x00-\\x1f]*\\S[^\\x00-\\x1f]*$"},
+                    },
+                }}}},
+            )
+        },
         "/recordings/{call_id}": {
             "put": _op(
                 "upload the FLAC recording of a call (only the desk that took it)",
@@ -470,9 +501,7 @@ OPENAPI: dict[str, Any] = {
                 requestBody={
                     "required": True,
                     "description": "the FLAC file (desks send Content-Type audio/flac)",
-                    "content": {
-                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                    },
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
                 },
             ),
             "get": _op(

@@ -84,7 +84,9 @@ def backup(data_dir: Path, out: Path, *, key_out: Path | None = None) -> dict[st
     stage = out.parent / f".{out.name}.{new_id()[-8:]}.tmp"
     stage.mkdir(mode=0o700, parents=True)
     try:
-        if keys.is_plaintext(src_path):  # a store from before encryption at rest: encrypted like at a desk start
+        if keys.is_plaintext(
+            src_path
+        ):  # a store from before encryption at rest: encrypted like at a desk start
             connect(src_path).close()
         master = keys.read_key(keys.key_file_for(src_path)) if not keys.is_plaintext(src_path) else None
         copy = stage / DB_MEMBER
@@ -112,7 +114,10 @@ def backup(data_dir: Path, out: Path, *, key_out: Path | None = None) -> dict[st
         }
         body = json.dumps(manifest, indent=1).encode()
         tmp_out = stage / "archive.tar"
-        with open(tmp_out, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        with (
+            open(tmp_out, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             _add_bytes(tar, MANIFEST, body)
             for (name, f), e in zip(files, entries, strict=True):
                 info = tarfile.TarInfo(name)
@@ -252,17 +257,26 @@ def restore(file: Path, data_dir: Path, *, key_file: Path | None = None) -> dict
     try:
         store.write(
             lambda tx: tx.audit(
-                "restore", "meta", "site_id", {"from_site": result["previous_site_id"],
-                                               "backup_created_at": manifest["created_at"],
-                                               "pending": result["pending"]},
+                "restore",
+                "meta",
+                "site_id",
+                {
+                    "from_site": result["previous_site_id"],
+                    "backup_created_at": manifest["created_at"],
+                    "pending": result["pending"],
+                },
             ),
             operator="admin-cli",
         )
     finally:
         store.close()
-    return {**result, "data_dir": str(data_dir), "files": len(manifest["files"]),
-            "backup_created_at": manifest["created_at"],
-            "next": "operator-desk join --data-dir D --server URL --token T (a new credential)"}
+    return {
+        **result,
+        "data_dir": str(data_dir),
+        "files": len(manifest["files"]),
+        "backup_created_at": manifest["created_at"],
+        "next": "operator-desk join --data-dir D --server URL --token T (a new credential)",
+    }
 
 
 def _extract(file: Path, stage: Path) -> dict[str, Any]:
@@ -284,7 +298,9 @@ def _extract(file: Path, stage: Path) -> dict[str, Any]:
         have = {m.name: m for m in members[1:]}
         if set(want) != set(have):
             missing, extra = sorted(set(want) - set(have)), sorted(set(have) - set(want))
-            raise BackupError(f"{file}: members differ from the manifest (missing {missing[:3]}, not listed {extra[:3]})")
+            raise BackupError(
+                f"{file}: members differ from the manifest (missing {missing[:3]}, not listed {extra[:3]})"
+            )
         if DB_MEMBER not in want:
             raise BackupError(f"{file}: the manifest lists no {DB_MEMBER}")
         for name, m in have.items():
@@ -338,7 +354,9 @@ def _members(file: Path, tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
             raise BackupError(f"{file}: more than {MAX_MEMBERS} members")
         name = m.name
         if not m.isreg():
-            raise BackupError(f"{file}: member {name!r} is not a regular file (links and folders are refused)")
+            raise BackupError(
+                f"{file}: member {name!r} is not a regular file (links and folders are refused)"
+            )
         if not _allowed(name):
             raise BackupError(f"{file}: member {name!r}: a name a backup never holds (path traversal?)")
         if name in seen:
@@ -381,7 +399,9 @@ def _manifest(file: Path, body: bytes) -> dict[str, Any]:
         if not ok:
             raise BackupError(f"{file}: manifest.json: a bad file entry {str(e)[:80]}")
         entries.append(_Entry(e["name"], e["size"], e["sha256"]))
-    if raw["encrypted"] and not (isinstance(raw.get("key_id"), str) and re.fullmatch(r"[0-9a-f]{16}", raw["key_id"])):
+    if raw["encrypted"] and not (
+        isinstance(raw.get("key_id"), str) and re.fullmatch(r"[0-9a-f]{16}", raw["key_id"])
+    ):
         raise BackupError(f"{file}: manifest.json: an encrypted backup without its key id")
     return {"raw": raw, "entries": entries}
 
@@ -423,7 +443,9 @@ def _make_new_site(db: Path) -> dict[str, Any]:
         conn.execute("DELETE FROM outbox")
         conn.execute("DELETE FROM sqlite_sequence WHERE name='outbox'")
         new_site = new_id()
-        set_meta = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+        set_meta = (
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
+        )
         conn.execute(set_meta, ("site_id", new_site))
         conn.execute(set_meta, ("audit_covered_from", "0"))
         conn.execute(set_meta, (RESTORED_KEY, old_site))
@@ -459,9 +481,13 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
     counts = {"held_by_hub": 0, "reissued": 0, "superseded": 0, "refused_owner": 0}
     conn = store.reader()
     counts["held_by_hub"] = int(
-        conn.execute("SELECT count(*) FROM restore_pending WHERE state='pending' AND old_seq <= ?", (held,)).fetchone()[0]
+        conn.execute(
+            "SELECT count(*) FROM restore_pending WHERE state='pending' AND old_seq <= ?", (held,)
+        ).fetchone()[0]
     )
-    store.raw_write(lambda c: c.execute("DELETE FROM restore_pending WHERE state='pending' AND old_seq <= ?", (held,)))
+    store.raw_write(
+        lambda c: c.execute("DELETE FROM restore_pending WHERE state='pending' AND old_seq <= ?", (held,))
+    )
     # calls the hub already holds from the old site: their rows before `held` were pushed
     while True:
         rows = conn.execute(
@@ -471,12 +497,14 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
         ).fetchall()
         if not rows:
             break
+
         def job(tx: Any, rows: list[Any] = rows) -> dict[str, int]:
             return _reissue_rows(tx, rows, old_site)
 
         out = store.write(job, operator="admin-cli", background=True)
         for k, v in out.items():
             counts[k] += v
+
     def finish(c: sqlite3.Connection) -> None:  # what stays: the changes the hub would refuse (owner)
         c.execute("DELETE FROM restore_pending WHERE state IN ('reissued', 'superseded')")
         c.execute("DELETE FROM meta WHERE key=?", (PENDING_KEY,))
@@ -495,15 +523,20 @@ def _reissue_rows(tx: Any, rows: list[Any], old_site: str) -> dict[str, int]:
         state = "reissued"
         if tbl == "calls":
             if pk not in new_calls:  # the hub knows a call from its insert (started_at is always written)
-                new_calls[pk] = tx.one(
-                    "SELECT 1 FROM restore_pending WHERE tbl='calls' AND pk=? AND col='started_at'", (pk,)
-                ) is not None
+                new_calls[pk] = (
+                    tx.one(
+                        "SELECT 1 FROM restore_pending WHERE tbl='calls' AND pk=? AND col='started_at'", (pk,)
+                    )
+                    is not None
+                )
             if not new_calls[pk]:
                 state = "refused_owner"
         if state == "reissued" and col == "*":
             tx._outbox(tbl, pk, "*", json.loads(value), base_hlc=None)
         elif state == "reissued":
-            clock = tx.one("SELECT hlc, site_id FROM field_clock WHERE tbl=? AND pk=? AND col=?", (tbl, pk, col))
+            clock = tx.one(
+                "SELECT hlc, site_id FROM field_clock WHERE tbl=? AND pk=? AND col=?", (tbl, pk, col)
+            )
             if clock is None or clock["hlc"] != hlc or clock["site_id"] != old_site:
                 state = "superseded"  # a newer change has replaced it since
             else:
@@ -520,7 +553,9 @@ DAY_S = 86_400
 
 
 def backup_due(folder: Path, now: float, every_s: float = DAY_S) -> bool:
-    newest = max((f.stat().st_mtime for f in folder.glob("desk-*.tar")), default=None) if folder.is_dir() else None
+    newest = (
+        max((f.stat().st_mtime for f in folder.glob("desk-*.tar")), default=None) if folder.is_dir() else None
+    )
     return newest is None or now - newest >= every_s
 
 

@@ -92,9 +92,7 @@ def confirmed_horizon(conn: sqlite3.Connection) -> int:
 def _age_limit(conn: sqlite3.Connection, before_ms: int) -> int:
     """The last audit row older than `before_ms` (by its clock): rows after it are kept."""
     hlc = Hlc(before_ms, 0).encode()
-    row = conn.execute(
-        "SELECT max(site_seq) FROM outbox WHERE tbl='audit' AND hlc < ?", (hlc,)
-    ).fetchone()
+    row = conn.execute("SELECT max(site_seq) FROM outbox WHERE tbl='audit' AND hlc < ?", (hlc,)).fetchone()
     return int(row[0] or 0)
 
 
@@ -134,6 +132,7 @@ def compact(
             if should_stop is not None and should_stop():
                 break  # what is done is consistent: each job advances the horizon with its rows
             end = _job_end(conn, start, target)
+
             def job(c: sqlite3.Connection, s: int = start, e: int = end) -> tuple[int, int]:
                 return _compact_range(c, store.site_id, s, e)
 
@@ -156,7 +155,8 @@ def _job_end(conn: sqlite3.Connection, start: int, target: int) -> int:
     if row[0] is not None:
         return int(row[0])
     nxt = conn.execute(
-        "SELECT min(site_seq) FROM outbox WHERE tbl='audit' AND site_seq > ? AND site_seq <= ?", (start, target)
+        "SELECT min(site_seq) FROM outbox WHERE tbl='audit' AND site_seq > ? AND site_seq <= ?",
+        (start, target),
     ).fetchone()[0]
     return int(nxt if nxt is not None else target)
 
@@ -213,7 +213,9 @@ def _compact_range(conn: sqlite3.Connection, site_id: str, start: int, end: int)
             raise CompactionError(f"{tbl} {pk} {col}: its change does not read: not compacted") from None
         stored = conn.execute(f"SELECT {col} FROM {tbl} WHERE id=?", (pk,)).fetchone()
         if stored is None or cell_digest(stored[0]) != digest:
-            raise CompactionError(f"field {tbl} {pk} {col} differs from its change: not compacted (run `check`)")
+            raise CompactionError(
+                f"field {tbl} {pk} {col} differs from its change: not compacted (run `check`)"
+            )
         updates.append((digest, tbl, pk, col))
     conn.executemany("UPDATE field_clock SET vhash=? WHERE tbl=? AND pk=? AND col=?", updates)
     gone = conn.execute(

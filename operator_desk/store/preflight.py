@@ -34,6 +34,6 @@ def refuse_unusable(path: Path) -> None:
         conn.close()
     if rows != ["ok"]:
         raise StoreError(
-            f"{path}: the store is damaged ({'; '.join(rows)[:200]}) — restore it from a backup",
+            f"{path}: the store is damaged ({'; '.join(r.replace(chr(10), ' ') for r in rows)[:200]}) — restore it from a backup",
             ErrorCode.STORE_CORRUPT,
         )

@@ -165,7 +165,8 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     status = DeskStatusBar(store.site_code, ctx.zone, store.now_ms)
     status.set_operator(store.operator)
     board = ReferralBoard(referrals=core.referrals, agencies=core.agencies, incidents=core.incidents,
-                          now_ms=store.now_ms, accounts=core.accounts, current_account=lambda: core.account)
+                          now_ms=store.now_ms, accounts=core.accounts, current_account=lambda: core.account,
+                          zone=ctx.zone)
     shifts = ShiftService(store, core.referrals)
     handover = LazyHost(lambda: _make_handover(shifts, store.now_ms, ctx, runner))  # built when first shown
     stats_service = StatsService(store, zone=ctx.zone)

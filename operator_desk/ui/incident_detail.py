@@ -216,6 +216,7 @@ class IncidentDetail(QWidget):
         refer_row.addWidget(self.agency, 1)
         refer_row.addWidget(self.refer_btn)
         work = QFormLayout()
+        work.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above the row when narrow
         work.addRow(self.tr("Note"), note_row)
         work.addRow(self.tr("Reason"), self.reason)
         work.addRow(self.tr("Status"), status_row)

@@ -259,9 +259,8 @@ class ReferralBoard(QWidget):
     stepRecorded = Signal(str, str)  # referral id, step ("acknowledged", …, "resent", "escalated")
     alertRaised = Signal(str, str)  # referral id, level ("amber" or "red")
     _alertFailed = Signal(str)
-    messageRequested = Signal(
-        str
-    )  # referral id: compose.py opens the message dialog (ui/referral_send_dialog.py)
+    # referral id: compose.py opens the message dialog (ui/referral_send_dialog.py)
+    messageRequested = Signal(str)
 
     def __init__(
         self,
@@ -408,6 +407,7 @@ class ReferralBoard(QWidget):
             ("C", _tr("Referral board: close the referral (after feedback)")),
             ("R", _tr("Referral board: re-send to the agency")),
             ("E", _tr("Referral board: escalate to the agency chosen beside")),
+            ("M", _tr("Referral board: the message to the agency (copy, WhatsApp, SMS)")),
         ]
 
     # -- refresh and timers ---------------------------------------------------------------------------

@@ -104,6 +104,8 @@ class ReferralSendDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("referralSend")
         self.draft, self.messaging, self.runner = draft, messaging, runner
+        self._pending: list[Callable[[], Any]] = []
+        self._busy = False
         self.setWindowTitle(self.tr("Message to the agency"))
         head = QLabel(f"<b>{_esc(draft.agency_name)}</b> · {_esc(draft.incident_number)}", self)
         head.setObjectName("referralSendHead")
@@ -266,7 +268,28 @@ class ReferralSendDialog(QDialog):
 
     # -- channels -----------------------------------------------------------------------------------------
     def _run(self, fn: Callable[[], Any]) -> None:
-        self.runner.run(fn, self._show_state, self._failed, initiator=self)
+        """Sends and records run one after the other, in the order pressed (the runner has two threads:
+        two quick presses must not land, or show, in the other order)."""
+        self._pending.append(fn)
+        if not self._busy:
+            self._next()
+
+    def _next(self) -> None:
+        if not self._pending:
+            self._busy = False
+            return
+        self._busy = True
+        fn = self._pending.pop(0)
+
+        def done(state: MessageState) -> None:
+            self._show_state(state)
+            self._next()
+
+        def failed(exc: BaseException) -> None:
+            self._failed(exc)
+            self._next()
+
+        self.runner.run(fn, done, failed, initiator=self)
 
     def _failed(self, exc: BaseException) -> None:
         from .errors import message_for

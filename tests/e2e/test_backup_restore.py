@@ -109,7 +109,9 @@ def test_backup_while_writing_then_disk_lost_restore_rejoin_catch_up(
     assert in_backup & set(during), "the backup holds none of the calls written while it ran"
 
     # the old credential did not come over: a new one, join, catch up
-    check = subprocess.run([*DESK, "sync", "--data-dir", str(a2_dir), "--once"], capture_output=True, text=True)
+    check = subprocess.run(
+        [*DESK, "sync", "--data-dir", str(a2_dir), "--once"], capture_output=True, text=True
+    )
     assert check.returncode != 0 and "not joined" in check.stderr + check.stdout
     enrol(hub_dir, url, a2_dir, "desk-a-restored")
     _run(*DESK, "sync", "--data-dir", str(a2_dir), "--once")

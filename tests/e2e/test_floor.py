@@ -186,3 +186,6 @@ def test_who_may_read_and_send(hub: tuple[str, Path]) -> None:
     assert httpx.post(f"{url}/floor/state", headers=_auth(wall), json={"state": "ready", "since_ms": now}).status_code == 403
     bad = httpx.post(f"{url}/floor/message", headers=_auth(sup), json={"to": "all", "text": "a\x00b"})
     assert bad.status_code == 400
+    for to in ({}, [], 5, None, "x" * 100, "no-such-desk"):  # schemathesis found `{}` once: a 500
+        bad = httpx.post(f"{url}/floor/message", headers=_auth(sup), json={"to": to, "text": "x"})
+        assert bad.status_code == 400, (to, bad.text)

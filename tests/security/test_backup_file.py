@@ -146,14 +146,17 @@ CASES: dict[str, tuple[Callable[[Path, Path], None], str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_bad_backup_is_refused_with_one_line_and_nothing_written(good: Path, tmp_path: Path, case: str) -> None:
+def test_a_bad_backup_is_refused_with_one_line_and_nothing_written(
+    good: Path, tmp_path: Path, case: str
+) -> None:
     make, pattern = CASES[case]
     bad = tmp_path / "bad.tar"
     make(good, bad)
     (tmp_path / "bad.tar.key").write_bytes((Path(str(good) + ".key")).read_bytes())
     target = tmp_path / "restored"
-    out = subprocess.run([*DESK, "restore", str(bad), "--data-dir", str(target)], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run(
+        [*DESK, "restore", str(bad), "--data-dir", str(target)], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode != 0
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr

@@ -61,8 +61,12 @@ def test_a_sqlite_hub_backs_up_while_a_desk_pushes(tmp_path: Path) -> None:
     t = threading.Thread(target=pushing)
     t.start()
     try:
-        out = subprocess.run([*SERVER, "backup", "--data-dir", str(hub_dir), "--out", str(tmp_path / "hub.tar")],
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [*SERVER, "backup", "--data-dir", str(hub_dir), "--out", str(tmp_path / "hub.tar")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         stop.set()
         t.join(30)
@@ -93,8 +97,12 @@ def test_a_sqlite_hub_backs_up_while_a_desk_pushes(tmp_path: Path) -> None:
 
 
 def test_a_postgres_backup_is_refused_by_the_sqlite_command(tmp_path: Path) -> None:
-    out = subprocess.run([*SERVER, "backup", "--database", "postgresql://x/y", "--out", str(tmp_path / "f")],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [*SERVER, "backup", "--database", "postgresql://x/y", "--out", str(tmp_path / "f")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 2 and "pg_dump" in out.stderr
 
 
@@ -111,15 +119,23 @@ def test_pg_dump_and_pg_restore_give_the_same_hub(tmp_path: Path) -> None:
     _, store, _ = _fill(storage, tmp_path, 8)
     store.close()
     dump = tmp_path / "hub.dump"
-    subprocess.run(["pg_dump", "--format=custom", f"--schema={schema}", "--file", str(dump), PG_URL],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_dump", "--format=custom", f"--schema={schema}", "--file", str(dump), PG_URL],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     db = f"od_restore_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{db}"')
     new_url = PG_URL.rsplit("/", 1)[0] + f"/{db}"
     try:
-        subprocess.run(["pg_restore", "--no-owner", "--dbname", new_url, str(dump)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--dbname", new_url, str(dump)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         restored = PostgresStorage(new_url, schema=schema)
         try:
             report = check_hub(restored)

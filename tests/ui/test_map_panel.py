@@ -474,5 +474,8 @@ def test_the_legend_names_every_marker_and_keeps_labels_off_it(qtbot, region: Re
     grab(small)
     covered = small.legend.covered()
     assert all(not covered.intersects(b) for b in small.renderer.placer.boxes)
+    small.resize(260, 300)  # a smaller dock: the legend scrolls inside the map, never past its edge
+    qtbot.waitUntil(lambda: small.legend.geometry().bottom() < 300)
+    assert small.rect().contains(small.legend.geometry())
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert not small.legend.is_open()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from .. import labels
 from .renderer import KABUPATEN_LINE, KECAMATAN_LINE, WATER
@@ -95,12 +95,34 @@ class MapLegend(QWidget):
                 grid.addWidget(QLabel(text, self.box), row, 1)
                 self.entries.append((section, text))
                 row += 1
+        # A small map (the dock at 1366x768) scrolls the legend rather than cutting it off.
+        self.area = QScrollArea(self)
+        self.area.setObjectName("mapLegendScroll")
+        self.area.setWidget(self.box)
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._room = (10_000, 10_000)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.box)
-        self.box.hide()
+        lay.addWidget(self.area)
+        self.area.hide()
+        self.adjustSize()
+
+    def fit(self, width: int, height: int) -> None:
+        """The room the map gives the legend (its size minus margins): never larger than the map."""
+        self._room = (max(60, width), max(40, height))
+        self._resize()
+
+    def _resize(self) -> None:
+        want = self.box.sizeHint()
+        bar = self.area.verticalScrollBar().sizeHint().width()
+        room_h = self._room[1] - self.button.sizeHint().height() - 2
+        tall = want.height() > room_h
+        w = min(self._room[0], want.width() + (bar if tall else 0))
+        self.area.setFixedSize(w, min(want.height(), max(30, room_h)))
         self.adjustSize()
 
     def _icon(self, draw: DrawFn, cell: int) -> QPixmap:
@@ -129,8 +151,8 @@ class MapLegend(QWidget):
             (
                 self.tr("Locations"),
                 [
-                    (_caller, ICON, self.tr("Caller's phone (AML), circle = accuracy")),
-                    (_pin, ICON, self.tr("Location chosen for the incident form")),
+                    (_caller, ICON, self.tr("Caller's phone (AML) and its accuracy")),
+                    (_pin, ICON, self.tr("Location chosen in the form")),
                 ],
             ),
             (
@@ -155,14 +177,14 @@ class MapLegend(QWidget):
         ]
 
     def is_open(self) -> bool:
-        return self.box.isVisibleTo(self)
+        return self.area.isVisibleTo(self)
 
     def set_open(self, open_: bool) -> None:
         if self.button.isChecked() != open_:
             self.button.setChecked(open_)  # comes back here through `toggled`
             return
-        self.box.setVisible(open_)
-        self.adjustSize()
+        self.area.setVisible(open_)
+        self._resize()
         self.toggled.emit(open_)
 
     def covered(self) -> QRectF:

@@ -252,6 +252,8 @@ class MapPanel(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         vp = self._renderer.viewport
         vp.width, vp.height = max(1, self.width()), max(1, self.height())
+        self.legend.fit(self.width() - 12, self.height() - 12)
+        self._renderer.reserved = [self.legend.covered()]
         if self._auto_fit:
             self.fit_region()
         self._invalidate()

@@ -39,7 +39,10 @@ def test_the_outbox_is_sought_by_its_four_keys_with_and_without_statistics(tmp_p
             for sql in (FIELD_JOIN, ORPHANS):
                 plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
                 assert "SCAN o" not in plan, plan
-                assert "outbox_field (tbl=? AND pk=? AND col=? AND hlc=?)" in plan or "outbox_hlc (hlc=?)" in plan, plan
+                assert (
+                    "outbox_field (tbl=? AND pk=? AND col=? AND hlc=?)" in plan
+                    or "outbox_hlc (hlc=?)" in plan
+                ), plan
     finally:
         store.close()
 
@@ -50,7 +53,9 @@ def test_quick_skips_the_walks_and_says_so_full_reports_progress(tmp_path: Path)
     lines: list[str] = []
     full = check_store(store.path, progress=lines.append)
     assert full["ok"], full["problems"]
-    assert {"fields", "audit chain", "outbox coverage"} <= {line.split(": ")[1].split(" (")[0] for line in lines}
+    assert {"fields", "audit chain", "outbox coverage"} <= {
+        line.split(": ")[1].split(" (")[0] for line in lines
+    }
     quick = check_store(store.path, quick=True)
     assert quick["ok"] and quick["checks"]["skipped"] == list(QUICK_SKIPS)
     assert "fields" not in quick["checks"] and "fields" in full["checks"]
