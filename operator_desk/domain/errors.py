@@ -89,6 +89,8 @@ class ErrorCode(StrEnum):
     STEP_DONE = "step_done"
     SAME_AGENCY = "same_agency"
     NO_OPERATOR = "no_operator"
+    RECEIVER_UNKNOWN = "receiver_unknown"  # the handover names a receiving operator without an account
+    RECEIVER_IS_SENDER = "receiver_is_sender"  # a shift handed over to the operator handing it over
     SHIFT_ENDED = "shift_ended"
     CONFLICT_RESOLVED = "conflict_resolved"
     NOT_RESOLVABLE = "not_resolvable"

@@ -239,8 +239,9 @@ class Floor:
     def events(self, since_ms: int) -> list[tuple[int, str, str | None, str]]:
         if self._db is None:
             return []
-        return [tuple(r) for r in self._db.execute(  # type: ignore[misc]
-            "SELECT at, site_id, operator, state FROM floor_events WHERE at >= ? ORDER BY seq", (since_ms,))]
+        rows = self._db.execute(
+            "SELECT at, site_id, operator, state FROM floor_events WHERE at >= ? ORDER BY seq", (since_ms,))
+        return [(int(r[0]), str(r[1]), r[2], str(r[3])) for r in rows]
 
 
 def routes(floor: Floor, authenticate: Callable[[str | None, str], Awaitable[Site]]) -> list[Route]:

@@ -141,6 +141,8 @@ def labels_table() -> dict[ErrorCode, str]:
         ErrorCode.STEP_DONE: QCoreApplication.translate("Errors", "That step is already recorded"),
         ErrorCode.SAME_AGENCY: QCoreApplication.translate("Errors", "Choose another agency"),
         ErrorCode.NO_OPERATOR: QCoreApplication.translate("Errors", "No operator on duty"),
+        ErrorCode.RECEIVER_UNKNOWN: QCoreApplication.translate("Errors", "The receiving operator has no account"),
+        ErrorCode.RECEIVER_IS_SENDER: QCoreApplication.translate("Errors", "Hand the shift over to another operator"),
         ErrorCode.SHIFT_ENDED: QCoreApplication.translate("Errors", "The shift has already ended"),
         ErrorCode.CONFLICT_RESOLVED: QCoreApplication.translate("Errors", "Already resolved"),
         ErrorCode.NOT_RESOLVABLE: QCoreApplication.translate(
