@@ -123,6 +123,7 @@ class Core:
     sync: SyncEngine | None = None
     uploader: RecordingUploader | None = None
     retention: Any = None  # the retention job (services/retention.py RetentionJob), its own thread
+    backups: Any = None  # daily backups with rotation ([backup] in settings.toml; services/backup.py), own thread
     training: bool = False  # the training desk (services/training.py): its own store, never synced
     sync_listeners: list[Callable[[SyncStatus], None]] = field(default_factory=list)
     login_listeners: list[Callable[[Account | None], None]] = field(default_factory=list)
@@ -232,6 +233,8 @@ class Core:
             self.uploader.stop(timeout=2.0)
         if self.retention is not None:
             self.retention.stop(timeout=2.0)
+        if self.backups is not None:
+            self.backups.stop(timeout=2.0)
         self.store.close()
 
 
@@ -349,4 +352,12 @@ def build_core(
 
             core.retention = RetentionJob(RetentionService(store, data))
             core.retention.start()
+            from .services.backup import DailyBackupJob
+
+            try:
+                core.backups = DailyBackupJob.from_settings(data)  # None unless [backup] dir is set
+            except ValueError as exc:  # a broken settings file: the desk starts, the log says why
+                log.warning("daily backups off: %s", exc)
+            if core.backups is not None:
+                core.backups.start()
     return core
