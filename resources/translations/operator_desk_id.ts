@@ -80,6 +80,21 @@
     </message>
 </context>
 <context>
+    <name>AddressUnitsField</name>
+    <message>
+        <source>Gang</source>
+        <translation>Gang</translation>
+    </message>
+    <message>
+        <source>RT</source>
+        <translation>RT</translation>
+    </message>
+    <message>
+        <source>RW</source>
+        <translation>RW</translation>
+    </message>
+</context>
+<context>
     <name>AgenciesDialog</name>
     <message>
         <source>Agencies</source>
@@ -150,6 +165,10 @@
         <translation>Periksa: %1</translation>
     </message>
     <message>
+        <source>another field</source>
+        <translation>kolom lain</translation>
+    </message>
+    <message>
         <source>Not saved: %1</source>
         <translation>Tidak tersimpan: %1</translation>
     </message>
@@ -202,6 +221,13 @@
     <message>
         <source>Dates</source>
         <translation>Tanggal</translation>
+    </message>
+</context>
+<context>
+    <name>CallbackField</name>
+    <message>
+        <source>if not the caller ID</source>
+        <translation>jika bukan nomor penelepon</translation>
     </message>
 </context>
 <context>
@@ -277,6 +303,10 @@
         <translation>Hanya lokal — server belum diatur</translation>
     </message>
     <message>
+        <source>Last incident: {number}</source>
+        <translation>Kejadian terakhir: {number}</translation>
+    </message>
+    <message>
         <source>On duty: {name}</source>
         <translation>Petugas jaga: {name}</translation>
     </message>
@@ -302,11 +332,15 @@
     </message>
     <message>
         <source>Online</source>
-        <translation>Online</translation>
+        <translation>Terhubung ke server</translation>
+    </message>
+    <message>
+        <source>Joined — not yet synced</source>
+        <translation>Tergabung — belum sinkron</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation>Offline</translation>
+        <translation>Tidak terhubung ke server</translation>
     </message>
     <message>
         <source>{n} changes waiting</source>
@@ -356,12 +390,28 @@
         <translation>Tidak ada data meja di folder itu</translation>
     </message>
     <message>
+        <source>The key of the desk's data is missing (key file or key medium)</source>
+        <translation>Kunci data meja tidak ada (berkas kunci atau media kunci)</translation>
+    </message>
+    <message>
+        <source>The key file does not open the desk's data</source>
+        <translation>Berkas kunci tidak dapat membuka data meja</translation>
+    </message>
+    <message>
+        <source>The server's certificate is not trusted — sync refused</source>
+        <translation>Sertifikat server tidak tepercaya — sinkronisasi ditolak</translation>
+    </message>
+    <message>
         <source>Server not reachable</source>
         <translation>Server tidak dapat dihubungi</translation>
     </message>
     <message>
         <source>Sync failed</source>
         <translation>Sinkronisasi gagal</translation>
+    </message>
+    <message>
+        <source>The server address is not this center's hub — check the desk's settings</source>
+        <translation>Alamat server bukan hub pusat ini — periksa pengaturan desk</translation>
     </message>
     <message>
         <source>PC clock wrong — sync refused</source>
@@ -520,6 +570,14 @@
         <translation>Isi alasan membuka kembali</translation>
     </message>
     <message>
+        <source>Give the reason</source>
+        <translation>Isi alasannya</translation>
+    </message>
+    <message>
+        <source>These incidents cannot be merged</source>
+        <translation>Kejadian-kejadian ini tidak dapat digabungkan</translation>
+    </message>
+    <message>
         <source>The call has already ended</source>
         <translation>Panggilan sudah berakhir</translation>
     </message>
@@ -572,6 +630,14 @@
         <translation>Tidak ada petugas jaga</translation>
     </message>
     <message>
+        <source>The receiving operator has no account</source>
+        <translation>Petugas penerima belum punya akun</translation>
+    </message>
+    <message>
+        <source>Hand the shift over to another operator</source>
+        <translation>Serahkan shift ke petugas lain</translation>
+    </message>
+    <message>
         <source>The shift has already ended</source>
         <translation>Shift sudah berakhir</translation>
     </message>
@@ -585,7 +651,7 @@
     </message>
     <message>
         <source>Unknown resolution</source>
-        <translation>Penyelesaian tidak dikenal</translation>
+        <translation>Pilihan untuk konflik tidak dikenal</translation>
     </message>
     <message>
         <source>Only a supervisor may do this</source>
@@ -633,6 +699,151 @@
     </message>
 </context>
 <context>
+    <name>EventTimeField</name>
+    <message>
+        <source>hh:mm (empty: not known)</source>
+        <translation>jj:mm (kosong: belum diketahui)</translation>
+    </message>
+</context>
+<context>
+    <name>FloorBinding</name>
+    <message>
+        <source>Acknowledge the supervisor's message</source>
+        <translation>Tanda terima pesan supervisor</translation>
+    </message>
+    <message>
+        <source>Break</source>
+        <translation>Istirahat</translation>
+    </message>
+    <message>
+        <source>Floor</source>
+        <translation>Lantai operator</translation>
+    </message>
+</context>
+<context>
+    <name>FloorBoard</name>
+    <message>
+        <source>Ready</source>
+        <translation>Siap</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Panggilan masuk</translation>
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation>Sedang menerima panggilan</translation>
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation>Menyelesaikan catatan</translation>
+    </message>
+    <message>
+        <source>Break</source>
+        <translation>Istirahat</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Terkunci</translation>
+    </message>
+    <message>
+        <source>Nobody logged in</source>
+        <translation>Belum ada yang masuk</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Tidak terhubung</translation>
+    </message>
+    <message>
+        <source>Ringing now</source>
+        <translation>Panggilan masuk sekarang</translation>
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation>Tunggu terlama</translation>
+    </message>
+    <message>
+        <source>Calls today</source>
+        <translation>Panggilan hari ini</translation>
+    </message>
+    <message>
+        <source>Answered ≤ 10 s</source>
+        <translation>Dijawab ≤ 10 dtk</translation>
+    </message>
+    <message>
+        <source>Answered ≤ 15 s</source>
+        <translation>Dijawab ≤ 15 dtk</translation>
+    </message>
+    <message>
+        <source>Answered ≤ 20 s</source>
+        <translation>Dijawab ≤ 20 dtk</translation>
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Tidak terjawab</translation>
+    </message>
+    <message>
+        <source>Prank + ghost</source>
+        <translation>Iseng + ghost call</translation>
+    </message>
+    <message>
+        <source>Open incidents P1/P2/P3/P4</source>
+        <translation>Kejadian terbuka P1/P2/P3/P4</translation>
+    </message>
+    <message>
+        <source>Overdue referrals</source>
+        <translation>Penerusan lewat batas</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>Posisi</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Sejak</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Panggilan</translation>
+    </message>
+    <message>
+        <source>Ringing (longest)</source>
+        <translation>Masuk (terlama)</translation>
+    </message>
+    <message>
+        <source>Message to the desks</source>
+        <translation>Pesan ke posisi operator</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Kirim</translation>
+    </message>
+    <message>
+        <source>All desks</source>
+        <translation>Semua posisi</translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: the desks' states are not known</source>
+        <translation>Hub tidak terjangkau: status posisi operator tidak diketahui</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Tidak diketahui</translation>
+    </message>
+    <message>
+        <source>Service level: only {pct} of the last hour's calls answered within 15 s (target 90 %)</source>
+        <translation>Tingkat layanan: hanya {pct} panggilan satu jam terakhir dijawab dalam 15 dtk (target 90 %)</translation>
+    </message>
+</context>
+<context>
     <name>HandoverView</name>
     <message>
         <source>Start shift</source>
@@ -645,6 +856,10 @@
     <message>
         <source>Notes for the next shift</source>
         <translation>Catatan untuk shift berikutnya</translation>
+    </message>
+    <message>
+        <source>Hand over to</source>
+        <translation>Serah terima ke</translation>
     </message>
     <message>
         <source>Open incidents</source>
@@ -663,20 +878,48 @@
         <translation>Dari shift sebelumnya:</translation>
     </message>
     <message>
-        <source>Shift of %1 since %2</source>
-        <translation>Shift %1 sejak %2</translation>
-    </message>
-    <message>
-        <source>No shift started</source>
-        <translation>Shift belum dimulai</translation>
-    </message>
-    <message>
         <source>(no notes)</source>
         <translation>(tanpa catatan)</translation>
     </message>
     <message>
         <source>(no earlier handover)</source>
         <translation>(belum ada serah terima sebelumnya)</translation>
+    </message>
+    <message>
+        <source>morning shift (07-15)</source>
+        <translation>shift pagi (07-15)</translation>
+    </message>
+    <message>
+        <source>afternoon shift (15-23)</source>
+        <translation>shift siang (15-23)</translation>
+    </message>
+    <message>
+        <source>night shift (23-07)</source>
+        <translation>shift malam (23-07)</translation>
+    </message>
+    <message>
+        <source>Nobody is logged in</source>
+        <translation>Belum ada petugas yang masuk</translation>
+    </message>
+    <message>
+        <source>On duty: %1, shift since %2 · %3</source>
+        <translation>Petugas jaga: %1, shift sejak %2 · %3</translation>
+    </message>
+    <message>
+        <source>On duty: %1, logged in since %2 · %3</source>
+        <translation>Petugas jaga: %1, masuk sejak %2 · %3</translation>
+    </message>
+    <message>
+        <source>On duty: %1 · %2</source>
+        <translation>Petugas jaga: %1 · %2</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— pilih —</translation>
+    </message>
+    <message>
+        <source>Calls since %1: %2</source>
+        <translation>Panggilan sejak %1: %2</translation>
     </message>
     <message>
         <source>red</source>
@@ -687,12 +930,24 @@
         <translation>kuning</translation>
     </message>
     <message>
-        <source>%1 at %2 (%3 tries)</source>
-        <translation>%1 pukul %2 (dicoba %3 kali)</translation>
+        <source>%1 — %2 (%3 tries)</source>
+        <translation>%1 — %2 (dicoba %3 kali)</translation>
+    </message>
+    <message>
+        <source>Hand over to another operator</source>
+        <translation>Serahkan ke petugas lain</translation>
+    </message>
+    <message>
+        <source>That operator has no account</source>
+        <translation>Petugas itu tidak punya akun</translation>
     </message>
     <message>
         <source>Cannot start the shift: %1</source>
         <translation>Tidak dapat memulai shift: %1</translation>
+    </message>
+    <message>
+        <source>Choose who takes over the shift</source>
+        <translation>Pilih petugas yang menerima shift</translation>
     </message>
     <message>
         <source>Cannot end the shift: %1</source>
@@ -701,6 +956,248 @@
     <message>
         <source>Handover saved</source>
         <translation>Serah terima tersimpan</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDetail</name>
+    <message>
+        <source>Save changes (Ctrl+Enter)</source>
+        <translation>Simpan perubahan (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>New note (Ctrl+N), Enter adds it</source>
+        <translation>Catatan baru (Ctrl+N), Enter menambahkannya</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Tambah catatan</translation>
+    </message>
+    <message>
+        <source>Reason (for a status move, reopen or merge)</source>
+        <translation>Alasan (untuk pindah status, buka kembali atau gabung)</translation>
+    </message>
+    <message>
+        <source>Move status</source>
+        <translation>Pindahkan status</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Buka kembali</translation>
+    </message>
+    <message>
+        <source>Number of the incident to merge this one into</source>
+        <translation>Nomor kejadian tujuan penggabungan kejadian ini</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Gabungkan</translation>
+    </message>
+    <message>
+        <source>Refer</source>
+        <translation>Teruskan</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioritas</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Lokasi</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Landmark</source>
+        <translation>Patokan</translation>
+    </message>
+    <message>
+        <source>Caller name</source>
+        <translation>Nama penelepon</translation>
+    </message>
+    <message>
+        <source>Caller number</source>
+        <translation>Nomor penelepon</translation>
+    </message>
+    <message>
+        <source>Narrative</source>
+        <translation>Kronologi</translation>
+    </message>
+    <message>
+        <source>Casualties</source>
+        <translation>Jumlah korban</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Catatan</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Merge into</source>
+        <translation>Gabungkan ke</translation>
+    </message>
+    <message>
+        <source>Refer to</source>
+        <translation>Teruskan ke</translation>
+    </message>
+    <message>
+        <source>Calls (Enter replays the recording)</source>
+        <translation>Panggilan (Enter memutar rekamannya)</translation>
+    </message>
+    <message>
+        <source>Referrals and their steps</source>
+        <translation>Penerusan ke instansi dan tahapannya</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Linimasa</translation>
+    </message>
+    <message>
+        <source>Calls and referrals</source>
+        <translation>Panggilan dan penerusan</translation>
+    </message>
+    <message>
+        <source>Incident {number}</source>
+        <translation>Kejadian {number}</translation>
+    </message>
+    <message>
+        <source>since {when}</source>
+        <translation>sejak {when}</translation>
+    </message>
+    <message>
+        <source>merged into {number}</source>
+        <translation>digabungkan ke {number}</translation>
+    </message>
+    <message>
+        <source>includes {numbers}</source>
+        <translation>mencakup {numbers}</translation>
+    </message>
+    <message>
+        <source>No incident open</source>
+        <translation>Tidak ada kejadian yang dibuka</translation>
+    </message>
+    <message>
+        <source>F3: the incident list, Enter opens the selected incident</source>
+        <translation>F3: daftar kejadian, Enter membuka kejadian yang dipilih</translation>
+    </message>
+    <message>
+        <source>Sync conflict on {fields}: another desk changed it at the same time. Both values are kept; the newer one is shown until a supervisor decides (Desk → Sync conflicts).</source>
+        <translation>Konflik sinkronisasi pada {fields}: meja lain mengubahnya pada saat yang sama. Kedua nilai disimpan; yang lebih baru ditampilkan sampai supervisor memutuskan (Sistem → Konflik sinkronisasi).</translation>
+    </message>
+    <message>
+        <source>unknown number</source>
+        <translation>nomor tidak dikenal</translation>
+    </message>
+    <message>
+        <source>{when} · {number} · {outcome} · {who}</source>
+        <translation>{when} · {number} · {outcome} · {who}</translation>
+    </message>
+    <message>
+        <source>recorded</source>
+        <translation>direkam</translation>
+    </message>
+    <message>
+        <source>{agency}: {status} — {steps}</source>
+        <translation>{agency}: {status} — {steps}</translation>
+    </message>
+    <message>
+        <source>No device location for this incident</source>
+        <translation>Tidak ada lokasi perangkat untuk kejadian ini</translation>
+    </message>
+    <message>
+        <source>Replace location?</source>
+        <translation>Ganti lokasi?</translation>
+    </message>
+    <message>
+        <source>The location was already confirmed. Replace it with the new point?</source>
+        <translation>Lokasi sudah dipastikan. Ganti dengan titik yang baru?</translation>
+    </message>
+    <message>
+        <source>Kel. {name}</source>
+        <translation>Kel. {name}</translation>
+    </message>
+    <message>
+        <source>Desa {name}</source>
+        <translation>Desa {name}</translation>
+    </message>
+    <message>
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
+    </message>
+    <message>
+        <source>No location yet</source>
+        <translation>Lokasi belum ada</translation>
+    </message>
+    <message>
+        <source>Nothing changed</source>
+        <translation>Tidak ada yang berubah</translation>
+    </message>
+    <message>
+        <source>{fields} had been changed at another desk while you edited; your value is saved and the other is kept for a supervisor.</source>
+        <translation>{fields} telah diubah di meja lain saat Anda mengedit; nilai Anda tersimpan dan nilai lainnya disimpan untuk supervisor.</translation>
+    </message>
+    <message>
+        <source>Saved: {fields}</source>
+        <translation>Tersimpan: {fields}</translation>
+    </message>
+    <message>
+        <source>Not saved: {reason}. Everything typed stays here.</source>
+        <translation>Tidak tersimpan: {reason}. Semua yang sudah diketik tetap di sini.</translation>
+    </message>
+    <message>
+        <source>Note added</source>
+        <translation>Catatan ditambahkan</translation>
+    </message>
+    <message>
+        <source>Status moved to {status}</source>
+        <translation>Status dipindahkan ke {status}</translation>
+    </message>
+    <message>
+        <source>Incident reopened</source>
+        <translation>Kejadian dibuka kembali</translation>
+    </message>
+    <message>
+        <source>Merged into {number}</source>
+        <translation>Digabungkan ke {number}</translation>
+    </message>
+    <message>
+        <source>Referred</source>
+        <translation>Diteruskan</translation>
+    </message>
+    <message>
+        <source>A supervisor must approve this</source>
+        <translation>Ini perlu persetujuan supervisor</translation>
+    </message>
+    <message>
+        <source>Draft restored: not saved yet (Ctrl+Enter saves)</source>
+        <translation>Draf dipulihkan: belum disimpan (Ctrl+Enter menyimpan)</translation>
+    </message>
+    <message>
+        <source>Draft not saved: {reason}</source>
+        <translation>Draf tidak tersimpan: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentFields</name>
+    <message>
+        <source>— not said —</source>
+        <translation>— tidak disebut —</translation>
     </message>
 </context>
 <context>
@@ -716,10 +1213,6 @@
     <message>
         <source>No location yet</source>
         <translation>Lokasi belum ada</translation>
-    </message>
-    <message>
-        <source>Street, house, directions</source>
-        <translation>Jalan/gang, no. rumah, RT/RW</translation>
     </message>
     <message>
         <source>e.g. behind the mosque</source>
@@ -762,8 +1255,20 @@
         <translation>Alamat</translation>
     </message>
     <message>
+        <source>Gang / RT / RW</source>
+        <translation>Gang / RT / RW</translation>
+    </message>
+    <message>
         <source>Landmark</source>
         <translation>Patokan</translation>
+    </message>
+    <message>
+        <source>Kabupaten/kota</source>
+        <translation>Kabupaten/kota</translation>
+    </message>
+    <message>
+        <source>Time of event</source>
+        <translation>Waktu kejadian</translation>
     </message>
     <message>
         <source>Caller name</source>
@@ -774,16 +1279,40 @@
         <translation>Nomor penelepon</translation>
     </message>
     <message>
+        <source>Call back on</source>
+        <translation>No. untuk dihubungi</translation>
+    </message>
+    <message>
+        <source>Relation</source>
+        <translation>Hubungan pelapor</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Sumber laporan</translation>
+    </message>
+    <message>
         <source>Narrative</source>
         <translation>Kronologi</translation>
     </message>
     <message>
-        <source>Casualties</source>
+        <source>Refer to</source>
+        <translation>Teruskan ke</translation>
+    </message>
+    <message>
+        <source>Victims</source>
         <translation>Jumlah korban</translation>
     </message>
     <message>
-        <source>Refer to</source>
-        <translation>Teruskan ke</translation>
+        <source>Fill in category → place → Ctrl+Enter</source>
+        <translation>Isi kategori → lokasi → Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Fill in place → Ctrl+Enter</source>
+        <translation>Isi lokasi → Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter saves · Ctrl+R refers</source>
+        <translation>Ctrl+Enter simpan · Ctrl+R teruskan</translation>
     </message>
     <message>
         <source>Replace location?</source>
@@ -810,12 +1339,24 @@
         <translation>Lokasi ditetapkan</translation>
     </message>
     <message>
+        <source>RT</source>
+        <translation>RT</translation>
+    </message>
+    <message>
+        <source>RW</source>
+        <translation>RW</translation>
+    </message>
+    <message>
         <source>Draft not saved: {reason}</source>
         <translation>Draf tidak tersimpan: {reason}</translation>
     </message>
     <message>
         <source>Saved {number}</source>
         <translation>{number} tersimpan</translation>
+    </message>
+    <message>
+        <source>Street, house no.</source>
+        <translation>Jalan, no. rumah</translation>
     </message>
     <message>
         <source>Not saved: {reason}. Everything typed stays here; fix it and press Ctrl+Enter again.</source>
@@ -840,6 +1381,235 @@
     <message>
         <source>Draft restored</source>
         <translation>Draf dipulihkan</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentList</name>
+    <message>
+        <source>Open</source>
+        <translation>Terbuka</translation>
+    </message>
+    <message>
+        <source>Closed in the last 7 days</source>
+        <translation>Ditutup 7 hari terakhir</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Semua</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>Semua kategori</translation>
+    </message>
+    <message>
+        <source>All kecamatan</source>
+        <translation>Semua kecamatan</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>Milik saya</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hari ini</translation>
+    </message>
+    <message>
+        <source>Search: number, place, text</source>
+        <translation>Cari: nomor, lokasi, teks</translation>
+    </message>
+    <message>
+        <source>{n} incidents</source>
+        <translation>{n} kejadian</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentListModel</name>
+    <message>
+        <source>Number</source>
+        <translation>Nomor</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioritas</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Lokasi</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Umur</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last update</source>
+        <translation>Pembaruan terakhir</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Penerusan</translation>
+    </message>
+    <message>
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>lewat batas</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentTimeline</name>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioritas</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>Lokasi</translation>
+    </message>
+    <message>
+        <source>Caller name</source>
+        <translation>Nama penelepon</translation>
+    </message>
+    <message>
+        <source>Caller number</source>
+        <translation>Nomor penelepon</translation>
+    </message>
+    <message>
+        <source>Narrative</source>
+        <translation>Kronologi</translation>
+    </message>
+    <message>
+        <source>Casualties</source>
+        <translation>Jumlah korban</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>Hasil akhir penanganan</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Kel. {name}</source>
+        <translation>Kel. {name}</translation>
+    </message>
+    <message>
+        <source>Desa {name}</source>
+        <translation>Desa {name}</translation>
+    </message>
+    <message>
+        <source>Kec. {name}</source>
+        <translation>Kec. {name}</translation>
+    </message>
+    <message>
+        <source>another desk</source>
+        <translation>meja lain</translation>
+    </message>
+    <message>
+        <source>unknown number</source>
+        <translation>nomor tidak dikenal</translation>
+    </message>
+    <message>
+        <source>Call from {number} ({outcome}), taken by {who}</source>
+        <translation>Panggilan dari {number} ({outcome}), diterima oleh {who}</translation>
+    </message>
+    <message>
+        <source>Note by {who}: {text}</source>
+        <translation>Catatan {who}: {text}</translation>
+    </message>
+    <message>
+        <source>{field}: {old} → {new} ({who})</source>
+        <translation>{field}: {old} → {new} ({who})</translation>
+    </message>
+    <message>
+        <source>Incident created ({who})</source>
+        <translation>Kejadian dibuat ({who})</translation>
+    </message>
+    <message>
+        <source>Status: {old} → {new} ({who})</source>
+        <translation>Status: {old} → {new} ({who})</translation>
+    </message>
+    <message>
+        <source>reason: {reason}</source>
+        <translation>alasan: {reason}</translation>
+    </message>
+    <message>
+        <source>Referral to {agency}: {step} ({who})</source>
+        <translation>Penerusan ke {agency}: {step} ({who})</translation>
+    </message>
+    <message>
+        <source>Device location {lat}, {lon} (±{radius} m, {method})</source>
+        <translation>Lokasi perangkat {lat}, {lon} (±{radius} m, {method})</translation>
+    </message>
+    <message>
+        <source>Merged into {number} ({who})</source>
+        <translation>Digabungkan ke {number} ({who})</translation>
+    </message>
+    <message>
+        <source>{number} merged into this incident ({who})</source>
+        <translation>{number} digabungkan ke kejadian ini ({who})</translation>
+    </message>
+    <message>
+        <source>Conflict on {field}: {older} / {newer} (both kept; a supervisor decides)</source>
+        <translation>Konflik pada {field}: {older} / {newer} (keduanya disimpan; supervisor memutuskan)</translation>
+    </message>
+    <message>
+        <source>kept the newer value</source>
+        <translation>nilai yang lebih baru dipertahankan</translation>
+    </message>
+    <message>
+        <source>took the older value</source>
+        <translation>nilai yang lebih lama diambil</translation>
+    </message>
+    <message>
+        <source>Conflict on {field} resolved: {how} ({who})</source>
+        <translation>Konflik pada {field} diselesaikan: {how} ({who})</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>dikirim</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>dikonfirmasi</translation>
+    </message>
+    <message>
+        <source>on scene</source>
+        <translation>tiba di lokasi</translation>
+    </message>
+    <message>
+        <source>feedback</source>
+        <translation>tindak lanjut</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>ditutup</translation>
+    </message>
+    <message>
+        <source>sent again</source>
+        <translation>dikirim ulang</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>dieskalasi</translation>
+    </message>
+    <message>
+        <source>reopened</source>
+        <translation>dibuka kembali</translation>
     </message>
 </context>
 <context>
@@ -869,8 +1639,8 @@
         <translation>Panggilan masuk: {who}</translation>
     </message>
     <message>
-        <source>(+{n} waiting)</source>
-        <translation>(+{n} menunggu)</translation>
+        <source>open incident {number}: Alt+U adds this call</source>
+        <translation>kejadian terbuka {number}: Alt+U menggabungkan panggilan ini</translation>
     </message>
     <message>
         <source>F2 answer</source>
@@ -884,9 +1654,16 @@
         <source>F2 open a manual call</source>
         <translation>F2 buka panggilan manual</translation>
     </message>
+</context>
+<context>
+    <name>KabupatenField</name>
     <message>
-        <source>Repeat prank caller: {n} pranks</source>
-        <translation>Nomor ini sudah {n} kali iseng</translation>
+        <source>the kabupaten/kota of the place</source>
+        <translation>kabupaten/kota setempat</translation>
+    </message>
+    <message>
+        <source>Outside the region — pass it on to 112 {name}</source>
+        <translation>Di luar wilayah — teruskan ke 112 {name}</translation>
     </message>
 </context>
 <context>
@@ -921,7 +1698,7 @@
     </message>
     <message>
         <source>In progress</source>
-        <translation>Berlangsung</translation>
+        <translation>Sedang berlangsung</translation>
     </message>
     <message>
         <source>Fire</source>
@@ -978,6 +1755,26 @@
     <message>
         <source>Missing person</source>
         <translation>Orang hilang</translation>
+    </message>
+    <message>
+        <source>Mentally ill / neglected person (ODGJ)</source>
+        <translation>ODGJ / orang terlantar</translation>
+    </message>
+    <message>
+        <source>Public order disturbance</source>
+        <translation>Gangguan ketertiban</translation>
+    </message>
+    <message>
+        <source>Drowning / search and rescue</source>
+        <translation>Tenggelam / SAR</translation>
+    </message>
+    <message>
+        <source>Road damage</source>
+        <translation>Jalan rusak</translation>
+    </message>
+    <message>
+        <source>Body found</source>
+        <translation>Penemuan mayat</translation>
     </message>
     <message>
         <source>Other</source>
@@ -1043,6 +1840,102 @@
         <source>Landmark</source>
         <translation>Patokan</translation>
     </message>
+    <message>
+        <source>Fire brigade (Damkar)</source>
+        <translation>Pemadam kebakaran (Damkar)</translation>
+    </message>
+    <message>
+        <source>Ambulance / health (PSC 119)</source>
+        <translation>Ambulans / kesehatan (PSC 119)</translation>
+    </message>
+    <message>
+        <source>Police (Polres / Polsek)</source>
+        <translation>Kepolisian (Polres / Polsek)</translation>
+    </message>
+    <message>
+        <source>Disaster management (BPBD)</source>
+        <translation>Penanggulangan bencana (BPBD)</translation>
+    </message>
+    <message>
+        <source>Red Cross (PMI)</source>
+        <translation>Palang Merah (PMI)</translation>
+    </message>
+    <message>
+        <source>Electricity (PLN)</source>
+        <translation>Listrik (PLN)</translation>
+    </message>
+    <message>
+        <source>Water (PDAM)</source>
+        <translation>Air minum (PDAM)</translation>
+    </message>
+    <message>
+        <source>Public order (Satpol PP)</source>
+        <translation>Ketertiban umum (Satpol PP)</translation>
+    </message>
+    <message>
+        <source>Social services (Dinsos)</source>
+        <translation>Sosial (Dinsos)</translation>
+    </message>
+    <message>
+        <source>Search and rescue (Basarnas)</source>
+        <translation>Pencarian dan pertolongan (Basarnas)</translation>
+    </message>
+    <message>
+        <source>Transport (Dishub)</source>
+        <translation>Perhubungan (Dishub)</translation>
+    </message>
+    <message>
+        <source>Public works (PUPR)</source>
+        <translation>Pekerjaan umum (PUPR)</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Panggilan masuk</translation>
+    </message>
+    <message>
+        <source>Victim</source>
+        <translation>Korban</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>Keluarga</translation>
+    </message>
+    <message>
+        <source>Witness</source>
+        <translation>Saksi</translation>
+    </message>
+    <message>
+        <source>112 call</source>
+        <translation>Telepon 112</translation>
+    </message>
+    <message>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <source>Social media</source>
+        <translation>Media sosial</translation>
+    </message>
+    <message>
+        <source>Came in person</source>
+        <translation>Datang langsung</translation>
+    </message>
+    <message>
+        <source>Dead</source>
+        <translation>Meninggal</translation>
+    </message>
+    <message>
+        <source>Seriously injured</source>
+        <translation>Luka berat</translation>
+    </message>
+    <message>
+        <source>Slightly injured</source>
+        <translation>Luka ringan</translation>
+    </message>
+    <message>
+        <source>Condition not known</source>
+        <translation>Belum diketahui</translation>
+    </message>
 </context>
 <context>
     <name>LocationSearch</name>
@@ -1094,7 +1987,7 @@
     </message>
     <message>
         <source>Log in — Operator Desk 112</source>
-        <translation>Masuk — Operator Desk 112</translation>
+        <translation>Masuk — Meja Operator 112</translation>
     </message>
     <message>
         <source>Name</source>
@@ -1160,7 +2053,7 @@
     <name>MainWindow</name>
     <message>
         <source>Operator Desk — 112</source>
-        <translation>Operator Desk — 112</translation>
+        <translation>Meja Operator 112</translation>
     </message>
     <message>
         <source>Incident</source>
@@ -1255,6 +2148,22 @@
         <translation>Pakai lokasi dari ponsel penelepon</translation>
     </message>
     <message>
+        <source>Incident list</source>
+        <translation>Daftar kejadian</translation>
+    </message>
+    <message>
+        <source>Add a note</source>
+        <translation>Tambah catatan</translation>
+    </message>
+    <message>
+        <source>Attach the call to the caller's open incident</source>
+        <translation>Gabungkan panggilan ke kejadian terbuka penelepon</translation>
+    </message>
+    <message>
+        <source>Back to the current call</source>
+        <translation>Kembali ke panggilan saat ini</translation>
+    </message>
+    <message>
         <source>&amp;Desk</source>
         <translation>&amp;Sistem</translation>
     </message>
@@ -1283,12 +2192,24 @@
         <translation>&amp;Latihan</translation>
     </message>
     <message>
+        <source>Open the training desk…</source>
+        <translation>Buka desk latihan…</translation>
+    </message>
+    <message>
         <source>Simulate a ringing call</source>
         <translation>Simulasi panggilan masuk</translation>
     </message>
     <message>
         <source>Simulate: caller hangs up</source>
         <translation>Simulasi: penelepon menutup telepon</translation>
+    </message>
+    <message>
+        <source>TRAINING / LATIHAN — nothing done here reaches the center</source>
+        <translation>LATIHAN / TRAINING — tidak ada yang dikirim ke pusat</translation>
+    </message>
+    <message>
+        <source>TRAINING</source>
+        <translation>LATIHAN</translation>
     </message>
     <message>
         <source>Answer the ringing call (or open a manual call)</source>
@@ -1323,6 +2244,18 @@
         <translation>Teruskan kejadian ke instansi</translation>
     </message>
     <message>
+        <source>The incident list (Enter opens the selected incident)</source>
+        <translation>Daftar kejadian (Enter membuka kejadian yang dipilih)</translation>
+    </message>
+    <message>
+        <source>Add a note to the open incident</source>
+        <translation>Tambah catatan pada kejadian yang dibuka</translation>
+    </message>
+    <message>
+        <source>Attach the current call to the caller's open incident and open it</source>
+        <translation>Gabungkan panggilan ini ke kejadian terbuka penelepon dan buka kejadian itu</translation>
+    </message>
+    <message>
         <source>operator</source>
         <translation>operator</translation>
     </message>
@@ -1347,6 +2280,14 @@
         <translation>Peta</translation>
     </message>
     <message>
+        <source>Incident detail</source>
+        <translation>Detail kejadian</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Daftar kejadian</translation>
+    </message>
+    <message>
         <source>Referrals</source>
         <translation>Penerusan ke instansi</translation>
     </message>
@@ -1361,6 +2302,22 @@
     <message>
         <source>This call has no recording</source>
         <translation>Panggilan ini tidak punya rekaman</translation>
+    </message>
+    <message>
+        <source>Open an incident first (F3)</source>
+        <translation>Buka kejadian dulu (F3)</translation>
+    </message>
+    <message>
+        <source>No open incident of this caller</source>
+        <translation>Penelepon ini tidak punya kejadian terbuka</translation>
+    </message>
+    <message>
+        <source>The training desk could not be started</source>
+        <translation>Desk latihan tidak dapat dibuka</translation>
+    </message>
+    <message>
+        <source>The training desk opens in its own window</source>
+        <translation>Desk latihan dibuka di jendela tersendiri</translation>
     </message>
 </context>
 <context>
@@ -1383,6 +2340,81 @@
     <message>
         <source>No region pack. Start with --region FOLDER or install one with 'operator-desk region import'.</source>
         <translation>Paket wilayah belum ada. Jalankan dengan --region FOLDER atau pasang dengan 'operator-desk region import'.</translation>
+    </message>
+</context>
+<context>
+    <name>MapLegend</name>
+    <message>
+        <source>Legend</source>
+        <translation>Legenda</translation>
+    </message>
+    <message>
+        <source>What the markers and symbols mean</source>
+        <translation>Arti tanda dan simbol di peta</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>Kejadian</translation>
+    </message>
+    <message>
+        <source>Resolved or closed (ring)</source>
+        <translation>Selesai atau ditutup (cincin)</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>Lokasi</translation>
+    </message>
+    <message>
+        <source>Caller's phone (AML) and its accuracy</source>
+        <translation>Ponsel penelepon (AML) dan akurasinya</translation>
+    </message>
+    <message>
+        <source>Location chosen in the form</source>
+        <translation>Lokasi yang dipilih di formulir</translation>
+    </message>
+    <message>
+        <source>Facilities</source>
+        <translation>Fasilitas</translation>
+    </message>
+    <message>
+        <source>Hospital</source>
+        <translation>Rumah sakit</translation>
+    </message>
+    <message>
+        <source>Puskesmas / clinic</source>
+        <translation>Puskesmas / klinik</translation>
+    </message>
+    <message>
+        <source>Doctor / midwife</source>
+        <translation>Dokter / bidan</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Polisi</translation>
+    </message>
+    <message>
+        <source>Fire station (Damkar)</source>
+        <translation>Pos pemadam kebakaran (Damkar)</translation>
+    </message>
+    <message>
+        <source>Other place</source>
+        <translation>Tempat lain</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Garis</translation>
+    </message>
+    <message>
+        <source>Kabupaten boundary</source>
+        <translation>Batas kabupaten</translation>
+    </message>
+    <message>
+        <source>Kecamatan boundary</source>
+        <translation>Batas kecamatan</translation>
+    </message>
+    <message>
+        <source>River</source>
+        <translation>Sungai</translation>
     </message>
 </context>
 <context>
@@ -1430,6 +2462,17 @@
     </message>
 </context>
 <context>
+    <name>MessageBanner</name>
+    <message>
+        <source>Message from {sender}: {text} — Ctrl+Shift+K: acknowledge</source>
+        <translation>Pesan dari {sender}: {text} — Ctrl+Shift+K: tanda terima</translation>
+    </message>
+    <message>
+        <source>(+{n} more)</source>
+        <translation>(+{n} lagi)</translation>
+    </message>
+</context>
+<context>
     <name>ReAuthDialog</name>
     <message>
         <source>Supervisor approval</source>
@@ -1459,42 +2502,6 @@
 <context>
     <name>ReferralBoard</name>
     <message>
-        <source>Incident</source>
-        <translation>Kejadian</translation>
-    </message>
-    <message>
-        <source>Agency</source>
-        <translation>Instansi</translation>
-    </message>
-    <message>
-        <source>Sent</source>
-        <translation>Diteruskan</translation>
-    </message>
-    <message>
-        <source>Acknowledged</source>
-        <translation>Dikonfirmasi</translation>
-    </message>
-    <message>
-        <source>On scene</source>
-        <translation>Tiba di lokasi</translation>
-    </message>
-    <message>
-        <source>Feedback</source>
-        <translation>Tindak lanjut</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation>Ditutup</translation>
-    </message>
-    <message>
-        <source>Due at %1</source>
-        <translation>Batas waktu %1</translation>
-    </message>
-    <message>
-        <source>Agency feedback</source>
-        <translation>Laporan tindak lanjut instansi</translation>
-    </message>
-    <message>
         <source>Disposition</source>
         <translation>Hasil akhir penanganan</translation>
     </message>
@@ -1503,28 +2510,16 @@
         <translation>Alasan pengecualian oleh supervisor</translation>
     </message>
     <message>
-        <source>Acknowledged (A)</source>
-        <translation>Dikonfirmasi (A)</translation>
+        <source>Agency feedback (F, then Enter)</source>
+        <translation>Laporan tindak lanjut instansi (F, lalu Enter)</translation>
     </message>
     <message>
-        <source>On scene (S)</source>
-        <translation>Tiba di lokasi (S)</translation>
+        <source>Message (M)</source>
+        <translation>Pesan (M)</translation>
     </message>
     <message>
-        <source>Feedback (F)</source>
-        <translation>Tindak lanjut (F)</translation>
-    </message>
-    <message>
-        <source>Close (C)</source>
-        <translation>Tutup (C)</translation>
-    </message>
-    <message>
-        <source>Re-send (R)</source>
-        <translation>Teruskan ulang (R)</translation>
-    </message>
-    <message>
-        <source>Escalate (E)</source>
-        <translation>Eskalasi (E)</translation>
+        <source>Referral board: the message to the agency (copy, WhatsApp, SMS)</source>
+        <translation>Papan penerusan: pesan ke instansi (salin, WhatsApp, SMS)</translation>
     </message>
     <message>
         <source>Escalate to</source>
@@ -1541,6 +2536,10 @@
     <message>
         <source>Choose the agency to escalate to</source>
         <translation>Pilih instansi tujuan eskalasi</translation>
+    </message>
+    <message>
+        <source>Type the agency's feedback, then press Enter</source>
+        <translation>Tulis laporan tindak lanjut instansi, lalu tekan Enter</translation>
     </message>
     <message>
         <source>Recorded</source>
@@ -1589,6 +2588,173 @@
     <message>
         <source>Choose another agency</source>
         <translation>Pilih instansi lain</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralSendDialog</name>
+    <message>
+        <source>Message to the agency</source>
+        <translation>Pesan ke instansi</translation>
+    </message>
+    <message>
+        <source>The agency has no number: type one</source>
+        <translation>Instansi belum punya nomor: ketik nomornya</translation>
+    </message>
+    <message>
+        <source>SMS to</source>
+        <translation>SMS ke</translation>
+    </message>
+    <message>
+        <source>WhatsApp to</source>
+        <translation>WhatsApp ke</translation>
+    </message>
+    <message>
+        <source>Copy text (Ctrl+Shift+C)</source>
+        <translation>Salin teks (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <source>Open WhatsApp</source>
+        <translation>Buka WhatsApp</translation>
+    </message>
+    <message>
+        <source>Send SMS</source>
+        <translation>Kirim SMS</translation>
+    </message>
+    <message>
+        <source>No SMS gateway is set up on this desk</source>
+        <translation>Gateway SMS belum diatur di desk ini</translation>
+    </message>
+    <message>
+        <source>Back to the template</source>
+        <translation>Kembali ke templat</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Tutup</translation>
+    </message>
+    <message>
+        <source>Dealt with</source>
+        <translation>Sudah ditangani</translation>
+    </message>
+    <message>
+        <source>SMS not matched</source>
+        <translation>SMS belum dicocokkan</translation>
+    </message>
+    <message>
+        <source>{n} characters · {parts} SMS</source>
+        <translation>{n} karakter · {parts} SMS</translation>
+    </message>
+    <message>
+        <source>special characters: 67 characters per SMS</source>
+        <translation>karakter khusus: 67 karakter per SMS</translation>
+    </message>
+    <message>
+        <source>too long for SMS (at most {max})</source>
+        <translation>terlalu panjang untuk SMS (paling banyak {max})</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard at {t}</source>
+        <translation>Disalin ke clipboard pukul {t}</translation>
+    </message>
+    <message>
+        <source>WhatsApp opened at {t}</source>
+        <translation>WhatsApp dibuka pukul {t}</translation>
+    </message>
+    <message>
+        <source>SMS waiting in the gateway since {t}</source>
+        <translation>SMS menunggu di gateway sejak {t}</translation>
+    </message>
+    <message>
+        <source>SMS sent at {t}</source>
+        <translation>SMS terkirim pukul {t}</translation>
+    </message>
+    <message>
+        <source>Not sent ({t}): {why}. Ready to send again.</source>
+        <translation>Tidak terkirim ({t}): {why}. Siap dikirim ulang.</translation>
+    </message>
+    <message>
+        <source>Not sent yet</source>
+        <translation>Belum dikirim</translation>
+    </message>
+    <message>
+        <source>no SMS gateway is set up on this desk</source>
+        <translation>gateway SMS belum diatur di desk ini</translation>
+    </message>
+    <message>
+        <source>the SMS gateway's folders cannot be used</source>
+        <translation>folder gateway SMS tidak dapat dipakai</translation>
+    </message>
+    <message>
+        <source>the agency has no phone number</source>
+        <translation>instansi tidak punya nomor telepon</translation>
+    </message>
+    <message>
+        <source>the message is too long</source>
+        <translation>pesan terlalu panjang</translation>
+    </message>
+    <message>
+        <source>the modem refused the message</source>
+        <translation>modem menolak pesan</translation>
+    </message>
+    <message>
+        <source>the gateway did not send it in time</source>
+        <translation>gateway tidak mengirimnya tepat waktu</translation>
+    </message>
+    <message>
+        <source>unknown problem</source>
+        <translation>masalah tidak dikenal</translation>
+    </message>
+    <message>
+        <source>unknown sender</source>
+        <translation>pengirim tidak dikenal</translation>
+    </message>
+    <message>
+        <source>not a reply (OK / TIBA / SELESAI and the number)</source>
+        <translation>bukan balasan (OK / TIBA / SELESAI dan nomornya)</translation>
+    </message>
+    <message>
+        <source>no incident with that number</source>
+        <translation>tidak ada kejadian dengan nomor itu</translation>
+    </message>
+    <message>
+        <source>the incident is not referred to that agency</source>
+        <translation>kejadian tidak diteruskan ke instansi itu</translation>
+    </message>
+    <message>
+        <source>the referral is closed</source>
+        <translation>penerusan sudah ditutup</translation>
+    </message>
+    <message>
+        <source>too many SMS from this number</source>
+        <translation>terlalu banyak SMS dari nomor ini</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>terlalu besar</translation>
+    </message>
+    <message>
+        <source>not text</source>
+        <translation>bukan teks</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>tidak dapat dibaca</translation>
+    </message>
+    <message>
+        <source>unreadable characters</source>
+        <translation>karakter tidak terbaca</translation>
+    </message>
+    <message>
+        <source>not applied</source>
+        <translation>tidak diterapkan</translation>
+    </message>
+    <message>
+        <source>WhatsApp could not be opened on this PC: copy the text instead</source>
+        <translation>WhatsApp tidak dapat dibuka di PC ini: salin teksnya saja</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Mengirim…</translation>
     </message>
 </context>
 <context>
@@ -1759,6 +2925,14 @@
         <translation>30 hari</translation>
     </message>
     <message>
+        <source>Full size</source>
+        <translation>Layar penuh</translation>
+    </message>
+    <message>
+        <source>Open the statistics in a maximised window</source>
+        <translation>Buka statistik di jendela penuh</translation>
+    </message>
+    <message>
         <source>Calls by hour of day (WITA)</source>
         <translation>Panggilan per jam (WITA)</translation>
     </message>
@@ -1833,6 +3007,10 @@
     <message>
         <source>Operators</source>
         <translation>Operator</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
     </message>
     <message>
         <source>Computing…</source>
@@ -1983,6 +3161,140 @@
     <message>
         <source>No device location for this call</source>
         <translation>Tidak ada lokasi perangkat untuk panggilan ini</translation>
+    </message>
+</context>
+<context>
+    <name>VictimsField</name>
+    <message>
+        <source>? = not known yet; 0 = none</source>
+        <translation>? = belum diketahui; 0 = tidak ada</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <source>112 — the floor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>On a call</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wrap-up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Break</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Nobody logged in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>112 call center — the floor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ringing now</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Longest wait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Calls today</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answered ≤ 10 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answered ≤ 15 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Answered ≤ 20 s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Abandoned</source>
+        <translation>Tidak terjawab</translation>
+    </message>
+    <message>
+        <source>Prank + ghost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open P1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open P2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open P3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Open P4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Overdue referrals</source>
+        <translation>Penerusan lewat batas</translation>
+    </message>
+    <message>
+        <source>No region pack: no map</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The hub cannot be reached</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Service level: only {pct} of the last hour's calls answered within 15 s (target 90 %)</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>
