@@ -112,6 +112,25 @@ def _label_points(kec: dict[str, Any], gazetteer: list[tuple[int, dict[str, str]
     return kec
 
 
+def _neighbours(kabkota: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other kabupaten/kota of the province, clipped to the pack's box (as `region build` does)."""
+    box = shapely.box(*BANJAR_BBOX)
+    out = []
+    for f in kabkota.get("features", []):
+        p = dict(f.get("properties") or {})
+        if p.get("code") == BANJAR_META["code"] or not p.get("code"):
+            continue
+        part = shapely.intersection(shape(f["geometry"]), box)
+        part = shapely.union_all([g for g in shapely.get_parts(part) if g.geom_type.endswith("Polygon")])
+        if part.is_empty:
+            continue
+        pt = part.representative_point()
+        p.update({"level": "kota" if str(p.get("name", "")).lower().startswith("kota") else "kabupaten",
+                  "lat": pt.y, "lon": pt.x, "neighbour": True})
+        out.append({"type": "Feature", "properties": p, "geometry": mapping(part)})
+    return out
+
+
 def read_banjar(src: Path) -> RawPack:
     """Read the Banjar source folder into pack form (kecamatan from the desa-dissolved layer)."""
     kec_file = "banjar_kecamatan_from_desa.geojson"
@@ -136,6 +155,8 @@ def read_banjar(src: Path) -> RawPack:
         source=src,
         meta_label=f"{src.name} (Banjar layout)",
     )
+    if (src / "kalsel_kabkota.geojson").is_file():  # the neighbours, for the map and "di luar wilayah"
+        raw.kabupaten["features"] += _neighbours(read_geojson(src / "kalsel_kabkota.geojson", "kalsel_kabkota.geojson"))
     if (src / labels["pois"]).is_file():
         raw.pois = _pois(read_geojson(src / labels["pois"], labels["pois"]))
     if (src / labels["lines"]).is_file():

@@ -383,8 +383,10 @@ class IncidentDetail(QWidget):
             self.conflicts.setVisible(bool(self._stale_note))
             return
         names = [self.timeline.field_name(c["col"]) for c in data.conflicts]
-        self.conflicts.setText(self._stale_note + ("\n" if self._stale_note else "") +
-            self.tr(
+        self.conflicts.setText(
+            self._stale_note
+            + ("\n" if self._stale_note else "")
+            + self.tr(
                 "Sync conflict on {fields}: another desk changed it at the same time. Both values are kept; "
                 "the newer one is shown until a supervisor decides (Desk → Sync conflicts)."
             ).format(fields=", ".join(names))
@@ -601,12 +603,10 @@ class IncidentDetail(QWidget):
         self._stale_note = ""
         if result.stale:
             names = ", ".join(self.timeline.field_name(c) for c in result.stale)
-            self._stale_note = (
-                self.tr(
-                    "{fields} had been changed at another desk while you edited; your value is saved and "
-                    "the other is kept for a supervisor."
-                ).format(fields=names)
-            )
+            self._stale_note = self.tr(
+                "{fields} had been changed at another desk while you edited; your value is saved and "
+                "the other is kept for a supervisor."
+            ).format(fields=names)
             self.conflicts.setText(self._stale_note)
             self.conflicts.show()
         self.info.setText(

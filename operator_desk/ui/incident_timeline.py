@@ -28,7 +28,9 @@ class IncidentTimeline(QListWidget):
         self.setObjectName("incidentTimeline")
         self.zone = zone
         self.setWordWrap(True)
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # long lines wrap to the width, never scroll sideways
+        self.setResizeMode(
+            QListWidget.ResizeMode.Adjust
+        )  # long lines wrap to the width, never scroll sideways
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAlternatingRowColors(True)
         self.events: list[TimelineEvent] = []

@@ -337,10 +337,12 @@ def test_the_desk_job_runs_on_its_own_thread_and_stops(tmp_path: Path) -> None:
     store = Store(tmp_path / "desk.sqlite")
     try:
         store.write(lambda tx: call(tx, OLD, "ghost", 120))
-        job = RetentionJob(RetentionService(store, tmp_path), poll_s=0.05)
+        job = RetentionJob(RetentionService(store, tmp_path), poll_s=0.05, start_delay_s=0.0)
         job.start()
-        wait_for(lambda: store.query("SELECT count(*) FROM redactions")[0][0] == 1, what="the desk's job")
-        job.stop()
+        try:
+            wait_for(lambda: store.query("SELECT count(*) FROM redactions")[0][0] == 1, what="the desk's job")
+        finally:
+            job.stop()
         assert not any(t.name == "retention" for t in threading.enumerate())
         assert r.is_pseudonym(store.query("SELECT caller_number FROM calls")[0][0])
         audit = store.query("SELECT action, detail FROM audit WHERE action='redaction'")

@@ -93,7 +93,7 @@ class RegionLayers:
     _paths: dict[tuple[str, int], QPainterPath] = field(default_factory=dict)
 
     def path(self, level: str, zoom: float) -> QPainterPath:
-        """Outlines of one level ("kabupaten", "kecamatan", "desa") simplified for this zoom."""
+        """Outlines of one level ("kabupaten", "neighbour", "kecamatan", "desa") simplified for this zoom."""
         bucket = lod_bucket(zoom)
         key = (level, bucket)
         path = self._paths.get(key)
@@ -118,8 +118,10 @@ class RegionLayers:
         minlon, minlat, maxlon, maxlat = region.bbox
         ox, oy = lonlat_to_merc((minlon + maxlon) / 2, (minlat + maxlat) / 2)
         out = cls(ox=ox, oy=oy)
+        own = [k for k in region.kabupaten if k.code == region.code] or list(region.kabupaten[:1])
         for level, feats in (
-            ("kabupaten", region.kabupaten),
+            ("kabupaten", own),  # the region itself: land fill, bold outline, the Home fit
+            ("neighbour", [k for k in region.kabupaten if k not in own]),  # context only: a thin grey line
             ("kecamatan", region.kecamatan),
             ("desa", region.desa),
         ):

@@ -47,6 +47,7 @@ COAST = QColor("#2f6ea8")
 DESA_LINE = QColor("#c9c1b2")
 KECAMATAN_LINE = QColor("#7d705f")
 KABUPATEN_LINE = QColor("#5a4e7a")
+NEIGHBOUR_LINE = QColor("#9a9a9a")  # the neighbouring kabupaten/kota: context, not the region
 
 
 @dataclass
@@ -153,6 +154,8 @@ class MapRenderer:
             p.setBrush(LAND)
             p.drawPath(kabupaten)
         p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(self._pen(NEIGHBOUR_LINE, 1.0, Qt.PenStyle.DashLine))  # neighbouring kabupaten/kota
+        p.drawPath(lay.path("neighbour", zoom))
         p.setPen(self._pen(WATER, 1.0))
         p.drawPath(lay.rivers)
         if zoom >= DESA_BOUNDARY_ZOOM:

@@ -20,7 +20,10 @@ def test_banjar_source_folder_loads_directly(banjar: Region) -> None:
     assert banjar.code == "63.03"
     assert banjar.timezone == "Asia/Makassar"
     assert banjar.site_code_prefix == "BJR"
-    assert (len(banjar.kabupaten), len(banjar.kecamatan), len(banjar.desa)) == (1, 20, 290)
+    assert (len(banjar.kecamatan), len(banjar.desa)) == (20, 290)
+    # its own kabupaten first, then the 9 neighbours inside the box (map context, "di luar wilayah")
+    assert banjar.kabupaten[0].code == "63.03" and len(banjar.kabupaten) == 10
+    assert {k.code for k in banjar.kabupaten[1:]} >= {"63.71", "63.72", "63.01", "63.04", "63.05"}
     assert len(banjar.gazetteer) == 311
     assert {d.level for d in banjar.desa} == {"desa", "kelurahan"}
     assert sum(d.level == "kelurahan" for d in banjar.desa) == 13
