@@ -864,11 +864,13 @@ class FormRoom(QObject):
     """While an emergency is open in the form, the window gives it room (issue 16): the form's dock takes
     the width two columns need (at 1366x768 every field, the error line and Save show without scrolling),
     the call log and the other docks (referrals, handover, statistics, incident list) step aside, the caller's history
-    becomes a tab beside the form, the map keeps what is left. When the form is saved (or attached) the
+    waits (its flags stay in the incoming bar), the map keeps what is left. When the form is saved (or attached) the
     window's layout is put back as it was. `normal_state()` is that layout, for saving the window's
     layout while an emergency is open."""
 
-    KEEP = frozenset({"incidentDock", "mapDock", "historyDock"})  # every other dock steps aside
+    # Every other dock steps aside (hidden, never re-tabified: Qt leaves stale tab bars behind a regrouping;
+    # the caller's flags stay in the incoming bar meanwhile).
+    KEEP = frozenset({"incidentDock", "mapDock"})
     EDGE = 28  # the scroll area's vertical bar and frame, the dock's margins
 
     def __init__(
@@ -919,11 +921,21 @@ class FormRoom(QObject):
                 dock.hide()
         form_dock = self.docks["incidentDock"]
         form_dock.show()
-        history = self.docks.get("historyDock")
-        if history is not None and not history.isFloating():
-            self.window.tabifyDockWidget(form_dock, history)
         form_dock.raise_()
         self.arrange()
+        self._hide_orphan_tab_bars()
+
+    def _hide_orphan_tab_bars(self) -> None:
+        """Qt leaves the tab bar of a tabified dock group on screen when every dock of it is hidden (drawn
+        over the map at 1366x768): hide the window's own dock tab bars whose docks are all hidden."""
+        from PySide6.QtWidgets import QDockWidget, QTabBar
+
+        visible = {d.windowTitle() for d in self.window.findChildren(QDockWidget) if d.isVisible()}
+        for bar in self.window.findChildren(QTabBar):
+            if bar.parent() is not self.window or bar.isHidden():
+                continue
+            if not any(bar.tabText(i) in visible for i in range(bar.count())):
+                bar.hide()
 
     def arrange(self) -> None:
         """The form's dock as wide as two columns need (or all there is), the map the rest."""
@@ -941,6 +953,7 @@ class FormRoom(QObject):
             docks.append(map_dock)
             sizes.append(max(map_min, width - form_w - central_min - 16))
         self.window.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
+        self._hide_orphan_tab_bars()
 
     def leave(self) -> None:
         if self._state is None:

@@ -3178,31 +3178,31 @@
     </message>
     <message>
         <source>Ready</source>
-        <translation type="unfinished" />
+        <translation>Siap</translation>
     </message>
     <message>
         <source>Ringing</source>
-        <translation type="unfinished" />
+        <translation>Panggilan masuk</translation>
     </message>
     <message>
         <source>On a call</source>
-        <translation type="unfinished" />
+        <translation>Sedang menerima panggilan</translation>
     </message>
     <message>
         <source>Wrap-up</source>
-        <translation type="unfinished" />
+        <translation>Menyelesaikan catatan</translation>
     </message>
     <message>
         <source>Break</source>
-        <translation type="unfinished" />
+        <translation>Istirahat</translation>
     </message>
     <message>
         <source>Locked</source>
-        <translation type="unfinished" />
+        <translation>Terkunci</translation>
     </message>
     <message>
         <source>Nobody logged in</source>
-        <translation type="unfinished" />
+        <translation>Belum ada yang masuk</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -3214,27 +3214,27 @@
     </message>
     <message>
         <source>Ringing now</source>
-        <translation type="unfinished" />
+        <translation>Panggilan masuk sekarang</translation>
     </message>
     <message>
         <source>Longest wait</source>
-        <translation type="unfinished" />
+        <translation>Tunggu terlama</translation>
     </message>
     <message>
         <source>Calls today</source>
-        <translation type="unfinished" />
+        <translation>Panggilan hari ini</translation>
     </message>
     <message>
         <source>Answered ≤ 10 s</source>
-        <translation type="unfinished" />
+        <translation>Dijawab ≤ 10 dtk</translation>
     </message>
     <message>
         <source>Answered ≤ 15 s</source>
-        <translation type="unfinished" />
+        <translation>Dijawab ≤ 15 dtk</translation>
     </message>
     <message>
         <source>Answered ≤ 20 s</source>
-        <translation type="unfinished" />
+        <translation>Dijawab ≤ 20 dtk</translation>
     </message>
     <message>
         <source>Abandoned</source>
@@ -3242,7 +3242,7 @@
     </message>
     <message>
         <source>Prank + ghost</source>
-        <translation type="unfinished" />
+        <translation>Iseng + ghost call</translation>
     </message>
     <message>
         <source>Open P1</source>
@@ -3270,7 +3270,7 @@
     </message>
     <message>
         <source>Desk</source>
-        <translation type="unfinished" />
+        <translation>Posisi</translation>
     </message>
     <message>
         <source>Operator</source>
@@ -3282,7 +3282,7 @@
     </message>
     <message>
         <source>Since</source>
-        <translation type="unfinished" />
+        <translation>Sejak</translation>
     </message>
     <message>
         <source>The hub cannot be reached</source>
@@ -3290,11 +3290,11 @@
     </message>
     <message>
         <source>Unknown</source>
-        <translation type="unfinished" />
+        <translation>Tidak diketahui</translation>
     </message>
     <message>
         <source>Service level: only {pct} of the last hour's calls answered within 15 s (target 90 %)</source>
-        <translation type="unfinished" />
+        <translation>Tingkat layanan: hanya {pct} panggilan satu jam terakhir dijawab dalam 15 dtk (target 90 %)</translation>
     </message>
 </context>
 </TS>
