@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -40,6 +41,7 @@ class CallLogPanel(QWidget):
     def __init__(self, query: CallLogQuery, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CallLogModel(query, self)
+        self.zone = WITA  # the region's zone once it is installed (set_zone): days are the region's days
         self._kept: str | None = None  # the call selected before a reload
         self._restoring = False
         self.search = QLineEdit(self)
@@ -61,7 +63,7 @@ class CallLogPanel(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
         self.use_dates = QCheckBox(self.tr("Dates"), self)
-        today = QDate.currentDate()
+        today = self._today()  # the region's day, not the PC's (a PC on UTC is a day behind until 08:00 WITA)
         self.date_from = QDateEdit(today.addDays(-7), self)
         self.date_to = QDateEdit(today, self)
         for d in (self.date_from, self.date_to):
@@ -142,10 +144,22 @@ class CallLogPanel(QWidget):
         self.date_to.setEnabled(on)
         self.apply_filter()
 
-    @staticmethod
-    def _day_ms(d: QDate) -> int:
-        """Midnight of a WITA day, as UTC epoch ms (days are the region's days)."""
-        return int(datetime(d.year(), d.month(), d.day(), tzinfo=WITA).timestamp() * 1000)
+    def _today(self) -> QDate:
+        now = datetime.now(self.zone)
+        return QDate(now.year, now.month, now.day)
+
+    def set_zone(self, zone: ZoneInfo) -> None:
+        """The region arrived: its days bound the date filter; the offered range moves to its today
+        unless the operator already chose dates."""
+        self.zone = zone
+        if not self.use_dates.isChecked():
+            today = self._today()
+            self.date_to.setDate(today)
+            self.date_from.setDate(today.addDays(-7))
+
+    def _day_ms(self, d: QDate) -> int:
+        """Midnight of a day of the region, as UTC epoch ms (days are the region's days)."""
+        return int(datetime(d.year(), d.month(), d.day(), tzinfo=self.zone).timestamp() * 1000)
 
     def current_filter(self) -> CallFilter:
         flt = CallFilter(

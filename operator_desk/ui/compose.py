@@ -390,6 +390,7 @@ def _region_installed(ui: DeskUi, ctx: RegionContext) -> None:
         ui.incident_detail.zone = ui.incident_detail.timeline.zone = ctx.zone
         ui.incident_list.query.zone = ui.incident_list.model.zone = ctx.zone
     ui.status.set_zone(ctx.zone)
+    ui.window.call_log.set_zone(ctx.zone)  # the date filter's days are the region's
     panel = MapPanel(ctx.region)
     ui.map_host.set_panel(panel)
     binding = MapBinding(panel, MapIncidents(ui.core.store), ui.form, LandmarkService(ui.core.store), ctx,

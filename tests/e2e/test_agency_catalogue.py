@@ -65,12 +65,11 @@ def test_old_random_id_duplicates_are_merged_to_the_same_record_everywhere(tmp_p
     for i in range(2):
         store = Store(tmp_path / f"d{i}" / "desk.sqlite")
         try:
-            ids = []
+            pks = ("0190-b", "0190-a", agency_id("Damkar Kabupaten Banjar") if i else "0190-c")
 
-            def fn(tx: Tx) -> None:
-                for pk in ("0190-b", "0190-a", agency_id("Damkar Kabupaten Banjar") if i else "0190-c"):
-                    ids.append(tx.insert_record("agencies", {"name": "Damkar Kabupaten Banjar", "kind": "fire",
-                                                              "active": 1}, pk=pk))
+            def fn(tx: Tx, pks: tuple[str, ...] = pks) -> None:
+                for pk in pks:
+                    tx.insert_record("agencies", {"name": "Damkar Kabupaten Banjar", "kind": "fire", "active": 1}, pk=pk)
 
             store.write(fn)
             assert AgencyService(store).merge_duplicates() == 2

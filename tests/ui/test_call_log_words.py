@@ -55,3 +55,25 @@ def test_the_outcome_column_is_never_elided(qtbot, desk: Desk) -> None:  # type:
         assert _columns_hold_their_words(panel) == []
     finally:
         uninstall_translators(app)
+
+
+def test_the_date_filter_offers_the_region_s_days(desk) -> None:  # type: ignore[no-untyped-def]
+    """At 06:49 WITA a PC on UTC is still on yesterday: the filter must offer the region's today (issue 13).
+    Two zones 25 hours apart always have different dates, so both sides of the rule are seen."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    panel = desk.window.call_log
+    for name in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Makassar"):
+        zone = ZoneInfo(name)
+        panel.set_zone(zone)
+        now = datetime.now(zone)
+        d = panel.date_to.date()
+        assert (d.year(), d.month(), d.day()) == (now.year, now.month, now.day), name
+        assert panel.date_from.date().daysTo(panel.date_to.date()) == 7
+        midnight = panel._day_ms(panel.date_to.date())
+        assert datetime.fromtimestamp(midnight / 1000, tz=zone).hour == 0
+    panel.use_dates.setChecked(True)  # the operator chose dates: a later zone does not move them
+    chosen = panel.date_to.date()
+    panel.set_zone(ZoneInfo("Pacific/Kiritimati"))
+    assert panel.date_to.date() == chosen
