@@ -18,6 +18,7 @@ import ipaddress
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -446,6 +447,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_server(args)
     except (ValueError, OSError) as exc:
         print(f"operator-desk-server: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # the hub database cannot be opened or written (read-only folder, full disk)
+        where = getattr(args, "data_dir", None) or "the data dir"
+        print(f"operator-desk-server: cannot use the hub database in {where}: {exc} "
+              "(a read-only or full disk, or a file of another program?)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

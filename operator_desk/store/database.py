@@ -91,6 +91,10 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     except keys.StoreKeyError as exc:
         raise StoreError(str(exc), ErrorCode(exc.code)) from exc
     except sqlite3.DatabaseError as exc:
+        import os
+
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise StoreError(f"{path}: the desk's folder or store is read-only ({exc})", ErrorCode.STORE_READ_ONLY) from exc
         raise StoreError(f"{path}: not an Operator Desk store or unreadable ({exc})") from exc
     except OSError as exc:  # the key lock or key file cannot be made (missing or read-only folder)
         raise StoreError(f"{path}: cannot open the store ({exc})") from exc

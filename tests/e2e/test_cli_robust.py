@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,34 @@ def test_data_dir_after_the_gazetteer_subcommand(tmp_path: Path, banjar_dir: Pat
     res = run("gazetteer", "--data-dir", str(tmp_path), "martapura", "--limit", "1")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)[0]["name"] == "Martapura"
+
+
+@pytest.fixture
+def read_only_dirs(tmp_path: Path) -> Iterator[Path]:
+    """A desk and a hub data dir on a file system remounted read-only (root only: root ignores file modes)."""
+    import os
+
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root and mount (to make a read-only file system)")
+    try:
+        assert run("demo-data", "--data-dir", str(mnt / "desk"), "--calls", "3").returncode == 0
+        out = subprocess.run([sys.executable, "-m", "operator_desk.server.cli", "enroll", "--data-dir",
+                              str(mnt / "hub"), "--site", "X"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_read_only_data_dir_is_one_line_everywhere(read_only_dirs: Path) -> None:
+    mnt = read_only_dirs
+    res = run("demo-data", "--data-dir", str(mnt / "desk"), "--calls", "3")
+    _one_line_error(res, "read-only")
+    for args in (["enroll", "--data-dir", str(mnt / "hub"), "--site", "Y"], ["sites", "--data-dir", str(mnt / "hub")]):
+        res = subprocess.run([sys.executable, "-m", "operator_desk.server.cli", *args], capture_output=True, text=True,
+                             timeout=60)
+        _one_line_error(res, "read-only")
