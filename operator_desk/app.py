@@ -249,7 +249,7 @@ def _screenshot(app: QApplication, desk: Desk, out: Path) -> int:
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QColor, QPainter
 
-    desk.window.resize(1440, 900)
+    desk.window.resize(1366, 768)  # the common screen of a regency PC
     desk.window.show()
     dialog = desk.ui.login.ask_login() if desk.ui.login is not None and desk.core.account is None else None
     for _ in range(10):

@@ -327,6 +327,7 @@ class FloorBinding(QObject):
 
     def _account_changed(self, account: Any) -> None:
         self.break_action.setChecked(False)
+        self.break_action.setEnabled(account is not None)  # nobody logged in: nobody to be on a break
         supervisor = account is not None and getattr(account, "role", None) in ("supervisor", "admin")
         if supervisor and self.ui.core.floor is not None:
             self._open_board()
