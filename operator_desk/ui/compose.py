@@ -245,10 +245,11 @@ def build_ui(core: Core, *, background: bool = False, idle_lock_ms: int | None =
     stats.follow(window.docks["statsDock"])
     handover.follow(window.docks["handoverDock"])
     conflicts = ConflictService(store)
+    reauth = {"runner": runner, "accounts": core.accounts, "current_account": lambda: core.account}
     window.add_admin_menu(
         lambda: desk_actions.open_settings(window, core.data_dir),
-        lambda: desk_actions.open_agencies(window, core.agencies, ctx.region),
-        lambda: desk_actions.open_conflicts(window, conflicts),
+        lambda: desk_actions.open_agencies(window, core.agencies, ctx.region, **reauth),
+        lambda: desk_actions.open_conflicts(window, conflicts, **reauth),
         lambda: desk_actions.open_sync_problems(window, SyncProblems(store), runner),
         open_accounts=lambda: ui.dialogs.append(open_accounts(window, core.accounts, runner)),
     )

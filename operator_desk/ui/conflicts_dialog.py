@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -18,10 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError
+from ..domain.rules import RESOLVE_CONFLICT
 from ..domain.timeutil import local
 from ..services.conflicts import KEEP_NEWER, TAKE_OLDER, ConflictService
 from . import labels
 from .errors import error_label
+from .tasks import TaskRunner, default_runner
+
+if TYPE_CHECKING:
+    from ..services.accounts import Account, AccountService
 
 # values that are codes: shown by their names (the core stores codes, the operator reads words)
 CODE_NAMES = {
@@ -94,11 +100,24 @@ def _record(r: dict[str, Any]) -> str:
 
 
 class ConflictsDialog(QDialog):
-    """Open conflicts; resolving one writes an edit that syncs to every desk."""
+    """Open conflicts; resolving one writes an edit that syncs to every desk. An operator's resolve
+    opens the supervisor re-authentication (ReAuthDialog) when `accounts` is given; the supervisor's
+    decision is then recorded as theirs on behalf of the operator."""
 
-    def __init__(self, conflicts: ConflictService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        conflicts: ConflictService,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        accounts: AccountService | None = None,
+        current_account: Callable[[], Account | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("conflictsDialog")
+        self.runner = runner or default_runner()
+        self.accounts, self.current_account = accounts, current_account or (lambda: None)
+        self.reauth: QDialog | None = None
         self.setWindowTitle(self.tr("Sync conflicts"))
         self.service = conflicts
         self.rows: list[dict[str, Any]] = []
@@ -158,11 +177,43 @@ class ConflictsDialog(QDialog):
         if not 0 <= row < len(self.rows):
             self.message.setText(self.tr("Select a conflict first"))
             return False
+        conflict_id = self.rows[row]["id"]
         try:
-            self.service.resolve(self.rows[row]["id"], choice)
+            self.service.resolve(conflict_id, choice)
         except DomainError as exc:
-            self.message.setText(error_label(exc.code))
+            if exc.code == "supervisor_required" and self.accounts is not None:
+                self._ask_supervisor(conflict_id, choice)
+            else:
+                self.message.setText(error_label(exc.code))
             return False
+        self._resolved()
+        return True
+
+    def _resolved(self, _result: object = None) -> None:
         self.refresh()
         self.message.setText(self.tr("Resolved"))
-        return True
+
+    def _failed(self, exc: BaseException) -> None:
+        code = exc.code if isinstance(exc, DomainError) else "internal"
+        self.message.setText(error_label(code))
+
+    def _ask_supervisor(self, conflict_id: str, choice: str) -> None:
+        """A supervisor approves with their own credentials at this desk; a wrong password applies nothing."""
+        from .login_dialog import ReAuthDialog
+
+        assert self.accounts is not None
+        accounts, operator = self.accounts, self.current_account()
+        self.message.setText(self.tr("A supervisor must approve this"))
+        dialog = ReAuthDialog(accounts, self.runner, RESOLVE_CONFLICT, self)
+        self.reauth = dialog
+
+        def approved(supervisor: Account) -> None:
+            self.reauth = None
+            service = ConflictService(accounts.on_behalf(supervisor, RESOLVE_CONFLICT, operator))
+            self.runner.run(
+                lambda: service.resolve(conflict_id, choice), self._resolved, self._failed, initiator=self
+            )
+
+        dialog.authenticated.connect(approved)
+        dialog.rejected.connect(lambda: setattr(self, "reauth", None))
+        dialog.open()

@@ -33,10 +33,11 @@ def open_settings(window: Any, data: Path) -> None:
     SettingsDialog(current, data, window).exec()
 
 
-def open_conflicts(window: Any, conflicts: ConflictService) -> None:
+def open_conflicts(window: Any, conflicts: ConflictService, **reauth: Any) -> None:
+    """`reauth`: runner, accounts, current_account (an operator's resolve asks a supervisor)."""
     from .conflicts_dialog import ConflictsDialog
 
-    ConflictsDialog(conflicts, window).exec()
+    ConflictsDialog(conflicts, window, **reauth).exec()
 
 
 def open_sync_problems(window: Any, problems: SyncProblems, runner: TaskRunner) -> None:
@@ -49,11 +50,12 @@ def open_sync_problems(window: Any, problems: SyncProblems, runner: TaskRunner) 
     runner.run(problems.latest, show, key="sync-problems")
 
 
-def open_agencies(window: Any, agencies: AgencyService, region: Any) -> None:
+def open_agencies(window: Any, agencies: AgencyService, region: Any, **reauth: Any) -> None:
+    """`reauth`: runner, accounts, current_account (an operator's save asks a supervisor)."""
     from .agencies_dialog import AgenciesDialog
 
     kec = [(k.code, k.name) for k in region.kecamatan] if region is not None else []
-    AgenciesDialog(agencies, kecamatan=kec, parent=window).exec()
+    AgenciesDialog(agencies, kecamatan=kec, parent=window, **reauth).exec()
 
 
 def add_training(window: Any, sim: SimulatorSource, calls: CallService) -> None:
