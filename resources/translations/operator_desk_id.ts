@@ -161,6 +161,14 @@
         <translation>Hanya supervisor yang dapat mengubah data instansi</translation>
     </message>
     <message>
+        <source>A supervisor approves changes to the agencies</source>
+        <translation>Perubahan data instansi perlu persetujuan supervisor</translation>
+    </message>
+    <message>
+        <source>A supervisor must approve this</source>
+        <translation>Ini perlu persetujuan supervisor</translation>
+    </message>
+    <message>
         <source>Check: %1</source>
         <translation>Periksa: %1</translation>
     </message>
@@ -290,6 +298,10 @@
     <message>
         <source>Resolved</source>
         <translation>Diselesaikan</translation>
+    </message>
+    <message>
+        <source>A supervisor must approve this</source>
+        <translation>Ini perlu persetujuan supervisor</translation>
     </message>
 </context>
 <context>
@@ -3174,7 +3186,7 @@
     <name>WallWindow</name>
     <message>
         <source>112 — the floor</source>
-        <translation type="unfinished" />
+        <translation>112 — lantai operator</translation>
     </message>
     <message>
         <source>Ready</source>
@@ -3210,7 +3222,7 @@
     </message>
     <message>
         <source>112 call center — the floor</source>
-        <translation type="unfinished" />
+        <translation>Pusat panggilan 112 — lantai operator</translation>
     </message>
     <message>
         <source>Ringing now</source>
@@ -3246,19 +3258,19 @@
     </message>
     <message>
         <source>Open P1</source>
-        <translation type="unfinished" />
+        <translation>Terbuka P1</translation>
     </message>
     <message>
         <source>Open P2</source>
-        <translation type="unfinished" />
+        <translation>Terbuka P2</translation>
     </message>
     <message>
         <source>Open P3</source>
-        <translation type="unfinished" />
+        <translation>Terbuka P3</translation>
     </message>
     <message>
         <source>Open P4</source>
-        <translation type="unfinished" />
+        <translation>Terbuka P4</translation>
     </message>
     <message>
         <source>Overdue referrals</source>
@@ -3266,7 +3278,7 @@
     </message>
     <message>
         <source>No region pack: no map</source>
-        <translation type="unfinished" />
+        <translation>Belum ada paket wilayah: peta tidak tersedia</translation>
     </message>
     <message>
         <source>Desk</source>
@@ -3286,7 +3298,7 @@
     </message>
     <message>
         <source>The hub cannot be reached</source>
-        <translation type="unfinished" />
+        <translation>Hub tidak terjangkau</translation>
     </message>
     <message>
         <source>Unknown</source>
