@@ -22,7 +22,7 @@ from typing import Any
 import tomli_w
 
 from .store import keys
-from .telephony.sip.config import SipConfig
+from .telephony.sip.config import BUSY_MODES, SipConfig
 
 SETTINGS_FILE = "settings.toml"
 SCHEMA_VERSION = 1
@@ -60,6 +60,7 @@ class SipSettings:
     output_device: int | str | None = None
     operator_tone_hz: float = 0.0
     log_level: int = 1
+    busy: str = "ring"  # a call during a call: "ring" (waits on this desk) or "reject" (486 Busy Here)
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ def from_dict(data: dict[str, Any], path: Path = Path(SETTINGS_FILE)) -> DeskSet
     sip = _section(path, "sip", data.get("sip"), SipSettings)
     if not 0 < sip.port < 65536:
         raise SettingsError(path, "sip.port", f"{sip.port} is not a UDP port")
+    if sip.busy not in BUSY_MODES:
+        raise SettingsError(path, "sip.busy", f"expected one of {', '.join(BUSY_MODES)}, got {sip.busy!r}")
     audio = _section(path, "audio", data.get("audio"), AudioSettings)
     if not 0.0 <= audio.ring_volume <= 1.0:
         raise SettingsError(path, "audio.ring_volume", f"{audio.ring_volume} outside 0..1")

@@ -116,6 +116,13 @@ class Authenticator:
         self._touched: dict[str, float] = {}
 
     def enroll(self, name: str, kind: str, now_ms: int, supervisor: bool = False) -> tuple[Site, str]:
+        site, token = self.new_site(name, kind, supervisor)
+        self.storage.add_site(site, now_ms)
+        return site, token
+
+    def new_site(self, name: str, kind: str, supervisor: bool = False) -> tuple[Site, str]:
+        """A checked new site and its token, not yet stored (`enroll` stores it; a successor's
+        enrolment stores it together with the revocation of the site it replaces)."""
         if kind not in KINDS:
             raise ProtocolError(f"kind: expected one of {KINDS}, got {kind!r}")
         name = name.strip()
@@ -124,7 +131,6 @@ class Authenticator:
         site_id = new_id()
         token = f"{site_id}.{secrets.token_urlsafe(32)}"
         site = Site(site_id, name, kind, self._hasher.hash(token), supervisor=supervisor and kind == "desk")
-        self.storage.add_site(site, now_ms)
         return site, token
 
     # -- the cheap part ------------------------------------------------------------------------------
@@ -254,7 +260,9 @@ class AuthGate:
         wait = max(self.by_addr.allowed(addr), self.by_site.allowed(site_id))
         if wait > 0:
             self._count("auth_rate_limited")
-            raise RateLimited(f"too many failed log-ins from {addr} or for this site; retry in {wait:.0f} s", wait)
+            raise RateLimited(
+                f"too many failed log-ins from {addr} or for this site; retry in {wait:.0f} s", wait
+            )
         try:
             row = await run_in_threadpool(self.auth.lookup, site_id)
         except AuthError:

@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--supervisor", action="store_true", help="a desk whose conflict resolutions the hub accepts"
     )
+    sp.add_argument(
+        "--replaces",
+        action="append",
+        metavar="OLD_SITE",
+        help="a restored desk: succeed this site (name or id; may repeat): its token is revoked, its calls "
+        "become writable by the new site (needs --as)",
+    )
+    sp.add_argument("--as", dest="as_name", default=None, help="the admin who records the replacement")
     sp = sub.add_parser("revoke", help="refuse a credential from now on (a running server within a second)")
     storage_args(sp, False)
     sp.add_argument("--site", required=True, help="the site's name or id")
@@ -250,10 +258,13 @@ def run_enroll(args: argparse.Namespace) -> int:
 
     storage = open_storage(args.data_dir, args.database, args.key_file)
     try:
-        out = SyncServer(storage).enroll(args.site, args.kind, args.supervisor)
+        out = SyncServer(storage).enroll(
+            args.site, args.kind, args.supervisor, replaces=args.replaces, by=args.as_name
+        )
     finally:
         storage.close()
-    print(json.dumps({"site_id": out["site_id"], "token": out["token"], "kind": out["kind"]}))
+    keep = ("site_id", "token", "kind", "replaces")
+    print(json.dumps({k: out[k] for k in keep if k in out}))
     return 0
 
 
@@ -278,7 +289,7 @@ def run_admin(args: argparse.Namespace) -> int:
                     "created_at": _iso(s["created_at"]),
                     "last_seen": _iso(s["last_seen_ms"]),
                 }
-                for s in server.storage.sites()
+                for s in server.sites()
             ]
         elif args.command == "revoke":
             out = server.set_flag(args.site, "revoked", True)

@@ -35,6 +35,7 @@ from .records import Cursor, Site
 from .storage import Storage
 
 log = logging.getLogger(__name__)
+SUCCESSORS_KEY = "site_successors"  # meta: the successor enrolments (`enroll --replaces`), JSON
 UPSTREAM_SOURCE = "upstream"
 E_AUDIT_MISMATCH = "audit_mismatch"  # a pushed audit row whose hash is not its own: 409
 ADMIN_TABLES = frozenset({"operators", "agencies"})  # rows only from an admin credential
@@ -103,7 +104,9 @@ def _integral(change: Any) -> Any:
     if ints and type(value) is float and value.is_integer() and change.get("col") in ints:
         fix["value"] = int(value)
     elif ints and type(value) is dict and change.get("col") == "*":
-        row = {k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()}
+        row = {
+            k: int(v) if type(v) is float and v.is_integer() and k in ints else v for k, v in value.items()
+        }
         if row != value or any(type(row[k]) is not type(value[k]) for k in row):
             fix["value"] = row
     return {**change, **fix} if fix else change
@@ -142,15 +145,112 @@ class SyncServer:
         self.conflict_floods: dict[str, int] = {}
 
     # -- credentials ----------------------------------------------------------------------------
-    def enroll(self, name: str, kind: str = "desk", supervisor: bool = False) -> dict[str, Any]:
-        site, token = self.auth.enroll(name, kind, self.now_ms(), supervisor)
-        return {
+    def enroll(
+        self,
+        name: str,
+        kind: str = "desk",
+        supervisor: bool = False,
+        *,
+        replaces: list[str] | None = None,
+        by: str | None = None,
+    ) -> dict[str, Any]:
+        """A new credential. With `replaces` (a restored desk's new site as the successor of its old
+        one(s)): the old sites' tokens are revoked and the successor recorded (who, when) in the same
+        transaction that stores the new site; the successor may then write the old sites' calls."""
+        if not replaces:
+            site, token = self.auth.enroll(name, kind, self.now_ms(), supervisor)
+            olds: list[Site] = []
+        else:
+            olds = self._predecessors_for(kind, replaces, by)
+            site, token = self.auth.new_site(name, kind, supervisor)
+            self._store_successor(site, olds, str(by).strip())
+        out: dict[str, Any] = {
             "site_id": site.site_id,
             "token": token,
             "kind": site.kind,
             "name": site.name,
             "supervisor": site.supervisor,
         }
+        if olds:
+            out["replaces"] = [o.site_id for o in olds]
+        return out
+
+    def _predecessors_for(self, kind: str, replaces: list[str], by: str | None) -> list[Site]:
+        """The sites a successor enrolment replaces, checked (ProtocolError naming the problem)."""
+        if kind != "desk":
+            raise p.ProtocolError(f"--replaces: only a desk can succeed a desk (not a {kind} credential)")
+        who = (by or "").strip()
+        if not who or len(who) > 100 or not who.isprintable():
+            raise p.ProtocolError("--replaces needs --as ADMIN: the admin who records the replacement")
+        taken = self.successors()
+        olds: list[Site] = []
+        for name in replaces:
+            try:
+                old = self.find_site(name)
+            except p.ProtocolError as exc:
+                raise p.ProtocolError(f"--replaces {name!r}: {exc}", exc.code) from None
+            if old.kind != "desk":
+                raise p.ProtocolError(
+                    f"--replaces {name!r}: {old.name} is a {old.kind} credential, not a desk"
+                )
+            heir = next((n for n, rec in taken.items() if old.site_id in rec["replaces"]), None)
+            if heir is not None:
+                raise p.ProtocolError(
+                    f"--replaces {name!r}: site {old.site_id} was already replaced by site {heir}"
+                )
+            if old.site_id not in {o.site_id for o in olds}:
+                olds.append(old)
+        return olds
+
+    def _store_successor(self, site: Site, olds: list[Site], by: str) -> None:
+        storage, now = self.storage, self.now_ms()
+        with storage.write_tx() as cur:
+            cur.execute(
+                storage.q(
+                    "INSERT INTO sites (site_id, name, kind, token_hash, created_at, revoked, supervisor) "
+                    "VALUES (?,?,?,?,?,0,?)"
+                ),
+                (site.site_id, site.name, site.kind, site.token_hash, now, int(site.supervisor)),
+            )
+            for old in olds:
+                cur.execute(storage.q("UPDATE sites SET revoked=1 WHERE site_id=?"), (old.site_id,))
+            record = json.loads(storage._meta(cur, SUCCESSORS_KEY) or "{}")
+            record[site.site_id] = {"replaces": [o.site_id for o in olds], "by": by, "at": now}
+            storage._set_meta(cur, SUCCESSORS_KEY, json.dumps(record, sort_keys=True))
+        for old in olds:
+            self.auth.forget(old.site_id)
+        log.warning(
+            "site %s (%s) enrolled by %s as the successor of %s; their credentials are revoked",
+            site.name,
+            site.site_id,
+            by,
+            ", ".join(f"{o.name} ({o.site_id})" for o in olds),
+        )
+
+    def successors(self, cur: Cursor | None = None) -> dict[str, dict[str, Any]]:
+        """{successor site id: {"replaces": [old site ids], "by": admin, "at": ms}} (the hub's record)."""
+        text = (
+            self.storage._meta(cur, SUCCESSORS_KEY)
+            if cur is not None
+            else self.storage.get_meta(SUCCESSORS_KEY)
+        )
+        try:
+            out = json.loads(text) if text else {}
+        except ValueError:
+            return {}
+        return out if isinstance(out, dict) else {}
+
+    @staticmethod
+    def predecessors(successors: dict[str, dict[str, Any]], site_id: str) -> set[str]:
+        """Every site `site_id` succeeds, directly or through an earlier successor (A3 → A2 → A)."""
+        out: set[str] = set()
+        todo = [site_id]
+        while todo:
+            for old in (successors.get(todo.pop()) or {}).get("replaces") or []:
+                if old not in out:
+                    out.add(old)
+                    todo.append(old)
+        return out
 
     def authenticate(self, authorization: str | None) -> Site:
         return self.auth.verify(authorization)
@@ -177,8 +277,16 @@ class SyncServer:
     def sites(self) -> list[dict[str, Any]]:
         self.auth.flush_all_seen()
         out = self.storage.sites()
+        heirs = self.successors()
+        replaced_by = {old: new for new, rec in heirs.items() for old in rec.get("replaces") or []}
         for s in out:
             s["conflicts_suppressed"] = self.conflict_floods.get(s["site_id"], 0)
+            if s["site_id"] in heirs:
+                s["replaces"] = list(heirs[s["site_id"]].get("replaces") or [])
+                s["replaced_at"] = heirs[s["site_id"]].get("at")
+                s["replaced_by_admin"] = heirs[s["site_id"]].get("by")
+            if s["site_id"] in replaced_by:
+                s["replaced_by"] = replaced_by[s["site_id"]]
         return out
 
     # -- push -----------------------------------------------------------------------------------
@@ -268,9 +376,10 @@ class SyncServer:
         if not calls:
             return
         owners = self.storage.call_owners(cur, [c["pk"] for c in calls])
+        heirs = self.successors(cur)  # a restored desk's successor site writes its predecessors' calls
         for c in calls:
             owner = owners.setdefault(c["pk"], c["site_id"])  # a new call belongs to its first writer
-            if owner != c["site_id"]:
+            if owner != c["site_id"] and owner not in self.predecessors(heirs, c["site_id"]):
                 raise AuthError(
                     f"change site_seq {c['site_seq']}: call {c['pk']} belongs to site {owner}, "
                     f"not to {c['site_id']} (calls.{c['col']})",

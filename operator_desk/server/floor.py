@@ -66,6 +66,7 @@ class DeskState:
     ringing_since_ms: list[int]
     last_seen_ms: int
     acked: list[str] = field(default_factory=list)
+    held: int = 0  # hold14: calls this desk holds (the desk stays on_call)
 
     def public(self, now_ms: int) -> dict[str, Any]:
         d = asdict(self)
@@ -144,7 +145,7 @@ class Floor:
             raise FloorError(f"a {site.kind} credential has no desk state", p.E_FORBIDDEN)
         if not isinstance(body, dict):
             raise FloorError("body: expected an object {state, operator, since_ms, ...}")
-        unknown = set(body) - {"state", "operator", "since_ms", "call_started_ms", "ringing_since_ms", "ack"}
+        unknown = set(body) - {"state", "operator", "since_ms", "call_started_ms", "ringing_since_ms", "ack", "held"}
         if unknown:
             raise FloorError(f"body: unknown field(s) {', '.join(sorted(map(str, unknown)))[:200]}")
         state = body.get("state")
@@ -160,18 +161,22 @@ class Floor:
         ):
             raise FloorError(f"ringing_since_ms: expected at most {MAX_RINGING} times (epoch ms)")
         operator = _text(body.get("operator"), "operator", MAX_NAME, optional=True)
+        held = body.get("held", 0)  # hold14
+        if type(held) is not int or not 0 <= held <= MAX_RINGING:
+            raise FloorError(f"held: expected a count of held calls, 0 to {MAX_RINGING}")
         ack = body.get("ack", [])
         if not isinstance(ack, list) or len(ack) > MAX_MESSAGES or any(not isinstance(a, str) or len(a) > 64 for a in ack):
             raise FloorError(f"ack: expected at most {MAX_MESSAGES} message ids")
         assert since is not None
         with self._lock:
             old = self.desks.get(site.site_id)
-            new = DeskState(site.site_id, site.name, operator, str(state), since, call, sorted(ringing), now)
+            new = DeskState(site.site_id, site.name, operator, str(state), since, call, sorted(ringing), now,
+                            held=held)
             changed = (
                 old is None
                 or old.public(now)["offline"]
-                or (old.state, old.operator, old.since_ms, old.call_started_ms, old.ringing_since_ms)
-                != (new.state, new.operator, new.since_ms, new.call_started_ms, new.ringing_since_ms)
+                or (old.state, old.operator, old.since_ms, old.call_started_ms, old.ringing_since_ms, old.held)
+                != (new.state, new.operator, new.since_ms, new.call_started_ms, new.ringing_since_ms, new.held)
             )
             state_event = old is None or old.state != new.state or old.operator != new.operator
             self.desks[site.site_id] = new

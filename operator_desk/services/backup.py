@@ -28,7 +28,10 @@ site_seq) must never be issued twice. So:
   change has replaced the field since. Nothing pushed is duplicated, nothing unpushed is lost.
 - Exception (the hub's rule that a call belongs to the desk that took it): a pending change to a call
   the hub already holds from the old site cannot be written by the new site; it stays in
-  `restore_pending` (state `refused_owner`) and is counted in the re-issue result.
+  `restore_pending` (state `refused_owner`) and is counted in the re-issue result — until an admin
+  enrols the new site as the old one's successor at the hub (`operator-desk-server enroll --replaces
+  OLD_SITE --as ADMIN`; the hub's `/v1/status` then lists `replaces` for this site): the next push
+  re-issues them like the others.
 """
 
 from __future__ import annotations
@@ -276,6 +279,11 @@ def restore(file: Path, data_dir: Path, *, key_file: Path | None = None) -> dict
         "files": len(manifest["files"]),
         "backup_created_at": manifest["created_at"],
         "next": "operator-desk join --data-dir D --server URL --token T (a new credential)",
+        # the credential an admin makes at the hub, so that this desk may finish the old site's calls
+        "enroll": (
+            f"operator-desk-server enroll --data-dir HUB --site NAME --replaces {result['previous_site_id']} "
+            "--as ADMIN"
+        ),
     }
 
 
@@ -475,11 +483,34 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
     except (ValueError, KeyError, TypeError):
         old_site = store.get_meta(RESTORED_KEY) or ""
     held = 0
+    replaces: dict[str, list[str]] = {}
     for s in hub_status.get("sites") or []:
         if isinstance(s, dict) and s.get("site_id") == old_site:
             held = int(s.get("max_site_seq") or 0)
+        if isinstance(s, dict) and isinstance(s.get("replaces"), list):
+            replaces[str(s.get("site_id"))] = [str(x) for x in s["replaces"]]
+    # the hub enrolled this site as the old one's successor (`enroll --replaces`), maybe via another
+    succeeded, todo = set(), [store.site_id]
+    while todo:
+        for old in replaces.get(todo.pop(), []):
+            if old not in succeeded:
+                succeeded.add(old)
+                todo.append(old)
+    successor = old_site in succeeded
     counts = {"held_by_hub": 0, "reissued": 0, "superseded": 0, "refused_owner": 0}
     conn = store.reader()
+    waiting = conn.execute("SELECT count(*) FROM restore_pending WHERE state='refused_owner'").fetchone()[0]
+    if (
+        waiting
+        and not successor
+        and conn.execute("SELECT 1 FROM restore_pending WHERE state='pending' LIMIT 1").fetchone() is None
+    ):
+        counts["refused_owner"] = int(waiting)
+        return counts  # still waiting for the hub's successor enrolment: nothing to write
+    if waiting and successor:  # now the hub takes them: re-tried like the others
+        store.raw_write(
+            lambda c: c.execute("UPDATE restore_pending SET state='pending' WHERE state='refused_owner'")
+        )
     counts["held_by_hub"] = int(
         conn.execute(
             "SELECT count(*) FROM restore_pending WHERE state='pending' AND old_seq <= ?", (held,)
@@ -499,7 +530,7 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
             break
 
         def job(tx: Any, rows: list[Any] = rows) -> dict[str, int]:
-            return _reissue_rows(tx, rows, old_site)
+            return _reissue_rows(tx, rows, old_site, successor)
 
         out = store.write(job, operator="admin-cli", background=True)
         for k, v in out.items():
@@ -507,13 +538,15 @@ def reissue_restored(store: Store, hub_status: dict[str, Any], batch: int = 500)
 
     def finish(c: sqlite3.Connection) -> None:  # what stays: the changes the hub would refuse (owner)
         c.execute("DELETE FROM restore_pending WHERE state IN ('reissued', 'superseded')")
-        c.execute("DELETE FROM meta WHERE key=?", (PENDING_KEY,))
+        if c.execute("SELECT 1 FROM restore_pending WHERE state='refused_owner' LIMIT 1").fetchone() is None:
+            c.execute("DELETE FROM meta WHERE key=?", (PENDING_KEY,))
+        # else the key stays: re-tried at each push until the hub enrols this site as the successor
 
     store.raw_write(finish)
     return counts
 
 
-def _reissue_rows(tx: Any, rows: list[Any], old_site: str) -> dict[str, int]:
+def _reissue_rows(tx: Any, rows: list[Any], old_site: str, successor: bool = False) -> dict[str, int]:
     from ..store.tx import decode_value
 
     counts = {"reissued": 0, "superseded": 0, "refused_owner": 0}
@@ -521,7 +554,7 @@ def _reissue_rows(tx: Any, rows: list[Any], old_site: str) -> dict[str, int]:
     new_calls: dict[str, bool] = {}
     for old_seq, hlc, tbl, pk, col, value, base in rows:
         state = "reissued"
-        if tbl == "calls":
+        if tbl == "calls" and not successor:
             if pk not in new_calls:  # the hub knows a call from its insert (started_at is always written)
                 new_calls[pk] = (
                     tx.one(

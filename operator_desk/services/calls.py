@@ -148,6 +148,19 @@ class CallService:
 
         return self._submit(fn, wait)
 
+    def hold(self, call_id: str, on: bool, *, wait: bool = True) -> Future[None] | None:
+        """The operator put the call on hold (on=True) or returned to it: an audit event of the call
+        (`call_hold` / `call_resume`, with the time), so the log shows every hold of a call."""
+        at = self.store.now_ms()
+
+        def fn(tx: Tx) -> None:
+            row = tx.one("SELECT answered_at FROM calls WHERE id=?", (call_id,))
+            if row is None:
+                raise NotFound("call", call_id)
+            tx.audit("call_hold" if on else "call_resume", "calls", call_id, {"at": at})
+
+        return self._submit(fn, wait)
+
     def abandon(self, call_id: str, *, wait: bool = True) -> Future[None] | None:
         """The caller hung up before an answer: a callback item for the shift."""
         return self.close(call_id, CallOutcome.ABANDONED, wait=wait)

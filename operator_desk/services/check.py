@@ -46,7 +46,25 @@ QUICK_SKIPS = (
     "sync bookkeeping (every unpushed value parses)",
 )
 Progress = Callable[[str], None]
-CHECK_CACHE_KIB = 256 * 1024  # the check's page cache (a CLI run, its own process)
+CHECK_CACHE_KIB = 256 * 1024  # the check's page cache at least (a CLI run, its own process)
+CHECK_CACHE_MAX_KIB = 4 * 1024 * 1024  # and at most: the store's size, within half the free memory
+
+
+def cache_kib(path: Path) -> int:
+    """The check's page cache: the whole store when it fits (each encrypted page is read and decrypted
+    once: SQLCipher allows no mmap, and integrity_check revisits index pages n log n times), at least
+    CHECK_CACHE_KIB, at most CHECK_CACHE_MAX_KIB and half of the memory the system has available."""
+    size_kib = int(path.stat().st_size * 1.1) // 1024 + 1024  # cached pages carry a small header
+    free_kib = CHECK_CACHE_MAX_KIB * 2
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    free_kib = int(line.split()[1])
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return max(CHECK_CACHE_KIB, min(size_kib, CHECK_CACHE_MAX_KIB, free_kib // 2))
 
 
 def check_store(path: Path, *, quick: bool = False, progress: Progress | None = None) -> dict[str, Any]:
@@ -60,7 +78,7 @@ def check_store(path: Path, *, quick: bool = False, progress: Progress | None = 
     conn = connect(path, readonly=True)
     # every pass streams or seeks in key order: a page cache that holds the indexes' working set keeps
     # it linear (each page decrypted once, not once per visit) on a store of a year
-    conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
+    conn.execute(f"PRAGMA cache_size=-{cache_kib(path)}")
     problems: list[str] = []
     checks: dict[str, Any] = {}
     started = time.monotonic()
@@ -139,7 +157,9 @@ def _check_triggers(conn: sqlite3.Connection, problems: list[str]) -> dict[str, 
         ok = clause in sql and "RAISE(ABORT" in sql
         out[name] = ok
         if not ok:
-            problems.append(f"audit: trigger {name} is missing or altered (the trail is no longer append-only)")
+            problems.append(
+                f"audit: trigger {name} is missing or altered (the trail is no longer append-only)"
+            )
     return out
 
 
@@ -229,9 +249,13 @@ def _redacted_cover(conn: sqlite3.Connection, covers: str, pending: list[tuple[A
     row by the fields check, so a redacted field holding anything else is still reported."""
     try:
         want = json.loads(covers)
-        if want["n"] != len(pending) or (pending and (want["first"], want["last"]) != (pending[0][0], pending[-1][0])):
+        if want["n"] != len(pending) or (
+            pending and (want["first"], want["last"]) != (pending[0][0], pending[-1][0])
+        ):
             return False
-        has = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='redacted_outbox'").fetchone()
+        has = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='redacted_outbox'"
+        ).fetchone()
     except (ValueError, KeyError, TypeError, sqlite3.DatabaseError):
         return False
     if has is None:
@@ -251,7 +275,9 @@ def _redacted_cover(conn: sqlite3.Connection, covers: str, pending: list[tuple[A
         except (TypeError, ValueError):
             continue
         if col == "*":
-            agrees = isinstance(carried, dict) and all(carried.get(c) == v for c, v in fields.items() if c in carried)
+            agrees = isinstance(carried, dict) and all(
+                carried.get(c) == v for c, v in fields.items() if c in carried
+            )
         else:
             agrees = col in fields and carried == fields[col]
         if agrees:
@@ -276,7 +302,8 @@ def _check_compaction(conn: sqlite3.Connection, checkpoint: dict[str, Any], prob
     cp = checkpoint if checkpoint.get("status") == "verified" else None
     size = int(cp.get("tree_size", 0)) if cp is not None else 0
     last = conn.execute(  # the last audit row inside the signed tree
-        "SELECT site_seq FROM outbox WHERE tbl='audit' ORDER BY site_seq LIMIT 1 OFFSET ?", (max(size - 1, 0),)
+        "SELECT site_seq FROM outbox WHERE tbl='audit' ORDER BY site_seq LIMIT 1 OFFSET ?",
+        (max(size - 1, 0),),
     ).fetchone()
     if cp is None or size <= 0 or last is None or through > int(last[0]):
         problems.append(
@@ -385,7 +412,9 @@ def _check_fields(conn: sqlite3.Connection, problems: list[str]) -> dict[str, in
                 fc = mine.get(name)
                 if fc is None:
                     if stored is not None and stored not in idle.get(name, ()):
-                        report(f"field: {t.name} {pk} {name} holds a value no change wrote (edited in the file?)")
+                        report(
+                            f"field: {t.name} {pk} {name} holds a value no change wrote (edited in the file?)"
+                        )
                     continue
                 checked += 1
                 _, _, fsite, vhash, ovalue, oseq = fc
@@ -452,7 +481,8 @@ def _check_outbox(conn: sqlite3.Connection, problems: list[str]) -> dict[str, in
     n = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
     # set-based, streamed by SQLite in site_seq order (the first MAX_LISTED of each kind are named)
     for seq, other in conn.execute(
-        "SELECT site_seq, site_id FROM outbox WHERE site_id IS NOT ? ORDER BY site_seq LIMIT ?", (site_id, MAX_LISTED)
+        "SELECT site_seq, site_id FROM outbox WHERE site_id IS NOT ? ORDER BY site_seq LIMIT ?",
+        (site_id, MAX_LISTED),
     ):
         problems.append(f"outbox row {seq} belongs to another site {other}")
     for (seq,) in conn.execute(

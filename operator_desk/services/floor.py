@@ -8,7 +8,8 @@ reaches the operator: the publisher retries quietly, the watcher reports `None` 
 reachable") and retries with backoff.
 
 The state (`DeskState.compute`): `logged_out` (nobody logged in), `locked` (the idle lock or a locked
-screen), `ringing` (calls ring and none is answered), `on_call`, `wrap_up` (WRAP_UP_MS after a call
+screen), `ringing` (calls ring and none is answered), `on_call` (a call on the line or held; `held` counts
+the held calls), `wrap_up` (WRAP_UP_MS after a call
 ended, while no call rings), `break` (the operator said so), else `ready`. `since_ms` is when the state
 began on this desk.
 """
@@ -45,6 +46,7 @@ class DeskState:
     last_call_ended_ms: int | None = None
     call_started_ms: int | None = None
     ringing_since_ms: list[int] = field(default_factory=list)
+    held: int = 0
     _state: str = "logged_out"
     _since_ms: int = field(default_factory=now_ms)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -57,7 +59,7 @@ class DeskState:
                 state = "logged_out"
             elif self.locked:
                 state = "locked"
-            elif self.call_started_ms is not None:
+            elif self.call_started_ms is not None or self.held:
                 state = "on_call"
             elif self.ringing_since_ms:
                 state = "ringing"
@@ -75,17 +77,24 @@ class DeskState:
                 "since_ms": self._since_ms,
                 "call_started_ms": self.call_started_ms,
                 "ringing_since_ms": list(self.ringing_since_ms),
+                "held": self.held,
             }
 
     def from_session(self, live_calls: list[Any], current: Any | None) -> None:
-        """Follow the session: the answered call, the calls ringing (their ring times)."""
+        """Follow the session: the answered call, the held calls, the calls ringing (their ring times).
+        Only calls not answered yet ring; a held call keeps the desk on_call (its `held` count)."""
         at = now_ms()
         with self._lock:
-            had_call = self.call_started_ms is not None
+            had_call = self.call_started_ms is not None or self.held > 0
+            held = [c for c in live_calls if c is not current and getattr(c, "answered", False)]
+            self.held = len(held)
+            if current is None and held:  # the desk is still on a call: since the first answer of it
+                current = min(held, key=lambda c: int(getattr(c, "answered_ms", 0) or at))
             self.call_started_ms = (getattr(current, "answered_ms", 0) or at) if current is not None else None
             if had_call and current is None:
                 self.last_call_ended_ms = at
-            self.ringing_since_ms = [int(getattr(c, "rang_ms", 0) or at) for c in live_calls if c is not current]
+            self.ringing_since_ms = [int(getattr(c, "rang_ms", 0) or at) for c in live_calls
+                                     if c is not current and not getattr(c, "answered", False)]
 
 
 class FloorPublisher:

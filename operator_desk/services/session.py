@@ -35,16 +35,25 @@ class LiveCall:
     device_location: dict[str, Any] | None = None
     rang_ms: int = 0  # when it started ringing here (wall clock): the floor's waits
     answered_ms: int = 0
+    held_ms: int = 0  # when it was put on hold (0: not held); the bar shows how long it waits
 
 
 class DeskSession:
-    """Ringing queue and the current call of one operator position."""
+    """Ringing queue, the current call and the held calls of one operator position.
+
+    Several calls on one desk (issue 14): at most one call is `current` (on the line); answered calls
+    the operator put aside are `held` (newest last) and calls not answered yet are `ringing` (oldest
+    first). F2 while on a call holds the current call and answers the oldest ringing one; F4 holds the
+    current call, or returns to the last held one (swapping when both exist). Every hold and return is
+    written as an audit event of its call (`call_hold` / `call_resume`)."""
 
     def __init__(self, calls: CallService, source: CallSource) -> None:
         self.calls = calls
         self.source = source
         self.ringing: list[LiveCall] = []
         self.current: LiveCall | None = None
+        self.held: list[LiveCall] = []
+        self._emergency_id: str | None = None  # the call the incident form was opened for (F9)
         self.recent_ext: dict[str, str] = {}  # source handle -> call id, for events after the hang-up
         self._listeners: list[Callable[[], None]] = []
         self.write_failed: list[Callable[[BaseException], None]] = []
@@ -103,12 +112,14 @@ class DeskSession:
                 self._track(self.calls.abandon(live.call_id, wait=False))  # a callback item for the shift
                 self._notify()
                 return
-        if self.current is not None and self.current.ext_id == ext_id:
-            self.current.caller_gone = True
-            self._notify()
+        for live in [*([self.current] if self.current else []), *self.held]:
+            if live.ext_id == ext_id:
+                live.caller_gone = True  # still the operator's to close with its outcome
+                self._notify()
+                return
 
     def live_calls(self) -> list[LiveCall]:
-        return [*([self.current] if self.current else []), *self.ringing]
+        return [*([self.current] if self.current else []), *self.held, *self.ringing]
 
     def device_location_attached(self, call_id: str, location: dict[str, Any]) -> LiveCall | None:
         """A device location (AML, PIDF) was stored for this call: keep it with the live call too."""
@@ -121,9 +132,14 @@ class DeskSession:
 
     # -- operator commands ----------------------------------------------------------------------------
     def answer(self) -> LiveCall:
-        """F2: pick up the oldest ringing call, or open a manual call when none rings."""
+        """F2: pick up the oldest ringing call, or open a manual call when none rings (and nothing is
+        held). On a call with another ringing, the current call goes on hold first."""
         if self.current is not None:
-            return self.current
+            if not self.ringing:
+                return self.current
+            self._put_on_hold()
+        elif self.held and not self.ringing:
+            return self._resume()  # nothing rings: F2 takes back the held caller, never a manual call
         if self.ringing:
             live = self.ringing.pop(0)
             self._track(self.calls.answer(live.call_id, wait=False))
@@ -140,8 +156,43 @@ class DeskSession:
         self._notify()
         return live
 
+    def _put_on_hold(self) -> None:
+        live = self.current
+        assert live is not None
+        live.held_ms = int(time.time() * 1000)
+        self.held.append(live)
+        self.current = None
+        self._track(self.calls.hold(live.call_id, True, wait=False))
+        if live.ext_id is not None and not live.caller_gone:
+            self.source.hold(live.ext_id, True)
+
+    def _resume(self) -> LiveCall:
+        live = self.held.pop()
+        live.held_ms = 0
+        self.current = live
+        self._track(self.calls.hold(live.call_id, False, wait=False))
+        if live.ext_id is not None and not live.caller_gone:
+            self.source.hold(live.ext_id, False)
+        self._notify()
+        return live
+
+    def hold(self) -> LiveCall | None:
+        """F4: hold the current call; with none on the line, return to the last held one; with both,
+        swap them. Returns the call now on the line (None when the current call went on hold)."""
+        if self.current is None:
+            return self._resume() if self.held else None
+        if self.held:
+            back = self.held.pop()
+            self._put_on_hold()
+            self.held.append(back)  # [..., the one just held, back]: the next F4 swaps again
+            return self._resume()
+        self._put_on_hold()
+        self._notify()
+        return None
+
     def close(self, outcome: str, notes: str | None = None, incident_id: str | None = None) -> str | None:
-        """F5–F8 (and the end of an emergency): log the outcome and free the line."""
+        """F5–F8 (and the end of an emergency): log the outcome and free the line. Held calls stay
+        held: the operator returns to them with F4 (or F2 when nothing rings)."""
         live = self.current
         if live is None:
             if not self.ringing:
@@ -156,7 +207,20 @@ class DeskSession:
 
     def emergency_call(self) -> LiveCall:
         """F9: the current call (answered now if it was still ringing) becomes an emergency."""
-        return self.current or self.answer()
+        live = self.current or self.answer()
+        self._emergency_id = live.call_id
+        return live
 
     def finish_emergency(self, incident_id: str) -> str | None:
-        return self.close(CallOutcome.EMERGENCY, incident_id=incident_id)
+        """The incident was saved: its call ends as an emergency — the call F9 was pressed on, even when
+        the operator has put it on hold since and another call is on the line."""
+        emergency_id, self._emergency_id = self._emergency_id, None
+        held = next((h for h in self.held if h.call_id == emergency_id), None)
+        if held is None:  # on the line (the usual case), or no call at all: never a ringing one
+            return self.close(CallOutcome.EMERGENCY, incident_id=incident_id) if self.current else None
+        self.held.remove(held)
+        self._track(self.calls.close(held.call_id, CallOutcome.EMERGENCY, incident_id=incident_id, wait=False))
+        if held.ext_id is not None and not held.caller_gone:
+            self.source.hangup(held.ext_id)
+        self._notify()
+        return held.call_id

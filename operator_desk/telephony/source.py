@@ -85,7 +85,8 @@ class ManualSource(CallSource):
 
 
 class SimulatorSource(CallSource):
-    """Training and tests: `ring(number)` makes a call ring on the desk, `caller_hangup` ends it."""
+    """Training and tests: `ring(number)` makes a call ring on the desk, `caller_hangup` ends it.
+    Any number of calls may ring or be on the desk at once (each has its own `sim-N` handle)."""
 
     kind = "simulator"
 
@@ -94,6 +95,7 @@ class SimulatorSource(CallSource):
         self._counter = 0
         self.answered: list[str] = []
         self.hung_up: list[str] = []
+        self.held: list[tuple[str, bool]] = []  # (ext_id, on) in the order the desk asked
 
     def start(self, events: CallEvents) -> None:
         self._events = events
@@ -120,6 +122,9 @@ class SimulatorSource(CallSource):
 
     def hangup(self, ext_id: str) -> None:
         self.hung_up.append(ext_id)
+
+    def hold(self, ext_id: str, on: bool) -> None:
+        self.held.append((ext_id, on))
 
     def stop(self) -> None:
         self._events = None

@@ -75,12 +75,23 @@ def _number(live: Any) -> str:
     return phone.display(phone.normalise(raw)) or raw or _tr("unknown number")
 
 
-def waiting_text(waiting: list[Any], histories: Mapping[str, CallerHistory]) -> str:
-    """'+1 waiting: 0812-3456-7890 · This number has 3 prank calls · emergency before: 1×' ('' when nobody)."""
+def wait_text(since_ms: int, now_ms: int) -> str:
+    """How long a caller waits, as m:ss ('0:07', '12:30')."""
+    seconds = max(0, (now_ms - since_ms) // 1000) if since_ms else 0
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def waiting_text(waiting: list[Any], histories: Mapping[str, CallerHistory], now_ms: int | None = None) -> str:
+    """'+1 waiting: 0812-3456-7890 (0:12) · This number has 3 prank calls · emergency before: 1×' ('' when
+    nobody); the time is how long the first waiting caller has rung (hold14), shown when `now_ms` is given."""
     if not waiting:
         return ""
     first = waiting[0]
-    parts = [_tr("+{n} waiting: {who}").format(n=len(waiting), who=_number(first))]
+    who = _number(first)
+    rang_ms = int(getattr(first, "rang_ms", 0) or 0)
+    if now_ms is not None and rang_ms:
+        who += f" ({wait_text(rang_ms, now_ms)})"
+    parts = [_tr("+{n} waiting: {who}").format(n=len(waiting), who=who)]
     flag = prank_flag(histories.get(first.number_raw or ""))
     if flag is not None:
         parts.append(flag.text)

@@ -420,8 +420,9 @@ def _region_failed(ui: DeskUi, exc: BaseException) -> None:
 
 
 def _finish_emergency(core: Core, incident_id: str) -> None:
-    """The form saved or attached: the current call ends as an emergency of that incident."""
-    if core.session.current is not None:
+    """The form saved or attached: the current call ends as an emergency of that incident (or the held
+    call the form was opened for: session.finish_emergency, hold14)."""
+    if core.session.current is not None or core.session.held:
         core.session.finish_emergency(incident_id)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from ..domain import phone
@@ -67,6 +70,12 @@ class IncomingCallBar(QFrame):
         self.waiting.setObjectName("waitingCaller")
         self.waiting.hide()
         self.waiting_lookup = caller_flags.WaitingLookup()
+        self.held = QLabel(self)  # hold14: "On hold: 0812-… (1:05) · F4 returns"
+        self.held.setObjectName("heldCalls")
+        self.held.hide()
+        self._tick = QTimer(self)  # the waits count up while a caller waits or is held (only when shown)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self.redraw)
         self._hist: CallerHistory | None = None
         self.keys = QLabel(self)
         self.keys.setObjectName("callKeys")
@@ -91,6 +100,7 @@ class IncomingCallBar(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.keys)
         layout.addWidget(self.waiting)
+        layout.addWidget(self.held)
         layout.addWidget(self.next)
         self.refresh(None)
 
@@ -100,6 +110,14 @@ class IncomingCallBar(QFrame):
         self.next.setText(text)
         self.next.setVisible(bool(text))
         self.keys.setVisible(not text)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.redraw()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._tick.stop()
+        super().hideEvent(event)
 
     def redraw(self) -> None:
         """Again with the history last shown (a waiting caller's history arrived)."""
@@ -114,9 +132,11 @@ class IncomingCallBar(QFrame):
             if s.current.caller_gone:
                 text += " · " + self.tr("caller hung up")
             self.state.setText(text)
-            self.keys.setText(
-                self.tr("F5 ghost · F6 prank · F7 information · F8 wrong number · F9 emergency")
-            )
+            keys = self.tr("F5 ghost · F6 prank · F7 information · F8 wrong number · F9 emergency")
+            if s.ringing:
+                keys += " · " + self.tr("F2 hold this call and answer the waiting one")
+            keys += " · " + (self.tr("F4 swap with the held call") if s.held else self.tr("F4 hold"))
+            self.keys.setText(keys)
             self.setStyleSheet("#incomingCallBar { background: #e3f2fd; }")
         elif s.ringing:
             live = s.ringing[0]
@@ -127,8 +147,12 @@ class IncomingCallBar(QFrame):
             )
             text = self.tr("Ringing: {who}").format(who=who)
             self.state.setText(text)
-            self.keys.setText(self.tr("F2 answer"))
+            self.keys.setText(self.tr("F2 answer") + (" · " + self.tr("F4 return to the held call") if s.held else ""))
             self.setStyleSheet("#incomingCallBar { background: #fff3e0; }")
+        elif s.held:
+            self.state.setText(self.tr("Call on hold"))
+            self.keys.setText(self.tr("F4 return to the held call"))
+            self.setStyleSheet("#incomingCallBar { background: #ede7f6; }")
         else:
             self.state.setText(self.tr("No call"))
             self.keys.setText(self.tr("F2 open a manual call"))
@@ -138,6 +162,20 @@ class IncomingCallBar(QFrame):
             self.keys.setText(self.keys.text() + " · " + self.tr("open incident {number}: Alt+U adds this call")
                               .format(number=open_inc["number"]))
         caller_flags.show_flag(self.flag, hist)
-        waiting = caller_flags.waiting_text(caller_flags.waiting_calls(s), self.waiting_lookup.histories)
+        now = int(time.time() * 1000)
+        waiting = caller_flags.waiting_text(caller_flags.waiting_calls(s), self.waiting_lookup.histories, now)
         self.waiting.setText(waiting)
         self.waiting.setVisible(bool(waiting))
+        held = ", ".join(
+            f"{phone.display(phone.normalise(h.number_raw)) or h.number_raw or self.tr('manual call')}"
+            f" ({caller_flags.wait_text(h.held_ms, now)})"
+            + (" · " + self.tr("caller hung up") if h.caller_gone else "")
+            for h in reversed(s.held)
+        )
+        self.held.setText(self.tr("On hold: {calls}").format(calls=held) if held else "")
+        self.held.setVisible(bool(held))
+        if (waiting or held) and self.isVisible():
+            if not self._tick.isActive():
+                self._tick.start()
+        else:
+            self._tick.stop()

@@ -122,7 +122,7 @@ class LoginFlow(QObject):
     # -- idle lock ---------------------------------------------------------------------------------------
     def line_busy(self) -> bool:
         s = self.core.session
-        return s.current is not None or bool(s.ringing)
+        return s.current is not None or bool(s.ringing) or bool(s.held)
 
     def check_idle(self) -> None:
         if self.core.account is None or self.dialog is not None:

@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         K = QKeySequence
         call = self.menuBar().addMenu(self.tr("&Call"))
         self._action(call, self.tr("Answer / manual call"), [K(Qt.Key.Key_F2)], self.answer, "actAnswer")
+        self._action(call, self.tr("Hold / return"), [K(Qt.Key.Key_F4)], self.hold_call, "actHold")  # hold14
         self._action(
             call,
             self.tr("Ghost / silent"),
@@ -230,6 +231,13 @@ class MainWindow(QMainWindow):
     # -- operator keys --------------------------------------------------------------------------------
     def answer(self) -> None:
         self.session.answer()
+
+    def hold_call(self) -> None:
+        """F4 (hold14): hold the call on the line, or return to the held one (swap when both)."""
+        if self.session.current is None and not self.session.held:
+            self.statusBar().showMessage(self.tr("No call to hold"), 3000)
+            return
+        self.session.hold()
 
     def close_call(self, outcome: str) -> None:
         if self.session.current is None and not self.session.ringing:
@@ -349,6 +357,7 @@ class MainWindow(QMainWindow):
 
         return every_key(self, [
             ("F2", self.tr("Answer the ringing call (or open a manual call)")),
+            ("F4", self.tr("Hold the call / return to the held call (F2 on a call: hold it, answer the waiting one)")),
             ("F5", self.tr("Close the call as ghost / silent")),
             ("F6", self.tr("Close the call as prank")),
             ("F7", self.tr("Close the call as information request")),

@@ -101,11 +101,16 @@ class SettingsDialog(QDialog):
         self.port = QSpinBox(objectName="sipPort")
         self.port.setRange(1, 65535)
         self.port.setValue(sip.port)
+        self.busy = QComboBox(objectName="sipBusy")  # hold14: a call that comes in during a call
+        self.busy.addItem(self.tr("Ring through (the call waits on this desk)"), "ring")
+        self.busy.addItem(self.tr("Busy Here (486): the PBX routes it to a free desk"), "reject")
+        self.busy.setCurrentIndex(max(0, self.busy.findData(sip.busy)))
         form.addRow(self.tr("Call source"), self.call_source)
         form.addRow(self.tr("SIP registrar"), self.registrar)
         form.addRow(self.tr("SIP user"), self.user)
         form.addRow(self.tr("SIP password"), self.password)
         form.addRow(self.tr("SIP port"), self.port)
+        form.addRow(self.tr("Call during a call"), self.busy)
         return box
 
     def _audio_group(self) -> QGroupBox:
@@ -217,6 +222,7 @@ class SettingsDialog(QDialog):
             user=self.user.text().strip(),
             password=self.password.text(),
             port=self.port.value(),
+            busy=str(self.busy.currentData()),
         )
         audio = AudioSettings(
             ring_device=self.ring_out.currentData(),

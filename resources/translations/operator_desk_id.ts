@@ -1643,6 +1643,18 @@
         <translation>F5 ghost call · F6 iseng · F7 informasi · F8 salah sambung · F9 darurat</translation>
     </message>
     <message>
+        <source>F2 hold this call and answer the waiting one</source>
+        <translation>F2 tahan panggilan ini dan angkat yang menunggu</translation>
+    </message>
+    <message>
+        <source>F4 swap with the held call</source>
+        <translation>F4 tukar dengan panggilan yang ditahan</translation>
+    </message>
+    <message>
+        <source>F4 hold</source>
+        <translation>F4 tahan</translation>
+    </message>
+    <message>
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
@@ -1651,8 +1663,20 @@
         <translation>Panggilan masuk: {who}</translation>
     </message>
     <message>
+        <source>F4 return to the held call</source>
+        <translation>F4 kembali ke panggilan yang ditahan</translation>
+    </message>
+    <message>
+        <source>Call on hold</source>
+        <translation>Panggilan ditahan</translation>
+    </message>
+    <message>
         <source>open incident {number}: Alt+U adds this call</source>
         <translation>kejadian terbuka {number}: Alt+U menggabungkan panggilan ini</translation>
+    </message>
+    <message>
+        <source>On hold: {calls}</source>
+        <translation>Ditahan: {calls}</translation>
     </message>
     <message>
         <source>F2 answer</source>
@@ -2100,6 +2124,10 @@
         <translation>Angkat / panggilan manual</translation>
     </message>
     <message>
+        <source>Hold / return</source>
+        <translation>Tahan / kembali</translation>
+    </message>
+    <message>
         <source>Ghost / silent</source>
         <translation>Ghost call (kosong)</translation>
     </message>
@@ -2146,6 +2174,10 @@
     <message>
         <source>Operator keys</source>
         <translation>Tombol operator</translation>
+    </message>
+    <message>
+        <source>No call to hold</source>
+        <translation>Tidak ada panggilan untuk ditahan</translation>
     </message>
     <message>
         <source>No call to close</source>
@@ -2226,6 +2258,10 @@
     <message>
         <source>Answer the ringing call (or open a manual call)</source>
         <translation>Angkat panggilan masuk (atau buka panggilan manual)</translation>
+    </message>
+    <message>
+        <source>Hold the call / return to the held call (F2 on a call: hold it, answer the waiting one)</source>
+        <translation>Tahan panggilan / kembali ke panggilan yang ditahan (F2 saat tersambung: tahan, angkat yang menunggu)</translation>
     </message>
     <message>
         <source>Close the call as ghost / silent</source>
@@ -2846,6 +2882,14 @@
         <translation>mis. sip:10.0.0.5 (tidak diisi: hanya panggilan langsung)</translation>
     </message>
     <message>
+        <source>Ring through (the call waits on this desk)</source>
+        <translation>Tetap masuk (panggilan menunggu di meja ini)</translation>
+    </message>
+    <message>
+        <source>Busy Here (486): the PBX routes it to a free desk</source>
+        <translation>Sibuk (486): PBX mengalihkannya ke meja yang kosong</translation>
+    </message>
+    <message>
         <source>Call source</source>
         <translation>Sumber panggilan</translation>
     </message>
@@ -2864,6 +2908,10 @@
     <message>
         <source>SIP port</source>
         <translation>Port SIP</translation>
+    </message>
+    <message>
+        <source>Call during a call</source>
+        <translation>Panggilan saat sedang tersambung</translation>
     </message>
     <message>
         <source>Audio</source>

@@ -97,7 +97,8 @@ def test_waiting_caller_without_history_shows_the_number_only(qtbot, desk: Desk,
     desk.simulator.ring("0813-5000-0002")
     desk.settle()
     waiting = desk.window.incoming.waiting
-    assert waiting.text() == "+1 waiting: 0813-5000-0002"  # ringing two: the second one waits
+    # ringing two: the second one waits, with its wait time (hold14)
+    assert re.fullmatch(r"\+1 waiting: 0813-5000-0002 \(0:0\d\)", waiting.text()), waiting.text()
     press(Qt.Key.Key_F2)
     press(Qt.Key.Key_F5)
     assert not waiting.isVisibleTo(desk.window)  # the waiting one now rings in front

@@ -213,6 +213,8 @@ class SipCallSource(CallSource):
             self._set_status(bool(message.get("ready")), str(message.get("detail", "")))
         elif ev == "audio":
             self._set_status(self._status.ready, str(message.get("detail", "")))
+        elif ev == "busy_rejected":  # busy=reject: a call during a call went back to the PBX with 486
+            log.info("SIP: a call came in while this desk was busy: 486 Busy Here")
         elif ev == "error":
             # PJSIP's detail may quote a SIP URI, i.e. a caller's number: masked for the log (UU PDP)
             log.warning("SIP worker: %s %s failed: %s", message.get("cmd"), ext_id,

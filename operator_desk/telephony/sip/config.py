@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+BUSY_MODES = ("ring", "reject")
+
 
 @dataclass(frozen=True)
 class SipConfig:
@@ -30,6 +32,9 @@ class SipConfig:
     output_device: int | str | None = None
     operator_tone_hz: float = 0.0  # > 0: send this tone instead of the microphone (line check, tests)
     log_level: int = 1  # PJSIP console log level (0-6), written to the worker's stderr
+    # a call that comes in while the operator is on a call (or holds one): "ring" rings through (it
+    # waits on the desk), "reject" answers 486 Busy Here so the PBX queue routes it to a free desk
+    busy: str = "ring"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,6 +45,8 @@ class SipConfig:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"SIP config: unknown field(s) {sorted(unknown)}")
+        if data.get("busy", "ring") not in BUSY_MODES:
+            raise ValueError(f"SIP config: busy must be one of {', '.join(BUSY_MODES)}, got {data.get('busy')!r}")
         return cls(**data)
 
     def redacted(self) -> dict[str, Any]:

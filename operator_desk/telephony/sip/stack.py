@@ -79,6 +79,7 @@ class SipStack:
         self.account: DeskAccount | None = None
         self.calls: dict[str, DeskCall] = {}
         self._graveyard: list[Any] = []  # disconnected calls and their ports, released on the next poll
+        self.rejected: list[DeskCall] = []  # answered 486 (busy=reject), until they are disconnected
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -157,6 +158,7 @@ class SipStack:
         for call in list(self.calls.values()):
             self._finish(call, code=0)
         self.calls.clear()
+        self.rejected.clear()
         self._graveyard.clear()
         gc.collect()  # pitfall 3: no Call may be collected after libDestroy()
         if self.account is not None:
@@ -179,6 +181,15 @@ class SipStack:
         message = prm.rdata.wholeMsg
         ext_id = call.getInfo().callIdString
         call.ext_id = ext_id
+        if self.cfg.busy == "reject" and any(c.answered for c in self.calls.values()):
+            # hold14: the operator is on a call (or holds one): 486 Busy Here, the PBX queue routes it on
+            busy = pj.CallOpParam()
+            busy.statusCode = 486
+            call.local_hangup = True
+            self.rejected.append(call)  # kept alive until PJSIP is done with it (poll releases it)
+            call.answer(busy)
+            self.emit({"ev": "busy_rejected", "ext_id": ext_id, "code": 486, "t_ns": t_ns})
+            return
         self.calls[ext_id] = call
         ringing = pj.CallOpParam()
         ringing.statusCode = 180
@@ -288,6 +299,9 @@ class SipStack:
         """Disconnected: report, close the recording and headset, release the call later."""
         ext_id = call.ext_id
         if self.calls.pop(ext_id, None) is None:
+            if call in self.rejected:  # a 486 that is done: released on the next poll
+                self.rejected.remove(call)
+                self._graveyard.append(call)
             return
         if not call.local_hangup:
             self.emit({"ev": "caller_hangup", "ext_id": ext_id, "code": code})
